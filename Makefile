@@ -1,0 +1,86 @@
+# sockplay — `make` builds ./sockplay, `make run` starts it, `make test` runs every test.
+# On a fresh Debian machine the missing packages are installed here (as root), or the
+# exact apt-get command is printed.
+
+CC       ?= cc
+READLINE ?= yes
+BUILD    ?= build
+VERSION  := 0.1.0
+
+LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null)
+LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
+
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -DSP_VERSION='"$(VERSION)"' $(LUA_CFLAGS) -MMD -MP
+LDLIBS  += -lpthread -lm
+
+SRCS := $(wildcard src/*.c)
+ifeq ($(READLINE),yes)
+CFLAGS += -DSP_READLINE
+LDLIBS += -lreadline
+else
+SRCS := $(filter-out src/lineedit_readline.c,$(SRCS))
+endif
+OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
+
+BUILD_PKGS := pkg-config liblua5.4-dev $(if $(filter yes,$(READLINE)),libreadline-dev)
+TEST_PKGS  := lua5.4 python3 tmux curl netcat-openbsd socat valgrind clang iproute2
+
+.PHONY: all run test asan clean deps test-deps unit
+all: sockplay
+
+# Checks for Debian packages; installs them when run as root, else says how.
+define need_pkgs
+	@command -v dpkg-query >/dev/null || exit 0; missing=""; \
+	for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "sockplay: installing Debian packages:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  { apt-get install -y -qq $$missing || { apt-get update -qq && apt-get install -y -qq $$missing; }; } >$(BUILD)/apt.log 2>&1 \
+	    || { tail -n 20 $(BUILD)/apt.log; exit 1; }; \
+	else echo "sockplay needs Debian packages. Run:  sudo apt-get install$$missing"; exit 1; fi
+endef
+
+deps: | $(BUILD)
+	$(call need_pkgs,$(BUILD_PKGS))
+
+test-deps: | $(BUILD)
+	$(call need_pkgs,$(TEST_PKGS))
+
+$(BUILD):
+	@mkdir -p $(BUILD)
+
+# Re-read the Lua flags after deps may have installed pkg-config and liblua.
+sockplay: $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LUA_LIBS) $(LDLIBS)
+
+$(BUILD)/%.o: src/%.c | deps
+	$(CC) $(CFLAGS) $(if $(LUA_CFLAGS),,$(shell pkg-config --cflags lua5.4 2>/dev/null)) -c -o $@ $<
+
+run: sockplay
+	./sockplay
+
+UNIT_OBJS := $(BUILD)/parse.o $(BUILD)/output.o $(BUILD)/addr.o $(BUILD)/sockopt.o
+$(BUILD)/unit_tests: tests/unit/unit_tests.c $(UNIT_OBJS)
+	$(CC) $(CFLAGS) -Isrc -o $@ $< $(UNIT_OBJS) $(LDLIBS)
+
+unit: $(BUILD)/unit_tests
+
+test: sockplay unit test-deps
+	@SOCKPLAY=$(CURDIR)/sockplay UNIT=$(CURDIR)/$(BUILD)/unit_tests bash tests/run.sh
+
+# The same suite against a build with AddressSanitizer and UBSan.
+asan:
+	$(MAKE) BUILD=build/asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+	        LDFLAGS='-fsanitize=address,undefined' sockplay-asan build/asan/unit_tests
+	@ASAN_OPTIONS=detect_leaks=1 SOCKPLAY=$(CURDIR)/build/asan/sockplay UNIT=$(CURDIR)/build/asan/unit_tests bash tests/run.sh
+
+sockplay-asan: $(OBJS)
+	$(CC) $(LDFLAGS) -o $(BUILD)/sockplay $(OBJS) $(LUA_LIBS) $(LDLIBS)
+
+clean:
+	rm -rf build sockplay
+
+-include $(OBJS:.o=.d)

@@ -1,0 +1,17 @@
+/* blocking.h — making a blocked system call visible: a status line that counts, and Ctrl-C. */
+#ifndef SP_BLOCKING_H
+#define SP_BLOCKING_H
+#include <signal.h>
+
+/* Set by the SIGINT handler; whoever acts on a Ctrl-C clears it. */
+extern volatile sig_atomic_t sp_sigint;
+
+/* SIGINT without SA_RESTART (so a blocked call returns EINTR); SIGPIPE ignored. */
+void blocking_init(void);
+void blocking_shutdown(void);
+/* Around one system call that may block. what: "accept(s): waiting for a client to connect". */
+void blocking_begin(const char *what);
+/* Returns the seconds spent inside the call. */
+double blocking_end(void);
+double now_seconds(void);
+#endif

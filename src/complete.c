@@ -1,0 +1,83 @@
+/* complete.c — which word is being typed decides what to offer: the command table's
+ * A_* letters say what each argument position holds. */
+#include "complete.h"
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "commands.h"
+#include "registry.h"
+#include "sockopt.h"
+
+static void offer(const char *cand, const char *text, void (*add)(const char *))
+{
+    if (strncasecmp(cand, text, strlen(text)) == 0) add(cand);
+}
+
+void complete_line(const char *line, int start, const char *text, void (*add)(const char *))
+{
+    char word[64] = "";
+    const char *p = line, *cmd_start;
+    int argi = -1;
+    const sp_command *k;
+    char kind;
+
+    /* Only the last command of the line matters: skip to after the last ';'. */
+    for (const char *q = line; q < line + start; q++)
+        if (*q == ';') p = q + 1;
+    while (*p == ' ') p++;
+    /* Skip "NAME =" */
+    cmd_start = p;
+    {
+        const char *eq = strchr(p, '=');
+        if (eq && eq < line + start) { p = eq + 1; while (*p == ' ') p++; cmd_start = p; }
+    }
+    /* Count the words before the one being completed. */
+    for (const char *q = cmd_start; q < line + start;) {
+        while (q < line + start && *q == ' ') q++;
+        if (q >= line + start) break;
+        if (argi < 0) {
+            size_t n = strcspn(q, " ");
+            snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word ? n : sizeof word - 1), q);
+        }
+        argi++;
+        while (q < line + start && *q != ' ') q++;
+    }
+    if (argi < 0) {
+        for (k = commands; k->name; k++) offer(k->name, text, add);
+        return;
+    }
+    if (!(k = command_find(word))) return;
+    {
+        size_t nk = strlen(k->complete), at = (size_t)argi;
+        kind = nk ? k->complete[at < nk ? at : nk - 1] : A_NONE;
+    }
+    switch (kind) {
+    case A_SOCK:
+        for (size_t i = 0; i < reg_count(); i++) {
+            char fd[16];
+            const sp_sock *s = reg_at(i);
+            if (s->name[0]) offer(s->name, text, add);
+            snprintf(fd, sizeof fd, "%d", s->fd);
+            offer(fd, text, add);
+        }
+        break;
+    case A_KIND: {
+        static const char *kinds[] = {"tcp", "udp", "tcp6", "udp6", "unix", "unix-dgram", "AF_INET", "AF_INET6", "AF_UNIX",
+                                      "SOCK_STREAM", "SOCK_DGRAM"};
+        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) offer(kinds[i], text, add);
+        break;
+    }
+    case A_OPT:
+        for (size_t i = 0; i < sockopt_ndefs; i++) offer(sockopt_defs[i].name, text, add);
+        offer("SOL_SOCKET", text, add);
+        offer("IPPROTO_TCP", text, add);
+        offer("IPPROTO_IPV6", text, add);
+        break;
+    case A_HOW: offer("rd", text, add); offer("wr", text, add); offer("rdwr", text, add); break;
+    case A_BOOL: offer("on", text, add); offer("off", text, add); break;
+    case A_CMD:
+        for (k = commands; k->name; k++) offer(k->name, text, add);
+        break;
+    default: break;
+    }
+}

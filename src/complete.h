@@ -1,0 +1,5 @@
+/* complete.h — Tab completion from the command table, socket names and option names. */
+#ifndef SP_COMPLETE_H
+#define SP_COMPLETE_H
+void complete_line(const char *line, int start, const char *text, void (*add)(const char *cand));
+#endif

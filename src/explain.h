@@ -1,0 +1,10 @@
+/* explain.h — one sentence per errno that a learner can act on. */
+#ifndef SP_EXPLAIN_H
+#define SP_EXPLAIN_H
+#include <stddef.h>
+
+/* The symbolic name: "ECONNREFUSED". */
+const char *errno_name(int err);
+/* What err means for this call ("connect", "bind" …) on addr (may be NULL); NULL if nothing to add. */
+const char *explain_errno(int err, const char *call, const char *addr, char *buf, size_t n);
+#endif

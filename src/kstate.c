@@ -1,0 +1,79 @@
+/* kstate.c — TCP_INFO and SIOCINQ/SIOCOUTQ per fd: cheap enough to run after every command. */
+#include "kstate.h"
+#include <linux/sockios.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include "addr.h"
+
+const char *tcp_state_name(int st)
+{
+    static const char *names[] = {
+        "?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT",
+        "CLOSED", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV",
+    };
+    return st >= 0 && st < (int)(sizeof names / sizeof names[0]) ? names[st] : "?";
+}
+
+static int unbound(const struct sockaddr_storage *ss, socklen_t len)
+{
+    if (len == 0) return 1;
+    if (ss->ss_family == AF_INET) return ((const struct sockaddr_in *)ss)->sin_port == 0;
+    if (ss->ss_family == AF_INET6) return ((const struct sockaddr_in6 *)ss)->sin6_port == 0;
+    if (ss->ss_family == AF_UNIX) return len <= sizeof(sa_family_t);
+    return 0;
+}
+
+void kstate_read(const sp_sock *s, sp_kstate *k)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    int v, connected = 0;
+
+    memset(k, 0, sizeof *k);
+    k->recvq = k->sendq = k->accq = k->backlog = -1;
+
+    if (getsockname(s->fd, (struct sockaddr *)&ss, &len) == 0 && !unbound(&ss, len))
+        addr_format((struct sockaddr *)&ss, len, k->local, sizeof k->local);
+    else
+        snprintf(k->local, sizeof k->local, "-");
+    len = sizeof ss;
+    if (getpeername(s->fd, (struct sockaddr *)&ss, &len) == 0) {
+        connected = 1;
+        addr_format((struct sockaddr *)&ss, len, k->peer, sizeof k->peer);
+        if (s->family == AF_UNIX && !k->peer[0]) snprintf(k->peer, sizeof k->peer, "(unnamed)");
+    } else {
+        snprintf(k->peer, sizeof k->peer, "-");
+    }
+
+    if (s->type == SOCK_STREAM && s->family != AF_UNIX) {
+        struct tcp_info ti;
+        socklen_t tl = sizeof ti;
+        memset(&ti, 0, sizeof ti);
+        if (getsockopt(s->fd, IPPROTO_TCP, TCP_INFO, &ti, &tl) == 0) {
+            snprintf(k->state, sizeof k->state, "%s", tcp_state_name(ti.tcpi_state));
+            if (ti.tcpi_state == TCP_LISTEN) {
+                /* For a listener Linux reports the accept queue in these two fields. */
+                k->accq = ti.tcpi_unacked;
+                k->backlog = ti.tcpi_sacked;
+                return;
+            }
+            /* Before a connection exists the queue ioctls report leftovers (a SYN's
+             * sequence number), not data: leave them blank. */
+            if (ti.tcpi_state == TCP_CLOSE || ti.tcpi_state == TCP_SYN_SENT) return;
+        }
+    } else {
+        socklen_t vl = sizeof v;
+        if (getsockopt(s->fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &vl) == 0 && v) {
+            snprintf(k->state, sizeof k->state, "LISTEN");
+            k->backlog = s->backlog;
+            return;
+        }
+        snprintf(k->state, sizeof k->state, "%s", connected ? "CONNECTED" : "UNCONN");
+    }
+    if (ioctl(s->fd, SIOCINQ, &v) == 0) k->recvq = v;
+    if (ioctl(s->fd, SIOCOUTQ, &v) == 0) k->sendq = v;
+}

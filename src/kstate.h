@@ -1,0 +1,17 @@
+/* kstate.h — what the kernel says about one of our sockets, as ss would show it. */
+#ifndef SP_KSTATE_H
+#define SP_KSTATE_H
+#include "registry.h"
+
+typedef struct {
+    char local[128], peer[128];
+    char state[16];      /* kernel TCP names: LISTEN, ESTABLISHED, CLOSE_WAIT … */
+    long recvq, sendq;   /* bytes unread / bytes not yet acknowledged; -1 unknown */
+    long accq;           /* listener: connections waiting for accept(); -1 otherwise */
+    long backlog;        /* listener: the accept queue's limit */
+} sp_kstate;
+
+void kstate_read(const sp_sock *s, sp_kstate *k);
+/* Linux's name for a TCP_* state number ("TIME_WAIT"). */
+const char *tcp_state_name(int st);
+#endif

@@ -1,0 +1,41 @@
+/* lineedit.c — picks the backend, as lua.c does with lua_readline: a few lines of
+ * switching so that nothing else in sockplay knows which editor is in use. */
+#include "lineedit.h"
+
+static int use_rl;
+
+void le_init(int interactive, le_complete_fn fn)
+{
+#ifdef SP_READLINE
+    use_rl = interactive;
+    if (use_rl) le_rl_init(fn);
+#else
+    (void)interactive;
+    (void)fn;
+#endif
+}
+
+char *le_read(const char *prompt, size_t *len)
+{
+#ifdef SP_READLINE
+    if (use_rl) return le_rl_read(prompt, len);
+#endif
+    return le_plain_read(prompt, len);
+}
+
+void le_history_add(const char *line)
+{
+#ifdef SP_READLINE
+    if (use_rl) le_rl_history_add(line);
+#else
+    (void)line;
+#endif
+}
+
+void le_shutdown(void)
+{
+#ifdef SP_READLINE
+    if (use_rl) le_rl_shutdown();
+#endif
+    le_plain_discard();
+}

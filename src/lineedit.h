@@ -1,0 +1,26 @@
+/* lineedit.h — reading a command line. GNU readline when built with it (READLINE=yes)
+ * and stdin is a terminal; otherwise a small reader of our own. */
+#ifndef SP_LINEEDIT_H
+#define SP_LINEEDIT_H
+#include <stddef.h>
+
+/* Offers completions for text (the word being typed, starting at byte start of line). */
+typedef void (*le_complete_fn)(const char *line, int start, const char *text, void (*add)(const char *cand));
+
+void le_init(int interactive, le_complete_fn fn);
+/* A malloc'd line without its newline, its length in *len; NULL at end of input.
+ * Ctrl-C while typing discards the line and returns "" (length 0). */
+char *le_read(const char *prompt, size_t *len);
+void le_history_add(const char *line);
+void le_shutdown(void);
+
+/* The two backends behind it. */
+char *le_plain_read(const char *prompt, size_t *len);
+void le_plain_discard(void);
+#ifdef SP_READLINE
+void le_rl_init(le_complete_fn fn);
+char *le_rl_read(const char *prompt, size_t *len);
+void le_rl_history_add(const char *line);
+void le_rl_shutdown(void);
+#endif
+#endif

@@ -1,0 +1,72 @@
+/* main.c — sockplay's command line: the REPL, -c, and (later) scripts and lessons. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "blocking.h"
+#include "core.h"
+#include "output.h"
+#include "registry.h"
+#include "render.h"
+#include "repl.h"
+
+#ifndef SP_VERSION
+#define SP_VERSION "0.1.0"
+#endif
+
+static void usage(FILE *f)
+{
+    fprintf(f, "%s",
+            TR("usage: sockplay [options]            the interactive REPL (commands from stdin when it is not a terminal)\n"
+               "       sockplay -c 'CMD; CMD'       run commands, then exit\n"
+               "options:\n"
+               "  --lang zh|en   language of messages (default: from LANG/LC_ALL)\n"
+               "  --help         this text\n"
+               "  --version      the version\n"
+               "Environment: NO_COLOR turns colour off.\n",
+               "用法：sockplay [选项]                交互式 REPL（标准输入不是终端时从中读取命令）\n"
+               "      sockplay -c '命令; 命令'      执行命令后退出\n"
+               "选项：\n"
+               "  --lang zh|en   消息语言（默认取自 LANG/LC_ALL）\n"
+               "  --help         显示本帮助\n"
+               "  --version      显示版本\n"
+               "环境变量：设置 NO_COLOR 关闭颜色。\n"));
+}
+
+static void leave(void)
+{
+    size_t n = reg_count();
+    if (n) printf(TR("closing %zu socket(s)\n", "关闭 %zu 个套接字\n"), n);
+    core_close_all();
+    render_free();
+    blocking_shutdown();
+    fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+    const char *commands = NULL;
+    out_init();
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-c") && i + 1 < argc) commands = argv[++i];
+        else if (!strcmp(a, "--lang") && i + 1 < argc) {
+            if (out_set_lang(argv[++i]) < 0) {
+                fprintf(stderr, "sockplay: --lang takes zh or en, not '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (!strncmp(a, "--lang=", 7)) {
+            if (out_set_lang(a + 7) < 0) { fprintf(stderr, "sockplay: --lang takes zh or en, not '%s'\n", a + 7); return 2; }
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return 0; }
+        else if (!strcmp(a, "--version")) { printf("sockplay %s\n", SP_VERSION); return 0; }
+        else {
+            fprintf(stderr, TR("sockplay: unknown argument '%s'\n", "sockplay：未知参数 '%s'\n"), a);
+            usage(stderr);
+            return 2;
+        }
+    }
+    blocking_init();
+    if (commands) repl_line(commands, strlen(commands));
+    else repl_loop();
+    leave();
+    return 0;
+}

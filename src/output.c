@@ -1,0 +1,105 @@
+/* output.c — colour and language decisions are made once, here. */
+#include "output.h"
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int out_color;
+int out_tty;
+int out_lang = LANG_EN;
+
+int out_lang_from_env(void)
+{
+    /* LC_ALL overrides LANG, as setlocale would; no zh locale needs to be installed. */
+    const char *v = getenv("LC_ALL");
+    if (!v || !*v) v = getenv("LC_MESSAGES");
+    if (!v || !*v) v = getenv("LANG");
+    return (v && strncmp(v, "zh", 2) == 0) ? LANG_ZH : LANG_EN;
+}
+
+int out_set_lang(const char *name)
+{
+    if (strcmp(name, "zh") == 0 || strncmp(name, "zh_", 3) == 0) out_lang = LANG_ZH;
+    else if (strcmp(name, "en") == 0 || strncmp(name, "en_", 3) == 0) out_lang = LANG_EN;
+    else return -1;
+    return 0;
+}
+
+void out_init(void)
+{
+    const char *nc = getenv("NO_COLOR");
+    const char *term = getenv("TERM");
+    out_tty = isatty(STDOUT_FILENO);
+    out_color = out_tty && !(nc && *nc) && !(term && strcmp(term, "dumb") == 0);
+    out_lang = out_lang_from_env();
+}
+
+const char *col(const char *code)
+{
+    static char buf[4][16];
+    static int i;
+    if (!out_color) return "";
+    i = (i + 1) % 4;
+    snprintf(buf[i], sizeof buf[i], "\033[%sm", code);
+    return buf[i];
+}
+
+void out_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stdout, fmt, ap);
+    va_end(ap);
+}
+
+size_t utf8_len(const unsigned char *p, size_t avail)
+{
+    size_t k;
+    unsigned cp;
+    if (p[0] < 0x80) return 1;
+    if ((p[0] & 0xe0) == 0xc0) { k = 2; cp = p[0] & 0x1f; }
+    else if ((p[0] & 0xf0) == 0xe0) { k = 3; cp = p[0] & 0x0f; }
+    else if ((p[0] & 0xf8) == 0xf0) { k = 4; cp = p[0] & 0x07; }
+    else return 0;
+    if (k > avail) return 0;
+    for (size_t j = 1; j < k; j++) {
+        if ((p[j] & 0xc0) != 0x80) return 0;
+        cp = (cp << 6) | (p[j] & 0x3f);
+    }
+    /* Reject overlong forms, surrogates and values past U+10FFFF. */
+    if ((k == 2 && cp < 0x80) || (k == 3 && cp < 0x800) || (k == 4 && cp < 0x10000)) return 0;
+    if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) return 0;
+    return k;
+}
+
+void out_quoted(FILE *f, const void *buf, size_t len, size_t max)
+{
+    const unsigned char *p = buf;
+    size_t n = len < max ? len : max;
+    fputc('"', f);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        switch (c) {
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        case '\0': fputs("\\0", f); break;
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                fprintf(f, "\\x%02x", c);
+            } else if (c < 0x80) {
+                fputc(c, f);
+            } else {
+                /* Valid UTF-8 passes through so 中文 stays readable; stray bytes are escaped. */
+                size_t k = utf8_len(p + i, n - i);
+                if (k == 0) fprintf(f, "\\x%02x", c);
+                else { fwrite(p + i, 1, k, f); i += k - 1; }
+            }
+        }
+    }
+    fputc('"', f);
+    if (n < len) fputs("…", f);
+}

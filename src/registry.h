@@ -1,0 +1,32 @@
+/* registry.h — the sockets this session owns. Only these may be used or closed. */
+#ifndef SP_REGISTRY_H
+#define SP_REGISTRY_H
+#include <stddef.h>
+
+#define SP_NAME_MAX 32
+
+typedef struct sp_sock {
+    int fd;
+    char name[SP_NAME_MAX];   /* "" when unnamed */
+    int family;               /* AF_INET, AF_INET6, AF_UNIX */
+    int type;                 /* SOCK_STREAM, SOCK_DGRAM */
+    int backlog;              /* the backlog given to listen(), -1 before */
+    int nonblocking;          /* O_NONBLOCK set through sockplay */
+    double timeout;           /* Python-style settimeout seconds; < 0 means none */
+    unsigned long serial;     /* set by reg_add: tells a reused fd number from the old socket */
+} sp_sock;
+
+void reg_add(sp_sock *s);               /* takes ownership */
+void reg_remove(sp_sock *s);            /* frees s */
+sp_sock *reg_by_fd(int fd);
+sp_sock *reg_by_name(const char *name);
+/* A name or a decimal fd; NULL if the session owns no such socket. */
+sp_sock *reg_lookup(const char *ref);
+/* Gives s the name; a socket already called that loses it. Returns that socket or NULL. */
+sp_sock *reg_set_name(sp_sock *s, const char *name);
+size_t reg_count(void);
+sp_sock *reg_at(size_t i);              /* ordered by fd */
+/* "name" or "fd 5": how a trace line refers to the socket. */
+const char *reg_label(const sp_sock *s);
+int reg_valid_name(const char *name);
+#endif

@@ -1,0 +1,57 @@
+/* repl.c — the loop of lua.c's doREPL in sockplay's terms: prompt, read, run, until EOF. */
+#include "repl.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "commands.h"
+#include "complete.h"
+#include "lineedit.h"
+#include "output.h"
+#include "parse.h"
+
+int repl_line(const char *line, size_t len)
+{
+    sp_cmd *cmds;
+    char err[300];
+    int n, quit = 0;
+    if (memchr(line, '\0', len)) {
+        printf("%s%s%s\n", col(C_RED), TR("sockplay: the line holds a NUL byte: ignored (write \\0 inside quotes)",
+                                         "sockplay：这一行包含 NUL 字节，已忽略（在引号里写 \\0）"), col(C_RESET));
+        return 0;
+    }
+    n = parse_line(line, &cmds, err, sizeof err);
+    if (n < 0) {
+        printf("%s%s%s\n", col(C_RED), err, col(C_RESET));
+        return 0;
+    }
+    for (int i = 0; i < n && !quit; i++)
+        quit = command_run(&cmds[i]) == CMD_QUIT;
+    parse_free(cmds, n);
+    fflush(stdout);
+    return quit;
+}
+
+void repl_loop(void)
+{
+    int tty = isatty(STDIN_FILENO);
+    char prompt[64];
+    snprintf(prompt, sizeof prompt, "%s", "sockplay> ");
+    le_init(tty, complete_line);
+    if (tty)
+        printf("%s\n", TR("sockplay — one socket call per line. `help` lists the commands; Tab completes; Ctrl-D leaves.",
+                          "sockplay —— 每行一次套接字调用。`help` 列出命令；Tab 补全；Ctrl-D 退出。"));
+    for (;;) {
+        size_t len = 0;
+        /* On a pipe the prompt and the line are both printed, so the output reads as a transcript. */
+        char *line = le_read(tty ? prompt : NULL, &len);
+        int quit;
+        if (!line) break;
+        if (!tty) printf("%s%s%s%s\n", prompt, col(C_BOLD), line, col(C_RESET));
+        if (tty && len) le_history_add(line);
+        quit = repl_line(line, len);
+        free(line);
+        if (quit) break;
+    }
+    le_shutdown();
+}

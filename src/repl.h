@@ -1,0 +1,10 @@
+/* repl.h — read a line, run its commands, repeat. */
+#ifndef SP_REPL_H
+#define SP_REPL_H
+#include <stddef.h>
+
+/* Runs every command on one line; returns 1 when one of them was quit. */
+int repl_line(const char *line, size_t len);
+/* Reads from stdin until quit or end of input; echoes lines when stdin is not a terminal. */
+void repl_loop(void);
+#endif
