@@ -10,14 +10,15 @@ VERSION  := 0.1.0
 LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null)
 LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
 
-CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-           -DSP_VERSION='"$(VERSION)"' $(LUA_CFLAGS) -MMD -MP
-LDLIBS  += -lpthread -lm
+# CFLAGS is the user's (optimisation, sanitizers); SP_CFLAGS is what sockplay always needs.
+CFLAGS    ?= -O2 -g
+SP_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+             -DSP_VERSION='"$(VERSION)"' $(LUA_CFLAGS) -MMD -MP
+LDLIBS    += -lpthread -lm
 
 SRCS := $(wildcard src/*.c)
 ifeq ($(READLINE),yes)
-CFLAGS += -DSP_READLINE
+SP_CFLAGS += -DSP_READLINE
 LDLIBS += -lreadline
 else
 SRCS := $(filter-out src/lineedit_readline.c,$(SRCS))
@@ -27,7 +28,7 @@ OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
 BUILD_PKGS := pkg-config liblua5.4-dev $(if $(filter yes,$(READLINE)),libreadline-dev)
 TEST_PKGS  := lua5.4 python3 tmux curl netcat-openbsd socat valgrind clang iproute2
 
-.PHONY: all run test asan clean deps test-deps unit
+.PHONY: all run test asan clang clean deps test-deps unit
 all: sockplay
 
 # Checks for Debian packages; installs them when run as root, else says how.
@@ -52,19 +53,18 @@ test-deps: | $(BUILD)
 $(BUILD):
 	@mkdir -p $(BUILD)
 
-# Re-read the Lua flags after deps may have installed pkg-config and liblua.
 sockplay: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LUA_LIBS) $(LDLIBS)
 
 $(BUILD)/%.o: src/%.c | deps
-	$(CC) $(CFLAGS) $(if $(LUA_CFLAGS),,$(shell pkg-config --cflags lua5.4 2>/dev/null)) -c -o $@ $<
+	$(CC) $(CFLAGS) $(SP_CFLAGS) $(if $(LUA_CFLAGS),,$(shell pkg-config --cflags lua5.4 2>/dev/null)) -c -o $@ $<
 
 run: sockplay
 	./sockplay
 
 UNIT_OBJS := $(BUILD)/parse.o $(BUILD)/output.o $(BUILD)/addr.o $(BUILD)/sockopt.o
 $(BUILD)/unit_tests: tests/unit/unit_tests.c $(UNIT_OBJS)
-	$(CC) $(CFLAGS) -Isrc -o $@ $< $(UNIT_OBJS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(SP_CFLAGS) $(LDFLAGS) -Isrc -o $@ $< $(UNIT_OBJS) $(LDLIBS)
 
 unit: $(BUILD)/unit_tests
 
@@ -74,11 +74,17 @@ test: sockplay unit test-deps
 # The same suite against a build with AddressSanitizer and UBSan.
 asan:
 	$(MAKE) BUILD=build/asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
-	        LDFLAGS='-fsanitize=address,undefined' sockplay-asan build/asan/unit_tests
+	        LDFLAGS='-fsanitize=address,undefined' build/asan/sockplay build/asan/unit_tests
 	@ASAN_OPTIONS=detect_leaks=1 SOCKPLAY=$(CURDIR)/build/asan/sockplay UNIT=$(CURDIR)/build/asan/unit_tests bash tests/run.sh
 
-sockplay-asan: $(OBJS)
-	$(CC) $(LDFLAGS) -o $(BUILD)/sockplay $(OBJS) $(LUA_LIBS) $(LDLIBS)
+# Variant builds (asan, READLINE=no, clang) link inside their own BUILD folder.
+$(BUILD)/sockplay: $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LUA_LIBS) $(LDLIBS)
+
+# -Wall -Wextra -Werror under clang too, with and without readline.
+clang:
+	$(MAKE) -s BUILD=build/clang CC=clang build/clang/sockplay
+	$(MAKE) -s BUILD=build/clang-plain CC=clang READLINE=no build/clang-plain/sockplay
 
 clean:
 	rm -rf build sockplay

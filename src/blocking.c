@@ -118,12 +118,14 @@ void blocking_begin(const char *w)
     pthread_mutex_unlock(&mu);
 }
 
-double blocking_end(void)
+double blocking_end(int *was_drawn)
 {
     double took = now_seconds() - started;
+    *was_drawn = 0;
     if (!have_ticker) return took;
     pthread_mutex_lock(&mu);
     active = 0;
+    *was_drawn = drawn;
     if (drawn) {
         fputs("\r\033[K", stdout);
         fflush(stdout);

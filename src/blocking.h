@@ -11,7 +11,8 @@ void blocking_init(void);
 void blocking_shutdown(void);
 /* Around one system call that may block. what: "accept(s): waiting for a client to connect". */
 void blocking_begin(const char *what);
-/* Returns the seconds spent inside the call. */
-double blocking_end(void);
+/* Returns the seconds spent inside the call; *drawn tells whether a status line was shown
+ * (and erased again: the caller reprints what the line held before). */
+double blocking_end(int *drawn);
 double now_seconds(void);
 #endif

@@ -164,7 +164,7 @@ static int c_send(const sp_cmd *c)
     sp_buf b;
     char err[300];
     ssize_t n;
-    if (nargs(c, 2, -1, TR("S and DATA", "S 和 DATA")) < 0 || !(s = sock_arg(c, 1))) return CMD_FAIL;
+    if (nargs(c, 1, -1, "S") < 0 || !(s = sock_arg(c, 1))) return CMD_FAIL;
     if (parse_data(c->tok + 2, c->ntok - 2, &b, err, sizeof err) < 0) return usage("%s", err);
     n = core_send(s, b.data, b.len);
     free(b.data);

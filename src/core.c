@@ -35,17 +35,31 @@ static void after(void)
     fflush(stdout);
 }
 
-/* "call(args)" in the trace's colours. */
+/* "call(args)" in the trace's colours; kept, since a status line may have to replace it. */
+static char head[600];
+
 static void call_head(const char *call, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void call_head(const char *call, const char *fmt, ...)
 {
     va_list ap;
+    int n;
     if (!core_trace) return;
-    printf("%s%s%s(", col(C_BOLD C_CYAN), call, col(C_RESET));
+    n = snprintf(head, sizeof head, "%s%s%s(", col(C_BOLD C_CYAN), call, col(C_RESET));
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    if (n > 0 && (size_t)n < sizeof head) n += vsnprintf(head + n, sizeof head - (size_t)n, fmt, ap);
     va_end(ap);
-    printf(")");
+    if (n > 0 && (size_t)n < sizeof head) snprintf(head + n, sizeof head - (size_t)n, ")");
+    fputs(head, stdout);
+}
+
+/* Around a call that may block: the status line, if it was drawn, erased the head. */
+static void wait_begin(const char *call, const sp_sock *s);
+static double wait_end(void)
+{
+    int drawn;
+    double took = blocking_end(&drawn);
+    if (drawn && core_trace) fputs(head, stdout);
+    return took;
 }
 
 static void hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -177,8 +191,9 @@ int core_listen(sp_sock *s, int backlog)
     return 0;
 }
 
-static const char *wait_text(const char *call, const sp_sock *s, char *buf, size_t n)
+static void wait_begin(const char *call, const sp_sock *s)
 {
+    char buf[200];
     const char *why = "";
     if (!strcmp(call, "accept")) why = TR("waiting for a client to connect", "等待客户端连接");
     else if (!strcmp(call, "recv")) why = TR("waiting for data from the peer", "等待对方发来数据");
@@ -186,24 +201,24 @@ static const char *wait_text(const char *call, const sp_sock *s, char *buf, size
     else if (!strcmp(call, "connect")) why = TR("waiting for the server to answer the handshake", "等待服务器完成三次握手");
     else if (!strcmp(call, "send") || !strcmp(call, "sendto"))
         why = TR("waiting for room in the send buffer (the peer is not reading)", "等待发送缓冲区腾出空间（对方没有在读）");
-    snprintf(buf, n, "%s(%s): %s", call, SOCK_LABEL(s), why);
-    return buf;
+    snprintf(buf, sizeof buf, "%s(%s): %s", call, SOCK_LABEL(s), why);
+    if (core_trace) fflush(stdout);
+    blocking_begin(buf);
 }
 
 sp_sock *core_accept(sp_sock *s, const char *name, sp_addr *peer)
 {
-    char wt[200], from[160];
+    char from[160];
     sp_sock *c;
     int fd;
     double took;
     before("accept");
     call_head("accept", "%s", SOCK_LABEL(s));
-    if (core_trace) fflush(stdout);
     peer->len = sizeof peer->ss;
     if (pending_interrupt()) { fail("accept", NULL, EINTR); return NULL; }
-    blocking_begin(wait_text("accept", s, wt, sizeof wt));
+    wait_begin("accept", s);
     fd = accept4(s->fd, (struct sockaddr *)&peer->ss, &peer->len, SOCK_CLOEXEC);
-    took = blocking_end();
+    took = wait_end();
     if (fd < 0) { fail("accept", NULL, errno); return NULL; }
     c = calloc(1, sizeof *c);
     if (!c) { close(fd); fail("accept", NULL, ENOMEM); return NULL; }
@@ -232,18 +247,17 @@ sp_sock *core_accept(sp_sock *s, const char *name, sp_addr *peer)
 int core_connect(sp_sock *s, const char *host, const char *port)
 {
     sp_addr a;
-    char where[160], wt[200];
+    char where[160];
     int rc;
     double took;
     before("connect");
     if (resolve(s, "connect", host, port, 0, &a) < 0) return -1;
     addr_format((struct sockaddr *)&a.ss, a.len, where, sizeof where);
     call_head("connect", "%s, %s", SOCK_LABEL(s), where);
-    if (core_trace) fflush(stdout);
     if (pending_interrupt()) { fail("connect", where, EINTR); return -1; }
-    blocking_begin(wait_text("connect", s, wt, sizeof wt));
+    wait_begin("connect", s);
     rc = connect(s->fd, (struct sockaddr *)&a.ss, a.len);
-    took = blocking_end();
+    took = wait_end();
     if (rc < 0) {
         int e = errno;
         fail("connect", where, e);
@@ -299,16 +313,14 @@ static ssize_t xfer_fail(const sp_sock *s, const char *call, const char *where, 
 
 ssize_t core_send(sp_sock *s, const void *buf, size_t len)
 {
-    char wt[200];
     ssize_t n;
     double took;
     before("send");
     call_head("send", "%s, %zu %s", SOCK_LABEL(s), len, TR("bytes", "字节"));
-    if (core_trace) fflush(stdout);
     if (pending_interrupt()) return xfer_fail(s, "send", NULL, EINTR);
-    blocking_begin(wait_text("send", s, wt, sizeof wt));
+    wait_begin("send", s);
     n = send(s->fd, buf, len, MSG_NOSIGNAL);
-    took = blocking_end();
+    took = wait_end();
     if (n < 0) return xfer_fail(s, "send", NULL, errno);
     if (core_trace) {
         printf(" = %s%zd%s", col(C_GREEN), n, col(C_RESET));
@@ -325,16 +337,14 @@ ssize_t core_send(sp_sock *s, const void *buf, size_t len)
 
 ssize_t core_recv(sp_sock *s, void *buf, size_t max)
 {
-    char wt[200];
     ssize_t n;
     double took;
     before("recv");
     call_head("recv", "%s, %zu", SOCK_LABEL(s), max);
-    if (core_trace) fflush(stdout);
     if (pending_interrupt()) return xfer_fail(s, "recv", NULL, EINTR);
-    blocking_begin(wait_text("recv", s, wt, sizeof wt));
+    wait_begin("recv", s);
     n = recv(s->fd, buf, max, 0);
-    took = blocking_end();
+    took = wait_end();
     if (n < 0) return xfer_fail(s, "recv", NULL, errno);
     if (core_trace) {
         printf(" = %s%zd%s", col(C_GREEN), n, col(C_RESET));
@@ -353,18 +363,17 @@ ssize_t core_recv(sp_sock *s, void *buf, size_t max)
 ssize_t core_sendto(sp_sock *s, const char *host, const char *port, const void *buf, size_t len)
 {
     sp_addr a;
-    char where[160], wt[200];
+    char where[160];
     ssize_t n;
     double took;
     before("sendto");
     if (resolve(s, "sendto", host, port, 0, &a) < 0) return -1;
     addr_format((struct sockaddr *)&a.ss, a.len, where, sizeof where);
     call_head("sendto", "%s, %zu %s, %s", SOCK_LABEL(s), len, TR("bytes", "字节"), where);
-    if (core_trace) fflush(stdout);
     if (pending_interrupt()) return xfer_fail(s, "sendto", where, EINTR);
-    blocking_begin(wait_text("sendto", s, wt, sizeof wt));
+    wait_begin("sendto", s);
     n = sendto(s->fd, buf, len, MSG_NOSIGNAL, (struct sockaddr *)&a.ss, a.len);
-    took = blocking_end();
+    took = wait_end();
     if (n < 0) return xfer_fail(s, "sendto", where, errno);
     if (core_trace) {
         printf(" = %s%zd%s", col(C_GREEN), n, col(C_RESET));
@@ -378,17 +387,16 @@ ssize_t core_sendto(sp_sock *s, const char *host, const char *port, const void *
 
 ssize_t core_recvfrom(sp_sock *s, void *buf, size_t max, sp_addr *from)
 {
-    char wt[200], who[160];
+    char who[160];
     ssize_t n;
     double took;
     before("recvfrom");
     call_head("recvfrom", "%s, %zu", SOCK_LABEL(s), max);
-    if (core_trace) fflush(stdout);
     from->len = sizeof from->ss;
     if (pending_interrupt()) return xfer_fail(s, "recvfrom", NULL, EINTR);
-    blocking_begin(wait_text("recvfrom", s, wt, sizeof wt));
+    wait_begin("recvfrom", s);
     n = recvfrom(s->fd, buf, max, MSG_TRUNC, (struct sockaddr *)&from->ss, &from->len);
-    took = blocking_end();
+    took = wait_end();
     if (n < 0) return xfer_fail(s, "recvfrom", NULL, errno);
     addr_format((struct sockaddr *)&from->ss, from->len, who, sizeof who);
     if (s->type == SOCK_DGRAM && (size_t)n > max) {

@@ -37,9 +37,10 @@ const char *explain_errno(int err, const char *call, const char *addr, char *b, 
     case EADDRINUSE:
         if (IS("bind"))
             snprintf(b, n, TR("another socket already uses %s — a running server, or TIME_WAIT left by a closed "
-                              "connection (about 60 s). Pick another port, or setsockopt SO_REUSEADDR 1 before bind.",
+                              "connection (about 60 s). Pick another port, or setsockopt SO_REUSEADDR 1 before bind — "
+                              "in every run of the server, since the old socket must have had it too.",
                               "%s 已被另一个套接字占用 —— 可能是还在运行的服务器，或连接关闭后留下的 TIME_WAIT（约 60 秒）。"
-                              "换一个端口，或在 bind 之前 setsockopt SO_REUSEADDR 1。"), a);
+                              "换一个端口，或在 bind 之前 setsockopt SO_REUSEADDR 1 —— 服务器每次运行都要设置，旧套接字也必须设置过。"), a);
         else
             snprintf(b, n, "%s", TR("no free local port is left for this address", "这个地址没有空闲的本地端口了"));
         return b;

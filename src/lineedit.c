@@ -2,7 +2,9 @@
  * switching so that nothing else in sockplay knows which editor is in use. */
 #include "lineedit.h"
 
+#ifdef SP_READLINE
 static int use_rl;
+#endif
 
 void le_init(int interactive, le_complete_fn fn)
 {

@@ -66,6 +66,7 @@ char *le_plain_read(const char *prompt, size_t *len)
             buf = nb;
             cap = nc;
         }
+        fflush(stdout);           /* everything said so far is out before we wait */
         got = read(STDIN_FILENO, buf + have, cap - have);
         if (got < 0 && errno == EINTR) {
             if (sp_sigint) {

@@ -1,1 +1,169 @@
-int main(void){return 0;}
+/* unit_tests.c — the command language's lexer and DATA decoder, in the style of Lua's
+ * testes: one check per line, a count at the end. */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "addr.h"
+#include "output.h"
+#include "parse.h"
+#include "sockopt.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...) do { \
+        if (cond) passed++; \
+        else { failed++; printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); printf("\n"); } \
+    } while (0)
+
+/* Parses line and compares with the expected commands, written "tok|tok;tok" (assign as "NAME=>"). */
+static void lex(const char *line, const char *want)
+{
+    sp_cmd *c;
+    char err[300], got[1024] = "";
+    int n = parse_line(line, &c, err, sizeof err);
+    if (n < 0) { CHECK(0, "'%s' failed: %s", line, err); return; }
+    for (int i = 0; i < n; i++) {
+        if (i) strcat(got, ";");
+        if (c[i].assign[0]) { strcat(got, c[i].assign); strcat(got, "=>"); }
+        for (int j = 0; j < c[i].ntok; j++) {
+            if (j) strcat(got, "|");
+            strncat(got, c[i].tok[j].text, sizeof got - strlen(got) - 1);
+        }
+    }
+    CHECK(strcmp(got, want) == 0, "'%s' lexed as '%s', want '%s'", line, got, want);
+    parse_free(c, n);
+}
+
+static void lex_err(const char *line, const char *want_in_msg)
+{
+    sp_cmd *c;
+    char err[300] = "";
+    int n = parse_line(line, &c, err, sizeof err);
+    CHECK(n < 0 && strstr(err, want_in_msg), "'%s': want an error with '%s', got %d '%s'", line, want_in_msg, n, err);
+    if (n >= 0) parse_free(c, n);
+}
+
+/* DATA from the tokens after the first of line. */
+static void data(const char *line, const char *want, size_t wantlen)
+{
+    sp_cmd *c;
+    sp_buf b;
+    char err[300];
+    int n = parse_line(line, &c, err, sizeof err);
+    if (n != 1) { CHECK(0, "'%s' did not lex to one command", line); if (n > 0) parse_free(c, n); return; }
+    if (parse_data(c[0].tok + 1, c[0].ntok - 1, &b, err, sizeof err) < 0) {
+        CHECK(0, "'%s': %s", line, err);
+    } else {
+        CHECK(b.len == wantlen && memcmp(b.data, want, wantlen) == 0, "'%s' decoded to %zu bytes '%.*s'", line, b.len,
+              (int)b.len, b.data);
+        free(b.data);
+    }
+    parse_free(c, n);
+}
+
+static void data_err(const char *line, const char *want_in_msg)
+{
+    sp_cmd *c;
+    sp_buf b;
+    char err[300] = "";
+    int n = parse_line(line, &c, err, sizeof err);
+    int rc = n == 1 ? parse_data(c[0].tok + 1, c[0].ntok - 1, &b, err, sizeof err) : 0;
+    CHECK(rc < 0 && strstr(err, want_in_msg), "'%s': want error '%s', got '%s'", line, want_in_msg, err);
+    if (rc == 0 && n == 1) free(b.data);
+    if (n > 0) parse_free(c, n);
+}
+
+static void ports(void)
+{
+    char err[200];
+    CHECK(addr_parse_port("0", err, sizeof err) == 0, "port 0");
+    CHECK(addr_parse_port("65535", err, sizeof err) == 65535, "port 65535");
+    CHECK(addr_parse_port("65536", err, sizeof err) == -1 && strstr(err, "out of range"), "65536: %s", err);
+    CHECK(addr_parse_port("70000", err, sizeof err) == -1 && strstr(err, "70000"), "70000: %s", err);
+    CHECK(addr_parse_port("12ab", err, sizeof err) == -1 && strstr(err, "not a number"), "12ab: %s", err);
+    CHECK(addr_parse_port("", err, sizeof err) == -1 && strstr(err, "missing PORT"), "empty: %s", err);
+    CHECK(addr_parse_port("99999999999999999999", err, sizeof err) == -1, "huge port");
+}
+
+static void options(void)
+{
+    sp_optval v;
+    char err[200], buf[64];
+    const sp_optdef *d = sockopt_find("reuseaddr");
+    CHECK(d && strcmp(d->name, "SO_REUSEADDR") == 0, "reuseaddr finds SO_REUSEADDR");
+    CHECK(sockopt_find("so_linger") != NULL, "case-insensitive");
+    CHECK(sockopt_find("SO_NOPE") == NULL, "unknown option");
+    CHECK(sockopt_level("SOL_SOCKET") == SOL_SOCKET && sockopt_level("tcp") == IPPROTO_TCP, "levels");
+    CHECK(sockopt_parse(d, "on", &v, err, sizeof err) == 0 && v.u.i == 1, "on");
+    CHECK(sockopt_parse(d, "maybe", &v, err, sizeof err) == -1, "maybe rejected");
+    d = sockopt_find("SO_RCVTIMEO");
+    CHECK(sockopt_parse(d, "2.5", &v, err, sizeof err) == 0 && v.u.tv.tv_sec == 2 && v.u.tv.tv_usec == 500000, "2.5 s");
+    sockopt_format(d, &v, buf, sizeof buf);
+    CHECK(strcmp(buf, "2.5 s") == 0, "timeval format '%s'", buf);
+    d = sockopt_find("SO_LINGER");
+    CHECK(sockopt_parse(d, "5", &v, err, sizeof err) == 0 && v.u.lg.l_onoff == 1 && v.u.lg.l_linger == 5, "linger 5");
+    CHECK(sockopt_parse(d, "off", &v, err, sizeof err) == 0 && v.u.lg.l_onoff == 0, "linger off");
+    d = sockopt_find("SO_RCVBUF");
+    CHECK(sockopt_parse(d, "-4", &v, err, sizeof err) == -1 && strstr(err, "out of range"), "negative rcvbuf");
+    CHECK(sockopt_parse(d, "1.5", &v, err, sizeof err) == -1, "fractional rcvbuf");
+}
+
+int main(void)
+{
+    out_lang = LANG_EN;
+    lex("socket tcp", "socket|tcp");
+    lex("  bind   s  \"\"  7788 ", "bind|s||7788");
+    lex("s = socket tcp", "s=>socket|tcp");
+    lex("s=socket tcp", "s=>socket|tcp");
+    lex("s= socket", "s=>socket");
+    lex("conn = accept s; recv conn 10", "conn=>accept|s;recv|conn|10");
+    lex("a;;b", "a;b");
+    lex("# only a comment", "");
+    lex("send c hi # trailing comment", "send|c|hi");
+    lex("send c \"a # not a comment\"", "send|c|a # not a comment");
+    lex("send c \"semi;colon\"", "send|c|semi;colon");
+    lex("send c 'single \\n stays'", "send|c|single \\n stays");
+    lex("send c \"it's\" 'say \"hi\"'", "send|c|it's|say \"hi\"");
+    lex("send c \"\\x41\\102\\u4f60\"", "send|c|AB你");
+    lex("send c hex:\"41\"", "send|c|hex:41");
+    lex("send c a=b", "send|c|a=b");
+    lex("", "");
+    lex("\t ;  ; ", "");
+    lex_err("send c \"open", "unbalanced quote");
+    lex_err("send c 'open", "column 8");
+    lex_err("send c \"\\q\"", "unknown escape \\q");
+    lex_err("send c \"\\x4\"", "two hex digits");
+    lex_err("send c \"\\u12\"", "four hex digits");
+    lex_err("send c \"\\ud800\"", "surrogate");
+    lex_err("send c \"\\777\"", "larger than \\377");
+    lex_err("1a = socket", "a name before '='");
+    lex_err("x =", "nothing after 'x ='");
+
+    data("send \"GET / HTTP/1.0\\r\\n\\r\\n\"", "GET / HTTP/1.0\r\n\r\n", 18);
+    data("send hello   world", "hello world", 11);
+    data("send hex:48656c6c6f", "Hello", 5);
+    data("send hex:00ff", "\0\xff", 2);
+    data("send \"a\\0b\"", "a\0b", 3);
+    data("send \"\"", "", 0);
+    data("send \"hex:41\"", "hex:41", 6);       /* quoted: taken literally */
+    data("send \"@notafile\"", "@notafile", 9);
+    data("send 你好", "你好", 6);
+    data_err("send", "missing DATA");
+    data_err("send hex:abc", "even number");
+    data_err("send hex:zz", "not a hex byte");
+    data_err("send @/no/such/file/here", "cannot read @/no/such/file/here");
+
+    {
+        long v;
+        char err[200];
+        CHECK(parse_int("128", 0, 65535, "BACKLOG", &v, err, sizeof err) == 0 && v == 128, "128");
+        CHECK(parse_int("x", 0, 9, "BACKLOG", &v, err, sizeof err) == -1 && strstr(err, "BACKLOG 'x' is not a whole number"), "%s", err);
+        CHECK(parse_int("10", 0, 9, "MAX", &v, err, sizeof err) == -1 && strstr(err, "out of range"), "%s", err);
+        CHECK(parse_int(" 5", 0, 9, "MAX", &v, err, sizeof err) == -1, "leading space");
+    }
+    ports();
+    options();
+    printf("unit: %d passed, %d failed\n", passed, failed);
+    return failed != 0;
+}

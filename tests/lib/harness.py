@@ -1,0 +1,139 @@
+"""Drive sockplay the way a class does: a real process, commands on stdin, peers that
+are real programs. Every wait is bounded; a test fails with the transcript it saw."""
+import os, re, select, socket, subprocess, sys, tempfile, time, traceback
+
+SOCKPLAY = os.environ.get("SOCKPLAY", os.path.join(os.path.dirname(__file__), "..", "..", "sockplay"))
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SEEDS = os.environ.get("SEEDS", os.path.join(ROOT, "..", "shared", "seeds"))
+PY = os.environ.get("PYTHON", "python3")
+
+class Fail(Exception):
+    pass
+
+def env(**extra):
+    e = dict(os.environ)
+    e.pop("LANG", None); e.pop("LC_ALL", None); e.pop("LC_MESSAGES", None)
+    e["NO_COLOR"] = "1"
+    e.update(extra)
+    return e
+
+class Sockplay:
+    """sockplay with stdin a pipe: it echoes each command after the prompt."""
+    def __init__(self, *args, extra_env=None):
+        self.p = subprocess.Popen([SOCKPLAY, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, env=env(**(extra_env or {})))
+        os.set_blocking(self.p.stdout.fileno(), False)
+        self.out = b""
+        self.pos = 0
+
+    def send(self, line):
+        self.p.stdin.write(line.encode() + b"\n")
+        self.p.stdin.flush()
+
+    def _read(self, until):
+        r, _, _ = select.select([self.p.stdout], [], [], max(0, until - time.monotonic()))
+        if r:
+            chunk = self.p.stdout.read()
+            if chunk:
+                self.out += chunk
+                return True
+            return False
+        return True
+
+    def expect(self, pattern, timeout=5.0):
+        """Waits for pattern after what earlier expects consumed; returns the match."""
+        rx = re.compile(pattern.encode() if isinstance(pattern, str) else pattern, re.S)
+        until = time.monotonic() + timeout
+        while True:
+            m = rx.search(self.out, self.pos)
+            if m:
+                self.pos = m.end()
+                return m
+            if time.monotonic() >= until or not self._read(until):
+                m = rx.search(self.out, self.pos)
+                if m:
+                    self.pos = m.end()
+                    return m
+                raise Fail("expected %r within %.1fs; output after the last match:\n%s"
+                           % (pattern, timeout, self.out[self.pos:].decode("utf-8", "replace")[-3000:]))
+
+    def run(self, line, pattern=None, timeout=5.0):
+        self.send(line)
+        self.expect(re.escape("sockplay> " + line))
+        if pattern:
+            return self.expect(pattern, timeout)
+
+    def fds(self):
+        """The sockets this process holds, from /proc: for leak checks."""
+        d = "/proc/%d/fd" % self.p.pid
+        return sorted(int(f) for f in os.listdir(d) if os.readlink(os.path.join(d, f)).startswith("socket:"))
+
+    def close(self, timeout=5.0):
+        try:
+            self.p.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
+            raise Fail("sockplay did not exit at end of input")
+        while self._read(time.monotonic() + 0.05):
+            pass
+        return self.p.returncode
+
+    def text(self):
+        return self.out.decode("utf-8", "replace")
+
+def free_port(kind=socket.SOCK_STREAM):
+    """A port the kernel picked for us; for course programs that only take a fixed port."""
+    s = socket.socket(socket.AF_INET, kind)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+def course_program(*markers):
+    """The first ```python block in the course's seeds that holds every marker."""
+    names = sorted(os.listdir(SEEDS))
+    for name in names:
+        if not name.endswith(".txt"):
+            continue
+        text = open(os.path.join(SEEDS, name), encoding="utf-8").read()
+        for block in re.findall(r"```python\n(.*?)```", text, re.S):
+            if all(m in block for m in markers):
+                return block
+    raise Fail("no course program in %s holds %r" % (SEEDS, markers))
+
+def write_program(src, **replace):
+    for old, new in replace.items():
+        if old not in src:
+            raise Fail("course program no longer contains %r" % old)
+    for old, new in replace.items():
+        src = src.replace(old, new)
+    f = tempfile.NamedTemporaryFile("w", suffix=".py", delete=False, encoding="utf-8")
+    f.write(src)
+    f.close()
+    return f.name
+
+def python(path, *args, stdin_text=None, cwd=None):
+    return subprocess.Popen([PY, path, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, cwd=cwd, env=env(PYTHONIOENCODING="utf-8"))
+
+TESTS = []
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+def main():
+    only = sys.argv[1:]
+    for fn in TESTS:
+        if only and fn.__name__ not in only:
+            continue
+        t0 = time.monotonic()
+        try:
+            fn()
+            print("PASS %s (%.1fs)" % (fn.__name__, time.monotonic() - t0), flush=True)
+        except Exception as e:
+            print("FAIL %s: %s" % (fn.__name__, e if isinstance(e, Fail) else traceback.format_exc()), flush=True)

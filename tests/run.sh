@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test and ends with the line "N passed, N failed".
+# SOCKPLAY and UNIT name the binaries under test (make test / make asan set them).
+set -u
+cd "$(dirname "$0")/.."
+: "${SOCKPLAY:=$PWD/sockplay}" "${UNIT:=$PWD/build/unit_tests}"
+export SOCKPLAY
+pass=0 fail=0
+log=$(mktemp -d)
+
+count() {   # reads PASS/FAIL lines (and the unit runner's summary) from a runner's output
+    local out=$1
+    local p f
+    p=$(grep -c '^PASS ' "$out"); f=$(grep -c '^FAIL ' "$out")
+    pass=$((pass + p)); fail=$((fail + f))
+}
+
+# The READLINE=no build, for the fallback line reader's terminal test.
+if [ -z "${SOCKPLAY_PLAIN:-}" ]; then
+    if make -s BUILD=build/plain READLINE=no build/plain/sockplay >"$log/plain.txt" 2>&1; then
+        export SOCKPLAY_PLAIN=$PWD/build/plain/sockplay
+    else
+        echo "FAIL build with READLINE=no:"; cat "$log/plain.txt"; fail=$((fail + 1))
+    fi
+fi
+
+echo "== unit tests"
+if out=$("$UNIT"); then :; fi
+echo "$out" | tail -n 5
+p=$(echo "$out" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+f=$(echo "$out" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+if [ -z "$p" ]; then echo "FAIL unit tests did not finish"; fail=$((fail + 1)); else pass=$((pass + p)); fail=$((fail + f)); fi
+
+for t in tests/test_*.py; do
+    echo "== $t"
+    timeout 600 python3 "$t" >"$log/out.txt" 2>&1
+    rc=$?
+    cat "$log/out.txt"
+    count "$log/out.txt"
+    if [ $rc -ne 0 ]; then echo "FAIL $t exited with $rc"; fail=$((fail + 1)); fi
+done
+rm -rf "$log"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
