@@ -15,6 +15,8 @@ CFLAGS    ?= -O2 -g
 SP_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
              -DSP_VERSION='"$(VERSION)"' $(LUA_CFLAGS) -MMD -MP
 LDLIBS    += -lpthread -lm
+LESSONS_DIR ?= $(PREFIX)/share/sockplay/lua_lessons
+PREFIX    ?= /usr/local
 
 SRCS := $(wildcard src/*.c)
 ifeq ($(READLINE),yes)
@@ -57,7 +59,7 @@ sockplay: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LUA_LIBS) $(LDLIBS)
 
 $(BUILD)/%.o: src/%.c | deps
-	$(CC) $(CFLAGS) $(SP_CFLAGS) $(if $(LUA_CFLAGS),,$(shell pkg-config --cflags lua5.4 2>/dev/null)) -c -o $@ $<
+	@echo "  CC  $<"; $(CC) $(CFLAGS) $(SP_CFLAGS) $(if $(LUA_CFLAGS),,$(shell pkg-config --cflags lua5.4 2>/dev/null)) -c -o $@ $<
 
 run: sockplay
 	./sockplay

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/un.h>
 #include "output.h"
 
@@ -134,4 +135,24 @@ const char *addr_family_name(int family)
     case AF_UNIX: return "AF_UNIX";
     default: return "AF_?";
     }
+}
+
+int addr_family_of(const char *name)
+{
+    if (!strcasecmp(name, "AF_INET")) return AF_INET;
+    if (!strcasecmp(name, "AF_INET6")) return AF_INET6;
+    if (!strcasecmp(name, "AF_UNIX") || !strcasecmp(name, "AF_LOCAL")) return AF_UNIX;
+    return -1;
+}
+
+int addr_kind(const char *k, int *family, int *type)
+{
+    static const struct { const char *name; int family, type; } kinds[] = {
+        {"tcp", AF_INET, SOCK_STREAM}, {"udp", AF_INET, SOCK_DGRAM}, {"tcp6", AF_INET6, SOCK_STREAM},
+        {"udp6", AF_INET6, SOCK_DGRAM}, {"unix", AF_UNIX, SOCK_STREAM}, {"unix-dgram", AF_UNIX, SOCK_DGRAM},
+        {"tcp4", AF_INET, SOCK_STREAM}, {"udp4", AF_INET, SOCK_DGRAM},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcasecmp(k, kinds[i].name) == 0) { *family = kinds[i].family; *type = kinds[i].type; return 0; }
+    return -1;
 }

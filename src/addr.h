@@ -20,4 +20,8 @@ void addr_format(const struct sockaddr *sa, socklen_t len, char *buf, size_t n);
 /* Host and port apart, for Lua's {host, port} and for Python lines. */
 int addr_split(const struct sockaddr *sa, socklen_t len, char *host, size_t hn, int *port);
 const char *addr_family_name(int family);
+/* "AF_INET" → AF_INET; -1 if unknown. */
+int addr_family_of(const char *name);
+/* "tcp", "udp6", "unix-dgram" … → family and type; -1 if unknown. */
+int addr_kind(const char *name, int *family, int *type);
 #endif

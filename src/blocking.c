@@ -10,6 +10,7 @@
 #include "output.h"
 
 volatile sig_atomic_t sp_sigint;
+void (*volatile blocking_on_interrupt)(void);
 
 static pthread_t ticker;
 static int have_ticker;
@@ -27,6 +28,7 @@ static void on_sigint(int sig)
 {
     (void)sig;
     sp_sigint = 1;
+    if (blocking_on_interrupt) blocking_on_interrupt();
 }
 
 double now_seconds(void)

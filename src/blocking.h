@@ -5,6 +5,8 @@
 
 /* Set by the SIGINT handler; whoever acts on a Ctrl-C clears it. */
 extern volatile sig_atomic_t sp_sigint;
+/* Also called from the handler (async-signal context): a running Lua script sets it. */
+extern void (*volatile blocking_on_interrupt)(void);
 
 /* SIGINT without SA_RESTART (so a blocked call returns EINTR); SIGPIPE ignored. */
 void blocking_init(void);

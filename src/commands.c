@@ -9,6 +9,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "core.h"
+#include "lua_host.h"
+#include "lua_lesson.h"
 #include "output.h"
 #include "registry.h"
 #include "render.h"
@@ -63,31 +65,16 @@ static const char *assigned(const sp_cmd *c) { return c->assign[0] ? c->assign :
 
 /* --- socket ------------------------------------------------------------------ */
 
-static int kind_of(const char *k, int *family, int *type)
-{
-    static const struct { const char *name; int family, type; } kinds[] = {
-        {"tcp", AF_INET, SOCK_STREAM}, {"udp", AF_INET, SOCK_DGRAM}, {"tcp6", AF_INET6, SOCK_STREAM},
-        {"udp6", AF_INET6, SOCK_DGRAM}, {"unix", AF_UNIX, SOCK_STREAM}, {"unix-dgram", AF_UNIX, SOCK_DGRAM},
-        {"tcp4", AF_INET, SOCK_STREAM}, {"udp4", AF_INET, SOCK_DGRAM},
-    };
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (strcasecmp(k, kinds[i].name) == 0) { *family = kinds[i].family; *type = kinds[i].type; return 0; }
-    return -1;
-}
-
 static int c_socket(const sp_cmd *c)
 {
     int family = AF_INET, type = SOCK_STREAM;
     if (nargs(c, 0, 2, "") < 0) return CMD_FAIL;
-    if (c->ntok == 2 && kind_of(arg(c, 1), &family, &type) < 0)
+    if (c->ntok == 2 && addr_kind(arg(c, 1), &family, &type) < 0)
         return usage(TR("unknown kind '%s': use tcp, udp, tcp6, udp6, unix or unix-dgram",
                         "未知类型 '%s'：请用 tcp、udp、tcp6、udp6、unix 或 unix-dgram"), arg(c, 1));
     if (c->ntok == 3) {
         const char *f = arg(c, 1), *t = arg(c, 2);
-        if (!strcasecmp(f, "AF_INET")) family = AF_INET;
-        else if (!strcasecmp(f, "AF_INET6")) family = AF_INET6;
-        else if (!strcasecmp(f, "AF_UNIX") || !strcasecmp(f, "AF_LOCAL")) family = AF_UNIX;
-        else return usage(TR("unknown address family '%s': AF_INET, AF_INET6 or AF_UNIX",
+        if ((family = addr_family_of(f)) < 0) return usage(TR("unknown address family '%s': AF_INET, AF_INET6 or AF_UNIX",
                              "未知地址族 '%s'：AF_INET、AF_INET6 或 AF_UNIX"), f);
         if (!strcasecmp(t, "SOCK_STREAM")) type = SOCK_STREAM;
         else if (!strcasecmp(t, "SOCK_DGRAM")) type = SOCK_DGRAM;
@@ -385,6 +372,29 @@ static int c_help(const sp_cmd *c)
     return CMD_OK;
 }
 
+static int c_lua(const sp_cmd *c)
+{
+    if (c->ntok < 2 || !*arg(c, 1)) return usage("%s", TR("missing CHUNK: Lua code, as in  lua print(socket.AF_INET)",
+                                                         "缺少 CHUNK：Lua 代码，例如  lua print(socket.AF_INET)"));
+    return luahost_run_chunk(arg(c, 1)) < 0 ? CMD_FAIL : CMD_OK;
+}
+
+static int c_run(const sp_cmd *c)
+{
+    char *argv[64];
+    int n = 0;
+    if (nargs(c, 1, 64, "FILE.lua") < 0) return CMD_FAIL;
+    for (int i = 2; i < c->ntok; i++) argv[n++] = c->tok[i].text;
+    return luahost_run_file(arg(c, 1), n, argv) < 0 ? CMD_FAIL : CMD_OK;
+}
+
+static int c_lesson(const sp_cmd *c)
+{
+    if (nargs(c, 0, 1, "") < 0) return CMD_FAIL;
+    if (c->ntok == 1) return lesson_list() < 0 ? CMD_FAIL : CMD_OK;
+    return lesson_run(arg(c, 1), isatty(0)) < 0 ? CMD_FAIL : CMD_OK;
+}
+
 static int c_quit(const sp_cmd *c)
 {
     (void)c;
@@ -422,6 +432,10 @@ const sp_command commands[] = {
     {"getpeername", "S", "the address of the other side", "对方的地址", "getpeername conn", c_getpeername, "S", 0},
     {"close", "S [S…]", "close sockets (TCP: sends FIN)", "关闭套接字（TCP：发送 FIN）", "close conn", c_close, "S", 0},
     {"state", "", "print the table of every socket", "打印所有套接字的状态表", "state", c_state, "-", 0},
+    {"lua", "CHUNK", "run Lua code (the rest of the line); REPL sockets are Lua globals by name",
+     "运行 Lua 代码（本行剩余部分）；REPL 中的套接字在 Lua 里按名字可用", "lua print(s:getsockname()[2])", c_lua, "-", 0},
+    {"run", "FILE.lua [ARGS]", "run a Lua script in this session", "在本会话中运行 Lua 脚本", "run server.lua 7788", c_run, "F-", 0},
+    {"lesson", "[NAME]", "list the lessons, or step through one", "列出课程，或逐步运行一个课程", "lesson tcp_server", c_lesson, "-", 0},
     {"help", "[CMD]", "list commands, or explain one", "列出命令，或解释某个命令", "help bind", c_help, "C", 0},
     {"quit", "", "close every socket and leave (also exit, Ctrl-D)", "关闭所有套接字并退出（也可 exit、Ctrl-D）", "quit", c_quit, "-", 0},
     {"exit", "", "same as quit", "同 quit", "exit", c_quit, "-", 0},

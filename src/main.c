@@ -2,8 +2,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "blocking.h"
 #include "core.h"
+#include "lua_host.h"
+#include "lua_lesson.h"
 #include "output.h"
 #include "registry.h"
 #include "render.h"
@@ -18,7 +21,11 @@ static void usage(FILE *f)
     fprintf(f, "%s",
             TR("usage: sockplay [options]            the interactive REPL (commands from stdin when it is not a terminal)\n"
                "       sockplay -c 'CMD; CMD'       run commands, then exit\n"
+               "       sockplay FILE.lua [ARGS]     run a Lua script (arg as in lua)\n"
+               "       sockplay --lessons           list the lessons\n"
+               "       sockplay --lesson NAME       step through a lesson (Enter before each call)\n"
                "options:\n"
+               "  --auto         run a lesson straight through (also when stdin is not a terminal)\n"
                "  --lang zh|en   language of messages (default: from LANG/LC_ALL)\n"
                "  --help         this text\n"
                "  --version      the version\n"
@@ -36,6 +43,7 @@ static void leave(void)
 {
     size_t n = reg_count();
     if (n) printf(TR("closing %zu socket(s)\n", "关闭 %zu 个套接字\n"), n);
+    luahost_close();
     core_close_all();
     render_free();
     blocking_shutdown();
@@ -44,11 +52,16 @@ static void leave(void)
 
 int main(int argc, char **argv)
 {
-    const char *commands = NULL;
+    const char *commands = NULL, *lesson = NULL, *script = NULL;
+    int list = 0, autorun = 0, rc = 0, first_arg = argc;
     out_init();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-c") && i + 1 < argc) commands = argv[++i];
+        else if (!strcmp(a, "--lessons")) list = 1;
+        else if (!strcmp(a, "--lesson") && i + 1 < argc) lesson = argv[++i];
+        else if (!strcmp(a, "--auto")) autorun = 1;
+        else if (a[0] != '-') { script = a; first_arg = i + 1; break; }   /* the rest is the script's */
         else if (!strcmp(a, "--lang") && i + 1 < argc) {
             if (out_set_lang(argv[++i]) < 0) {
                 fprintf(stderr, "sockplay: --lang takes zh or en, not '%s'\n", argv[i]);
@@ -65,8 +78,11 @@ int main(int argc, char **argv)
         }
     }
     blocking_init();
-    if (commands) repl_line(commands, strlen(commands));
+    if (list) rc = lesson_list() < 0;
+    else if (lesson) rc = lesson_run(lesson, !autorun && isatty(STDIN_FILENO)) < 0;
+    else if (script) rc = luahost_run_file(script, argc - first_arg, argv + first_arg) < 0;
+    else if (commands) repl_line(commands, strlen(commands));
     else repl_loop();
     leave();
-    return 0;
+    return rc;
 }

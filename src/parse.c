@@ -212,6 +212,14 @@ int parse_line(const char *line, sp_cmd **cmds, char *err, size_t errlen)
             if (in_word) {
                 if (push_token(&cur, &w, quoted, quoted ? bare : w.n) < 0) goto oom;
                 in_word = quoted = 0;
+                /* `lua CHUNK`: Lua has its own quotes, ';' and '#', so the rest of the
+                 * line goes to it untouched, as one quoted token. */
+                if (cur.ntok == 1 && !cur.tok[0].quoted && strcmp(cur.tok[0].text, "lua") == 0 && c != '\0' && c != '\n') {
+                    size_t rest = strcspn(p, "\n");
+                    if (sb_put(&w, p + 1, rest ? rest - 1 : 0) < 0 || push_token(&cur, &w, 1, 0) < 0) goto oom;
+                    p += rest;
+                    continue;
+                }
             }
             if (c == '#') while (*p && *p != '\n') p++;
             c = *p;

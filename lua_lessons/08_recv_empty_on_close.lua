@@ -1,0 +1,38 @@
+-- summary.en: recv returns "" when the peer closes; CLOSE_WAIT; shutdown for a half-close; TIME_WAIT
+-- summary.zh: 对方关闭时 recv 返回空；CLOSE_WAIT；用 shutdown 半关闭；TIME_WAIT
+-- course: 000 §5.4 (recv 返回长度为 0); 001 note 9; 003 (四次挥手)
+
+server = socket.socket("tcp")
+assert(server:bind("127.0.0.1", 0))
+assert(server:listen())
+client = socket.socket("tcp")
+assert(client:connect("127.0.0.1", server:getsockname()[2]))
+conn = assert(server:accept())
+
+say("The client shuts down its sending side: a FIN goes to the server (shutdown(SHUT_WR)).",
+    "客户端关闭自己的发送方向：向服务器发送 FIN（shutdown(SHUT_WR)）。")
+assert(client:shutdown(socket.SHUT_WR))
+
+say("The server's recv() unblocks and returns 0 bytes — Python's b'': the client will send no more.",
+    "服务器的 recv() 解除阻塞并返回 0 字节 —— 就是 Python 的 b''：客户端不会再发数据了。")
+local data = conn:recv(1024)
+expect(data == "", "recv returned an empty string", "recv 返回了空字符串")
+expect(conn:state().state == "CLOSE_WAIT", "the server's socket is in CLOSE_WAIT: it got FIN, it has not closed yet",
+       "服务器套接字处于 CLOSE_WAIT：收到了 FIN，自己还没关闭")
+local cs = client:state().state
+expect(cs == "FIN_WAIT1" or cs == "FIN_WAIT2",
+       "the client is in " .. cs .. ": FIN_WAIT1 until its FIN is acknowledged, then FIN_WAIT2, waiting for the server's FIN",
+       "客户端处于 " .. cs .. "：FIN 被确认前是 FIN_WAIT1，之后是 FIN_WAIT2，等待服务器的 FIN")
+
+say("Half-close: the server can still send, and the client can still receive.",
+    "半关闭：服务器仍然可以发送，客户端仍然可以接收。")
+assert(conn:send("last words"))
+expect(client:recv(1024) == "last words", "the client received after its own shutdown", "客户端在 shutdown 之后仍然收到了数据")
+
+say("The server closes: its FIN completes the four-way close. The side that closed first waits in TIME_WAIT.",
+    "服务器关闭：它的 FIN 完成了四次挥手。先关闭的一方进入 TIME_WAIT。")
+conn:close()
+expect(client:recv(1024) == "", "the client's recv also returns empty now", "现在客户端的 recv 也返回空")
+expect(client:state().state == "TIME_WAIT", "the client (first to close) is in TIME_WAIT", "先关闭的客户端处于 TIME_WAIT")
+client:close()
+server:close()

@@ -1,0 +1,35 @@
+-- summary.en: TIME_WAIT after the server closes first, EADDRINUSE on restart, and SO_REUSEADDR
+-- summary.zh: 服务器先关闭后的 TIME_WAIT、重启时的 EADDRINUSE，以及 SO_REUSEADDR
+-- course: 000 §5.3 (端口号复用); 003 (四次挥手)
+
+local function serve_once(reuse, port)
+    local s = socket.socket("tcp")
+    if reuse then assert(s:setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)) end
+    local ok, msg, err = s:bind("127.0.0.1", port or 0)
+    if not ok then s:close(); return nil, err end
+    assert(s:listen())
+    local c = socket.socket("tcp")
+    assert(c:connect(s:getsockname()))
+    local conn = assert(s:accept())
+    local p = s:getsockname()[2]
+    conn:close()            -- the server closes first ...
+    assert(c:recv(1024))    -- ... the client sees the FIN ...
+    c:close()               -- ... and closes too: the server's side is left in TIME_WAIT
+    s:close()
+    return p
+end
+
+say("A server that closes its connection first leaves TIME_WAIT on its port (about 60 s on Linux).",
+    "先关闭连接的服务器，会在它的端口上留下 TIME_WAIT（Linux 上约 60 秒）。")
+local port = serve_once(false)
+
+say("Restarting it on the same port at once fails: EADDRINUSE.", "立刻在同一个端口上重启会失败：EADDRINUSE。")
+local again, err = serve_once(false, port)
+expect(not again and err == socket.EADDRINUSE, "bind failed with EADDRINUSE", "bind 失败：EADDRINUSE")
+
+say("With SO_REUSEADDR set before bind — in every run, as the course's server does — a restart binds at once.",
+    "在 bind 之前设置 SO_REUSEADDR —— 像课程中的服务器那样每次运行都设置 —— 重启可以立即绑定。")
+local p2 = serve_once(true)
+local p3, err3 = serve_once(true, p2)
+expect(p3 == p2, "the restarted server bound port " .. p2 .. " despite TIME_WAIT",
+       "尽管有 TIME_WAIT，重启的服务器仍然绑定了端口 " .. p2)

@@ -1,0 +1,29 @@
+-- summary.en: Blocking vs non-blocking: EAGAIN when nothing is ready, and timeouts (settimeout)
+-- summary.zh: 阻塞与非阻塞：没有就绪时返回 EAGAIN，以及超时（settimeout）
+-- course: 000 (recv 阻塞); 001 note 9 (recv 解堵塞)
+
+server = socket.socket("tcp")
+assert(server:bind("127.0.0.1", 0))
+assert(server:listen())
+
+say("A non-blocking accept() with no client waiting does not wait: it fails at once with EAGAIN.",
+    "非阻塞的 accept() 在没有客户端时不等待：立即以 EAGAIN 失败。")
+assert(server:setblocking(false))
+local ok, msg, err = server:accept()
+expect(not ok and err == socket.EAGAIN, "accept returned EAGAIN (try again later)", "accept 返回 EAGAIN（稍后再试）")
+
+client = socket.socket("tcp")
+assert(client:connect("127.0.0.1", server:getsockname()[2]))
+conn = assert(server:accept())
+
+say("settimeout(0.5): recv waits at most half a second, then gives up — Python raises socket.timeout.",
+    "settimeout(0.5)：recv 最多等待半秒，然后放弃 —— Python 会抛出 socket.timeout。")
+assert(conn:settimeout(0.5))
+local ok2, msg2, err2 = conn:recv(1024)
+expect(not ok2 and err2 == socket.EAGAIN and msg2:find("timed out"), "recv timed out: " .. tostring(msg2), "recv 超时了")
+
+say("With data there, the same recv returns at once.", "有数据时，同样的 recv 会立即返回。")
+assert(client:send("now"))
+expect(conn:recv(1024) == "now", "recv returned the data", "recv 返回了数据")
+assert(conn:settimeout(nil))
+client:close(); conn:close(); server:close()

@@ -1,0 +1,56 @@
+-- summary.en: The errors learners meet: ECONNREFUSED, EACCES below 1024, ENOTCONN, EPIPE, EADDRINUSE
+-- summary.zh: 初学者常见的错误：ECONNREFUSED、1024 以下端口的 EACCES、ENOTCONN、EPIPE、EADDRINUSE
+-- course: 002 (1024 以下端口需要 root); 000 §5.3; 001 (TCP 注意点)
+
+say("ECONNREFUSED: connecting where nothing listens.", "ECONNREFUSED：连接一个没有程序监听的端口。")
+local probe = socket.socket("tcp")
+assert(probe:bind("127.0.0.1", 0))
+local free = probe:getsockname()[2]
+probe:close()
+c = socket.socket("tcp")
+local ok, msg, err = c:connect("127.0.0.1", free)
+expect(err == socket.ECONNREFUSED, "ECONNREFUSED: is the server started, has it called listen()?", "ECONNREFUSED：服务器启动了吗？调用 listen() 了吗？")
+c:close()
+
+say("EACCES: ports below 1024 need root.", "EACCES：1024 以下的端口需要 root 权限。")
+low = socket.socket("tcp")
+ok, msg, err = low:bind("127.0.0.1", 1)
+local root = io.popen("id -u"):read("l") == "0"
+if root then
+    expect(ok, "as root, binding port 1 is allowed", "以 root 身份运行时，可以绑定端口 1")
+else
+    expect(err == socket.EACCES, "as a normal user, binding port 1 fails with EACCES", "普通用户绑定端口 1 会失败：EACCES")
+end
+low:close()
+
+say("ENOTCONN: sending on a TCP socket that never connected.", "ENOTCONN：在没有连接的 TCP 套接字上发送。")
+lonely = socket.socket("tcp")
+ok, msg, err = lonely:send("hello?")
+expect(err == socket.ENOTCONN or err == socket.EPIPE, "send fails: the socket is not connected", "send 失败：套接字没有连接")
+lonely:close()
+
+say("EPIPE: sending after the peer has closed. The first send may still go; the next one fails.",
+    "EPIPE：对方关闭后继续发送。第一次 send 可能还能成功；之后的会失败。")
+server = socket.socket("tcp")
+assert(server:bind("127.0.0.1", 0))
+assert(server:listen())
+client = socket.socket("tcp")
+assert(client:connect("127.0.0.1", server:getsockname()[2]))
+local conn = assert(server:accept())
+conn:close()
+local errs = {}
+for i = 1, 3 do
+    local n, m, e = client:send("are you there?")
+    if not n then errs[#errs + 1] = e end
+end
+expect(#errs > 0 and (errs[#errs] == socket.EPIPE or errs[#errs] == socket.ECONNRESET),
+       "send failed with EPIPE/ECONNRESET — and sockplay was not killed by SIGPIPE",
+       "send 失败：EPIPE/ECONNRESET —— sockplay 没有被 SIGPIPE 杀死")
+client:close()
+
+say("EADDRINUSE: two sockets cannot bind the same address and port.", "EADDRINUSE：两个套接字不能绑定同一个地址和端口。")
+twin = socket.socket("tcp")
+ok, msg, err = twin:bind(server:getsockname())
+expect(err == socket.EADDRINUSE, "the second bind fails with EADDRINUSE", "第二次 bind 失败：EADDRINUSE")
+twin:close()
+server:close()

@@ -1,0 +1,503 @@
+/* lua_socket.c — socket userdata in the manner of liolib.c's files: __gc, __close,
+ * __tostring and a clear closed state. The userdata holds an fd and the registry's serial
+ * number, never a pointer, so a socket closed by a typed `close` reads as closed here. */
+#include "lua_socket.h"
+#include <errno.h>
+#include <iconv.h>
+#include <lauxlib.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include "addr.h"
+#include "core.h"
+#include "kstate.h"
+#include "sockopt.h"
+
+typedef struct {
+    int fd;
+    unsigned long serial;   /* 0 once closed through this userdata */
+    int owned;              /* made by Lua: closed when collected */
+} lsock;
+
+void lsock_push(lua_State *L, const sp_sock *s, int owned)
+{
+    lsock *u = lua_newuserdatauv(L, sizeof *u, 0);
+    u->fd = s->fd;
+    u->serial = s->serial;
+    u->owned = owned;
+    luaL_setmetatable(L, SP_SOCKET_MT);
+}
+
+static sp_sock *lookup(const lsock *u)
+{
+    sp_sock *s = u->serial ? reg_by_fd(u->fd) : NULL;
+    return s && s->serial == u->serial ? s : NULL;
+}
+
+sp_sock *lsock_peek(lua_State *L, int idx)
+{
+    lsock *u = luaL_testudata(L, idx, SP_SOCKET_MT);
+    return u ? lookup(u) : NULL;
+}
+
+/* Misuse raises: a closed socket is a programming error, as in Python. */
+static sp_sock *check(lua_State *L)
+{
+    lsock *u = luaL_checkudata(L, 1, SP_SOCKET_MT);
+    sp_sock *s = lookup(u);
+    if (!s) luaL_error(L, "attempt to use a closed socket");
+    return s;
+}
+
+/* OS failures return nil, message, errno (Lua's io convention). */
+static int fail(lua_State *L)
+{
+    luaL_pushfail(L);
+    lua_pushstring(L, core_err.msg);
+    if (core_err.err) lua_pushinteger(L, core_err.err);
+    else lua_pushnil(L);
+    return 3;
+}
+
+static int push_addr(lua_State *L, const struct sockaddr *sa, socklen_t len)
+{
+    char host[256];
+    int port;
+    addr_split(sa, len, host, sizeof host, &port);
+    lua_createtable(L, 2, 0);
+    lua_pushstring(L, host);
+    lua_rawseti(L, -2, 1);
+    if (sa->sa_family != AF_UNIX) {
+        lua_pushinteger(L, port);
+        lua_rawseti(L, -2, 2);
+    }
+    return 1;
+}
+
+/* (host, port), ({host, port}) or (path): the address arguments starting at i. */
+static void where_args(lua_State *L, const sp_sock *s, int i, const char **host, const char **port, char *pbuf, size_t pn)
+{
+    if (lua_istable(L, i)) {   /* {host, port} becomes host, port in place */
+        lua_settop(L, i);
+        lua_rawgeti(L, i, 1);
+        lua_rawgeti(L, i, 2);
+        lua_remove(L, i);
+    }
+    *host = luaL_checkstring(L, i);
+    if (s->family == AF_UNIX) { *port = NULL; return; }
+    if (lua_type(L, i + 1) == LUA_TSTRING) *port = lua_tostring(L, i + 1);
+    else {
+        lua_Integer p = luaL_checkinteger(L, i + 1);
+        snprintf(pbuf, pn, "%lld", (long long)p);
+        *port = pbuf;
+    }
+}
+
+static int l_socket(lua_State *L)
+{
+    int family = AF_INET, type = SOCK_STREAM;
+    sp_sock *s;
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        if (addr_kind(lua_tostring(L, 1), &family, &type) < 0)
+            return luaL_argerror(L, 1, "expected tcp, udp, tcp6, udp6, unix or unix-dgram");
+    } else {
+        family = (int)luaL_optinteger(L, 1, AF_INET);
+        type = (int)luaL_optinteger(L, 2, SOCK_STREAM);
+        if (family != AF_INET && family != AF_INET6 && family != AF_UNIX)
+            return luaL_argerror(L, 1, "expected socket.AF_INET, AF_INET6 or AF_UNIX");
+        if (type != SOCK_STREAM && type != SOCK_DGRAM)
+            return luaL_argerror(L, 2, "expected socket.SOCK_STREAM or SOCK_DGRAM");
+    }
+    if (!(s = core_socket(family, type, NULL))) return fail(L);
+    lsock_push(L, s, 1);
+    return 1;
+}
+
+static int l_bind(lua_State *L)
+{
+    sp_sock *s = check(L);
+    const char *host, *port;
+    char pb[32];
+    where_args(L, s, 2, &host, &port, pb, sizeof pb);
+    if (core_bind(s, host, port) < 0) return fail(L);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int l_connect(lua_State *L)
+{
+    sp_sock *s = check(L);
+    const char *host, *port;
+    char pb[32];
+    where_args(L, s, 2, &host, &port, pb, sizeof pb);
+    if (core_connect(s, host, port) < 0) return fail(L);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int l_listen(lua_State *L)
+{
+    sp_sock *s = check(L);
+    lua_Integer backlog = luaL_optinteger(L, 2, 128);
+    luaL_argcheck(L, backlog >= 0 && backlog <= 65535, 2, "backlog out of range 0..65535");
+    if (core_listen(s, (int)backlog) < 0) return fail(L);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int l_accept(lua_State *L)
+{
+    sp_sock *s = check(L), *c;
+    sp_addr peer;
+    if (!(c = core_accept(s, NULL, &peer))) return fail(L);
+    lsock_push(L, c, 1);
+    push_addr(L, (struct sockaddr *)&peer.ss, peer.len);
+    return 2;
+}
+
+static int l_send(lua_State *L)
+{
+    sp_sock *s = check(L);
+    size_t len;
+    const char *data = luaL_checklstring(L, 2, &len);
+    ssize_t n = core_send(s, data, len);
+    if (n < 0) return fail(L);
+    lua_pushinteger(L, n);
+    return 1;
+}
+
+static int l_sendall(lua_State *L)
+{
+    sp_sock *s = check(L);
+    size_t len, done = 0;
+    const char *data = luaL_checklstring(L, 2, &len);
+    while (done < len) {
+        ssize_t n = core_send(s, data + done, len - done);
+        if (n < 0) return fail(L);
+        done += (size_t)n;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int l_recv(lua_State *L)
+{
+    sp_sock *s = check(L);
+    lua_Integer max = luaL_optinteger(L, 2, 1024);
+    luaL_Buffer b;
+    char *p;
+    ssize_t n;
+    luaL_argcheck(L, max > 0 && max <= (16 << 20), 2, "size out of range 1..16777216");
+    p = luaL_buffinitsize(L, &b, (size_t)max);
+    n = core_recv(s, p, (size_t)max);
+    if (n < 0) return fail(L);
+    luaL_pushresultsize(&b, (size_t)n);
+    return 1;
+}
+
+static int l_sendto(lua_State *L)
+{
+    sp_sock *s = check(L);
+    size_t len;
+    const char *data = luaL_checklstring(L, 2, &len), *host, *port;
+    char pb[32];
+    ssize_t n;
+    where_args(L, s, 3, &host, &port, pb, sizeof pb);
+    n = core_sendto(s, host, port, data, len);
+    if (n < 0) return fail(L);
+    lua_pushinteger(L, n);
+    return 1;
+}
+
+static int l_recvfrom(lua_State *L)
+{
+    sp_sock *s = check(L);
+    lua_Integer max = luaL_optinteger(L, 2, 1024);
+    luaL_Buffer b;
+    sp_addr from;
+    char *p;
+    ssize_t n;
+    luaL_argcheck(L, max > 0 && max <= (16 << 20), 2, "size out of range 1..16777216");
+    p = luaL_buffinitsize(L, &b, (size_t)max);
+    n = core_recvfrom(s, p, (size_t)max, &from);
+    if (n < 0) return fail(L);
+    luaL_pushresultsize(&b, (size_t)n);
+    push_addr(L, (struct sockaddr *)&from.ss, from.len);
+    return 2;
+}
+
+/* (level, option[, value]) with numbers as in Python, or an option's name. */
+static const sp_optdef *opt_arg(lua_State *L, int *next)
+{
+    if (lua_type(L, 2) == LUA_TSTRING) {
+        const sp_optdef *d = sockopt_find(lua_tostring(L, 2));
+        if (!d) luaL_argerror(L, 2, "unknown socket option");
+        *next = 3;
+        return d;
+    }
+    {
+        int level = (int)luaL_checkinteger(L, 2), opt = (int)luaL_checkinteger(L, 3);
+        for (size_t i = 0; i < sockopt_ndefs; i++)
+            if (sockopt_defs[i].level == level && sockopt_defs[i].optname == opt) { *next = 4; return &sockopt_defs[i]; }
+        luaL_argerror(L, 3, "unknown socket option for that level");
+        return NULL;
+    }
+}
+
+static int l_setsockopt(lua_State *L)
+{
+    sp_sock *s = check(L);
+    int i;
+    const sp_optdef *d = opt_arg(L, &i);
+    sp_optval v;
+    if (lua_isboolean(L, i)) sockopt_from_number(d, lua_toboolean(L, i), !lua_toboolean(L, i) && d->kind != OPT_BOOL, &v);
+    else if (lua_isnoneornil(L, i)) sockopt_from_number(d, 0, 1, &v);
+    else {
+        lua_Number n = luaL_checknumber(L, i);
+        luaL_argcheck(L, n >= 0 && n <= 2147483647.0, i, "value out of range");
+        sockopt_from_number(d, n, 0, &v);
+    }
+    if (core_setsockopt(s, d, &v) < 0) return fail(L);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int l_getsockopt(lua_State *L)
+{
+    sp_sock *s = check(L);
+    int i;
+    const sp_optdef *d = opt_arg(L, &i);
+    sp_optval v;
+    double n;
+    if (core_getsockopt(s, d, &v) < 0) return fail(L);
+    n = sockopt_number(d, &v);
+    if (n == (lua_Integer)n) lua_pushinteger(L, (lua_Integer)n);
+    else lua_pushnumber(L, n);
+    return 1;
+}
+
+static int l_shutdown(lua_State *L)
+{
+    sp_sock *s = check(L);
+    int how;
+    if (lua_type(L, 2) == LUA_TSTRING) {
+        static const char *const names[] = {"rd", "wr", "rdwr", NULL};
+        how = luaL_checkoption(L, 2, NULL, names);
+    } else {
+        how = (int)luaL_checkinteger(L, 2);
+        luaL_argcheck(L, how >= SHUT_RD && how <= SHUT_RDWR, 2, "expected socket.SHUT_RD, SHUT_WR or SHUT_RDWR");
+    }
+    if (core_shutdown(s, how) < 0) return fail(L);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int l_settimeout(lua_State *L)
+{
+    sp_sock *s = check(L);
+    int rc;
+    if (lua_isnoneornil(L, 2)) {
+        rc = core_settimeout(s, -1);
+        if (rc == 0 && s->nonblocking) rc = core_setblocking(s, 1);
+    } else {
+        lua_Number t = luaL_checknumber(L, 2);
+        luaL_argcheck(L, t >= 0, 2, "timeout must be >= 0 or nil");
+        rc = t == 0 ? core_setblocking(s, 0) : core_settimeout(s, t);
+    }
+    if (rc < 0) return fail(L);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int l_setblocking(lua_State *L)
+{
+    sp_sock *s = check(L);
+    luaL_checkany(L, 2);
+    if (core_setblocking(s, lua_toboolean(L, 2)) < 0) return fail(L);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+static int l_name(lua_State *L, int peer)
+{
+    sp_sock *s = check(L);
+    sp_addr a;
+    int rc;
+    a.len = sizeof a.ss;
+    rc = peer ? getpeername(s->fd, (struct sockaddr *)&a.ss, &a.len) : getsockname(s->fd, (struct sockaddr *)&a.ss, &a.len);
+    if (rc < 0) {
+        int e = errno;
+        luaL_pushfail(L);
+        lua_pushfstring(L, "%s: %s", peer ? "getpeername" : "getsockname", strerror(e));
+        lua_pushinteger(L, e);
+        return 3;
+    }
+    return push_addr(L, (struct sockaddr *)&a.ss, a.len);
+}
+static int l_getsockname(lua_State *L) { return l_name(L, 0); }
+static int l_getpeername(lua_State *L) { return l_name(L, 1); }
+
+/* The table row as Lua values, so lessons can assert what the kernel says. */
+static int l_state(lua_State *L)
+{
+    sp_kstate k;
+    kstate_read(check(L), &k);
+    lua_createtable(L, 0, 7);
+    lua_pushstring(L, k.state);
+    lua_setfield(L, -2, "state");
+    lua_pushstring(L, k.local);
+    lua_setfield(L, -2, "local");
+    lua_pushstring(L, k.peer);
+    lua_setfield(L, -2, "peer");
+    lua_pushinteger(L, k.recvq);
+    lua_setfield(L, -2, "recvq");
+    lua_pushinteger(L, k.sendq);
+    lua_setfield(L, -2, "sendq");
+    lua_pushinteger(L, k.accq);
+    lua_setfield(L, -2, "accept_queue");
+    lua_pushinteger(L, k.backlog);
+    lua_setfield(L, -2, "backlog");
+    return 1;
+}
+
+static int l_fileno(lua_State *L)
+{
+    lua_pushinteger(L, check(L)->fd);
+    return 1;
+}
+
+static int l_close(lua_State *L)
+{
+    sp_sock *s = check(L);
+    lsock *u = lua_touserdata(L, 1);
+    u->serial = 0;
+    if (core_close(s) < 0) return fail(L);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* __gc and __close: an owned socket still open is closed, quietly failing if it cannot. */
+static int l_gc(lua_State *L)
+{
+    lsock *u = luaL_checkudata(L, 1, SP_SOCKET_MT);
+    sp_sock *s = lookup(u);
+    if (s && u->owned) core_close(s);
+    u->serial = 0;
+    return 0;
+}
+
+static int l_tostring(lua_State *L)
+{
+    lsock *u = luaL_checkudata(L, 1, SP_SOCKET_MT);
+    sp_sock *s = lookup(u);
+    sp_kstate k;
+    if (!s) { lua_pushliteral(L, "socket (closed)"); return 1; }
+    kstate_read(s, &k);
+    lua_pushfstring(L, "socket fd=%d %s %s %s", s->fd,
+                    s->family == AF_UNIX ? "UNIX" : s->type == SOCK_STREAM ? "TCP" : "UDP", k.local, k.state);
+    return 1;
+}
+
+static int l_eq(lua_State *L)
+{
+    lsock *a = luaL_checkudata(L, 1, SP_SOCKET_MT), *b = luaL_checkudata(L, 2, SP_SOCKET_MT);
+    lua_pushboolean(L, a->fd == b->fd && a->serial == b->serial && a->serial);
+    return 1;
+}
+
+static int l_gethostbyname(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    struct addrinfo hints, *res;
+    char host[64];
+    int port, rc;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_INET;
+    if ((rc = getaddrinfo(name, NULL, &hints, &res)) != 0) {
+        luaL_pushfail(L);
+        lua_pushfstring(L, "cannot resolve '%s': %s", name, gai_strerror(rc));
+        return 2;
+    }
+    addr_split(res->ai_addr, res->ai_addrlen, host, sizeof host, &port);
+    freeaddrinfo(res);
+    lua_pushstring(L, host);
+    return 1;
+}
+
+/* socket.encode(text, "gbk") / socket.decode(bytes, "gbk"): iconv, as Python's str.encode. */
+static int convert(lua_State *L, const char *from, const char *to)
+{
+    size_t inlen;
+    char *in = (char *)luaL_checklstring(L, 1, &inlen);
+    iconv_t cd = iconv_open(to, from);
+    luaL_Buffer b;
+    if (cd == (iconv_t)-1) return luaL_error(L, "unknown encoding (%s to %s)", from, to);
+    luaL_buffinit(L, &b);
+    while (inlen > 0) {
+        char chunk[256], *out = chunk;
+        size_t outlen = sizeof chunk;
+        size_t rc = iconv(cd, &in, &inlen, &out, &outlen);
+        luaL_addlstring(&b, chunk, sizeof chunk - outlen);
+        if (rc == (size_t)-1 && errno != E2BIG) {
+            iconv_close(cd);
+            luaL_pushfail(L);
+            lua_pushfstring(L, "bytes that are not valid %s", from);
+            return 2;
+        }
+    }
+    iconv_close(cd);
+    luaL_pushresult(&b);
+    return 1;
+}
+static int l_encode(lua_State *L) { return convert(L, "UTF-8", luaL_optstring(L, 2, "UTF-8")); }
+static int l_decode(lua_State *L) { return convert(L, luaL_optstring(L, 2, "UTF-8"), "UTF-8"); }
+
+static const luaL_Reg methods[] = {
+    {"bind", l_bind}, {"listen", l_listen}, {"accept", l_accept}, {"connect", l_connect},
+    {"send", l_send}, {"sendall", l_sendall}, {"recv", l_recv}, {"sendto", l_sendto},
+    {"recvfrom", l_recvfrom}, {"setsockopt", l_setsockopt}, {"getsockopt", l_getsockopt},
+    {"shutdown", l_shutdown}, {"settimeout", l_settimeout}, {"setblocking", l_setblocking},
+    {"getsockname", l_getsockname}, {"getpeername", l_getpeername}, {"fileno", l_fileno}, {"state", l_state},
+    {"close", l_close}, {NULL, NULL},
+};
+
+static const luaL_Reg metamethods[] = {
+    {"__gc", l_gc}, {"__close", l_gc}, {"__tostring", l_tostring}, {"__eq", l_eq}, {"__index", NULL}, {NULL, NULL},
+};
+
+static const luaL_Reg functions[] = {
+    {"socket", l_socket}, {"gethostbyname", l_gethostbyname}, {"encode", l_encode}, {"decode", l_decode}, {NULL, NULL},
+};
+
+int luaopen_socket(lua_State *L)
+{
+    static const struct { const char *name; int value; } consts[] = {
+        {"AF_INET", AF_INET}, {"AF_INET6", AF_INET6}, {"AF_UNIX", AF_UNIX},
+        {"SOCK_STREAM", SOCK_STREAM}, {"SOCK_DGRAM", SOCK_DGRAM},
+        {"SOL_SOCKET", SOL_SOCKET}, {"IPPROTO_TCP", IPPROTO_TCP}, {"IPPROTO_UDP", IPPROTO_UDP},
+        {"IPPROTO_IP", IPPROTO_IP}, {"IPPROTO_IPV6", IPPROTO_IPV6},
+        {"SHUT_RD", SHUT_RD}, {"SHUT_WR", SHUT_WR}, {"SHUT_RDWR", SHUT_RDWR},
+        {"EAGAIN", EAGAIN}, {"EWOULDBLOCK", EWOULDBLOCK}, {"ECONNREFUSED", ECONNREFUSED}, {"EADDRINUSE", EADDRINUSE},
+        {"EACCES", EACCES}, {"ENOTCONN", ENOTCONN}, {"EPIPE", EPIPE}, {"ECONNRESET", ECONNRESET},
+        {"EINTR", EINTR}, {"EINPROGRESS", EINPROGRESS}, {"EISCONN", EISCONN}, {"EINVAL", EINVAL},
+    };
+    luaL_newlib(L, functions);
+    for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++) {
+        lua_pushinteger(L, consts[i].value);
+        lua_setfield(L, -2, consts[i].name);
+    }
+    for (size_t i = 0; i < sockopt_ndefs; i++) {
+        lua_pushinteger(L, sockopt_defs[i].optname);
+        lua_setfield(L, -2, sockopt_defs[i].name);
+    }
+    luaL_newmetatable(L, SP_SOCKET_MT);
+    luaL_setfuncs(L, metamethods, 0);
+    luaL_newlib(L, methods);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    return 1;
+}
