@@ -47,7 +47,10 @@ void repl_loop(void)
         char *line = le_read(tty ? prompt : NULL, &len);
         int quit;
         if (!line) break;
-        if (!tty) printf("%s%s%s%s\n", prompt, col(C_BOLD), line, col(C_RESET));
+        if (!tty) {
+            printf("%s%s%s%s\n", prompt, col(C_BOLD), line, col(C_RESET));
+            fflush(stdout);
+        }
         if (tty && len) le_history_add(line);
         quit = repl_line(line, len);
         free(line);

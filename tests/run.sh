@@ -5,6 +5,7 @@ set -u
 cd "$(dirname "$0")/.."
 : "${SOCKPLAY:=$PWD/sockplay}" "${UNIT:=$PWD/build/unit_tests}"
 export SOCKPLAY
+export SOCKPLAY_LESSONS=${SOCKPLAY_LESSONS:-$PWD/lua_lessons}   # variant builds live under build/
 pass=0 fail=0
 log=$(mktemp -d)
 

@@ -1,44 +1,8 @@
 """sockplay at a real terminal (tmux): the blocking status line, Ctrl-C, completion, history."""
-import os, re, shlex, socket, subprocess, sys, tempfile, time
+import os, re, socket, subprocess, sys, time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from harness import *
-
-class Term:
-    def __init__(self, *args, extra=""):
-        self.home = tempfile.mkdtemp()
-        self.sock = "sockplay-test-%d-%d" % (os.getpid(), int(time.monotonic() * 1000))
-        cmd = "env HOME=%s NO_COLOR=1 LANG=C.UTF-8 %s %s %s" % (self.home, extra, shlex.quote(SOCKPLAY),
-                                                             " ".join(map(shlex.quote, args)))
-        self.tmux("new-session", "-d", "-s", "t", "-x", "150", "-y", "50", cmd)
-        self.wait(r"sockplay>")
-
-    def tmux(self, *a):
-        return subprocess.run(["tmux", "-L", self.sock, *a], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              timeout=10).stdout.decode("utf-8", "replace")
-
-    def screen(self):
-        return self.tmux("capture-pane", "-p", "-t", "t", "-S", "-200")
-
-    def keys(self, *k):
-        self.tmux("send-keys", "-t", "t", *k)
-
-    def type(self, line):
-        self.keys("-l", line)
-        self.keys("Enter")
-
-    def wait(self, pattern, timeout=5.0):
-        until = time.monotonic() + timeout
-        while True:
-            s = self.screen()
-            m = re.search(pattern, s, re.S)
-            if m:
-                return m
-            if time.monotonic() > until:
-                raise Fail("screen never showed %r:\n%s" % (pattern, s[-2500:]))
-            time.sleep(0.1)
-
-    def close(self):
-        self.tmux("kill-server")
+from term import Term
 
 @test
 def blocking_accept_shows_a_counting_status_line_then_unblocks():
@@ -131,15 +95,15 @@ def history_is_saved_between_sessions():
 @test
 def fallback_reader_without_readline():
     # The same terminal checks against `make READLINE=no` (built by run.sh as SOCKPLAY_PLAIN).
+    import harness
     plain = os.environ.get("SOCKPLAY_PLAIN")
     if not plain:
         raise Fail("SOCKPLAY_PLAIN is not set: run through tests/run.sh")
-    global SOCKPLAY
-    saved = SOCKPLAY
-    import harness
-    harness.SOCKPLAY = plain
-    globals()["SOCKPLAY"] = plain
-    t = Term()
+    saved, harness.SOCKPLAY = harness.SOCKPLAY, plain
+    try:
+        t = Term()
+    finally:
+        harness.SOCKPLAY = saved
     try:
         t.type("u = socket udp; bind u 127.0.0.1 0; recvfrom u")
         t.wait(r"⏳ recvfrom\(u\)")
@@ -151,8 +115,6 @@ def fallback_reader_without_readline():
         assert "unknown command 'junk" not in t.screen()
     finally:
         t.close()
-        harness.SOCKPLAY = saved
-        globals()["SOCKPLAY"] = saved
 
 if __name__ == "__main__":
     main()

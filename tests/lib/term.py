@@ -1,0 +1,45 @@
+"""sockplay at a real terminal: tmux with send-keys and capture-pane; bounded waits."""
+import os, re, shlex, subprocess, tempfile, time
+import harness
+from harness import Fail
+
+class Term:
+    def __init__(self, *args, extra=""):
+        self.home = tempfile.mkdtemp()
+        self.sock = "sockplay-test-%d-%d" % (os.getpid(), int(time.monotonic() * 1000))
+        cmd = "env HOME=%s NO_COLOR=1 LANG=C.UTF-8 %s %s %s" % (self.home, extra, shlex.quote(harness.SOCKPLAY),
+                                                             " ".join(map(shlex.quote, args)))
+        if args:    # keep the pane after sockplay exits, so its last screen can be read
+            cmd = "sh -c %s" % shlex.quote(cmd + "; sleep 30")
+        self.tmux("new-session", "-d", "-s", "t", "-x", "150", "-y", "50", cmd)
+        if not args:
+            self.wait(r"sockplay>")
+
+    def tmux(self, *a):
+        return subprocess.run(["tmux", "-L", self.sock, *a], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              timeout=10).stdout.decode("utf-8", "replace")
+
+    def screen(self):
+        return self.tmux("capture-pane", "-p", "-t", "t", "-S", "-200")
+
+    def keys(self, *k):
+        self.tmux("send-keys", "-t", "t", *k)
+
+    def type(self, line):
+        self.keys("-l", line)
+        self.keys("Enter")
+
+    def wait(self, pattern, timeout=5.0):
+        until = time.monotonic() + timeout
+        while True:
+            s = self.screen()
+            m = re.search(pattern, s, re.S)
+            if m:
+                return m
+            if time.monotonic() > until:
+                raise Fail("screen never showed %r:\n%s" % (pattern, s[-2500:]))
+            time.sleep(0.1)
+
+    def close(self):
+        self.tmux("kill-server")
+

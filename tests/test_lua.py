@@ -1,0 +1,126 @@
+"""Lua: the API contract (tests/lua/api.lua), every lesson with --auto, Lua in the REPL,
+and at a terminal: Ctrl-C stops a script, lessons pause before each call."""
+import os, re, subprocess, sys, tempfile, time
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
+from harness import *
+from term import Term
+
+LESSONS = sorted(f[:-4] for f in os.listdir(os.path.join(ROOT, "lua_lessons")) if f.endswith(".lua"))
+
+def run(*args, timeout=60, **kw):
+    return subprocess.run([SOCKPLAY, *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, timeout=timeout, env=env(**kw))
+
+@test
+def lua_api_contract():
+    p = run(os.path.join(ROOT, "tests", "lua", "api.lua"), "one", "two")
+    out = p.stdout.decode()
+    assert p.returncode == 0 and re.search(r"api\.lua: \d+ checks ok", out), out[-3000:]
+
+@test
+def every_lesson_passes_with_auto():
+    assert len(LESSONS) >= 17, LESSONS
+    for name in LESSONS:
+        p = run("--lesson", name, "--auto")
+        out = p.stdout.decode()
+        assert p.returncode == 0 and "checks passed" in out, "%s:\n%s" % (name, out[-3000:])
+        assert re.search(r"^✓ ", out, re.M), name        # it asserted something
+
+@test
+def lessons_are_listed_with_summaries_in_both_languages():
+    out = run("--lessons").stdout.decode()
+    for name in LESSONS:
+        short = re.sub(r"^\d+_", "", name)
+        assert re.search(r"^  %s\s+\S" % re.escape(short), out, re.M), (short, out)
+    zh = run("--lessons", "--lang", "zh").stdout.decode()
+    assert "TCP 服务器" in zh and "课程列表" in zh, zh
+
+@test
+def lesson_narrates_in_chinese():
+    p = run("--lesson", "tcp_client", "--auto", LANG="zh_CN.UTF-8")
+    out = p.stdout.decode()
+    assert p.returncode == 0 and "三次握手" in out and "项检查全部通过" in out, out[-2000:]
+
+@test
+def a_lesson_that_misbehaves_fails():
+    d = tempfile.mkdtemp()
+    open(os.path.join(d, "01_wrong.lua"), "w").write(
+        '-- summary.en: wrong on purpose\nlocal s = socket.socket("udp")\n'
+        'expect(s:state().state == "LISTEN", "a fresh UDP socket listens", "x")\n')
+    p = run("--lesson", "wrong", "--auto", SOCKPLAY_LESSONS=d)
+    out = p.stdout.decode()
+    assert p.returncode != 0 and "✗ the lesson expected: a fresh UDP socket listens" in out, out
+    p = run("--lesson", "nosuch", "--auto", SOCKPLAY_LESSONS=d)
+    assert p.returncode != 0 and "no lesson 'nosuch'" in p.stdout.decode()
+
+@test
+def script_and_typed_calls_print_the_same_trace():
+    d = tempfile.mkdtemp(); path = os.path.join(d, "s.lua")
+    open(path, "w").write('local u = socket.socket("udp")\nu:bind("127.0.0.1", 0)\nu:close()\n')
+    scripted = run(path).stdout.decode()
+    typed = run("-c", "socket udp; bind 3 127.0.0.1 0; close 3").stdout.decode()
+    strip = lambda t: re.sub(r":\d{4,5}", ":PORT", t)
+    assert strip(scripted) == strip(typed), (scripted, typed)
+
+@test
+def lua_in_the_repl_sees_repl_sockets_and_names_its_own():
+    sp = Sockplay()
+    sp.run("s = socket udp")
+    sp.run("bind s 127.0.0.1 0")
+    sp.run("lua print(s:getsockname()[2] > 0, #'a;b')", r"true\t3\n")       # ; and # belong to Lua here
+    sp.run('lua t = socket.socket("udp")', r"socket\(AF_INET, SOCK_DGRAM\) = \d+")
+    sp.run("bind t 127.0.0.1 0", r"bind\(t, 127\.0\.0\.1:0\) = 0")       # the Lua global is a REPL name
+    sp.run("lua 1 + 1", r"\n2\n")
+    sp.run("close s")
+    sp.run("lua print(tostring(s), s == nil)", r"nil\ttrue")               # closed at the prompt: gone for Lua
+    sp.run('lua error("boom")', r"lua: lua:1: boom")
+    sp.run("lua local x = ", r"lua: lua:1: unexpected symbol")
+    sp.run("run /no/such/script.lua", r"lua: cannot open /no/such/script\.lua")
+    sp.run("lua", r"missing CHUNK")
+    sp.run("state", r"\bt\b")
+    assert sp.close() == 0
+
+@test
+def runaway_memory_is_capped():
+    sp = Sockplay()
+    sp.run("lua local t = {} for i = 1, 1e8 do t[i] = ('x'):rep(1000) .. i end", r"not enough memory", timeout=60)
+    sp.run("lua collectgarbage(); print('alive')", r"alive")
+    sp.close()
+
+@test
+def ctrl_c_stops_a_script_and_the_repl_goes_on():
+    t = Term()
+    try:
+        t.type("lua while true do end")
+        time.sleep(0.5)
+        t.keys("C-c")
+        t.wait(r"lua: .*interrupted by Ctrl-C")
+        t.type('lua s = socket.socket("tcp"); s:bind("127.0.0.1", 0); s:listen(); c = s:accept(); print("after")')
+        t.wait(r"⏳ accept\(s\)")
+        t.keys("C-c")
+        t.wait(r"EINTR \(4\)")
+        t.wait(r"lua: .*interrupted by Ctrl-C")
+        assert "after" not in t.screen().split("accept(s)")[-1]
+        t.type("state")
+        t.wait(r"\bs\b\s+TCPv4.*LISTEN")
+    finally:
+        t.close()
+
+@test
+def a_lesson_at_a_terminal_pauses_before_each_call():
+    t = Term("--lesson", "tcp_client")
+    try:
+        t.wait(r"⏎ socket\(\) — press Enter")
+        assert "socket(AF_INET" not in t.screen()
+        t.keys("Enter")
+        t.wait(r"socket\(AF_INET, SOCK_STREAM\) = \d+")
+        t.wait(r"⏎ bind\(\) — press Enter")
+        for _ in range(40):
+            t.keys("Enter")
+            time.sleep(0.05)
+        t.wait(r"lesson tcp_client: \d+ checks passed", 10)
+    finally:
+        t.close()
+
+if __name__ == "__main__":
+    main()
