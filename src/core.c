@@ -81,10 +81,11 @@ static void blocked_note(double took)
 }
 
 /* The failure line: errno's name, number, the system's message, then why. */
-static void fail(const char *call, const char *addr, int err)
+static void fail_on(const sp_sock *s, const char *call, const char *addr, int err)
 {
     char why[512];
-    const char *ex = explain_errno(err, call, addr, why, sizeof why);
+    const char *ex = s && s->backlog >= 0 ? explain_on_listener(err, call, addr, why, sizeof why)
+                                          : explain_errno(err, call, addr, why, sizeof why);
     if (err == EAGAIN && !ex) ex = "";
     snprintf(core_err.msg, sizeof core_err.msg, "%s: %s (%d) %s%s%s", call, errno_name(err), err, strerror(err),
              ex ? " — " : "", ex ? ex : "");
@@ -96,6 +97,8 @@ static void fail(const char *call, const char *addr, int err)
     if (err == EINTR) sp_sigint = 0;
     after();
 }
+
+static void fail(const char *call, const char *addr, int err) { fail_on(NULL, call, addr, err); }
 
 void core_fail_usage(const char *call, const sp_sock *s, const char *msg)
 {
@@ -307,7 +310,7 @@ static ssize_t xfer_fail(const sp_sock *s, const char *call, const char *where, 
         after();
         return -1;
     }
-    fail(call, where, e);
+    fail_on(s, call, where, e);
     return -1;
 }
 

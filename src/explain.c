@@ -146,3 +146,14 @@ const char *explain_errno(int err, const char *call, const char *addr, char *b, 
         return NULL;
     }
 }
+
+const char *explain_on_listener(int err, const char *call, const char *addr, char *b, size_t n)
+{
+    if (err == EPIPE || err == ENOTCONN) {
+        snprintf(b, n, "%s", TR("this is the listening socket: it only accepts connections and cannot send or receive data — "
+                                "use the socket accept() returned",
+                                "这是监听套接字：它只负责接受连接，不能收发数据 —— 请使用 accept() 返回的套接字"));
+        return b;
+    }
+    return explain_errno(err, call, addr, b, n);
+}

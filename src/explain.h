@@ -7,4 +7,6 @@
 const char *errno_name(int err);
 /* What err means for this call ("connect", "bind" …) on addr (may be NULL); NULL if nothing to add. */
 const char *explain_errno(int err, const char *call, const char *addr, char *buf, size_t n);
+/* The same for a call made on a listening socket, where some errnos mean "wrong socket". */
+const char *explain_on_listener(int err, const char *call, const char *addr, char *buf, size_t n);
 #endif

@@ -164,5 +164,13 @@ def sigpipe_never_kills():
     sp.run("state", r"\bc\b")
     sp.close()
 
+@test
+def the_listening_socket_cannot_carry_data():
+    sp = Sockplay()
+    sp.run("s = socket tcp; bind s 127.0.0.1 0; listen s")
+    sp.run("send s hi", r"= -1 EPIPE \(32\).*\n.*this is the listening socket.*use the socket accept\(\) returned")
+    sp.run("recv s", r"= -1 ENOTCONN \(107\).*\n.*this is the listening socket")
+    sp.close()
+
 if __name__ == "__main__":
     main()
