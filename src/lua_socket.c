@@ -117,27 +117,19 @@ static int l_socket(lua_State *L)
     return 1;
 }
 
-static int l_bind(lua_State *L)
+/* bind and connect take the same address arguments and return true. */
+static int address_call(lua_State *L, int (*op)(sp_sock *, const char *, const char *))
 {
     sp_sock *s = check(L);
     const char *host, *port;
     char pb[32];
     where_args(L, s, 2, &host, &port, pb, sizeof pb);
-    if (core_bind(s, host, port) < 0) return fail(L);
+    if (op(s, host, port) < 0) return fail(L);
     lua_pushboolean(L, 1);
     return 1;
 }
-
-static int l_connect(lua_State *L)
-{
-    sp_sock *s = check(L);
-    const char *host, *port;
-    char pb[32];
-    where_args(L, s, 2, &host, &port, pb, sizeof pb);
-    if (core_connect(s, host, port) < 0) return fail(L);
-    lua_pushboolean(L, 1);
-    return 1;
-}
+static int l_bind(lua_State *L) { return address_call(L, core_bind); }
+static int l_connect(lua_State *L) { return address_call(L, core_connect); }
 
 static int l_listen(lua_State *L)
 {

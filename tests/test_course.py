@@ -4,12 +4,6 @@ import os, re, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from harness import *
 
-def listen_here(sp, name="s"):
-    sp.run("%s = socket tcp" % name, r"= \d+  → %s" % name)
-    port = int(sp.run("bind %s 127.0.0.1 0" % name, r"it picked 127\.0\.0\.1:(\d+)").group(1))
-    sp.run("listen %s" % name, r"LISTEN\s+0/128")
-    return port
-
 @test
 def curl_gets_a_typed_http_reply():
     sp = Sockplay()

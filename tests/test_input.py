@@ -155,8 +155,8 @@ def help_lists_every_command_with_an_example():
 @test
 def sigpipe_never_kills():
     sp = Sockplay()
-    sp.run("s = socket tcp"); port = int(sp.run("bind s 127.0.0.1 0", r"picked 127\.0\.0\.1:(\d+)").group(1))
-    sp.run("listen s"); sp.run("c = socket tcp"); sp.run("connect c 127.0.0.1 %d" % port, r"= 0")
+    port = listen_here(sp)
+    sp.run("c = socket tcp"); sp.run("connect c 127.0.0.1 %d" % port, r"= 0")
     sp.run("a = accept s"); sp.run("close a"); sp.run("send c one", r"= 3")
     time.sleep(0.2)
     sp.run("send c two", r"(EPIPE|ECONNRESET)")

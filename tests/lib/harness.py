@@ -86,6 +86,13 @@ class Sockplay:
     def text(self):
         return self.out.decode("utf-8", "replace")
 
+def listen_here(sp, name="s"):
+    """Types a TCP listener on a kernel-picked loopback port; returns the port."""
+    sp.run("%s = socket tcp" % name, r"= \d+  → %s" % name)
+    port = int(sp.run("bind %s 127.0.0.1 0" % name, r"it picked 127\.0\.0\.1:(\d+)").group(1))
+    sp.run("listen %s" % name, r"LISTEN\s+0/128")
+    return port
+
 def free_port(kind=socket.SOCK_STREAM):
     """A port the kernel picked for us; for course programs that only take a fixed port."""
     s = socket.socket(socket.AF_INET, kind)
