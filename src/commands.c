@@ -310,7 +310,7 @@ static int c_sockname(const sp_cmd *c, int peer)
     if (nargs(c, 1, 1, "S") < 0 || !(s = sock_arg(c, 1))) return CMD_FAIL;
     a.len = sizeof a.ss;
     rc = peer ? getpeername(s->fd, (struct sockaddr *)&a.ss, &a.len) : getsockname(s->fd, (struct sockaddr *)&a.ss, &a.len);
-    printf("%s%s%s(%s)", col(C_BOLD C_CYAN), peer ? "getpeername" : "getsockname", col(C_RESET), reg_label(s));
+    printf("%s%s%s(%s)", col(C_BOLD ";" C_CYAN), peer ? "getpeername" : "getsockname", col(C_RESET), reg_label(s));
     if (rc < 0) {
         printf(" = -1 %s\n", peer ? TR("ENOTCONN: not connected, so there is no peer", "ENOTCONN：没有连接，所以没有对方地址")
                                   : TR("failed", "失败"));

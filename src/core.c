@@ -44,7 +44,7 @@ static void call_head(const char *call, const char *fmt, ...)
     va_list ap;
     int n;
     if (!core_trace) return;
-    n = snprintf(head, sizeof head, "%s%s%s(", col(C_BOLD C_CYAN), call, col(C_RESET));
+    n = snprintf(head, sizeof head, "%s%s%s(", col(C_BOLD ";" C_CYAN), call, col(C_RESET));
     va_start(ap, fmt);
     if (n > 0 && (size_t)n < sizeof head) n += vsnprintf(head + n, sizeof head - (size_t)n, fmt, ap);
     va_end(ap);
@@ -91,7 +91,7 @@ static void fail_on(const sp_sock *s, const char *call, const char *addr, int er
              ex ? " — " : "", ex ? ex : "");
     core_err.err = err;
     if (core_trace) {
-        printf(" = -1 %s%s (%d) %s%s\n", col(C_BOLD C_RED), errno_name(err), err, strerror(err), col(C_RESET));
+        printf(" = -1 %s%s (%d) %s%s\n", col(C_BOLD ";" C_RED), errno_name(err), err, strerror(err), col(C_RESET));
         if (ex) hint("%s", ex);
     }
     if (err == EINTR) sp_sigint = 0;
@@ -105,8 +105,8 @@ void core_fail_usage(const char *call, const sp_sock *s, const char *msg)
     snprintf(core_err.msg, sizeof core_err.msg, "%s: %s", call, msg);
     core_err.err = 0;
     if (!core_trace) return;
-    if (s) printf("%s%s%s(%s): ", col(C_BOLD C_CYAN), call, col(C_RESET), SOCK_LABEL(s));
-    else printf("%s%s%s: ", col(C_BOLD C_CYAN), call, col(C_RESET));
+    if (s) printf("%s%s%s(%s): ", col(C_BOLD ";" C_CYAN), call, col(C_RESET), SOCK_LABEL(s));
+    else printf("%s%s%s: ", col(C_BOLD ";" C_CYAN), call, col(C_RESET));
     printf("%s%s%s\n", col(C_RED), msg, col(C_RESET));
 }
 
@@ -303,7 +303,7 @@ static ssize_t xfer_fail(const sp_sock *s, const char *call, const char *where, 
     const char *th = timeout_hint(s, e);
     if (th) {
         /* Say "timed out" rather than the generic non-blocking EAGAIN text. */
-        if (core_trace) printf(" = -1 %s%s (%d) %s%s\n", col(C_BOLD C_RED), errno_name(e), e, strerror(e), col(C_RESET));
+        if (core_trace) printf(" = -1 %s%s (%d) %s%s\n", col(C_BOLD ";" C_RED), errno_name(e), e, strerror(e), col(C_RESET));
         hint("%s", th);
         snprintf(core_err.msg, sizeof core_err.msg, "%s: %s", call, th);
         core_err.err = e;

@@ -23,7 +23,7 @@ static int checks, failures, stepping;
 static int l_say(lua_State *L)
 {
     const char *en = luaL_checkstring(L, 1), *zh = luaL_optstring(L, 2, en);
-    printf("\n%s%s%s\n", col(C_BOLD C_GREEN), TR(en, zh), col(C_RESET));
+    printf("\n%s%s%s\n", col(C_BOLD ";" C_GREEN), TR(en, zh), col(C_RESET));
     fflush(stdout);
     return 0;
 }
@@ -37,7 +37,7 @@ static int l_expect(lua_State *L)
         return 0;
     }
     failures++;
-    printf("%s✗ %s %s%s\n", col(C_BOLD C_RED), TR("the lesson expected:", "课程预期："), TR(en, zh), col(C_RESET));
+    printf("%s✗ %s %s%s\n", col(C_BOLD ";" C_RED), TR("the lesson expected:", "课程预期："), TR(en, zh), col(C_RESET));
     return luaL_error(L, "%s", TR("a step did not behave as the lesson says", "有一步的结果与课程所讲不符"));
 }
 
@@ -170,9 +170,9 @@ int lesson_run(const char *name, int step)
     core_before_call = NULL;
     stepping = 0;
     if (rc == 0 && failures == 0)
-        printf("\n%s%s %s: %d %s%s\n", col(C_BOLD C_GREEN), TR("lesson", "课程"), name, checks, TR("checks passed", "项检查全部通过"), col(C_RESET));
+        printf("\n%s%s %s: %d %s%s\n", col(C_BOLD ";" C_GREEN), TR("lesson", "课程"), name, checks, TR("checks passed", "项检查全部通过"), col(C_RESET));
     else
-        printf("\n%s%s %s %s%s\n", col(C_BOLD C_RED), TR("lesson", "课程"), name, TR("did not finish as expected", "没有按预期完成"), col(C_RESET));
+        printf("\n%s%s %s %s%s\n", col(C_BOLD ";" C_RED), TR("lesson", "课程"), name, TR("did not finish as expected", "没有按预期完成"), col(C_RESET));
     fflush(stdout);
     return rc == 0 && failures == 0 ? 0 : -1;
 }

@@ -93,6 +93,29 @@ def history_is_saved_between_sessions():
         t.close()
 
 @test
+def changes_are_coloured_on_a_terminal_and_not_with_no_color():
+    t = Term(color=True)
+    try:
+        t.type("u = socket udp")
+        t.type("bind u 127.0.0.1 0")
+        t.wait(r"it picked")
+        time.sleep(0.2)
+        s = t.screen(escapes=True)
+        # tmux may re-emit "1;36" as two sequences: accept either spelling
+        assert re.search(r"\x1b\[1(;|m\x1b\[)36mbind", s), s[-1500:]             # the call, bold cyan
+        assert re.search(r"\x1b\[1(;|m\x1b\[)33m127\.0\.0\.1:\d+", s), s[-1500:]  # the changed LOCAL cell
+        assert re.search(r"\x1b\[32m\+", s), s[-1500:]                  # the new row's marker
+    finally:
+        t.close()
+    t = Term()
+    try:
+        t.type("u = socket udp")
+        t.wait(r"UDPv4")
+        assert "\x1b[" not in t.screen(escapes=True).replace("\x1b[39m", "").replace("\x1b[0m", ""), "NO_COLOR still coloured"
+    finally:
+        t.close()
+
+@test
 def fallback_reader_without_readline():
     # The same terminal checks against `make READLINE=no` (built by run.sh as SOCKPLAY_PLAIN).
     import harness

@@ -4,10 +4,10 @@ import harness
 from harness import Fail
 
 class Term:
-    def __init__(self, *args, extra=""):
+    def __init__(self, *args, extra="", color=False):
         self.home = tempfile.mkdtemp()
         self.sock = "sockplay-test-%d-%d" % (os.getpid(), int(time.monotonic() * 1000))
-        cmd = "env HOME=%s NO_COLOR=1 LANG=C.UTF-8 %s %s %s" % (self.home, extra, shlex.quote(harness.SOCKPLAY),
+        cmd = "env %s HOME=%s LANG=C.UTF-8 TERM=xterm-256color %s %s %s" % ("-u NO_COLOR" if color else "NO_COLOR=1", self.home, extra, shlex.quote(harness.SOCKPLAY),
                                                              " ".join(map(shlex.quote, args)))
         if args:    # keep the pane after sockplay exits, so its last screen can be read
             cmd = "sh -c %s" % shlex.quote(cmd + "; sleep 30")
@@ -19,8 +19,8 @@ class Term:
         return subprocess.run(["tmux", "-L", self.sock, *a], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               timeout=10).stdout.decode("utf-8", "replace")
 
-    def screen(self):
-        return self.tmux("capture-pane", "-p", "-t", "t", "-S", "-200")
+    def screen(self, escapes=False):
+        return self.tmux("capture-pane", "-p", *(["-e"] if escapes else []), "-t", "t", "-S", "-200")
 
     def keys(self, *k):
         self.tmux("send-keys", "-t", "t", *k)
