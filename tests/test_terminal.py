@@ -104,7 +104,7 @@ def changes_are_coloured_on_a_terminal_and_not_with_no_color():
         # tmux may re-emit "1;36" as two sequences: accept either spelling
         assert re.search(r"\x1b\[1(;|m\x1b\[)36mbind", s), s[-1500:]             # the call, bold cyan
         assert re.search(r"\x1b\[1(;|m\x1b\[)33m127\.0\.0\.1:\d+", s), s[-1500:]  # the changed LOCAL cell
-        assert re.search(r"\x1b\[32m\+", s), s[-1500:]                  # the new row's marker
+        assert re.search(r"\x1b\[32m(\x1b\[49m)?\+", s), s[-1500:]                # the new row's marker
     finally:
         t.close()
     t = Term()
