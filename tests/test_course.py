@@ -4,6 +4,16 @@ import os, re, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from harness import *
 
+def connect_when_listening(sp, port, make="c = socket tcp"):
+    """A course server started a moment ago may not listen yet: ECONNREFUSED, new socket, retry."""
+    for _ in range(50):
+        sp.run(make, r"→ c")
+        if sp.run("connect c 127.0.0.1 %d" % port, r"connect\(c, 127\.0\.0\.1:%d\) = (0|-1 ECONNREFUSED)" % port).group(1) == b"0":
+            return
+        sp.run("close c")
+        time.sleep(0.1)
+    raise Fail("the course's server never listened on %d" % port)
+
 @test
 def curl_gets_a_typed_http_reply():
     sp = Sockplay()
@@ -26,12 +36,7 @@ def course_tcp_server_answers_typed_client():
                          **{"address = ('', 7788)": "address = ('', %d)" % port})
     srv = python(prog)
     sp = Sockplay()
-    sp.run("c = socket AF_INET SOCK_STREAM", r"socket\(AF_INET, SOCK_STREAM\) = \d+  → c")
-    for _ in range(50):           # the server needs a moment to listen; ECONNREFUSED until then
-        if sp.run("connect c 127.0.0.1 %d" % port, r"connect\(c, 127\.0\.0\.1:%d\) = (0|-1 ECONNREFUSED)" % port).group(1) == b"0":
-            break
-        time.sleep(0.1)
-        sp.run("close c"); sp.run("c = socket tcp")
+    connect_when_listening(sp, port, "c = socket AF_INET SOCK_STREAM")
     sp.expect(r"ESTABLISHED")
     sp.run('send c "你好, server"', r"send\(c, 14 bytes\) = 14")
     sp.run("recv c 1024", r'recv\(c, 1024\) = 11  "thank you !"')
@@ -67,12 +72,7 @@ def course_echo_server_and_client():
     srv = python(write_program(course_program("socket.bind(('127.0.0.1',999))", "sock.send(data)"),
                                **{"999": str(port)}))
     sp = Sockplay()
-    sp.run("c = socket tcp")
-    for _ in range(50):
-        if sp.run("connect c 127.0.0.1 %d" % port, r"connect\(c, [^)]*\) = (0|-1)").group(1) == b"0":
-            break
-        time.sleep(0.1)
-        sp.run("close c"); sp.run("c = socket tcp")
+    connect_when_listening(sp, port)
     sp.run("send c hex:64617461", r"= 4  \"data\"")
     sp.run("recv c", r'= 4  "data"')
     srv.communicate(timeout=10)
@@ -159,12 +159,7 @@ def course_file_downloader_server_and_client():
     port = free_port()
     srv = python(write_program(course_program("def get_file_content(file_name)")), str(port), cwd=d)
     sp = Sockplay()
-    sp.run("c = socket tcp")
-    for _ in range(50):           # the server needs a moment to listen
-        if sp.run("connect c 127.0.0.1 %d" % port, r"connect\(c, [^\n]*= (0|-1)").group(1) == b"0":
-            break
-        time.sleep(0.1)
-        sp.run("close c"); sp.run("c = socket tcp")
+    connect_when_listening(sp, port)
     sp.run("send c notes.txt", r"= 9")
     sp.run("recv c 4096", r"recv\(c, 4096\) = %d  \"第0行 line\\n第1行" % len(payload))
     sp.run("recv c 4096", r"recv\(c, 4096\) = 0\n")
