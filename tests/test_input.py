@@ -76,8 +76,14 @@ def eacces_below_1024_when_not_root():
         sp.run("bind s 127.0.0.1 80", r"EACCES \(13\).*below 1024")
         sp.close()
         return
-    # As root the kernel allows it; check the same message through an unprivileged user.
-    r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", SOCKPLAY, "-c",
+    # As root the kernel allows it; check the same message through an unprivileged user,
+    # with a copy of the binary that user can reach wherever the checkout lives.
+    import shutil, tempfile
+    d = tempfile.mkdtemp()
+    os.chmod(d, 0o755)
+    exe = shutil.copy(SOCKPLAY, os.path.join(d, "sockplay"))
+    os.chmod(exe, 0o755)
+    r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", exe, "-c",
                         "s = socket tcp; bind s 127.0.0.1 1"], stdout=subprocess.PIPE, timeout=10, env=env())
     assert re.search(rb"EACCES \(13\).*\n.*below 1024", r.stdout), r.stdout
 
