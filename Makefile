@@ -15,8 +15,6 @@ CFLAGS    ?= -O2 -g
 SP_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
              -DSP_VERSION='"$(VERSION)"' $(LUA_CFLAGS) -MMD -MP
 LDLIBS    += -lpthread -lm
-LESSONS_DIR ?= $(PREFIX)/share/sockplay/lua_lessons
-PREFIX    ?= /usr/local
 
 SRCS := $(wildcard src/*.c)
 ifeq ($(READLINE),yes)
@@ -64,7 +62,7 @@ $(BUILD)/%.o: src/%.c | deps
 run: sockplay
 	./sockplay
 
-UNIT_OBJS := $(BUILD)/parse.o $(BUILD)/output.o $(BUILD)/addr.o $(BUILD)/sockopt.o
+UNIT_OBJS := $(BUILD)/parse.o $(BUILD)/output.o $(BUILD)/addr.o $(BUILD)/sockopt.o $(BUILD)/registry.o
 $(BUILD)/unit_tests: tests/unit/unit_tests.c $(UNIT_OBJS)
 	$(CC) $(CFLAGS) $(SP_CFLAGS) $(LDFLAGS) -Isrc -o $@ $< $(UNIT_OBJS) $(LDLIBS)
 

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "core.h"
+#include "kstate.h"
 #include "lua_host.h"
 #include "lua_lesson.h"
 #include "output.h"
@@ -308,8 +309,7 @@ static int c_sockname(const sp_cmd *c, int peer)
     char buf[160];
     int rc;
     if (nargs(c, 1, 1, "S") < 0 || !(s = sock_arg(c, 1))) return CMD_FAIL;
-    a.len = sizeof a.ss;
-    rc = peer ? getpeername(s->fd, (struct sockaddr *)&a.ss, &a.len) : getsockname(s->fd, (struct sockaddr *)&a.ss, &a.len);
+    rc = kstate_addr(s, peer, &a);
     printf("%s%s%s(%s)", col(C_BOLD ";" C_CYAN), peer ? "getpeername" : "getsockname", col(C_RESET), reg_label(s));
     if (rc < 0) {
         printf(" = -1 %s\n", peer ? TR("ENOTCONN: not connected, so there is no peer", "ENOTCONN：没有连接，所以没有对方地址")
@@ -464,7 +464,7 @@ int command_run(const sp_cmd *c)
         if (!k->returns_socket)
             return usage(TR("'%s' returns no socket, so '%s =' has nothing to name (socket and accept do)",
                             "'%s' 不返回套接字，'%s =' 无从命名（socket 和 accept 才返回）"), k->name, c->assign);
-        if (command_find(c->assign) || !reg_valid_name(c->assign))
+        if (command_find(c->assign))
             return usage(TR("'%s' cannot be a socket name (it is a command)", "'%s' 不能用作套接字名（它是命令）"), c->assign);
     }
     rc = k->run(c);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "blocking.h"
 #include "explain.h"
+#include "kstate.h"
 #include "output.h"
 #include "render.h"
 
@@ -166,9 +167,8 @@ int core_bind(sp_sock *s, const char *host, const char *port)
     if (bind(s->fd, (struct sockaddr *)&a.ss, a.len) < 0) { fail("bind", where, errno); return -1; }
     if (core_trace) {
         sp_addr got;
-        got.len = sizeof got.ss;
         printf(" = %s0%s\n", col(C_GREEN), col(C_RESET));
-        if (port && getsockname(s->fd, (struct sockaddr *)&got.ss, &got.len) == 0) {
+        if (port && kstate_addr(s, 0, &got) == 0) {
             char now[160];
             addr_format((struct sockaddr *)&got.ss, got.len, now, sizeof now);
             if (strcmp(now, where) != 0)
@@ -492,8 +492,7 @@ int core_settimeout(sp_sock *s, double seconds)
     rc = core_setsockopt(s, sockopt_find("SO_RCVTIMEO"), &v);
     if (rc == 0) rc = core_setsockopt(s, sockopt_find("SO_SNDTIMEO"), &v);
     core_show_table = saved;
-    if (rc == 0) s->timeout = seconds > 0 ? seconds : -1;
-    return rc;
+    return rc;   /* core_setsockopt recorded s->timeout from SO_RCVTIMEO */
 }
 
 int core_close(sp_sock *s)

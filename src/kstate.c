@@ -7,7 +7,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include "addr.h"
 
 const char *tcp_state_name(int st)
 {
@@ -27,23 +26,28 @@ static int unbound(const struct sockaddr_storage *ss, socklen_t len)
     return 0;
 }
 
+int kstate_addr(const sp_sock *s, int peer, sp_addr *a)
+{
+    a->len = sizeof a->ss;
+    return peer ? getpeername(s->fd, (struct sockaddr *)&a->ss, &a->len)
+                : getsockname(s->fd, (struct sockaddr *)&a->ss, &a->len);
+}
+
 void kstate_read(const sp_sock *s, sp_kstate *k)
 {
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof ss;
+    sp_addr a;
     int v, connected = 0;
 
     memset(k, 0, sizeof *k);
     k->recvq = k->sendq = k->accq = k->backlog = -1;
 
-    if (getsockname(s->fd, (struct sockaddr *)&ss, &len) == 0 && !unbound(&ss, len))
-        addr_format((struct sockaddr *)&ss, len, k->local, sizeof k->local);
+    if (kstate_addr(s, 0, &a) == 0 && !unbound(&a.ss, a.len))
+        addr_format((struct sockaddr *)&a.ss, a.len, k->local, sizeof k->local);
     else
         snprintf(k->local, sizeof k->local, "-");
-    len = sizeof ss;
-    if (getpeername(s->fd, (struct sockaddr *)&ss, &len) == 0) {
+    if (kstate_addr(s, 1, &a) == 0) {
         connected = 1;
-        addr_format((struct sockaddr *)&ss, len, k->peer, sizeof k->peer);
+        addr_format((struct sockaddr *)&a.ss, a.len, k->peer, sizeof k->peer);
         if (s->family == AF_UNIX && !k->peer[0]) snprintf(k->peer, sizeof k->peer, "(unnamed)");
     } else {
         snprintf(k->peer, sizeof k->peer, "-");

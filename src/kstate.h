@@ -1,6 +1,7 @@
 /* kstate.h — what the kernel says about one of our sockets, as ss would show it. */
 #ifndef SP_KSTATE_H
 #define SP_KSTATE_H
+#include "addr.h"
 #include "registry.h"
 
 typedef struct {
@@ -12,6 +13,8 @@ typedef struct {
 } sp_kstate;
 
 void kstate_read(const sp_sock *s, sp_kstate *k);
+/* getsockname (peer 0) or getpeername (peer 1) into a; -1 with errno set. */
+int kstate_addr(const sp_sock *s, int peer, sp_addr *a);
 /* Linux's name for a TCP_* state number ("TIME_WAIT"). */
 const char *tcp_state_name(int st);
 #endif

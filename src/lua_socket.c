@@ -319,8 +319,7 @@ static int l_name(lua_State *L, int peer)
     sp_sock *s = check(L);
     sp_addr a;
     int rc;
-    a.len = sizeof a.ss;
-    rc = peer ? getpeername(s->fd, (struct sockaddr *)&a.ss, &a.len) : getsockname(s->fd, (struct sockaddr *)&a.ss, &a.len);
+    rc = kstate_addr(s, peer, &a);
     if (rc < 0) {
         int e = errno;
         luaL_pushfail(L);
@@ -338,21 +337,18 @@ static int l_state(lua_State *L)
 {
     sp_kstate k;
     kstate_read(check(L), &k);
-    lua_createtable(L, 0, 7);
-    lua_pushstring(L, k.state);
-    lua_setfield(L, -2, "state");
-    lua_pushstring(L, k.local);
-    lua_setfield(L, -2, "local");
-    lua_pushstring(L, k.peer);
-    lua_setfield(L, -2, "peer");
-    lua_pushinteger(L, k.recvq);
-    lua_setfield(L, -2, "recvq");
-    lua_pushinteger(L, k.sendq);
-    lua_setfield(L, -2, "sendq");
-    lua_pushinteger(L, k.accq);
-    lua_setfield(L, -2, "accept_queue");
-    lua_pushinteger(L, k.backlog);
-    lua_setfield(L, -2, "backlog");
+    {
+        const struct { const char *key, *str; long num; } f[] = {
+            {"state", k.state, 0}, {"local", k.local, 0}, {"peer", k.peer, 0}, {"recvq", NULL, k.recvq},
+            {"sendq", NULL, k.sendq}, {"accept_queue", NULL, k.accq}, {"backlog", NULL, k.backlog},
+        };
+        lua_createtable(L, 0, (int)(sizeof f / sizeof f[0]));
+        for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+            if (f[i].str) lua_pushstring(L, f[i].str);
+            else lua_pushinteger(L, f[i].num);
+            lua_setfield(L, -2, f[i].key);
+        }
+    }
     return 1;
 }
 

@@ -45,14 +45,6 @@ const char *col(const char *code)
     return buf[i];
 }
 
-void out_printf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stdout, fmt, ap);
-    va_end(ap);
-}
-
 size_t utf8_len(const unsigned char *p, size_t avail)
 {
     size_t k;

@@ -26,7 +26,6 @@ const char *col(const char *code);
 /* Pick the message for the current language. */
 #define TR(en, zh) (out_lang == LANG_ZH ? (zh) : (en))
 
-void out_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Length of the valid UTF-8 sequence at p (1 for ASCII), 0 if invalid or cut short. */
 size_t utf8_len(const unsigned char *p, size_t avail);
 /* Writes bytes as a C-escaped, double-quoted literal (at most max bytes, then "…"). */

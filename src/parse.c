@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "output.h"
+#include "registry.h"
 
 #define MAX_FILE (64u << 20)   /* @path larger than this is refused, not loaded */
 
@@ -144,14 +145,6 @@ static int push_cmd(sp_cmd **cmds, int *n, sp_cmd *c)
     return 0;
 }
 
-static int is_ident(const char *s, size_t n)
-{
-    if (n == 0 || n >= 32 || !(isalpha((unsigned char)s[0]) || s[0] == '_')) return 0;
-    for (size_t i = 1; i < n; i++)
-        if (!(isalnum((unsigned char)s[i]) || s[i] == '_')) return 0;
-    return 1;
-}
-
 static void drop_first(sp_cmd *c, int k)
 {
     for (int i = 0; i < k; i++) free(c->tok[i].text);
@@ -166,14 +159,15 @@ static int take_assign(sp_cmd *c, char *err, size_t errlen)
     char *eq;
     if (c->ntok == 0 || t[0].quoted) return 0;
     if (c->ntok >= 2 && !t[1].quoted && strcmp(t[1].text, "=") == 0) {
-        if (!is_ident(t[0].text, t[0].len)) goto bad;
+        if (!reg_valid_name(t[0].text)) goto bad;
         snprintf(c->assign, sizeof c->assign, "%s", t[0].text);
         drop_first(c, 2);
     } else if ((eq = memchr(t[0].text, '=', t[0].len)) != NULL && eq > t[0].text) {
         size_t k = (size_t)(eq - t[0].text);
-        if (!is_ident(t[0].text, k)) goto bad;
+        if (k >= sizeof c->assign) goto bad;
         memcpy(c->assign, t[0].text, k);
         c->assign[k] = '\0';
+        if (!reg_valid_name(c->assign)) goto bad;
         if (eq[1]) {
             memmove(t[0].text, eq + 1, t[0].len - k);
             t[0].len -= k + 1;
