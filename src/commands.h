@@ -8,6 +8,11 @@ enum { CMD_OK = 0, CMD_FAIL = -1, CMD_QUIT = 1 };
 /* What completion offers for an argument: one letter per position, the last repeats. */
 enum { A_SOCK = 'S', A_KIND = 'K', A_OPT = 'O', A_HOW = 'H', A_BOOL = 'B', A_CMD = 'C', A_NONE = '-', A_FILE = 'F' };
 
+enum {
+    CMD_NAMES = 1,           /* NAME = … names the socket it returns */
+    CMD_BG = 2,              /* it may block, so … & may run it in the background */
+};
+
 typedef struct sp_command {
     const char *name;
     const char *args;        /* usage after the name: "S HOST PORT" */
@@ -15,7 +20,7 @@ typedef struct sp_command {
     const char *example;
     int (*run)(const sp_cmd *c);
     const char *complete;    /* A_* per argument */
-    int returns_socket;      /* NAME = … may name its result */
+    int flags;               /* CMD_NAMES, CMD_BG */
 } sp_command;
 
 extern const sp_command commands[];

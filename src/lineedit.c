@@ -5,6 +5,14 @@
 #ifdef SP_READLINE
 static int use_rl;
 #endif
+int le_async_fd = -1;
+void (*le_async_fn)(void);
+
+void le_set_async(int fd, void (*fn)(void))
+{
+    le_async_fd = fd;
+    le_async_fn = fn;
+}
 
 void le_init(int interactive, le_complete_fn fn)
 {

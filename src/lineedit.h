@@ -13,6 +13,13 @@ void le_init(int interactive, le_complete_fn fn);
 char *le_read(const char *prompt, size_t *len);
 void le_history_add(const char *line);
 void le_shutdown(void);
+/* While waiting for a line, when fd is readable call fn to print something (a background
+ * call's result) above the prompt; the line being typed is kept and redrawn. */
+void le_set_async(int fd, void (*fn)(void));
+
+/* Shared by the backends. */
+extern int le_async_fd;
+extern void (*le_async_fn)(void);
 
 /* The two backends behind it. */
 char *le_plain_read(const char *prompt, size_t *len);

@@ -1,6 +1,7 @@
 /* lineedit_plain.c — the fallback reader: read(2) on fd 0 with our own buffer (no stdio,
  * so nothing is read ahead behind a poll), the terminal's own line editing, Ctrl-C clears. */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,20 @@ char *le_plain_read(const char *prompt, size_t *len)
             cap = nc;
         }
         fflush(stdout);           /* everything said so far is out before we wait */
+        if (le_async_fd >= 0) {
+            struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {le_async_fd, POLLIN, 0}};
+            if (poll(p, 2, -1) < 0) {
+                if (errno == EINTR && sp_sigint) { sp_sigint = 0; have = 0; fputs("^C\n", stdout); *len = 0; return strdup(""); }
+                continue;
+            }
+            if (p[1].revents & POLLIN) {
+                /* The terminal keeps what was typed; the prompt is drawn again below. */
+                if (prompt) fputs("\n", stdout);
+                le_async_fn();
+                if (prompt) fputs(prompt, stdout);
+                continue;
+            }
+        }
         got = read(STDIN_FILENO, buf + have, cap - have);
         if (got < 0 && errno == EINTR) {
             if (sp_sigint) {

@@ -75,8 +75,8 @@ char *le_rl_read(const char *prompt, size_t *len)
     done = 0;
     rl_callback_handler_install(prompt, on_line);
     while (!done) {
-        struct pollfd p = {STDIN_FILENO, POLLIN, 0};
-        if (poll(&p, 1, -1) < 0) {
+        struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {le_async_fd, POLLIN, 0}};
+        if (poll(p, le_async_fd >= 0 ? 2 : 1, -1) < 0) {
             if (errno == EINTR && sp_sigint) {
                 sp_sigint = 0;
                 /* Ctrl-C at the prompt: drop what was typed, start a fresh line. */
@@ -87,7 +87,15 @@ char *le_rl_read(const char *prompt, size_t *len)
             }
             continue;
         }
-        rl_callback_read_char();
+        if (p[1].revents & POLLIN) {
+            /* Output above the prompt: erase prompt and line, print, draw them again. */
+            rl_clear_visible_line();
+            le_async_fn();
+            fflush(stdout);
+            rl_on_new_line();
+            rl_redisplay();
+        }
+        if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) rl_callback_read_char();
     }
     if (!got) { fputs("\n", stdout); return NULL; }
     *len = strlen(got);

@@ -318,15 +318,7 @@ static int l_name(lua_State *L, int peer)
 {
     sp_sock *s = check(L);
     sp_addr a;
-    int rc;
-    rc = kstate_addr(s, peer, &a);
-    if (rc < 0) {
-        int e = errno;
-        luaL_pushfail(L);
-        lua_pushfstring(L, "%s: %s", peer ? "getpeername" : "getsockname", strerror(e));
-        lua_pushinteger(L, e);
-        return 3;
-    }
+    if (core_sockname(s, peer, &a) < 0) return fail(L);
     return push_addr(L, (struct sockaddr *)&a.ss, a.len);
 }
 static int l_getsockname(lua_State *L) { return l_name(L, 0); }

@@ -152,6 +152,36 @@ static void drop_first(sp_cmd *c, int k)
     c->ntok -= k;
 }
 
+/* A trailing unquoted '&' (alone, or stuck to the last word as in "accept s&") asks for
+ * the background; anywhere else a lone '&' is a mistake worth naming. */
+static int take_background(sp_cmd *c, char *err, size_t errlen)
+{
+    sp_token *t;
+    for (int i = 0; i + 1 < c->ntok; i++)
+        if (!c->tok[i].quoted && !strcmp(c->tok[i].text, "&")) {
+            snprintf(err, errlen, "%s", TR("'&' goes at the end of a command (put ';' after it to type another; quote it in data: \"&\")",
+                                           "'&' 要写在命令末尾（后面可以用 ';' 接下一条命令；数据里的 & 请加引号：\"&\"）"));
+            return -1;
+        }
+    if (c->ntok < 1) return 0;
+    t = &c->tok[c->ntok - 1];
+    if (t->quoted || t->len == 0 || t->text[t->len - 1] != '&') return 0;
+    c->background = 1;
+    if (t->len == 1) {
+        free(t->text);
+        c->ntok--;
+    } else {
+        t->text[--t->len] = '\0';
+        t->bare = t->len;
+    }
+    if (c->ntok == 0) {
+        snprintf(err, errlen, "%s", TR("'&' alone: write a call before it, as in  conn = accept server &",
+                                       "只有 '&'：前面要写一个调用，例如  conn = accept server &"));
+        return -1;
+    }
+    return 0;
+}
+
 /* NAME = cmd, NAME= cmd, NAME=cmd: the three ways a learner types an assignment. */
 static int take_assign(sp_cmd *c, char *err, size_t errlen)
 {
@@ -218,7 +248,7 @@ int parse_line(const char *line, sp_cmd **cmds, char *err, size_t errlen)
             if (c == '#') while (*p && *p != '\n') p++;
             c = *p;
             if (c == '\0' || c == ';' || c == '\n') {
-                if (take_assign(&cur, err, errlen) < 0) goto fail;
+                if (take_background(&cur, err, errlen) < 0 || take_assign(&cur, err, errlen) < 0) goto fail;
                 if (push_cmd(cmds, &n, &cur) < 0) goto oom;
                 if (c == '\0') break;
             }

@@ -14,6 +14,7 @@ typedef struct {
 
 typedef struct {
     char assign[40];   /* NAME in "NAME = command …", or "" */
+    int background;    /* ended with '&': run it in the background */
     sp_token *tok;
     int ntok;
 } sp_cmd;

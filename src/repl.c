@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include "commands.h"
 #include "complete.h"
+#include "jobs.h"
 #include "lineedit.h"
 #include "output.h"
 #include "parse.h"
@@ -32,20 +33,26 @@ int repl_line(const char *line, size_t len)
     return quit;
 }
 
+static void report_jobs(void) { jobs_report(); }
+
 void repl_loop(void)
 {
     int tty = isatty(STDIN_FILENO);
     char prompt[64];
     snprintf(prompt, sizeof prompt, "%s", "sockplay> ");
     le_init(tty, complete_line);
+    le_set_async(jobs_fd(), report_jobs);
     if (tty)
         printf("%s\n", TR("sockplay — one socket call per line. `help` lists the commands; Tab completes; Ctrl-D leaves.",
                           "sockplay —— 每行一次套接字调用。`help` 列出命令；Tab 补全；Ctrl-D 退出。"));
     for (;;) {
         size_t len = 0;
         /* On a pipe the prompt and the line are both printed, so the output reads as a transcript. */
-        char *line = le_read(tty ? prompt : NULL, &len);
+        char *line;
         int quit;
+        /* A background call that finished while the last command ran is told first. */
+        if (jobs_pending()) jobs_report();
+        line = le_read(tty ? prompt : NULL, &len);
         if (!line) break;
         if (!tty) {
             printf("%s%s%s%s\n", prompt, col(C_BOLD), line, col(C_RESET));

@@ -63,8 +63,15 @@ class Sockplay:
         if pattern:
             return self.expect(pattern, timeout)
 
+    def sync(self):
+        """Returns once every command sent so far has finished (its table included):
+        a comment line is echoed only when the REPL reads it."""
+        self.sync_n = getattr(self, "sync_n", 0) + 1
+        self.run("# sync %d" % self.sync_n)
+
     def fds(self):
         """The sockets this process holds, from /proc: for leak checks."""
+        self.sync()
         d = "/proc/%d/fd" % self.p.pid
         return sorted(int(f) for f in os.listdir(d) if os.readlink(os.path.join(d, f)).startswith("socket:"))
 

@@ -1,0 +1,150 @@
+/* cmd_session.c — the commands about the session rather than one socket: the table,
+ * background calls, the trace, help, Lua and lessons, quitting. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cmdargs.h"
+#include "jobs.h"
+#include "lua_host.h"
+#include "lua_lesson.h"
+#include "output.h"
+#include "render.h"
+#include "sockopt.h"
+#include "trace.h"
+#include "watch.h"
+
+int c_state(const sp_cmd *c)
+{
+    double limit = isatty(0) ? 3600 : 5;   /* without a keyboard to stop it, a short watch */
+    char *end;
+    if (nargs(c, 0, 2, "") < 0) return CMD_FAIL;
+    if (c->ntok == 1) {
+        render_table(1);
+        return CMD_OK;
+    }
+    if (strcmp(arg(c, 1), "--watch") != 0 && strcmp(arg(c, 1), "-w") != 0)
+        return usage(TR("'%s' is not an option of state: only --watch [SECONDS]", "'%s' 不是 state 的选项：只有 --watch [SECONDS]"),
+                     arg(c, 1));
+    if (arg(c, 2)) {
+        limit = strtod(arg(c, 2), &end);
+        if (*end || !(limit > 0 && limit <= 86400))
+            return usage(TR("'%s' is not a number of seconds (up to 86400)", "'%s' 不是秒数（最多 86400）"), arg(c, 2));
+    }
+    watch_table(0.5, limit);
+    return CMD_OK;
+}
+
+/* A job number: 2, %2 or [2]. */
+static int job_arg(const sp_cmd *c, int i)
+{
+    const char *a = arg(c, i);
+    char digits[16], err[200];
+    long n;
+    size_t k;
+    if (*a == '%' || *a == '[') a++;
+    k = strcspn(a, "]");
+    snprintf(digits, sizeof digits, "%.*s", (int)(k < 15 ? k : 15), a);
+    if (parse_int(digits, 1, 1000000, TR("job number", "作业编号"), &n, err, sizeof err) < 0) return usage("%s", err), -1;
+    if (!jobs_exists((int)n))
+        return usage(TR("no background call [%ld] (see `jobs`)", "没有后台调用 [%ld]（见 `jobs`）"), n), -1;
+    return (int)n;
+}
+
+int c_jobs(const sp_cmd *c)
+{
+    if (nargs(c, 0, 0, "") < 0) return CMD_FAIL;
+    jobs_report();
+    jobs_list();
+    return CMD_OK;
+}
+
+int c_wait(const sp_cmd *c)
+{
+    int n = 0;
+    if (nargs(c, 0, 1, "") < 0) return CMD_FAIL;
+    jobs_report();
+    if (c->ntok == 2 && (n = job_arg(c, 1)) < 0) return CMD_FAIL;
+    if (!n && !jobs_pending()) {
+        printf("%s\n", TR("(no background calls to wait for)", "（没有要等待的后台调用）"));
+        return CMD_OK;
+    }
+    return jobs_wait(n) == 0 ? CMD_OK : CMD_FAIL;
+}
+
+int c_cancel(const sp_cmd *c)
+{
+    int n;
+    if (nargs(c, 1, 1, TR("N: the number `jobs` shows", "N：`jobs` 显示的编号")) < 0) return CMD_FAIL;
+    jobs_report();
+    if ((n = job_arg(c, 1)) < 0) return CMD_FAIL;
+    return jobs_cancel(n) == 0 ? CMD_OK : CMD_FAIL;
+}
+
+int c_trace(const sp_cmd *c)
+{
+    long n = 0;
+    char err[200];
+    if (nargs(c, 0, 1, "") < 0) return CMD_FAIL;
+    if (arg(c, 1) && parse_int(arg(c, 1), 1, 1000000, "N", &n, err, sizeof err) < 0) return usage("%s", err);
+    trace_print((int)n);
+    return CMD_OK;
+}
+
+int c_help(const sp_cmd *c)
+{
+    const sp_command *k;
+    if (nargs(c, 0, 1, "") < 0) return CMD_FAIL;
+    if (c->ntok == 2) {
+        if (!(k = command_find(arg(c, 1))))
+            return usage(TR("no command '%s' (type `help` for the list)", "没有命令 '%s'（输入 `help` 查看列表）"), arg(c, 1));
+        printf("%s%s %s%s\n  %s\n", col(C_BOLD), k->name, k->args, col(C_RESET), TR(k->help_en, k->help_zh));
+        if (k->flags & CMD_NAMES) printf("  %s\n", TR("NAME = … gives the new socket a name.", "NAME = … 给新套接字起个名字。"));
+        if (k->flags & CMD_BG)
+            printf("  %s\n", TR("… & runs it in the background: `jobs`, `wait N`, `cancel N`.",
+                                 "… & 让它在后台运行：`jobs`、`wait N`、`cancel N`。"));
+        if (!strcmp(k->name, "setsockopt") || !strcmp(k->name, "getsockopt"))
+            for (size_t i = 0; i < sockopt_ndefs; i++)
+                printf("    %-14s %-13s %s\n", sockopt_defs[i].name, sockopt_defs[i].level_name, sockopt_defs[i].help);
+        if (k->example) printf("  %s: %s%s%s\n", TR("example", "示例"), col(C_CYAN), k->example, col(C_RESET));
+        return CMD_OK;
+    }
+    printf("%s\n", TR("One command = one socket call. S is a socket's name or fd. Commands:",
+                      "一条命令 = 一次套接字调用。S 是套接字的名字或 fd。命令列表："));
+    for (k = commands; k->name; k++)
+        printf("  %s%-11s%s %-34s %s\n", col(C_BOLD), k->name, col(C_RESET), k->args, TR(k->help_en, k->help_zh));
+    printf("%s\n", TR("NAME = socket …  names a socket.  DATA: \"text\\r\\n\", words, hex:48656c6c6f, @file.  "
+                      "';' separates commands, '#' starts a comment, a final '&' runs a call in the background.  help CMD shows an example.",
+                      "NAME = socket … 给套接字命名。DATA：\"文本\\r\\n\"、单词、hex:48656c6c6f、@文件。"
+                      "';' 分隔多条命令，'#' 开始注释，末尾的 '&' 让调用在后台运行。help 命令名 查看示例。"));
+    return CMD_OK;
+}
+
+int c_lua(const sp_cmd *c)
+{
+    if (c->ntok < 2 || !*arg(c, 1)) return usage("%s", TR("missing CHUNK: Lua code, as in  lua print(socket.AF_INET)",
+                                                         "缺少 CHUNK：Lua 代码，例如  lua print(socket.AF_INET)"));
+    return luahost_run_chunk(arg(c, 1)) < 0 ? CMD_FAIL : CMD_OK;
+}
+
+int c_run(const sp_cmd *c)
+{
+    char *argv[64];
+    int n = 0;
+    if (nargs(c, 1, 64, "FILE.lua") < 0) return CMD_FAIL;
+    for (int i = 2; i < c->ntok; i++) argv[n++] = c->tok[i].text;
+    return luahost_run_file(arg(c, 1), n, argv) < 0 ? CMD_FAIL : CMD_OK;
+}
+
+int c_lesson(const sp_cmd *c)
+{
+    if (nargs(c, 0, 1, "") < 0) return CMD_FAIL;
+    if (c->ntok == 1) return lesson_list() < 0 ? CMD_FAIL : CMD_OK;
+    return lesson_run(arg(c, 1), isatty(0)) < 0 ? CMD_FAIL : CMD_OK;
+}
+
+int c_quit(const sp_cmd *c)
+{
+    (void)c;
+    return CMD_QUIT;
+}

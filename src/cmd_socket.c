@@ -1,0 +1,326 @@
+/* cmd_socket.c — the commands that are socket calls. Each handler checks its arguments,
+ * names the mistake if any, and calls the core; nothing here touches a socket itself. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include "cmdargs.h"
+#include "core.h"
+#include "jobs.h"
+#include "output.h"
+#include "sockopt.h"
+
+#define RECV_MAX (16L << 20)
+
+/* A call that may block, owning its bytes (data to send, or room for len to receive), so
+ * that it can outlive this line in the background. NULL when out of memory. */
+static sp_call *new_call(unsigned char *data, size_t len, int receive)
+{
+    sp_call *k = calloc(1, sizeof *k);
+    if (!k || (receive && !(data = malloc(len)))) {
+        free(k);
+        free(data);
+        usage("%s", TR("out of memory", "内存不足"));
+        return NULL;
+    }
+    k->buf = data;
+    k->len = len;
+    k->owns_buf = 1;
+    return k;
+}
+
+static void free_call(sp_call *k)
+{
+    free(k->buf);
+    free(k);
+}
+
+/* Runs k here, or in the background when the line ended with '&'. */
+static int go(const sp_cmd *c, sp_call *k, sp_call_kind kind, sp_sock *s, const char *host, const char *port)
+{
+    ssize_t rc;
+    if (!k) return CMD_FAIL;
+    if (core_start(k, kind, s, host, port) < 0) { free_call(k); return CMD_FAIL; }
+    if (c->background) return jobs_start(k) < 0 ? CMD_FAIL : CMD_OK;
+    rc = core_call_run(k);
+    free_call(k);
+    return rc < 0 ? CMD_FAIL : CMD_OK;
+}
+
+/* --- socket ------------------------------------------------------------------ */
+
+int c_socket(const sp_cmd *c)
+{
+    int family = AF_INET, type = SOCK_STREAM;
+    if (nargs(c, 0, 2, "") < 0) return CMD_FAIL;
+    if (c->ntok == 2 && addr_kind(arg(c, 1), &family, &type) < 0)
+        return usage(TR("unknown kind '%s': use tcp, udp, tcp6, udp6, unix or unix-dgram",
+                        "未知类型 '%s'：请用 tcp、udp、tcp6、udp6、unix 或 unix-dgram"), arg(c, 1));
+    if (c->ntok == 3) {
+        const char *f = arg(c, 1), *t = arg(c, 2);
+        if ((family = addr_family_of(f)) < 0) return usage(TR("unknown address family '%s': AF_INET, AF_INET6 or AF_UNIX",
+                             "未知地址族 '%s'：AF_INET、AF_INET6 或 AF_UNIX"), f);
+        if (!strcasecmp(t, "SOCK_STREAM")) type = SOCK_STREAM;
+        else if (!strcasecmp(t, "SOCK_DGRAM")) type = SOCK_DGRAM;
+        else return usage(TR("unknown socket type '%s': SOCK_STREAM (TCP) or SOCK_DGRAM (UDP)",
+                             "未知套接字类型 '%s'：SOCK_STREAM（TCP）或 SOCK_DGRAM（UDP）"), t);
+    }
+    return core_socket(family, type, assigned(c)) ? CMD_OK : CMD_FAIL;
+}
+
+/* --- addresses ------------------------------------------------------------------ */
+
+/* HOST PORT, or PATH for a unix socket, starting at argument i. */
+static int where_args(const sp_cmd *c, const sp_sock *s, int i, const char **host, const char **port)
+{
+    if (s->family == AF_UNIX) {
+        if (!arg(c, i)) return usage("%s", TR("missing PATH of the unix socket", "缺少 unix 套接字的路径 PATH"));
+        *host = arg(c, i);
+        *port = NULL;
+        return 0;
+    }
+    if (!arg(c, i)) return usage("%s", TR("missing HOST and PORT", "缺少 HOST 和 PORT"));
+    if (!arg(c, i + 1)) return usage(TR("missing PORT after HOST '%s'", "HOST '%s' 后面缺少 PORT"), arg(c, i));
+    *host = arg(c, i);
+    *port = arg(c, i + 1);
+    return 0;
+}
+
+int c_bind(const sp_cmd *c)
+{
+    sp_sock *s = sock_arg(c, 1);
+    const char *host = "", *port;
+    if (!s) return CMD_FAIL;
+    if (s->family != AF_UNIX && c->ntok == 3) {
+        port = arg(c, 2);              /* bind S PORT: every local address, as Python's ("", PORT) */
+    } else {
+        if (where_args(c, s, 2, &host, &port) < 0) return CMD_FAIL;
+        if (c->ntok > (s->family == AF_UNIX ? 3 : 4)) return nargs(c, 0, s->family == AF_UNIX ? 2 : 3, ""), CMD_FAIL;
+    }
+    return core_bind(s, host, port) < 0 ? CMD_FAIL : CMD_OK;
+}
+
+int c_connect(const sp_cmd *c)
+{
+    sp_sock *s = sock_arg(c, 1);
+    const char *host, *port;
+    if (!s || where_args(c, s, 2, &host, &port) < 0) return CMD_FAIL;
+    if (nargs(c, 0, s->family == AF_UNIX ? 2 : 3, "") < 0) return CMD_FAIL;
+    return go(c, new_call(NULL, 0, 0), CALL_CONNECT, s, host, port);
+}
+
+int c_listen(const sp_cmd *c)
+{
+    sp_sock *s;
+    long backlog = 128;
+    char err[200];
+    if (nargs(c, 1, 2, "S") < 0 || !(s = sock_arg(c, 1))) return CMD_FAIL;
+    if (arg(c, 2) && parse_int(arg(c, 2), 0, 65535, "BACKLOG", &backlog, err, sizeof err) < 0) return usage("%s", err);
+    return core_listen(s, (int)backlog) < 0 ? CMD_FAIL : CMD_OK;
+}
+
+int c_accept(const sp_cmd *c)
+{
+    sp_sock *s;
+    sp_call *k;
+    if (nargs(c, 1, 1, "S") < 0 || !(s = sock_arg(c, 1))) return CMD_FAIL;
+    if (!(k = new_call(NULL, 0, 0))) return CMD_FAIL;
+    if (assigned(c)) snprintf(k->name, sizeof k->name, "%s", assigned(c));
+    return go(c, k, CALL_ACCEPT, s, NULL, NULL);
+}
+
+/* --- data --------------------------------------------------------------------- */
+
+int c_send(const sp_cmd *c)
+{
+    sp_sock *s;
+    sp_buf b;
+    char err[300];
+    if (nargs(c, 1, -1, "S") < 0 || !(s = sock_arg(c, 1))) return CMD_FAIL;
+    if (parse_data(c->tok + 2, c->ntok - 2, &b, err, sizeof err) < 0) return usage("%s", err);
+    return go(c, new_call(b.data, b.len, 0), CALL_SEND, s, NULL, NULL);
+}
+
+static int recv_max(const sp_cmd *c, int i, long *max)
+{
+    char err[200];
+    *max = 1024;
+    if (arg(c, i) && parse_int(arg(c, i), 1, RECV_MAX, "MAX", max, err, sizeof err) < 0) return usage("%s", err);
+    return 0;
+}
+
+static int recv_any(const sp_cmd *c, sp_call_kind kind)
+{
+    sp_sock *s;
+    long max;
+    if (nargs(c, 1, 2, "S") < 0 || !(s = sock_arg(c, 1)) || recv_max(c, 2, &max) < 0) return CMD_FAIL;
+    return go(c, new_call(NULL, (size_t)max, 1), kind, s, NULL, NULL);
+}
+
+int c_recv(const sp_cmd *c) { return recv_any(c, CALL_RECV); }
+int c_recvfrom(const sp_cmd *c) { return recv_any(c, CALL_RECVFROM); }
+
+int c_sendto(const sp_cmd *c)
+{
+    sp_sock *s = sock_arg(c, 1);
+    const char *host, *port;
+    int first;
+    sp_buf b;
+    char err[300];
+    if (!s || where_args(c, s, 2, &host, &port) < 0) return CMD_FAIL;
+    first = s->family == AF_UNIX ? 3 : 4;
+    if (parse_data(c->tok + first, c->ntok - first, &b, err, sizeof err) < 0) return usage("%s", err);
+    return go(c, new_call(b.data, b.len, 0), CALL_SENDTO, s, host, port);
+}
+
+/* --- options and modes ---------------------------------------------------------- */
+
+/* [LEVEL] OPTION starting at argument i; *next is the argument after OPTION. */
+static const sp_optdef *opt_args(const sp_cmd *c, int i, int *next)
+{
+    const sp_optdef *d;
+    int level = -1;
+    if (arg(c, i) && !sockopt_find(arg(c, i)) && sockopt_level(arg(c, i)) >= 0) level = sockopt_level(arg(c, i++));
+    if (!arg(c, i)) { usage("%s", TR("missing OPTION, such as SO_REUSEADDR", "缺少 OPTION，例如 SO_REUSEADDR")); return NULL; }
+    if (!(d = sockopt_find(arg(c, i)))) {
+        usage(TR("unknown option '%s' (Tab lists them; `help setsockopt` too)", "未知选项 '%s'（按 Tab 或 `help setsockopt` 查看）"),
+              arg(c, i));
+        return NULL;
+    }
+    if (level >= 0 && level != d->level) {
+        usage(TR("%s belongs to level %s, not %s", "%s 属于 %s 层，而不是 %s"), d->name, d->level_name, arg(c, i - 1));
+        return NULL;
+    }
+    *next = i + 1;
+    return d;
+}
+
+int c_setsockopt(const sp_cmd *c)
+{
+    sp_sock *s = sock_arg(c, 1);
+    const sp_optdef *d;
+    sp_optval v;
+    int i;
+    char err[200];
+    if (!s || !(d = opt_args(c, 2, &i))) return CMD_FAIL;
+    if (!arg(c, i)) return usage(TR("missing VALUE for %s", "%s 缺少 VALUE"), d->name);
+    if (arg(c, i + 1)) return nargs(c, 0, i, ""), CMD_FAIL;
+    if (sockopt_parse(d, arg(c, i), &v, err, sizeof err) < 0) return usage("%s", err);
+    return core_setsockopt(s, d, &v) < 0 ? CMD_FAIL : CMD_OK;
+}
+
+int c_getsockopt(const sp_cmd *c)
+{
+    sp_sock *s = sock_arg(c, 1);
+    const sp_optdef *d;
+    sp_optval v;
+    int i;
+    if (!s || !(d = opt_args(c, 2, &i))) return CMD_FAIL;
+    if (arg(c, i)) return nargs(c, 0, i - 1, ""), CMD_FAIL;
+    return core_getsockopt(s, d, &v) < 0 ? CMD_FAIL : CMD_OK;
+}
+
+int c_shutdown(const sp_cmd *c)
+{
+    sp_sock *s;
+    const char *h;
+    int how;
+    if (nargs(c, 2, 2, "S and rd|wr|rdwr") < 0 || !(s = sock_arg(c, 1))) return CMD_FAIL;
+    h = arg(c, 2);
+    if (!strcasecmp(h, "rd") || !strcasecmp(h, "SHUT_RD")) how = SHUT_RD;
+    else if (!strcasecmp(h, "wr") || !strcasecmp(h, "SHUT_WR")) how = SHUT_WR;
+    else if (!strcasecmp(h, "rdwr") || !strcasecmp(h, "SHUT_RDWR")) how = SHUT_RDWR;
+    else return usage(TR("'%s' is not rd, wr or rdwr", "'%s' 不是 rd、wr 或 rdwr"), h);
+    return core_shutdown(s, how) < 0 ? CMD_FAIL : CMD_OK;
+}
+
+int c_setblocking(const sp_cmd *c)
+{
+    sp_sock *s;
+    const char *v;
+    int on;
+    if (nargs(c, 2, 2, "S and on|off") < 0 || !(s = sock_arg(c, 1))) return CMD_FAIL;
+    v = arg(c, 2);
+    if (!strcasecmp(v, "on") || !strcasecmp(v, "true") || !strcmp(v, "1")) on = 1;
+    else if (!strcasecmp(v, "off") || !strcasecmp(v, "false") || !strcmp(v, "0")) on = 0;
+    else return usage(TR("'%s' is not on or off", "'%s' 不是 on 或 off"), v);
+    return core_setblocking(s, on) < 0 ? CMD_FAIL : CMD_OK;
+}
+
+int c_settimeout(const sp_cmd *c)
+{
+    sp_sock *s;
+    const char *v;
+    char *end;
+    double t;
+    if (nargs(c, 2, 2, "S and SECONDS|none") < 0 || !(s = sock_arg(c, 1))) return CMD_FAIL;
+    v = arg(c, 2);
+    if (!strcasecmp(v, "none") || !strcasecmp(v, "off")) t = -1;
+    else {
+        t = strtod(v, &end);
+        if (!*v || *end || !(t >= 0 && t <= 1e6))
+            return usage(TR("'%s' is not a number of seconds (0 to 1000000) or none", "'%s' 不是秒数（0 到 1000000）或 none"), v);
+        if (t == 0) return core_setblocking(s, 0) < 0 ? CMD_FAIL : CMD_OK;   /* Python: settimeout(0) = non-blocking */
+    }
+    return core_settimeout(s, t) < 0 ? CMD_FAIL : CMD_OK;
+}
+
+static int sockname_of(const sp_cmd *c, int peer)
+{
+    sp_sock *s;
+    sp_addr a;
+    if (nargs(c, 1, 1, "S") < 0 || !(s = sock_arg(c, 1))) return CMD_FAIL;
+    return core_sockname(s, peer, &a) < 0 ? CMD_FAIL : CMD_OK;
+}
+int c_getsockname(const sp_cmd *c) { return sockname_of(c, 0); }
+int c_getpeername(const sp_cmd *c) { return sockname_of(c, 1); }
+
+int c_close(const sp_cmd *c)
+{
+    int rc = CMD_OK;
+    if (nargs(c, 1, -1, "S") < 0) return CMD_FAIL;
+    /* Check every name first so that one typo closes nothing. */
+    for (int i = 1; i < c->ntok; i++)
+        if (!sock_arg(c, i)) return CMD_FAIL;
+    for (int i = 1; i < c->ntok; i++) {
+        sp_sock *s = reg_lookup(arg(c, i));
+        if (s && core_close(s) < 0) rc = CMD_FAIL;
+    }
+    return rc;
+}
+
+/* poll S… [TIMEOUT]: the last word is a timeout when it is a number (2, 1.5, 2s, 500ms)
+ * that is not also one of the session's fd numbers. */
+static int timeout_word(const char *w, int *ms)
+{
+    char *end;
+    double v = strtod(w, &end);
+    double scale = 1000;
+    if (end == w || !(v >= 0)) return 0;
+    if (!strcmp(end, "ms")) scale = 1;
+    else if (*end && strcmp(end, "s") != 0) return 0;
+    if (!*end && reg_lookup(w)) return 0;
+    if (v * scale > 86400000.0) return 0;
+    *ms = (int)(v * scale + 0.5);
+    return 1;
+}
+
+int c_poll(const sp_cmd *c)
+{
+    sp_sock *v[CORE_POLL_MAX];
+    short re[CORE_POLL_MAX];
+    int n = 0, ms = -1, last = c->ntok - 1;
+    if (nargs(c, 1, CORE_POLL_MAX + 1, "S") < 0) return CMD_FAIL;
+    if (last >= 2 && timeout_word(arg(c, last), &ms)) last--;
+    else if (last == 1 && timeout_word(arg(c, 1), &ms))
+        return usage("%s", TR("missing S: which sockets to watch", "缺少 S：要观察哪些套接字"));
+    for (int i = 1; i <= last; i++) {
+        if (!(v[n] = sock_arg(c, i))) return CMD_FAIL;
+        for (int k = 0; k < n; k++)
+            if (v[k] == v[n]) return usage(TR("'%s' is listed twice", "'%s' 出现了两次"), arg(c, i));
+        n++;
+    }
+    if (n > CORE_POLL_MAX) return usage(TR("at most %d sockets", "最多 %d 个套接字"), CORE_POLL_MAX);
+    return core_poll(v, n, ms, re) < 0 ? CMD_FAIL : CMD_OK;
+}

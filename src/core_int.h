@@ -1,0 +1,36 @@
+/* core_int.h — what the core's own files (core.c, core_io.c, jobs.c) share: the pieces of
+ * a trace line. The command layer and Lua never include it. */
+#ifndef SP_CORE_INT_H
+#define SP_CORE_INT_H
+#include "addr.h"
+#include "registry.h"
+
+typedef struct {
+    char head[600];     /* "call(args)" in the trace's colours */
+    char plain[400];    /* the same without colour, for `trace` */
+    char result[160];   /* "= 5", "= -1 ECONNREFUSED": what `trace` shows */
+    double t0, took;    /* when the call began (now_seconds); seconds it blocked */
+    int job;            /* background job number; 0 in the foreground */
+} core_rec;
+
+extern core_rec core_cur;   /* the call being reported now */
+
+/* Starts reporting a call: resets core_err, runs the lesson hook, describes it in core_cur. */
+void core_begin(const char *call, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints core_cur.head (with "[N] " for a background call). */
+void core_print_head(void);
+/* " = VALUE" in green, and VALUE recorded for `trace`. */
+void core_ret(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The dim "↳ why" line under a trace line. */
+void core_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "(blocked 2.3 s)" after a result, when the call waited long enough to notice. */
+void core_blocked_note(void);
+/* The failure line for err, explained; ends the call (core_end). */
+void core_fail_on(const sp_sock *s, const char *call, const char *addr, int err);
+/* host/port (port NULL: a unix path) to an address for s; prints the mistake, if any. */
+int core_resolve(const sp_sock *s, const char *call, const char *host, const char *port, int passive, sp_addr *a);
+/* A new session socket for fd (socket, accept); NULL when out of memory. */
+sp_sock *core_new_sock(int fd, int family, int type, const char *name);
+/* Ends the call: the `trace` entry, then the table if something changed. */
+void core_end(void);
+#endif

@@ -1,0 +1,218 @@
+/* kview.c — one dump of every TCP socket (both families), kept when it has no fd (inode
+ * 0) and its local port is one this session has used. Cheap enough to run after each call. */
+#include "kview.h"
+#include <arpa/inet.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include "addr.h"
+#include "kstate.h"
+
+static unsigned short *ports;       /* local ports of sockets this session has closed */
+static size_t nports, capports;
+static const char *source = "sock_diag";
+
+typedef struct {
+    kv_row *v;
+    size_t n, cap;
+} rows;
+
+static unsigned short port_of(const sp_sock *s)
+{
+    sp_addr a;
+    if (s->family == AF_UNIX || s->type != SOCK_STREAM || kstate_addr(s, 0, &a) < 0) return 0;
+    if (a.ss.ss_family == AF_INET) return ntohs(((struct sockaddr_in *)&a.ss)->sin_port);
+    if (a.ss.ss_family == AF_INET6) return ntohs(((struct sockaddr_in6 *)&a.ss)->sin6_port);
+    return 0;
+}
+
+void kview_remember(const sp_sock *s)
+{
+    unsigned short p = port_of(s);
+    if (!p) return;
+    for (size_t i = 0; i < nports; i++)
+        if (ports[i] == p) return;
+    if (nports == capports) {
+        size_t nc = capports ? capports * 2 : 16;
+        unsigned short *np = realloc(ports, nc * sizeof *np);
+        if (!np) return;
+        ports = np;
+        capports = nc;
+    }
+    ports[nports++] = p;
+}
+
+/* The session listener on port p, or NULL; *ours tells whether p is a session port at all. */
+static const sp_sock *session_port(unsigned short p, int *ours)
+{
+    const sp_sock *l = NULL;
+    *ours = 0;
+    for (size_t i = 0; i < reg_count(); i++) {
+        const sp_sock *s = reg_at(i);
+        if (port_of(s) != p) continue;
+        *ours = 1;
+        if (s->backlog >= 0) l = s;
+    }
+    for (size_t i = 0; i < nports && !*ours; i++) *ours = ports[i] == p;
+    return l;
+}
+
+static void keep(rows *r, int family, const void *src, unsigned short sport, const void *dst, unsigned short dport,
+                 int state, long rq, long wq, double expires)
+{
+    struct sockaddr_storage ss;
+    const sp_sock *l;
+    kv_row *k;
+    int ours;
+    l = session_port(sport, &ours);
+    if (!ours) return;
+    if (r->n == r->cap) {
+        size_t nc = r->cap ? r->cap * 2 : 16;
+        kv_row *nv = realloc(r->v, nc * sizeof *nv);
+        if (!nv) return;
+        r->v = nv;
+        r->cap = nc;
+    }
+    k = &r->v[r->n++];
+    memset(k, 0, sizeof *k);
+    k->family = family;
+    k->state = state;
+    k->recvq = rq;
+    k->sendq = wq;
+    k->expires = expires;
+    /* Still in the queue: the handshake is done (or under way) and accept() has not taken it. */
+    if (l && (state == TCP_ESTABLISHED || state == TCP_SYN_RECV || state == TCP_CLOSE_WAIT)) k->queue = l;
+    for (int end = 0; end < 2; end++) {
+        memset(&ss, 0, sizeof ss);
+        if (family == AF_INET) {
+            struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+            a->sin_family = AF_INET;
+            memcpy(&a->sin_addr, end ? dst : src, 4);
+            a->sin_port = htons(end ? dport : sport);
+        } else {
+            struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+            a->sin6_family = AF_INET6;
+            memcpy(&a->sin6_addr, end ? dst : src, 16);
+            a->sin6_port = htons(end ? dport : sport);
+        }
+        addr_format((struct sockaddr *)&ss, family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6),
+                    end ? k->peer : k->local, sizeof k->local);
+    }
+}
+
+/* --- netlink sock_diag ------------------------------------------------------------ */
+
+static int diag_dump(int family, rows *r)
+{
+    struct {
+        struct nlmsghdr nlh;
+        struct inet_diag_req_v2 req;
+    } q;
+    struct sockaddr_nl nl = {.nl_family = AF_NETLINK};
+    struct timeval tv = {1, 0};
+    static char buf[32768];
+    int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG), done = 0;
+
+    if (fd < 0) return -1;
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);   /* never hang the table */
+    memset(&q, 0, sizeof q);
+    q.nlh.nlmsg_len = sizeof q;
+    q.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    q.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    q.req.sdiag_family = (unsigned char)family;
+    q.req.sdiag_protocol = IPPROTO_TCP;
+    q.req.idiag_states = ~0u;
+    if (sendto(fd, &q, sizeof q, 0, (struct sockaddr *)&nl, sizeof nl) < 0) { close(fd); return -1; }
+    while (!done) {
+        ssize_t got = recv(fd, buf, sizeof buf, 0);
+        struct nlmsghdr *h = (struct nlmsghdr *)buf;
+        if (got <= 0) { close(fd); return -1; }
+        for (; NLMSG_OK(h, (size_t)got); h = NLMSG_NEXT(h, got)) {
+            const struct inet_diag_msg *m = NLMSG_DATA(h);
+            if (h->nlmsg_type == NLMSG_DONE) { done = 1; break; }
+            if (h->nlmsg_type == NLMSG_ERROR) { close(fd); return -1; }
+            if (m->idiag_inode != 0) continue;     /* some process holds an fd for it */
+            keep(r, m->idiag_family, m->id.idiag_src, ntohs(m->id.idiag_sport), m->id.idiag_dst, ntohs(m->id.idiag_dport),
+                 m->idiag_state, m->idiag_state == TCP_LISTEN ? -1 : (long)m->idiag_rqueue,
+                 m->idiag_state == TCP_LISTEN ? -1 : (long)m->idiag_wqueue, m->idiag_timer ? m->idiag_expires / 1000.0 : -1);
+        }
+    }
+    close(fd);
+    return 0;
+}
+
+/* --- /proc/net/tcp, when netlink is not allowed ------------------------------------ */
+
+static int proc_read(const char *path, int family, rows *r)
+{
+    FILE *f = fopen(path, "r");
+    char line[512];
+    long hz = sysconf(_SC_CLK_TCK);
+    if (!f) return -1;
+    if (!fgets(line, sizeof line, f)) { fclose(f); return 0; }    /* the header */
+    while (fgets(line, sizeof line, f)) {
+        char la[40], ra[40];
+        unsigned lp, rp, st, tr;
+        unsigned long tx, rx, when, inode;
+        unsigned char src[16], dst[16];
+        if (sscanf(line, " %*d: %39[0-9A-Fa-f]:%x %39[0-9A-Fa-f]:%x %x %lx:%lx %x:%lx %*x %*u %*d %lu", la, &lp, ra, &rp, &st,
+                   &tx, &rx, &tr, &when, &inode) != 10 || inode != 0)
+            continue;
+        /* The kernel prints each 32-bit word of the address as a native-endian number. */
+        for (int w = 0; w < (family == AF_INET ? 1 : 4); w++) {
+            unsigned int a, b;
+            char h[9];
+            memcpy(h, la + 8 * w, 8); h[8] = '\0'; a = (unsigned)strtoul(h, NULL, 16);
+            memcpy(h, ra + 8 * w, 8); h[8] = '\0'; b = (unsigned)strtoul(h, NULL, 16);
+            memcpy(src + 4 * w, &a, 4);
+            memcpy(dst + 4 * w, &b, 4);
+        }
+        keep(r, family, src, (unsigned short)lp, dst, (unsigned short)rp, (int)st, st == TCP_LISTEN ? -1 : (long)rx,
+             st == TCP_LISTEN ? -1 : (long)tx, tr && hz > 0 ? (double)when / (double)hz : -1);
+    }
+    fclose(f);
+    return 0;
+}
+
+static int by_place(const void *a, const void *b)
+{
+    const kv_row *x = a, *y = b;
+    int c = strcmp(x->local, y->local);
+    return c ? c : strcmp(x->peer, y->peer);
+}
+
+int kview_read(kv_row **out)
+{
+    rows r = {NULL, 0, 0};
+    const char *force = getenv("SOCKPLAY_KVIEW");   /* "proc": test the fallback */
+    *out = NULL;
+    if (!reg_count() && !nports) return 0;
+    source = "sock_diag";
+    if ((force && !strcmp(force, "proc")) || diag_dump(AF_INET, &r) < 0 || diag_dump(AF_INET6, &r) < 0) {
+        r.n = 0;
+        source = "/proc/net/tcp";
+        proc_read("/proc/net/tcp", AF_INET, &r);
+        proc_read("/proc/net/tcp6", AF_INET6, &r);
+    }
+    if (r.n > 1) qsort(r.v, r.n, sizeof *r.v, by_place);
+    *out = r.v;
+    if (!r.n) free(r.v), *out = NULL;
+    return (int)r.n;
+}
+
+const char *kview_source(void) { return source; }
+
+void kview_free(void)
+{
+    free(ports);
+    ports = NULL;
+    nports = capports = 0;
+}

@@ -1,0 +1,24 @@
+/* kview.h — the kernel's sockets on this session's ports that no fd holds: connections
+ * waiting in a listener's accept queue, TIME_WAIT after an active close, orphans still
+ * saying goodbye. Read through netlink sock_diag as `ss` does; /proc/net/tcp if that fails. */
+#ifndef SP_KVIEW_H
+#define SP_KVIEW_H
+#include "registry.h"
+
+typedef struct {
+    int family;                       /* AF_INET or AF_INET6 */
+    char local[64], peer[64];
+    int state;                        /* TCP_* number: tcp_state_name() names it */
+    long recvq, sendq;
+    double expires;                   /* seconds left on its timer (TIME_WAIT), -1 unknown */
+    const sp_sock *queue;             /* the session listener whose accept queue holds it */
+} kv_row;
+
+/* Before s is closed: its port stays one of the session's, so its TIME_WAIT still shows. */
+void kview_remember(const sp_sock *s);
+/* The rows, sorted, in a malloc'd array (*rows, free it); returns the count, 0 when none. */
+int kview_read(kv_row **rows);
+/* "sock_diag" or "/proc/net/tcp": where the last kview_read looked. */
+const char *kview_source(void);
+void kview_free(void);
+#endif
