@@ -85,8 +85,9 @@ static void keep(rows *r, int family, const void *src, unsigned short sport, con
     memset(k, 0, sizeof *k);
     k->family = family;
     k->state = state;
-    k->recvq = rq;
-    k->sendq = wq;
+    /* A TIME_WAIT socket holds no data: its queue fields mean nothing. */
+    k->recvq = state == TCP_TIME_WAIT ? -1 : rq;
+    k->sendq = state == TCP_TIME_WAIT ? -1 : wq;
     k->expires = expires;
     /* Still in the queue: the handshake is done (or under way) and accept() has not taken it. */
     if (l && (state == TCP_ESTABLISHED || state == TCP_SYN_RECV || state == TCP_CLOSE_WAIT)) k->queue = l;

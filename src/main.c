@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include "blocking.h"
 #include "core.h"
+#include "jobs.h"
 #include "lua_host.h"
 #include "lua_lesson.h"
 #include "output.h"
@@ -41,7 +42,12 @@ static void usage(FILE *f)
 
 static void leave(void)
 {
-    size_t n = reg_count();
+    size_t n;
+    core_show_table = 0;      /* leaving: no more tables */
+    if (jobs_pending())
+        printf(TR("%d background call(s) still waiting: cancelling them\n", "还有 %d 个后台调用在等待：正在取消\n"), jobs_pending());
+    jobs_cancel_all();
+    n = reg_count();
     if (n) printf(TR("closing %zu socket(s)\n", "关闭 %zu 个套接字\n"), n);
     luahost_close();
     core_close_all();

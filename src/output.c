@@ -95,3 +95,31 @@ void out_quoted(FILE *f, const void *buf, size_t len, size_t max)
     fputc('"', f);
     if (n < len) fputs("…", f);
 }
+
+/* Columns on a terminal: East Asian wide characters take two. Done here rather than with
+ * wcwidth(), which needs a UTF-8 locale the machine may not have. */
+int out_width(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    int w = 0;
+    while (*p) {
+        size_t k;
+        unsigned long cp;
+        if (p[0] == 0x1b && p[1] == '[') {         /* a colour code takes no room */
+            p += 2;
+            while (*p && !(*p >= 0x40 && *p <= 0x7e)) p++;
+            if (*p) p++;
+            continue;
+        }
+        k = utf8_len(p, strlen((const char *)p));
+        if (k == 0) { w++; p++; continue; }
+        cp = k == 1 ? p[0] : k == 2 ? (p[0] & 0x1fUL) << 6 | (p[1] & 0x3f)
+           : k == 3 ? (p[0] & 0x0fUL) << 12 | (p[1] & 0x3fUL) << 6 | (p[2] & 0x3f)
+                    : (p[0] & 0x07UL) << 18 | (p[1] & 0x3fUL) << 12 | (p[2] & 0x3fUL) << 6 | (p[3] & 0x3f);
+        w += (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
+             (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+             (cp >= 0xffe0 && cp <= 0xffe6) || cp >= 0x20000 ? 2 : 1;
+        p += k;
+    }
+    return w;
+}

@@ -28,6 +28,8 @@ const char *col(const char *code);
 
 /* Length of the valid UTF-8 sequence at p (1 for ASCII), 0 if invalid or cut short. */
 size_t utf8_len(const unsigned char *p, size_t avail);
+/* How many terminal columns s takes (CJK characters two). */
+int out_width(const char *s);
 /* Writes bytes as a C-escaped, double-quoted literal (at most max bytes, then "…"). */
 void out_quoted(FILE *f, const void *buf, size_t len, size_t max);
 #endif

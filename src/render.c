@@ -122,8 +122,9 @@ static void print_row(FILE *f, const row *r, const row *before, char mark, const
         const char *on = changed ? col(C_BOLD ";" C_YELLOW) : col(r->kernel && mark != '-' ? C_DIM : rowcol);
         int lastcol = c == NCOLS - 1 && !r->note[0];
         /* Numbers right-aligned, text left-aligned, as ss does. */
+        int pad = (lastcol ? 0 : w[c]) - out_width(r->cell[c]);
         if (c == COL_FD) fprintf(f, " %s%*s%s", on, w[c], r->cell[c], col(C_RESET));
-        else fprintf(f, "  %s%-*s%s", on, lastcol ? 0 : w[c], r->cell[c], col(C_RESET));
+        else fprintf(f, "  %s%s%s%*s", on, r->cell[c], col(C_RESET), pad > 0 ? pad : 0, "");
     }
     if (r->note[0]) fprintf(f, "  %s%s%s", col(C_DIM), r->note, col(C_RESET));
     fputc('\n', f);
@@ -148,8 +149,8 @@ static row *current(size_t *n)
 int render_table_to(FILE *f, int force, int keep)
 {
     static const char *heads[NCOLS] = {"FD", "NAME", "KIND", "LOCAL", "PEER", "STATE", "RECV-Q", "SEND-Q"};
-    size_t n = 0, i;
-    row *now = current(&n);
+    size_t n = 0, i, ngone = 0;
+    row *now = current(&n), *gone;
     int w[NCOLS], differs = (n != nlast);
 
     if (!now) return 0;
@@ -159,11 +160,23 @@ int render_table_to(FILE *f, int force, int keep)
     }
     if (!differs && !force) { free(now); return 0; }
 
+    /* A socket closed since the last table is shown once more, so the learner sees it go. */
+    gone = calloc(nlast + 1, sizeof *gone);
+    for (i = 0; gone && i < nlast; i++) {
+        row *g = &gone[ngone];
+        if (find(now, n, last[i].key) || (last[i].kernel && became_fd(&last[i], now, n))) continue;
+        *g = last[i];
+        CELL(g, COL_STATE, "%s", g->kernel ? TR("(gone)", "（已消失）") : TR("(closed)", "（已关闭）"));
+        CELL(g, COL_RECVQ, "-");
+        CELL(g, COL_SENDQ, "-");
+        g->note[0] = '\0';
+        ngone++;
+    }
     for (int c = 0; c < NCOLS; c++) w[c] = (int)strlen(heads[c]);
-    for (i = 0; i < n + nlast; i++) {
-        const row *r = i < n ? &now[i] : &last[i - n];
+    for (i = 0; i < n + ngone; i++) {
+        const row *r = i < n ? &now[i] : &gone[i - n];
         for (int c = 0; c < NCOLS; c++)
-            if ((int)strlen(r->cell[c]) > w[c]) w[c] = (int)strlen(r->cell[c]);
+            if (out_width(r->cell[c]) > w[c]) w[c] = out_width(r->cell[c]);
     }
 
     fprintf(f, "%s ", col(C_DIM));
@@ -179,22 +192,14 @@ int render_table_to(FILE *f, int force, int keep)
         char mark = !b ? '+' : memcmp(b->cell, now[i].cell, sizeof b->cell) ? '*' : ' ';
         print_row(f, &now[i], b, mark, w, mark == '+' ? C_GREEN : C_RESET);
     }
-    /* A socket closed since the last table is shown once more, so the learner sees it go. */
-    for (i = 0; i < nlast; i++) {
-        row gone = last[i];
-        if (find(now, n, gone.key) || (gone.kernel && became_fd(&gone, now, n))) continue;
-        CELL(&gone, COL_STATE, "%s", gone.kernel ? TR("(gone)", "（已消失）") : TR("(closed)", "（已关闭）"));
-        CELL(&gone, COL_RECVQ, "-");
-        CELL(&gone, COL_SENDQ, "-");
-        gone.note[0] = '\0';
-        print_row(f, &gone, NULL, '-', w, C_RED);
-    }
+    for (i = 0; i < ngone; i++) print_row(f, &gone[i], NULL, '-', w, C_RED);
+    free(gone);
     if (!shown_legend || force) {
         fprintf(f, "%s  %s%s\n", col(C_DIM),
                 TR("RECV-Q: bytes received, not yet read (listener: connections waiting for accept/backlog) · "
-                   "SEND-Q: bytes sent, not yet acknowledged · + new  * changed  - closed",
+                   "SEND-Q: bytes sent, not yet acknowledged · FD -: the kernel's, no fd · + new  * changed  - closed",
                    "RECV-Q：已收到未读取的字节（监听套接字：等待 accept 的连接数/backlog）· "
-                   "SEND-Q：已发送未确认的字节 · + 新建  * 有变化  - 已关闭"),
+                   "SEND-Q：已发送未确认的字节 · FD 为 -：内核持有、没有 fd · + 新建  * 有变化  - 已关闭"),
                 col(C_RESET));
         if (f == stdout) shown_legend = 1;
     }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 #include "blocking.h"
@@ -15,10 +16,19 @@
 #include "output.h"
 #include "render.h"
 
-static int count_lines(const char *s)
+/* Screen rows the text takes: a line wider than the terminal wraps onto more. */
+static int count_rows(char *s)
 {
-    int n = 0;
-    for (; *s; s++) n += *s == '\n';
+    struct winsize ws;
+    int cols = ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col : 80, n = 0;
+    for (char *line = s, *nl; *line; line = nl + 1) {
+        int w;
+        if (!(nl = strchr(line, '\n'))) break;
+        *nl = '\0';
+        w = out_width(line);
+        *nl = '\n';
+        n += w > 0 ? (w + cols - 1) / cols : 1;
+    }
     return n;
 }
 
@@ -57,7 +67,7 @@ int watch_table(double interval, double limit)
             if (out_tty && shown) printf("\033[%dA\033[J", shown);
             fputs(frame, stdout);
             fflush(stdout);
-            shown = count_lines(frame);
+            shown = count_rows(frame);
             frames++;
         }
         free(prev);
