@@ -305,7 +305,7 @@ static void event_names(short re, char *b, size_t n)
 int core_poll(sp_sock **v, int n, int timeout_ms, short *revents)
 {
     struct pollfd p[CORE_POLL_MAX];
-    char names[400] = "", what[200], ev[80];
+    char names[400] = "", what[480], ev[80];
     size_t used = 0;
     int rc, drawn, w = 4;
     for (int i = 0; i < n; i++) {

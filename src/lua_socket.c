@@ -8,6 +8,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -436,6 +437,48 @@ static int convert(lua_State *L, const char *from, const char *to)
 static int l_encode(lua_State *L) { return convert(L, "UTF-8", luaL_optstring(L, 2, "UTF-8")); }
 static int l_decode(lua_State *L) { return convert(L, luaL_optstring(L, 2, "UTF-8"), "UTF-8"); }
 
+/* socket.poll({a, b, …} [, timeout]) → n, {events of a, events of b, …}: like the
+ * `poll` command (and Python's select), e.g. 1, {"POLLIN", ""}. timeout in seconds. */
+static int l_poll(lua_State *L)
+{
+    sp_sock *v[CORE_POLL_MAX];
+    short re[CORE_POLL_MAX];
+    int n, rc, ms = -1;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    n = (int)luaL_len(L, 1);
+    luaL_argcheck(L, n >= 1 && n <= CORE_POLL_MAX, 1, "a list of 1 to 64 sockets");
+    if (!lua_isnoneornil(L, 2)) {
+        lua_Number t = luaL_checknumber(L, 2);
+        luaL_argcheck(L, t >= 0 && t <= 86400, 2, "seconds from 0 to 86400");
+        ms = (int)(t * 1000 + 0.5);
+    }
+    for (int i = 0; i < n; i++) {
+        lua_geti(L, 1, i + 1);
+        if (!(v[i] = lsock_peek(L, -1))) luaL_error(L, "bad item #%d in the list (an open socket expected)", i + 1);
+        lua_pop(L, 1);
+    }
+    if ((rc = core_poll(v, n, ms, re)) < 0) return fail(L);
+    lua_pushinteger(L, rc);
+    lua_createtable(L, n, 0);
+    for (int i = 0; i < n; i++) {
+        luaL_Buffer b;
+        static const struct { short bit; const char *name; } ev[] = {
+            {POLLIN, "POLLIN"}, {POLLOUT, "POLLOUT"}, {POLLHUP, "POLLHUP"}, {POLLRDHUP, "POLLRDHUP"}, {POLLERR, "POLLERR"},
+        };
+        int first = 1;
+        luaL_buffinit(L, &b);
+        for (size_t k = 0; k < sizeof ev / sizeof ev[0]; k++)
+            if (re[i] & ev[k].bit) {
+                if (!first) luaL_addchar(&b, '|');
+                luaL_addstring(&b, ev[k].name);
+                first = 0;
+            }
+        luaL_pushresult(&b);
+        lua_seti(L, -2, i + 1);
+    }
+    return 2;
+}
+
 static const luaL_Reg methods[] = {
     {"bind", l_bind}, {"listen", l_listen}, {"accept", l_accept}, {"connect", l_connect},
     {"send", l_send}, {"sendall", l_sendall}, {"recv", l_recv}, {"sendto", l_sendto},
@@ -450,7 +493,7 @@ static const luaL_Reg metamethods[] = {
 };
 
 static const luaL_Reg functions[] = {
-    {"socket", l_socket}, {"gethostbyname", l_gethostbyname}, {"encode", l_encode}, {"decode", l_decode}, {NULL, NULL},
+    {"socket", l_socket}, {"poll", l_poll}, {"gethostbyname", l_gethostbyname}, {"encode", l_encode}, {"decode", l_decode}, {NULL, NULL},
 };
 
 int luaopen_socket(lua_State *L)

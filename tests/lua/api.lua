@@ -89,6 +89,19 @@ ok, msg, err = u:recvfrom(10)
 check(ok == nil and err == socket.EAGAIN, "non-blocking recvfrom: EAGAIN")
 u:close(); v:close()
 
+-- poll: readiness per socket, as the `poll` command shows it
+do
+    local l = socket.socket(); l:bind("127.0.0.1", 0); l:listen(4)
+    local n, ev = socket.poll({l}, 0)
+    check(n == 0 and ev[1] == "", "poll: an idle listener is not ready")
+    local c = socket.socket(); c:connect(l:getsockname())
+    n, ev = socket.poll({l, c}, 1)
+    check(n == 1 and ev[1] == "POLLIN" and ev[2] == "POLLOUT", "poll: a waiting connection is POLLIN")
+    checkerr("an open socket expected", socket.poll, {l, 7})
+    checkerr("1 to 64 sockets", socket.poll, {})
+    c:close(); l:close()
+end
+
 -- <close> and __gc close owned sockets
 local fd
 do
