@@ -153,6 +153,30 @@ def queue_and_time_wait(kview):
     assert sp.close() == 0
 
 @test
+def at_a_terminal_queue_time_wait_eagain_and_cancel():
+    t = Term()
+    try:
+        port = typed_listener(t)
+        c = socket.create_connection(("127.0.0.1", port), timeout=5)
+        t.type("state")
+        t.wait(r"LISTEN\s+1/128.*\n[+* ]\s+-\s+-\s+TCPv4\s+127\.0\.0\.1:%d\s+127\.0\.0\.1:%d\s+ESTABLISHED.*in s's accept queue"
+               % (port, c.getsockname()[1]))
+        t.type("conn = accept s")
+        t.type("setblocking conn off")
+        t.type("recv conn")
+        t.wait(r"recv\(conn, 1024\) = -1 EAGAIN \(11\) Resource temporarily unavailable\n\s*↳ nothing is ready yet")
+        t.type("setblocking conn on")
+        t.type("recv conn &")
+        t.wait(r"\[1\] recv\(conn, 1024\) …")
+        t.type("cancel 1")
+        t.wait(r"\[1\] recv\(conn, 1024\) = -1 EINTR.*\n\s*↳ cancelled by `cancel 1`")
+        t.type("close conn")
+        c.close()
+        t.wait(r"TIME_WAIT\s+-\s+-\s+no fd: the kernel keeps it \d+ s more")
+    finally:
+        t.close()
+
+@test
 def pending_connection_and_time_wait_via_sock_diag():
     queue_and_time_wait(None)
 
