@@ -3,8 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include "cmdargs.h"
+#include "core.h"
+#include "equiv.h"
+#include "export.h"
 #include "jobs.h"
 #include "lua_host.h"
 #include "lua_lesson.h"
@@ -147,4 +151,67 @@ int c_quit(const sp_cmd *c)
 {
     (void)c;
     return CMD_QUIT;
+}
+
+static int on_off(const char *v, int *on)
+{
+    if (!strcasecmp(v, "on") || !strcasecmp(v, "true") || !strcmp(v, "1")) *on = 1;
+    else if (!strcasecmp(v, "off") || !strcasecmp(v, "false") || !strcmp(v, "0")) *on = 0;
+    else return usage(TR("'%s' is not on or off", "'%s' 不是 on 或 off"), v), -1;
+    return 0;
+}
+
+int c_explain(const sp_cmd *c)
+{
+    int on = !core_explain;
+    if (nargs(c, 0, 1, "") < 0 || (c->ntok == 2 && on_off(arg(c, 1), &on) < 0)) return CMD_FAIL;
+    core_explain = on;
+    printf("%s\n", on ? TR("explain on: each call is also shown as the C system call and as the course's Python line",
+                           "explain 已打开：每次调用还会显示对应的 C 系统调用和课程中的 Python 语句")
+                      : TR("explain off", "explain 已关闭"));
+    return CMD_OK;
+}
+
+int c_lang(const sp_cmd *c)
+{
+    if (nargs(c, 0, 1, "") < 0) return CMD_FAIL;
+    if (c->ntok == 2 && out_set_lang(arg(c, 1)) < 0)
+        return usage(TR("'%s' is not a language here: zh (中文) or en (English)", "'%s' 不是可用的语言：zh（中文）或 en（English）"),
+                     arg(c, 1));
+    printf("%s\n", TR("messages in English (lang zh: 中文)", "消息使用中文（lang en: English）"));
+    return CMD_OK;
+}
+
+/* export python FILE.py / export c FILE.c / save FILE.lua */
+static int write_program(int lang, const char *path)
+{
+    char err[300];
+    int n;
+    if (!export_count()) {
+        printf("%s\n", TR("nothing to write yet: no socket call has been made this session", "还没有可写的内容：本会话还没有套接字调用"));
+        return CMD_FAIL;
+    }
+    if ((n = export_write(lang, path, err, sizeof err)) < 0) return usage("%s", err);
+    printf(TR("wrote %d calls to %s — run it: %s%s\n", "已把 %d 次调用写入 %s —— 运行：%s%s\n"), n, path,
+           lang == LANG_PY_SRC ? "python3 " : lang == LANG_LUA_SRC ? "sockplay " : "cc -Wall -Werror -o session ",
+           lang == LANG_C_SRC ? "" : path);
+    if (lang == LANG_C_SRC) printf("%s && ./session\n", path);
+    return CMD_OK;
+}
+
+int c_export(const sp_cmd *c)
+{
+    const char *what;
+    if (nargs(c, 2, 2, TR("python|c and FILE", "python|c 和 FILE")) < 0) return CMD_FAIL;
+    what = arg(c, 1);
+    if (!strcasecmp(what, "python") || !strcasecmp(what, "py")) return write_program(LANG_PY_SRC, arg(c, 2));
+    if (!strcasecmp(what, "c")) return write_program(LANG_C_SRC, arg(c, 2));
+    if (!strcasecmp(what, "lua")) return write_program(LANG_LUA_SRC, arg(c, 2));
+    return usage(TR("'%s' is not python or c (save FILE.lua writes Lua)", "'%s' 不是 python 或 c（save FILE.lua 写 Lua）"), what);
+}
+
+int c_save(const sp_cmd *c)
+{
+    if (nargs(c, 1, 1, "FILE.lua") < 0) return CMD_FAIL;
+    return write_program(LANG_LUA_SRC, arg(c, 1));
 }

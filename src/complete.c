@@ -2,6 +2,7 @@
  * A_* letters say what each argument position holds. */
 #include "complete.h"
 #include <stdio.h>
+#include <dirent.h>
 #include <string.h>
 #include <strings.h>
 #include "commands.h"
@@ -11,6 +12,26 @@
 static void offer(const char *cand, const char *text, void (*add)(const char *))
 {
     if (strncasecmp(cand, text, strlen(text)) == 0) add(cand);
+}
+
+/* Names in the directory of text that start with its last part; folders end in '/'. */
+static void offer_files(const char *text, void (*add)(const char *))
+{
+    const char *slash = strrchr(text, '/');
+    char dir[1024], cand[1300];
+    size_t plen;
+    DIR *d;
+    struct dirent *e;
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - text + 1) : 1, slash ? text : ".");
+    plen = strlen(slash ? slash + 1 : text);
+    if (!(d = opendir(dir))) return;
+    for (int n = 0; (e = readdir(d)) && n < 500; n++) {
+        if (e->d_name[0] == '.' && (slash ? slash[1] : text[0]) != '.') continue;
+        if (strncmp(e->d_name, slash ? slash + 1 : text, plen) != 0) continue;
+        snprintf(cand, sizeof cand, "%s%s%s", slash ? dir : "", e->d_name, e->d_type == DT_DIR ? "/" : "");
+        add(cand);
+    }
+    closedir(d);
 }
 
 void complete_line(const char *line, int start, const char *text, void (*add)(const char *))
@@ -78,6 +99,9 @@ void complete_line(const char *line, int start, const char *text, void (*add)(co
     case A_CMD:
         for (k = commands; k->name; k++) offer(k->name, text, add);
         break;
+    case A_LANG: offer("zh", text, add); offer("en", text, add); break;
+    case A_EXPORT: offer("python", text, add); offer("c", text, add); break;
+    case A_FILE: offer_files(text, add); break;
     default: break;
     }
 }

@@ -11,12 +11,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "blocking.h"
+#include "equiv.h"
 #include "explain.h"
 #include "jobs.h"
 #include "kstate.h"
 #include "kview.h"
 #include "output.h"
 #include "render.h"
+#include "export.h"
 #include "trace.h"
 
 sp_error core_err;
@@ -24,6 +26,9 @@ int core_trace = 1;
 int core_show_table = 1;
 void (*core_before_call)(const char *call);
 core_rec core_cur;
+int core_explain;
+/* Set while core_settimeout runs its two setsockopt calls: the seconds (-2: none). */
+static double via_settimeout = -1;
 
 void core_begin(const char *call, const char *fmt, ...)
 {
@@ -39,6 +44,29 @@ void core_begin(const char *call, const char *fmt, ...)
     snprintf(core_cur.plain, sizeof core_cur.plain, "%s(%.*s)", call, (int)(sizeof args - 40), args);
     snprintf(core_cur.head, sizeof core_cur.head, "%s%s%s(%s)", col(C_BOLD ";" C_CYAN), call, col(C_RESET), args);
     core_cur.t0 = now_seconds();
+}
+
+void core_op(sp_opkind kind, const sp_sock *s)
+{
+    sp_op *o = &core_cur.op;
+    o->kind = kind;
+    o->port = -1;
+    o->newfd = -1;
+    if (!s) return;
+    o->fd = s->fd;
+    snprintf(o->var, sizeof o->var, "%s", s->name);
+    o->family = s->family;
+    o->type = s->type;
+}
+
+/* The address a call was given, as typed, for the Python and C lines. */
+void op_where(const sp_sock *s, const char *host, const sp_addr *a)
+{
+    sp_op *o = &core_cur.op;
+    char h[160];
+    int port = -1;
+    snprintf(o->host, sizeof o->host, "%s", !host || !strcmp(host, "*") ? "" : host);
+    if (s->family != AF_UNIX && addr_split((const struct sockaddr *)&a->ss, a->len, h, sizeof h, &port) == 0) o->port = port;
 }
 
 void core_print_head(void)
@@ -79,6 +107,8 @@ void core_blocked_note(void)
 void core_end(void)
 {
     trace_add(core_cur.t0, core_cur.plain, core_cur.result[0] ? core_cur.result : "= 0", core_cur.took, core_cur.job);
+    if (core_trace && core_explain) equiv_explain(&core_cur.op);
+    export_record(&core_cur.op, core_cur.job);
     if (core_show_table) render_table(0);
     fflush(stdout);
 }
@@ -93,6 +123,8 @@ void core_fail_on(const sp_sock *s, const char *call, const char *addr, int err)
     snprintf(core_err.msg, sizeof core_err.msg, "%s: %s (%d) %s%s%s", call, errno_name(err), err, strerror(err),
              ex ? " — " : "", ex ? ex : "");
     core_err.err = err;
+    core_cur.op.rc = -1;
+    core_cur.op.err = err;
     snprintf(core_cur.result, sizeof core_cur.result, "= -1 %s", errno_name(err));
     if (core_trace) {
         printf(" = -1 %s%s (%d) %s%s", col(C_BOLD ";" C_RED), errno_name(err), err, strerror(err), col(C_RESET));
@@ -145,10 +177,15 @@ sp_sock *core_socket(int family, int type, const char *name)
     sp_sock *s;
     int fd;
     core_begin("socket", "%s, %s", addr_family_name(family), type_name(type));
+    core_op(OP_SOCKET, NULL);
+    core_cur.op.family = family;
+    core_cur.op.type = type;
     core_print_head();
     fd = socket(family, type | SOCK_CLOEXEC, 0);
     if (fd < 0) { fail("socket", errno); return NULL; }
     if (!(s = core_new_sock(fd, family, type, name))) { close(fd); fail("socket", ENOMEM); return NULL; }
+    core_cur.op.rc = core_cur.op.newfd = fd;
+    snprintf(core_cur.op.newvar, sizeof core_cur.op.newvar, "%s", name ? name : "");
     core_ret("%d", fd);
     if (core_trace) {
         if (name) printf("  → %s", name);
@@ -175,10 +212,14 @@ int core_bind(sp_sock *s, const char *host, const char *port)
     if (core_resolve(s, "bind", host, port, 1, &a) < 0) return -1;
     addr_format((struct sockaddr *)&a.ss, a.len, where, sizeof where);
     core_begin("bind", "%s, %s", SOCK_LABEL(s), where);
+    core_op(OP_BIND, s);
+    op_where(s, host, &a);
     core_print_head();
     if (bind(s->fd, (struct sockaddr *)&a.ss, a.len) < 0) { core_fail_on(NULL, "bind", where, errno); return -1; }
     ok0();
     if (port && kstate_addr(s, 0, &got) == 0) {
+        char h[160];
+        addr_split((struct sockaddr *)&got.ss, got.len, h, sizeof h, &core_cur.op.picked);
         addr_format((struct sockaddr *)&got.ss, got.len, now, sizeof now);
         if (strcmp(now, where) != 0)
             core_hint(TR("port 0 means \"kernel, pick a free port\": it picked %s", "端口 0 表示“由内核挑一个空闲端口”：它选了 %s"), now);
@@ -190,6 +231,8 @@ int core_bind(sp_sock *s, const char *host, const char *port)
 int core_listen(sp_sock *s, int backlog)
 {
     core_begin("listen", "%s, %d", SOCK_LABEL(s), backlog);
+    core_op(OP_LISTEN, s);
+    core_cur.op.n = backlog;
     core_print_head();
     if (listen(s->fd, backlog) < 0) { fail("listen", errno); return -1; }
     s->backlog = backlog;
@@ -205,6 +248,10 @@ int core_setsockopt(sp_sock *s, const sp_optdef *d, const sp_optval *v)
     char val[64];
     sockopt_format(d, v, val, sizeof val);
     core_begin("setsockopt", "%s, %s, %s, %s", SOCK_LABEL(s), d->level_name, d->name, val);
+    core_op(OP_SETSOCKOPT, s);
+    core_cur.op.opt = d;
+    memcpy(&core_cur.op.val, &v->u, sizeof core_cur.op.val);
+    core_cur.op.secs = via_settimeout;
     core_print_head();
     if (setsockopt(s->fd, d->level, d->optname, &v->u, v->len) < 0) { fail("setsockopt", errno); return -1; }
     ok0();
@@ -217,11 +264,14 @@ int core_getsockopt(sp_sock *s, const sp_optdef *d, sp_optval *v)
 {
     char val[64];
     core_begin("getsockopt", "%s, %s, %s", SOCK_LABEL(s), d->level_name, d->name);
+    core_op(OP_GETSOCKOPT, s);
+    core_cur.op.opt = d;
     core_print_head();
     memset(v, 0, sizeof *v);
     v->len = sizeof v->u;
     if (getsockopt(s->fd, d->level, d->optname, &v->u, &v->len) < 0) { fail("getsockopt", errno); return -1; }
     sockopt_format(d, v, val, sizeof val);
+    snprintf(core_cur.op.peer, sizeof core_cur.op.peer, "%s", val);
     core_ret("%s", val);
     if (core_trace) printf("\n");
     core_end();
@@ -232,6 +282,8 @@ int core_shutdown(sp_sock *s, int how)
 {
     static const char *names[] = {"SHUT_RD", "SHUT_WR", "SHUT_RDWR"};
     core_begin("shutdown", "%s, %s", SOCK_LABEL(s), names[how]);
+    core_op(OP_SHUTDOWN, s);
+    core_cur.op.n = how;
     core_print_head();
     if (shutdown(s->fd, how) < 0) { fail("shutdown", errno); return -1; }
     ok0();
@@ -246,6 +298,8 @@ int core_setblocking(sp_sock *s, int blocking)
 {
     int fl = fcntl(s->fd, F_GETFL);
     core_begin("fcntl", "%s, F_SETFL, %s", SOCK_LABEL(s), blocking ? "flags & ~O_NONBLOCK" : "flags | O_NONBLOCK");
+    core_op(OP_SETBLOCKING, s);
+    core_cur.op.n = blocking;
     core_print_head();
     if (fl < 0 || fcntl(s->fd, F_SETFL, blocking ? fl & ~O_NONBLOCK : fl | O_NONBLOCK) < 0) { fail("fcntl", errno); return -1; }
     s->nonblocking = !blocking;
@@ -265,8 +319,11 @@ int core_settimeout(sp_sock *s, double seconds)
     int saved = core_show_table, rc;
     core_show_table = 0;
     sockopt_from_number(sockopt_find("SO_RCVTIMEO"), seconds, seconds <= 0, &v);
+    /* Python does it in one call: the two setsockopt lines say settimeout(seconds). */
+    via_settimeout = seconds < 0 ? -2 : seconds;
     rc = core_setsockopt(s, sockopt_find("SO_RCVTIMEO"), &v);
     if (rc == 0) rc = core_setsockopt(s, sockopt_find("SO_SNDTIMEO"), &v);
+    via_settimeout = -1;
     core_show_table = saved;
     return rc;   /* core_setsockopt recorded s->timeout from SO_RCVTIMEO */
 }
@@ -276,10 +333,12 @@ int core_sockname(sp_sock *s, int peer, sp_addr *a)
     const char *call = peer ? "getpeername" : "getsockname";
     char buf[160];
     core_begin(call, "%s", SOCK_LABEL(s));
+    core_op(peer ? OP_GETPEERNAME : OP_GETSOCKNAME, s);
     core_print_head();
     if (kstate_addr(s, peer, a) < 0) { fail(call, errno); return -1; }
     addr_format((struct sockaddr *)&a->ss, a->len, buf, sizeof buf);
     if (s->family == AF_UNIX && !buf[0]) snprintf(buf, sizeof buf, "%s", TR("(unnamed)", "（匿名）"));
+    snprintf(core_cur.op.peer, sizeof core_cur.op.peer, "%s", buf);
     core_ret("%s", buf);
     if (core_trace) printf("\n");
     core_end();
@@ -292,6 +351,7 @@ int core_close(sp_sock *s)
     /* A background call on s would block on a dead (or reused) fd: it ends first. */
     jobs_cancel_on(s);
     core_begin("close", "%s", SOCK_LABEL(s));
+    core_op(OP_CLOSE, s);
     core_print_head();
     kview_remember(s);   /* its port, so the kernel's leftovers (TIME_WAIT) still show */
     /* The fd is gone after close() whatever it returns (Linux), so the record goes too. */

@@ -17,6 +17,7 @@ typedef struct {
 extern sp_error core_err;
 extern int core_trace;       /* print a trace line per call */
 extern int core_show_table;  /* print the state table after a call that changed something */
+extern int core_explain;     /* `explain on`: each call also as C and as the course's Python */
 
 /* Called before each socket call with its description (lessons pause here). */
 extern void (*core_before_call)(const char *call);

@@ -2,10 +2,43 @@
  * a trace line. The command layer and Lua never include it. */
 #ifndef SP_CORE_INT_H
 #define SP_CORE_INT_H
+#include <sys/time.h>
+#include <sys/socket.h>
 #include "addr.h"
 #include "registry.h"
 
+/* One call in structured form: what `explain` turns into C and Python lines and what
+ * `export`/`save` turn into programs. */
+typedef enum {
+    OP_SOCKET, OP_BIND, OP_LISTEN, OP_ACCEPT, OP_CONNECT, OP_SEND, OP_RECV, OP_SENDTO, OP_RECVFROM,
+    OP_SETSOCKOPT, OP_GETSOCKOPT, OP_SHUTDOWN, OP_SETBLOCKING, OP_SETTIMEOUT, OP_GETSOCKNAME, OP_GETPEERNAME,
+    OP_CLOSE, OP_POLL,
+} sp_opkind;
+
 typedef struct {
+    sp_opkind kind;
+    int fd;                      /* the socket's fd then */
+    char var[SP_NAME_MAX];       /* its name then, or "" */
+    int family, type;
+    char host[128];              /* as typed ("" for any); a unix path */
+    int port;                    /* -1: none (unix) */
+    int picked;                  /* bind to port 0: the port the kernel picked */
+    long n;                      /* backlog, MAX, shutdown how, blocking on/off, poll timeout ms */
+    double secs;                 /* settimeout: seconds, < 0 none */
+    const void *opt;             /* setsockopt/getsockopt: the sp_optdef */
+    union { int i; struct timeval tv; struct linger lg; } val;
+    const unsigned char *data;   /* send/sendto: the bytes (not owned); recv: what came */
+    size_t len;
+    char list[256];              /* poll: the sockets' names or fds, ", " between */
+    int newfd;                   /* socket, accept: the new fd */
+    char newvar[SP_NAME_MAX];
+    char peer[160];              /* accept, recvfrom, getsockname: the address */
+    long rc;                     /* the result; -1 with err */
+    int err;
+} sp_op;
+
+typedef struct {
+    sp_op op;
     char head[600];     /* "call(args)" in the trace's colours */
     char plain[400];    /* the same without colour, for `trace` */
     char result[160];   /* "= 5", "= -1 ECONNREFUSED": what `trace` shows */
@@ -17,6 +50,10 @@ extern core_rec core_cur;   /* the call being reported now */
 
 /* Starts reporting a call: resets core_err, runs the lesson hook, describes it in core_cur. */
 void core_begin(const char *call, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Starts core_cur.op for a call on s (NULL for socket()). */
+void core_op(sp_opkind kind, const sp_sock *s);
+/* Records host (as typed) and a's port in core_cur.op. */
+void op_where(const sp_sock *s, const char *host, const sp_addr *a);
 /* Prints core_cur.head (with "[N] " for a background call). */
 void core_print_head(void);
 /* " = VALUE" in green, and VALUE recorded for `trace`. */

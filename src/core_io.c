@@ -45,6 +45,10 @@ int core_start(sp_call *c, sp_call_kind kind, sp_sock *s, const char *host, cons
     case CALL_RECV:
     case CALL_RECVFROM: core_begin(call, "%s, %zu", SOCK_LABEL(s), c->len); break;
     }
+    core_op((sp_opkind[]){OP_ACCEPT, OP_CONNECT, OP_SEND, OP_RECV, OP_SENDTO, OP_RECVFROM}[kind], s);
+    if (kind == CALL_CONNECT || kind == CALL_SENDTO) op_where(s, host, &c->addr);
+    core_cur.op.n = (long)c->len;
+    snprintf(core_cur.op.newvar, sizeof core_cur.op.newvar, "%s", c->name);
     c->rec = core_cur;
     return 0;
 }
@@ -100,6 +104,8 @@ static void finish_fail(sp_call *c)
     if (e == EINTR && c->cancel) {
         /* Not Ctrl-C: say who interrupted it. */
         snprintf(core_err.msg, sizeof core_err.msg, "%s: cancelled", call);
+        core_cur.op.rc = -1;
+        core_cur.op.err = e;
         snprintf(core_cur.result, sizeof core_cur.result, "= -1 EINTR (cancel)");
         if (core_trace) printf(" = -1 %sEINTR (%d) %s%s\n", col(C_BOLD ";" C_RED), e, strerror(e), col(C_RESET));
         core_hint(TR("cancelled by `%s`: a signal to its thread made the call return EINTR",
@@ -111,6 +117,8 @@ static void finish_fail(sp_call *c)
         /* Say "timed out" rather than the generic non-blocking EAGAIN text. */
         snprintf(core_err.msg, sizeof core_err.msg, "%s: %s", call, th);
         core_err.err = e;
+        core_cur.op.rc = -1;
+        core_cur.op.err = e;
         snprintf(core_cur.result, sizeof core_cur.result, "= -1 %s (timeout)", errno_name(e));
         if (core_trace) printf(" = -1 %s%s (%d) %s%s", col(C_BOLD ";" C_RED), errno_name(e), e, strerror(e), col(C_RESET));
         core_blocked_note();
@@ -133,6 +141,8 @@ static void finish_accept(sp_call *c)
     c->made = n;
     addr_format((struct sockaddr *)&c->addr.ss, c->addr.len, from, sizeof from);
     if (c->s->family == AF_UNIX && !strcmp(from, "*")) snprintf(from, sizeof from, "%s", TR("(unnamed client)", "（匿名客户端）"));
+    core_cur.op.newfd = n->fd;
+    snprintf(core_cur.op.peer, sizeof core_cur.op.peer, "%s", from);
     core_ret("%d", n->fd);
     if (core_trace) {
         if (c->name[0]) printf("  → %s", c->name);
@@ -151,8 +161,10 @@ static void finish_data(sp_call *c)
     char who[160];
     core_ret("%zu", cut ? c->len : n);
     show_data(c->buf, cut ? c->len : n);
+    if (cut) core_cur.op.len = c->len;
     if (c->kind == CALL_RECVFROM) {
         addr_format((struct sockaddr *)&c->addr.ss, c->addr.len, who, sizeof who);
+        snprintf(core_cur.op.peer, sizeof core_cur.op.peer, "%s", who);
         if (core_trace) printf(TR("  from %s", "  来自 %s"), who);
     }
     core_blocked_note();
@@ -175,6 +187,9 @@ static void finish_data(sp_call *c)
 ssize_t core_call_finish(sp_call *c)
 {
     core_cur = c->rec;
+    core_cur.op.rc = c->rc;
+    core_cur.op.data = c->buf;
+    core_cur.op.len = c->rc > 0 && c->kind != CALL_ACCEPT && c->kind != CALL_CONNECT ? (size_t)c->rc : 0;
     if (c->rec.job) core_print_head();   /* in the foreground the head is already on screen */
     if (c->rc < 0) {
         finish_fail(c);
@@ -320,6 +335,9 @@ int core_poll(sp_sock **v, int n, int timeout_ms, short *revents)
         if ((int)strlen(SOCK_LABEL(v[i])) > w) w = (int)strlen(SOCK_LABEL(v[i]));
     }
     core_begin("poll", "[%s], %d, %d", names, n, timeout_ms);
+    core_op(OP_POLL, NULL);
+    snprintf(core_cur.op.list, sizeof core_cur.op.list, "%s", names);
+    core_cur.op.n = timeout_ms;
     core_print_head();
     if (sp_sigint) { core_fail_on(NULL, "poll", NULL, EINTR); return -1; }
     snprintf(what, sizeof what, "poll(%s): %s", names, TR("waiting until one is ready", "等待其中之一就绪"));
@@ -329,6 +347,7 @@ int core_poll(sp_sock **v, int n, int timeout_ms, short *revents)
     core_cur.took = blocking_end(&drawn);
     if (drawn && core_trace) fputs(core_cur.head, stdout);
     if (rc < 0) { core_fail_on(NULL, "poll", NULL, errno); return -1; }
+    core_cur.op.rc = rc;
     core_ret("%d", rc);
     core_blocked_note();
     if (core_trace) printf("%s\n", rc == 0 ? TR("  (timed out: none ready)", "  （超时：没有一个就绪）") : "");

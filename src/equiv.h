@@ -1,0 +1,26 @@
+/* equiv.h — a call as the C system call with its real arguments, and as the line of the
+ * course's Python that makes it: for `explain on` and for `export`. */
+#ifndef SP_EQUIV_H
+#define SP_EQUIV_H
+#include <stddef.h>
+#include <stdio.h>
+#include "core_int.h"
+
+enum { LANG_C_SRC, LANG_PY_SRC, LANG_LUA_SRC };
+
+/* Prints "   C       bind(3, &addr, 16) = 0 …" and "   Python  s.bind(("", 7788))". */
+void equiv_explain(const sp_op *o);
+/* The variable a program uses for the socket (its name, or sockFD), safe in lang. */
+void equiv_var(const char *name, int fd, int lang, char *out, size_t n);
+/* "s, 5" (poll's list of labels) as variables: "s, sock5". */
+void equiv_vars(const char *list, int lang, char *out, size_t n);
+/* Writes the Python statement for o; port_expr (or NULL) replaces the port number of
+ * connect and sendto (s.getsockname()[1]); data longer than max is cut with "…".
+ * Returns 0 (writing nothing) when Python has no line of its own for it. */
+int equiv_python(FILE *f, const sp_op *o, const char *port_expr, size_t max);
+/* Writes the C call with its real fds and result, for `explain`. */
+void equiv_c(FILE *f, const sp_op *o);
+/* Writes bytes as a Python bytes expression (b"…", "…".encode("utf-8"), bytes.fromhex),
+ * a C string literal or a Lua string; at most max bytes (then "…"). */
+void equiv_bytes(FILE *f, const unsigned char *p, size_t len, int lang, size_t max);
+#endif

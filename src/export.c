@@ -1,0 +1,222 @@
+/* export.c — a program from the session. Calls are written in the order they returned,
+ * so a call that ran in the background comes after what unblocked it and the program
+ * runs straight through. A port the kernel picked (bind to port 0) is read back from the
+ * socket at run time, not copied. A failed call is kept, and reported by the program. */
+#include "export.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "equiv.h"
+#include "explain.h"
+#include "output.h"
+#include "sockopt.h"
+
+export_entry *export_log;
+size_t export_n;
+static size_t cap;
+#define log export_log
+#define nlog export_n
+
+void export_record(const sp_op *o, int job)
+{
+    export_entry *e;
+    if (nlog == cap) {
+        size_t nc = cap ? cap * 2 : 64;
+        export_entry *n = realloc(log, nc * sizeof *n);
+        if (!n) return;
+        log = n;
+        cap = nc;
+    }
+    e = &log[nlog];
+    e->op = *o;
+    e->job = job;
+    e->op.data = NULL;
+    if ((o->kind == OP_SEND || o->kind == OP_SENDTO) && o->n > 0) {
+        unsigned char *copy = malloc((size_t)o->n);
+        if (!copy) return;
+        memcpy(copy, o->data, (size_t)o->n);
+        e->op.data = copy;
+    }
+    nlog++;
+}
+
+size_t export_count(void) { return nlog; }
+
+void export_free(void)
+{
+    for (size_t i = 0; i < nlog; i++) free((void *)log[i].op.data);
+    free(log);
+    log = NULL;
+    nlog = cap = 0;
+}
+
+/* The bind that got this port from the kernel (port 0), if any, before entry i. */
+const sp_op *export_picked_by(size_t i, int port)
+{
+    while (i-- > 0)
+        if (log[i].op.kind == OP_BIND && log[i].op.rc == 0 && log[i].op.port == 0 && log[i].op.picked == port) return &log[i].op;
+    return NULL;
+}
+
+int export_skipped(FILE *f, const sp_op *o, const char *comment)
+{
+    /* A call cancelled in sockplay would wait for ever in a program that runs alone. */
+    if (o->rc < 0 && o->err == EINTR) {
+        fprintf(f, "%s %s\n", comment, TR("(a call interrupted in sockplay is left out here)", "（在 sockplay 中被中断的调用这里省略）"));
+        return 1;
+    }
+    return 0;
+}
+
+/* --- Python ------------------------------------------------------------------------ */
+
+static void write_python(FILE *f)
+{
+    int sel = 0, pack = 0;
+    for (size_t i = 0; i < nlog; i++) {
+        const sp_optdef *d = log[i].op.opt;
+        sel |= log[i].op.kind == OP_POLL;
+        pack |= log[i].op.kind == OP_SETSOCKOPT && log[i].op.secs == -1 && d && d->kind != OPT_INT && d->kind != OPT_BOOL;
+    }
+    fprintf(f, "import socket\n%s%s\n", sel ? "import select\n" : "", pack ? "import struct\n" : "");
+    for (size_t i = 0; i < nlog; i++) {
+        const sp_op *o = &log[i].op;
+        char port[80] = "", v[SP_NAME_MAX + 8];
+        const sp_op *b = (o->kind == OP_CONNECT || o->kind == OP_SENDTO) ? export_picked_by(i, o->port) : NULL;
+        const char *ind = o->rc < 0 ? "    " : "";
+        if (b) {
+            equiv_var(b->var, b->fd, LANG_PY_SRC, v, sizeof v);
+            snprintf(port, sizeof port, "%s.getsockname()[1]", v);
+        }
+        if (export_skipped(f, o, "#")) continue;
+        if (log[i].job) fprintf(f, "# [%d] ran in the background in sockplay; here it comes where it returned\n", log[i].job);
+        if (o->rc >= 0 && o->kind == OP_SETSOCKOPT && o->secs != -1 && ((const sp_optdef *)o->opt)->optname != SO_RCVTIMEO)
+            continue;    /* settimeout's second setsockopt: Python has one line for both */
+        if (o->rc < 0) fprintf(f, "try:\n");
+        if (o->kind == OP_GETSOCKNAME || o->kind == OP_GETPEERNAME || o->kind == OP_GETSOCKOPT || o->kind == OP_POLL) {
+            fprintf(f, "%sprint(\"%s:\", ", ind, o->kind == OP_POLL ? "select" : o->kind == OP_GETSOCKOPT ? "getsockopt"
+                                                : o->kind == OP_GETSOCKNAME ? "getsockname" : "getpeername");
+            equiv_python(f, o, NULL, (size_t)-1);
+            fprintf(f, ")\n");
+        } else {
+            fputs(ind, f);
+            if (!equiv_python(f, o, b ? port : NULL, (size_t)-1)) fprintf(f, "pass");
+            fputc('\n', f);
+            if (o->kind == OP_ACCEPT) fprintf(f, "%sprint(\"accept:\", addr)\n", ind);
+            if (o->kind == OP_RECV) fprintf(f, "%sprint(\"recv:\", data)\n", ind);
+            if (o->kind == OP_RECVFROM) fprintf(f, "%sprint(\"recvfrom:\", data, addr)\n", ind);
+        }
+        if (o->rc < 0) {
+            fprintf(f, "except OSError as e:\n    print(\"%s\", e)   # sockplay: %s\n",
+                    o->kind == OP_SOCKET ? "socket:" : "failed:", errno_name(o->err));
+        }
+    }
+}
+
+/* --- Lua ----------------------------------------------------------------------------- */
+
+static void lua_addr(FILE *f, const sp_op *o, const char *port)
+{
+    if (o->port < 0) fprintf(f, "\"%s\"", o->host);
+    else if (port) fprintf(f, "\"%s\", %s", o->host, port);
+    else fprintf(f, "\"%s\", %d", o->host, o->port);
+}
+
+static void write_lua(FILE *f)
+{
+    static const char *how[] = {"rd", "wr", "rdwr"};
+    static const char *kinds[2][3] = {{"tcp", "tcp6", "unix"}, {"udp", "udp6", "unix-dgram"}};
+    for (size_t i = 0; i < nlog; i++) {
+        const sp_op *o = &log[i].op;
+        const sp_optdef *d = o->opt;
+        char v[SP_NAME_MAX + 8], nv[300], port[80];
+        const sp_op *b = (o->kind == OP_CONNECT || o->kind == OP_SENDTO) ? export_picked_by(i, o->port) : NULL;
+        equiv_var(o->var, o->fd, LANG_LUA_SRC, v, sizeof v);
+        equiv_var(o->newvar, o->newfd, LANG_LUA_SRC, nv, sizeof nv);
+        if (b) {
+            char bv[SP_NAME_MAX + 8];
+            equiv_var(b->var, b->fd, LANG_LUA_SRC, bv, sizeof bv);
+            snprintf(port, sizeof port, "%s:getsockname()[2]", bv);
+        }
+        if (export_skipped(f, o, "--")) continue;
+        if (log[i].job) fprintf(f, "-- [%d] ran in the background in sockplay; here it comes where it returned\n", log[i].job);
+        switch (o->kind) {
+        case OP_SOCKET:
+            fprintf(f, "%s = socket.socket(\"%s\")\n", nv,
+                    kinds[o->type != SOCK_STREAM][o->family == AF_INET6 ? 1 : o->family == AF_UNIX ? 2 : 0]);
+            break;
+        case OP_BIND: fprintf(f, "%s:bind(", v); lua_addr(f, o, NULL); fprintf(f, ")\n"); break;
+        case OP_LISTEN: fprintf(f, "%s:listen(%ld)\n", v, o->n); break;
+        case OP_ACCEPT: fprintf(f, "%s = %s:accept()\n", nv, v); break;
+        case OP_CONNECT: fprintf(f, "%s:connect(", v); lua_addr(f, o, b ? port : NULL); fprintf(f, ")\n"); break;
+        case OP_SEND:
+        case OP_SENDTO:
+            fprintf(f, "%s:%s(", v, o->kind == OP_SEND ? "send" : "sendto");
+            equiv_bytes(f, o->data, (size_t)o->n, LANG_LUA_SRC, (size_t)-1);
+            if (o->kind == OP_SENDTO) fprintf(f, ", "), lua_addr(f, o, b ? port : NULL);
+            fprintf(f, ")\n");
+            break;
+        case OP_RECV: fprintf(f, "%s:recv(%ld)\n", v, o->n); break;
+        case OP_RECVFROM: fprintf(f, "%s:recvfrom(%ld)\n", v, o->n); break;
+        case OP_SETSOCKOPT:
+            if (o->secs == -2 || o->secs >= 0) {
+                if (d->optname != SO_RCVTIMEO) break;
+                if (o->secs == -2) fprintf(f, "%s:settimeout(nil)\n", v);
+                else fprintf(f, "%s:settimeout(%g)\n", v, o->secs);
+            } else if (d->kind == OPT_TIMEVAL) {
+                fprintf(f, "%s:setsockopt(\"%s\", %g)\n", v, d->name, o->val.tv.tv_sec + o->val.tv.tv_usec / 1e6);
+            } else if (d->kind == OPT_LINGER) {
+                if (o->val.lg.l_onoff) fprintf(f, "%s:setsockopt(\"%s\", %d)\n", v, d->name, o->val.lg.l_linger);
+                else fprintf(f, "%s:setsockopt(\"%s\", false)\n", v, d->name);
+            } else {
+                fprintf(f, "%s:setsockopt(\"%s\", %d)\n", v, d->name, o->val.i);
+            }
+            break;
+        case OP_GETSOCKOPT: fprintf(f, "%s:getsockopt(\"%s\")\n", v, d->name); break;
+        case OP_SHUTDOWN: fprintf(f, "%s:shutdown(\"%s\")\n", v, how[o->n]); break;
+        case OP_SETBLOCKING: fprintf(f, "%s:setblocking(%s)\n", v, o->n ? "true" : "false"); break;
+        case OP_SETTIMEOUT: break;
+        case OP_GETSOCKNAME: fprintf(f, "%s:getsockname()\n", v); break;
+        case OP_GETPEERNAME: fprintf(f, "%s:getpeername()\n", v); break;
+        case OP_CLOSE: fprintf(f, "%s:close()\n", v); break;
+        case OP_POLL:
+            equiv_vars(o->list, LANG_LUA_SRC, nv, sizeof nv);
+            fprintf(f, "socket.poll({%s}", nv);
+            if (o->n >= 0) fprintf(f, ", %g", o->n / 1000.0);
+            fprintf(f, ")\n");
+            break;
+        }
+    }
+}
+
+int export_write(int lang, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "w");
+    char when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    if (!f) {
+        snprintf(err, errlen, TR("cannot write %s: %s", "无法写入 %s：%s"), path, strerror(errno));
+        return -1;
+    }
+    localtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+    if (lang == LANG_PY_SRC) {
+        fprintf(f, "# %s — exported from a sockplay session (%s): the same socket calls, in the same order.\n"
+                   "# Run it: python3 %s\n", path, when, path);
+        write_python(f);
+    } else if (lang == LANG_LUA_SRC) {
+        fprintf(f, "-- %s — saved from a sockplay session (%s): the same socket calls, in the same order.\n"
+                   "-- Run it: sockplay %s   (or `run %s` at the prompt)\n", path, when, path, path);
+        write_lua(f);
+    } else {
+        export_c(f, path, when);
+    }
+    if (ferror(f) | fclose(f)) {
+        snprintf(err, errlen, TR("cannot write %s: %s", "无法写入 %s：%s"), path, strerror(errno));
+        return -1;
+    }
+    return (int)nlog;
+}
