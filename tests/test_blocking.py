@@ -171,7 +171,10 @@ def at_a_terminal_queue_time_wait_eagain_and_cancel():
         t.type("cancel 1")
         t.wait(r"\[1\] recv\(conn, 1024\) = -1 EINTR.*\n\s*↳ cancelled by `cancel 1`")
         t.type("close conn")
+        t.wait(r"close\(conn\) = 0")
+        c.recv(10)                                   # the FIN arrived: now close this side too
         c.close()
+        t.type("state")
         t.wait(r"TIME_WAIT\s+-\s+-\s+no fd: the kernel keeps it \d+ s more")
     finally:
         t.close()
