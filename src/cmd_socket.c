@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include "cmdargs.h"
 #include "core.h"
+#include "dataview.h"
 #include "jobs.h"
 #include "output.h"
 #include "sockopt.h"
@@ -15,7 +16,7 @@
 
 /* A call that may block, owning its bytes (data to send, or room for len to receive), so
  * that it can outlive this line in the background. NULL when out of memory. */
-static sp_call *new_call(unsigned char *data, size_t len, int receive)
+static sp_call *new_call(unsigned char *data, size_t len, int receive, const char *enc)
 {
     sp_call *k = calloc(1, sizeof *k);
     if (!k || (receive && !(data = malloc(len)))) {
@@ -27,6 +28,7 @@ static sp_call *new_call(unsigned char *data, size_t len, int receive)
     k->buf = data;
     k->len = len;
     k->owns_buf = 1;
+    k->enc = enc;
     return k;
 }
 
@@ -107,7 +109,7 @@ int c_connect(const sp_cmd *c)
     const char *host, *port;
     if (!s || where_args(c, s, 2, &host, &port) < 0) return CMD_FAIL;
     if (nargs(c, 0, s->family == AF_UNIX ? 2 : 3, "") < 0) return CMD_FAIL;
-    return go(c, new_call(NULL, 0, 0), CALL_CONNECT, s, host, port);
+    return go(c, new_call(NULL, 0, 0, NULL), CALL_CONNECT, s, host, port);
 }
 
 int c_listen(const sp_cmd *c)
@@ -125,7 +127,7 @@ int c_accept(const sp_cmd *c)
     sp_sock *s;
     sp_call *k;
     if (nargs(c, 1, 1, "S") < 0 || !(s = sock_arg(c, 1))) return CMD_FAIL;
-    if (!(k = new_call(NULL, 0, 0))) return CMD_FAIL;
+    if (!(k = new_call(NULL, 0, 0, NULL))) return CMD_FAIL;
     if (assigned(c)) snprintf(k->name, sizeof k->name, "%s", assigned(c));
     return go(c, k, CALL_ACCEPT, s, NULL, NULL);
 }
@@ -139,23 +141,33 @@ int c_send(const sp_cmd *c)
     char err[300];
     if (nargs(c, 1, -1, "S") < 0 || !(s = sock_arg(c, 1))) return CMD_FAIL;
     if (parse_data(c->tok + 2, c->ntok - 2, &b, err, sizeof err) < 0) return usage("%s", err);
-    return go(c, new_call(b.data, b.len, 0), CALL_SEND, s, NULL, NULL);
+    return go(c, new_call(b.data, b.len, 0, b.enc), CALL_SEND, s, NULL, NULL);
 }
 
-static int recv_max(const sp_cmd *c, int i, long *max)
-{
-    char err[200];
-    *max = 1024;
-    if (arg(c, i) && parse_int(arg(c, i), 1, RECV_MAX, "MAX", max, err, sizeof err) < 0) return usage("%s", err);
-    return 0;
-}
-
+/* S [MAX] [as gbk|utf-8|hex] */
 static int recv_any(const sp_cmd *c, sp_call_kind kind)
 {
     sp_sock *s;
-    long max;
-    if (nargs(c, 1, 2, "S") < 0 || !(s = sock_arg(c, 1)) || recv_max(c, 2, &max) < 0) return CMD_FAIL;
-    return go(c, new_call(NULL, (size_t)max, 1), kind, s, NULL, NULL);
+    sp_call *k;
+    long max = 1024;
+    int view = VIEW_AUTO, i = 2;
+    char err[200];
+    if (nargs(c, 1, 4, "S") < 0 || !(s = sock_arg(c, 1))) return CMD_FAIL;
+    if (arg(c, i) && strcasecmp(arg(c, i), "as") != 0) {
+        if (parse_int(arg(c, i), 1, RECV_MAX, "MAX", &max, err, sizeof err) < 0) return usage("%s", err);
+        i++;
+    }
+    if (arg(c, i)) {
+        if (strcasecmp(arg(c, i), "as") != 0)
+            return usage(TR("'%s': after MAX comes `as gbk|utf-8|hex` or nothing", "'%s'：MAX 之后只能是 `as gbk|utf-8|hex`"), arg(c, i));
+        if (!arg(c, i + 1)) return usage("%s", TR("missing how to show the bytes after 'as': gbk, utf-8 or hex",
+                                                  "'as' 后面缺少显示方式：gbk、utf-8 或 hex"));
+        if ((view = dataview_parse(arg(c, i + 1))) < 0)
+            return usage(TR("'%s' is not gbk, utf-8 or hex", "'%s' 不是 gbk、utf-8 或 hex"), arg(c, i + 1));
+        if (arg(c, i + 2)) return usage(TR("too many arguments: '%s' is one too many", "参数太多：'%s' 是多余的"), arg(c, i + 2));
+    }
+    if ((k = new_call(NULL, (size_t)max, 1, NULL))) k->view = view;
+    return go(c, k, kind, s, NULL, NULL);
 }
 
 int c_recv(const sp_cmd *c) { return recv_any(c, CALL_RECV); }
@@ -171,7 +183,7 @@ int c_sendto(const sp_cmd *c)
     if (!s || where_args(c, s, 2, &host, &port) < 0) return CMD_FAIL;
     first = s->family == AF_UNIX ? 3 : 4;
     if (parse_data(c->tok + first, c->ntok - first, &b, err, sizeof err) < 0) return usage("%s", err);
-    return go(c, new_call(b.data, b.len, 0), CALL_SENDTO, s, host, port);
+    return go(c, new_call(b.data, b.len, 0, b.enc), CALL_SENDTO, s, host, port);
 }
 
 /* --- options and modes ---------------------------------------------------------- */

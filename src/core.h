@@ -47,6 +47,8 @@ typedef struct {
     unsigned char *buf;          /* send: the bytes; recv: room for len bytes */
     size_t len;
     int owns_buf;                /* buf is freed with the call (background calls) */
+    int view;                    /* recv: how to show the bytes (dataview.h VIEW_*) */
+    const char *enc;             /* send: "gbk" when the bytes were made from gbk:"…" */
     core_rec rec;                /* its trace line */
     volatile int cancel;         /* set by jobs.c: EINTR ends the call instead of retrying */
     const char *cancel_why;      /* who cancelled it: "cancel 2", "close server", "quit" */

@@ -28,6 +28,7 @@ typedef struct {
     const void *opt;             /* setsockopt/getsockopt: the sp_optdef */
     union { int i; struct timeval tv; struct linger lg; } val;
     const unsigned char *data;   /* send/sendto: the bytes (not owned); recv: what came */
+    const char *enc;             /* send/sendto: "gbk" for gbk:"…" data */
     size_t len;
     char list[256];              /* poll: the sockets' names or fds, ", " between */
     int newfd;                   /* socket, accept: the new fd */

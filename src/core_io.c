@@ -11,11 +11,11 @@
 #include <unistd.h>
 #include "blocking.h"
 #include "core.h"
+#include "dataview.h"
 #include "explain.h"
 #include "kstate.h"
 #include "output.h"
 
-#define SHOW_BYTES 512   /* longer data is cut in the trace; the call still moves it all */
 
 static const char *call_name(sp_call_kind k)
 {
@@ -48,6 +48,7 @@ int core_start(sp_call *c, sp_call_kind kind, sp_sock *s, const char *host, cons
     core_op((sp_opkind[]){OP_ACCEPT, OP_CONNECT, OP_SEND, OP_RECV, OP_SENDTO, OP_RECVFROM}[kind], s);
     if (kind == CALL_CONNECT || kind == CALL_SENDTO) op_where(s, host, &c->addr);
     core_cur.op.n = (long)c->len;
+    core_cur.op.enc = c->enc;
     snprintf(core_cur.op.newvar, sizeof core_cur.op.newvar, "%s", c->name);
     c->rec = core_cur;
     return 0;
@@ -79,14 +80,6 @@ void core_call_block(sp_call *c)
 }
 
 /* --- the finish of each call ----------------------------------------------------- */
-
-static void show_data(const void *buf, size_t n)
-{
-    if (!core_trace || n == 0) return;
-    printf("  ");
-    out_quoted(stdout, buf, n, SHOW_BYTES);
-    if (n > SHOW_BYTES) printf(TR(" (%zu more bytes)", "（还有 %zu 字节）"), n - SHOW_BYTES);
-}
 
 static const char *timeout_hint(const sp_sock *s, int err)
 {
@@ -160,7 +153,7 @@ static void finish_data(sp_call *c)
     int cut = c->kind == CALL_RECVFROM && c->s->type == SOCK_DGRAM && n > c->len;
     char who[160];
     core_ret("%zu", cut ? c->len : n);
-    show_data(c->buf, cut ? c->len : n);
+    if (core_trace) dataview_inline(c->buf, cut ? c->len : n, c->view, c->enc);
     if (cut) core_cur.op.len = c->len;
     if (c->kind == CALL_RECVFROM) {
         addr_format((struct sockaddr *)&c->addr.ss, c->addr.len, who, sizeof who);
@@ -168,7 +161,10 @@ static void finish_data(sp_call *c)
         if (core_trace) printf(TR("  from %s", "  来自 %s"), who);
     }
     core_blocked_note();
-    if (core_trace) printf("\n");
+    if (core_trace) {
+        printf("\n");
+        dataview_below(c->kind == CALL_RECV || c->kind == CALL_RECVFROM ? c->s : NULL, c->buf, cut ? c->len : n, c->view);
+    }
     if (cut) {
         /* MSG_TRUNC reported the datagram's real length: the rest is gone for good. */
         core_hint(TR("the datagram had %zu bytes but MAX was %zu: UDP dropped the other %zu bytes",

@@ -4,13 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "encoding.h"
 #include "explain.h"
 #include "output.h"
 #include "sockopt.h"
 
 #define ADD(...) fprintf(f, __VA_ARGS__)
 
-void equiv_bytes(FILE *f, const unsigned char *p, size_t len, int lang, size_t max)
+void equiv_bytes(FILE *f, const unsigned char *p, size_t len, int lang, size_t max, const char *enc)
 {
     size_t shown = len < max ? len : max;
     int ascii = 1, utf8 = 1;
@@ -19,6 +20,23 @@ void equiv_bytes(FILE *f, const unsigned char *p, size_t len, int lang, size_t m
         if (!k) { utf8 = 0; break; }
         if (k > 1) ascii = 0;
         i += k;
+    }
+    if (enc && lang != LANG_C_SRC) {
+        /* gbk:"你好" was typed: say it as the text and its encoding, as the course does. */
+        char *text;
+        size_t tl;
+        long bad;
+        if (enc_convert("GBK", "UTF-8", p, len, &text, &tl, &bad) == 0) {
+            if (lang == LANG_PY_SRC) fputc('"', f);
+            else fputs("socket.encode(\"", f);
+            for (size_t i = 0; i < tl; i++)
+                if (text[i] == '"' || text[i] == '\\') fprintf(f, "\\%c", text[i]);
+                else if ((unsigned char)text[i] < 0x20) fprintf(f, "\\x%02x", (unsigned char)text[i]);
+                else fputc(text[i], f);
+            fprintf(f, lang == LANG_PY_SRC ? "\".encode(\"%s\")" : "\", \"%s\")", enc);
+            free(text);
+            return;
+        }
     }
     if (lang == LANG_PY_SRC && !utf8) {
         fputs("bytes.fromhex(\"", f);
@@ -114,7 +132,7 @@ int equiv_python(FILE *f, const sp_op *o, const char *port_expr, size_t max)
     case OP_SEND:
     case OP_SENDTO:
         ADD("%s.%s(", v, o->kind == OP_SEND ? "send" : "sendto");
-        equiv_bytes(f, o->data, (size_t)o->n, LANG_PY_SRC, max);
+        equiv_bytes(f, o->data, (size_t)o->n, LANG_PY_SRC, max, o->enc);
         if (o->kind == OP_SENDTO) ADD(", "), py_addr(f, o, port_expr);
         ADD(")");
         break;
@@ -194,7 +212,7 @@ void equiv_c(FILE *f, const sp_op *o)
     case OP_SEND:
     case OP_SENDTO:
         ADD("%s(%d, ", o->kind == OP_SEND ? "send" : "sendto", fd);
-        equiv_bytes(f, o->data, (size_t)o->n, LANG_C_SRC, 40);
+        equiv_bytes(f, o->data, (size_t)o->n, LANG_C_SRC, 40, NULL);
         ADD(", %ld, 0", o->n);
         if (o->kind == OP_SENDTO) {
             ADD(", &addr, %d", addr_len(o));

@@ -21,6 +21,7 @@ int equiv_python(FILE *f, const sp_op *o, const char *port_expr, size_t max);
 /* Writes the C call with its real fds and result, for `explain`. */
 void equiv_c(FILE *f, const sp_op *o);
 /* Writes bytes as a Python bytes expression (b"…", "…".encode("utf-8"), bytes.fromhex),
- * a C string literal or a Lua string; at most max bytes (then "…"). */
-void equiv_bytes(FILE *f, const unsigned char *p, size_t len, int lang, size_t max);
+ * a C string literal or a Lua string; at most max bytes (then "…"). enc "gbk": the bytes
+ * were gbk:"…", written as the text and .encode("gbk") (Python, Lua). */
+void equiv_bytes(FILE *f, const unsigned char *p, size_t len, int lang, size_t max, const char *enc);
 #endif

@@ -154,7 +154,7 @@ static void write_lua(FILE *f)
         case OP_SEND:
         case OP_SENDTO:
             fprintf(f, "%s:%s(", v, o->kind == OP_SEND ? "send" : "sendto");
-            equiv_bytes(f, o->data, (size_t)o->n, LANG_LUA_SRC, (size_t)-1);
+            equiv_bytes(f, o->data, (size_t)o->n, LANG_LUA_SRC, (size_t)-1, o->enc);
             if (o->kind == OP_SENDTO) fprintf(f, ", "), lua_addr(f, o, b ? port : NULL);
             fprintf(f, ")\n");
             break;

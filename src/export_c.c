@@ -104,7 +104,7 @@ void export_c(FILE *f, const char *path, const char *when)
         case OP_SEND:
         case OP_SENDTO:
             fprintf(f, "    check(%s(%s, ", o->kind == OP_SEND ? "send" : "sendto", v);
-            equiv_bytes(f, o->data, (size_t)o->n, LANG_C_SRC, (size_t)-1);
+            equiv_bytes(f, o->data, (size_t)o->n, LANG_C_SRC, (size_t)-1, NULL);
             fprintf(f, ", %ld, MSG_NOSIGNAL", o->n);
             if (o->kind == OP_SENDTO) fprintf(f, ", "), addr_args(f, o, b ? port : NULL);
             fprintf(f, "), \"%s\");\n", o->kind == OP_SEND ? "send" : "sendto");

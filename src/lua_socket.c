@@ -3,7 +3,6 @@
  * number, never a pointer, so a socket closed by a typed `close` reads as closed here. */
 #include "lua_socket.h"
 #include <errno.h>
-#include <iconv.h>
 #include <lauxlib.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -15,6 +14,7 @@
 #include <sys/socket.h>
 #include "addr.h"
 #include "core.h"
+#include "encoding.h"
 #include "kstate.h"
 #include "sockopt.h"
 
@@ -412,26 +412,18 @@ static int l_gethostbyname(lua_State *L)
 /* socket.encode(text, "gbk") / socket.decode(bytes, "gbk"): iconv, as Python's str.encode. */
 static int convert(lua_State *L, const char *from, const char *to)
 {
-    size_t inlen;
-    char *in = (char *)luaL_checklstring(L, 1, &inlen);
-    iconv_t cd = iconv_open(to, from);
-    luaL_Buffer b;
-    if (cd == (iconv_t)-1) return luaL_error(L, "unknown encoding (%s to %s)", from, to);
-    luaL_buffinit(L, &b);
-    while (inlen > 0) {
-        char chunk[256], *out = chunk;
-        size_t outlen = sizeof chunk;
-        size_t rc = iconv(cd, &in, &inlen, &out, &outlen);
-        luaL_addlstring(&b, chunk, sizeof chunk - outlen);
-        if (rc == (size_t)-1 && errno != E2BIG) {
-            iconv_close(cd);
-            luaL_pushfail(L);
-            lua_pushfstring(L, "bytes that are not valid %s", from);
-            return 2;
-        }
+    size_t inlen, outlen;
+    const char *in = luaL_checklstring(L, 1, &inlen);
+    char *out;
+    long bad;
+    if (enc_convert(from, to, in, inlen, &out, &outlen, &bad) < 0) {
+        if (bad < 0) return luaL_error(L, "unknown encoding (%s to %s)", from, to);
+        luaL_pushfail(L);
+        lua_pushfstring(L, "bytes that are not valid %s (at byte %d)", from, (int)bad + 1);
+        return 2;
     }
-    iconv_close(cd);
-    luaL_pushresult(&b);
+    lua_pushlstring(L, out, outlen);
+    free(out);
     return 1;
 }
 static int l_encode(lua_State *L) { return convert(L, "UTF-8", luaL_optstring(L, 2, "UTF-8")); }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "encoding.h"
 #include "output.h"
 #include "registry.h"
 
@@ -343,9 +344,10 @@ int parse_data(const sp_token *tok, int n, sp_buf *out, char *err, size_t errlen
     memset(&s, 0, sizeof s);
     out->data = NULL;
     out->len = 0;
+    out->enc = NULL;
     if (n == 0) {
-        snprintf(err, errlen, "%s", TR("missing DATA: a \"quoted string\", words, hex:48656c6c6f or @file",
-                                       "缺少数据：\"带引号的字符串\"、单词、hex:48656c6c6f 或 @文件"));
+        snprintf(err, errlen, "%s", TR("missing DATA: a \"quoted string\", words, hex:48656c6c6f, gbk:\"你好\" or @file",
+                                       "缺少数据：\"带引号的字符串\"、单词、hex:48656c6c6f、gbk:\"你好\" 或 @文件"));
         return -1;
     }
     if (sb_put(&s, "", 0) < 0) goto oom;
@@ -371,6 +373,25 @@ int parse_data(const sp_token *tok, int n, sp_buf *out, char *err, size_t errlen
                 }
                 c = (char)(a * 16 + b);
                 if (sb_put(&s, &c, 1) < 0) goto oom;
+            }
+        } else if (starts_bare(t, "gbk:") || starts_bare(t, "utf-8:") || starts_bare(t, "utf8:")) {
+            /* Text typed in UTF-8, sent in the encoding named before the colon. */
+            size_t skip = (size_t)(strchr(t->text, ':') - t->text) + 1;
+            int gbk = t->text[0] == 'g';
+            char *conv;
+            size_t cl;
+            long bad;
+            if (!gbk) {
+                if (sb_put(&s, t->text + skip, t->len - skip) < 0) goto oom;
+            } else if (enc_convert("UTF-8", "GBK", t->text + skip, t->len - skip, &conv, &cl, &bad) < 0) {
+                snprintf(err, errlen, TR("gbk: cannot encode the text in GBK (at byte %ld): is it Chinese or ASCII text?",
+                                         "gbk: 无法把这段文字编码为 GBK（第 %ld 字节）：它是中文或 ASCII 文本吗？"), bad + 1);
+                goto fail;
+            } else {
+                int rc = sb_put(&s, conv, cl);
+                free(conv);
+                if (rc < 0) goto oom;
+                out->enc = "gbk";
             }
         } else if (starts_bare(t, "@") && t->len > 1) {
             if (memchr(t->text, '\0', t->len)) {

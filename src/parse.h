@@ -22,6 +22,7 @@ typedef struct {
 typedef struct {
     unsigned char *data;
     size_t len;
+    const char *enc;   /* "gbk" when gbk:"…" made (all of) it, else NULL */
 } sp_buf;
 
 /* Splits one input line into commands. Returns the number of commands (0 for a blank or
@@ -29,7 +30,7 @@ typedef struct {
 int parse_line(const char *line, sp_cmd **cmds, char *err, size_t errlen);
 void parse_free(sp_cmd *cmds, int n);
 
-/* DATA from tokens: each quoted token as its bytes, hex:…, @path (a file), bare words;
+/* DATA from tokens: each quoted token as its bytes, hex:…, gbk:"…" (iconv), @path (a file), bare words;
  * joined by single spaces. Returns 0, or -1 with err set. */
 int parse_data(const sp_token *tok, int n, sp_buf *out, char *err, size_t errlen);
 /* A whole number in [lo, hi]; -1 with err naming what: "BACKLOG 'x' is not a number". */
