@@ -11,6 +11,7 @@
 #include "export.h"
 #include "jobs.h"
 #include "lua_host.h"
+#include "netinfo.h"
 #include "lua_lesson.h"
 #include "output.h"
 #include "render.h"
@@ -214,4 +215,22 @@ int c_save(const sp_cmd *c)
 {
     if (nargs(c, 1, 1, "FILE.lua") < 0) return CMD_FAIL;
     return write_program(LANG_LUA_SRC, arg(c, 1));
+}
+
+int c_ipinfo(const sp_cmd *c)
+{
+    if (nargs(c, 1, 2, TR("ADDR: an IPv4 address, as 192.168.1.10/24", "ADDR：IPv4 地址，例如 192.168.1.10/24")) < 0) return CMD_FAIL;
+    return netinfo_ip(arg(c, 1), arg(c, 2)) < 0 ? CMD_FAIL : CMD_OK;
+}
+
+int c_resolve(const sp_cmd *c)
+{
+    if (nargs(c, 1, 1, TR("NAME: a host name, as localhost", "NAME：主机名，例如 localhost")) < 0) return CMD_FAIL;
+    return netinfo_resolve(arg(c, 1)) < 0 ? CMD_FAIL : CMD_OK;
+}
+
+int c_port(const sp_cmd *c)
+{
+    if (nargs(c, 1, 1, TR("N: a port number or service name", "N：端口号或服务名")) < 0) return CMD_FAIL;
+    return netinfo_port(arg(c, 1)) < 0 ? CMD_FAIL : CMD_OK;
 }
