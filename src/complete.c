@@ -106,3 +106,36 @@ void complete_line(const char *line, int start, const char *text, void (*add)(co
     default: break;
     }
 }
+
+/* The hint after what was typed, as redis-cli shows it: the command's usage minus the
+ * words already typed ("bind s " → "HOST PORT"). Empty when there is nothing to say. */
+void complete_hint(const char *line, char *out, size_t n)
+{
+    char cmd[40] = "";
+    const char *p = line, *eq = strchr(line, '=');
+    const sp_command *k;
+    int words = 0, in = 0;
+    out[0] = '\0';
+    if (strchr(line, '"') || strchr(line, '\'') || strchr(line, ';') || strchr(line, '#')) return;
+    if (eq) p = eq + 1;                                       /* NAME = command … */
+    while (*p == ' ') p++;
+    {
+        size_t l = strcspn(p, " ");
+        if (!p[l] || l >= sizeof cmd) return;                 /* still typing the command's name */
+        snprintf(cmd, sizeof cmd, "%.*s", (int)l, p);
+        p += l;
+    }
+    if (!(k = command_find(cmd)) || !*k->args) return;
+    for (; *p; p++) {                                         /* whole words typed after it */
+        if (*p != ' ' && !in) in = 1;
+        else if (*p == ' ' && in) { in = 0; words++; }
+    }
+    if (in) return;                                           /* mid-word: Tab's business */
+    for (p = k->args; *p && words > 0; words--) {
+        p += strcspn(p, " ");
+        while (*p == ' ') p++;
+        if (*p == '|') return;                                /* past the first form */
+    }
+    if (*p && *p != '|') snprintf(out, n, "%.*s", (int)strcspn(p, "|"), p);
+    for (size_t l = strlen(out); l && out[l - 1] == ' '; l--) out[l - 1] = '\0';
+}

@@ -14,14 +14,15 @@ void le_set_async(int fd, void (*fn)(void))
     le_async_fn = fn;
 }
 
-void le_init(int interactive, le_complete_fn fn)
+void le_init(int interactive, le_complete_fn fn, le_hint_fn hint)
 {
 #ifdef SP_READLINE
     use_rl = interactive;
-    if (use_rl) le_rl_init(fn);
+    if (use_rl) le_rl_init(fn, hint);
 #else
     (void)interactive;
     (void)fn;
+    (void)hint;
 #endif
 }
 

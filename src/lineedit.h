@@ -7,7 +7,10 @@
 /* Offers completions for text (the word being typed, starting at byte start of line). */
 typedef void (*le_complete_fn)(const char *line, int start, const char *text, void (*add)(const char *cand));
 
-void le_init(int interactive, le_complete_fn fn);
+/* The grey hint after the cursor: what is left to type. */
+typedef void (*le_hint_fn)(const char *line, char *out, size_t n);
+
+void le_init(int interactive, le_complete_fn fn, le_hint_fn hint);
 /* A malloc'd line without its newline, its length in *len; NULL at end of input.
  * Ctrl-C while typing discards the line and returns "" (length 0). */
 char *le_read(const char *prompt, size_t *len);
@@ -25,7 +28,7 @@ extern void (*le_async_fn)(void);
 char *le_plain_read(const char *prompt, size_t *len);
 void le_plain_discard(void);
 #ifdef SP_READLINE
-void le_rl_init(le_complete_fn fn);
+void le_rl_init(le_complete_fn fn, le_hint_fn hint);
 char *le_rl_read(const char *prompt, size_t *len);
 void le_rl_history_add(const char *line);
 void le_rl_shutdown(void);

@@ -10,8 +10,10 @@
 #include <readline/readline.h>
 #include "blocking.h"
 #include "lineedit.h"
+#include "output.h"
 
 static le_complete_fn completer;
+static le_hint_fn hinter;
 static char histfile[1024];
 static char *got;
 static int done;
@@ -47,10 +49,49 @@ static char **complete(const char *text, int start, int end)
     return m;
 }
 
-void le_rl_init(le_complete_fn fn)
+/* After readline draws the line: the hint in grey after the cursor, then the cursor back.
+ * A hint drawn before is wiped when it no longer applies (readline does not know of it). */
+static int hint_drawn, hint_off;
+
+static void redisplay_with_hint(void)
+{
+    char hint[160] = "";
+    int at_end = rl_point == rl_end, sp;
+    rl_redisplay();
+    if (hinter && at_end && rl_end > 0 && !hint_off) hinter(rl_line_buffer, hint, sizeof hint);
+    if (hint[0]) {
+        sp = rl_line_buffer[rl_end - 1] != ' ';
+        printf("\033[2m%s%s\033[0m\033[K\033[%dD", sp ? " " : "", hint, (int)strlen(hint) + sp);
+        hint_drawn = 1;
+    } else if (hint_drawn) {
+        int after = out_width(rl_line_buffer + rl_point);
+        if (after) printf("\0337\033[%dC\033[K\0338", after);
+        else printf("\033[K");
+        hint_drawn = 0;
+    }
+    fflush(stdout);
+}
+
+/* Enter: the line stays on screen as typed, without its hint. */
+static int accept_line(int count, int key)
+{
+    rl_point = rl_end;
+    hint_off = 1;
+    redisplay_with_hint();
+    hint_off = 0;
+    return rl_newline(count, key);
+}
+
+void le_rl_init(le_complete_fn fn, le_hint_fn hint)
 {
     const char *home = getenv("HOME");
     completer = fn;
+    hinter = hint;
+    if (hint && getenv("NO_COLOR") == NULL) {
+        rl_redisplay_function = redisplay_with_hint;
+        rl_bind_key('\r', accept_line);
+        rl_bind_key('\n', accept_line);
+    }
     rl_readline_name = "sockplay";
     rl_catch_signals = 0;               /* our SIGINT handler stays in charge */
     rl_attempted_completion_function = complete;

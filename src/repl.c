@@ -40,7 +40,7 @@ void repl_loop(void)
     int tty = isatty(STDIN_FILENO);
     char prompt[64];
     snprintf(prompt, sizeof prompt, "%s", "sockplay> ");
-    le_init(tty, complete_line);
+    le_init(tty, complete_line, complete_hint);
     le_set_async(jobs_fd(), report_jobs);
     if (tty)
         printf("%s\n", TR("sockplay — one socket call per line. `help` lists the commands; Tab completes; Ctrl-D leaves.",
