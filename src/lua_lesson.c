@@ -158,6 +158,7 @@ int lesson_run(const char *name, int step)
     char path[PATH_MAX];
     int rc;
     char *argv[1];
+    int explained = core_explain;
     if (find(name, path, sizeof path) < 0) {
         printf(TR("sockplay: no lesson '%s' (sockplay --lessons lists them)\n", "sockplay：没有课程 '%s'（sockplay --lessons 可列出全部）\n"), name);
         return -1;
@@ -165,8 +166,10 @@ int lesson_run(const char *name, int step)
     checks = failures = 0;
     stepping = step;
     core_before_call = pause_before;
+    core_explain = 1;            /* a lesson shows each call in C and in the course's Python too */
     argv[0] = (char *)name;
     rc = luahost_run_file(path, 0, argv);
+    core_explain = explained;
     core_before_call = NULL;
     stepping = 0;
     if (rc == 0 && failures == 0)
