@@ -5,7 +5,9 @@
 CC       ?= cc
 READLINE ?= yes
 BUILD    ?= build
-VERSION  := 0.1.0
+VERSION  := 0.2.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
 
 LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null)
 LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
@@ -13,7 +15,7 @@ LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
 # CFLAGS is the user's (optimisation, sanitizers); SP_CFLAGS is what sockplay always needs.
 CFLAGS    ?= -O2 -g
 SP_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-             -DSP_VERSION='"$(VERSION)"' $(LUA_CFLAGS) -MMD -MP
+             -DSP_VERSION='"$(VERSION)"' -I$(BUILD) $(LUA_CFLAGS) -MMD -MP
 LDLIBS    += -lpthread -lm
 
 SRCS := $(wildcard src/*.c)
@@ -28,7 +30,7 @@ OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
 BUILD_PKGS := pkg-config liblua5.4-dev $(if $(filter yes,$(READLINE)),libreadline-dev)
 TEST_PKGS  := lua5.4 python3 tmux curl netcat-openbsd socat valgrind clang iproute2
 
-.PHONY: all run test asan clang clean deps test-deps unit
+.PHONY: all run test asan clang clean deps test-deps unit install uninstall FORCE
 all: sockplay
 
 # Checks for Debian packages; installs them when run as root, else says how.
@@ -55,6 +57,12 @@ $(BUILD):
 
 sockplay: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LUA_LIBS) $(LDLIBS)
+
+# Where `make install` puts the lessons, compiled in; rewritten only when PREFIX changes.
+$(BUILD)/config.h: FORCE | $(BUILD)
+	@printf '#define SP_LESSONS_DIR "%s"\n' '$(PREFIX)/share/sockplay/lua_lessons' > $@.new; \
+	cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+$(BUILD)/lua_lesson.o: $(BUILD)/config.h
 
 $(BUILD)/%.o: src/%.c | deps
 	@echo "  CC  $<"; $(CC) $(CFLAGS) $(SP_CFLAGS) $(if $(LUA_CFLAGS),,$(shell pkg-config --cflags lua5.4 2>/dev/null)) -c -o $@ $<
@@ -85,6 +93,19 @@ $(BUILD)/sockplay: $(OBJS)
 clang:
 	$(MAKE) -s BUILD=build/clang CC=clang build/clang/sockplay
 	$(MAKE) -s BUILD=build/clang-plain CC=clang READLINE=no build/clang-plain/sockplay
+
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the program, its lessons, the man page.
+install: sockplay
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/sockplay/lua_lessons \
+	           $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/sockplay
+	install -m 755 sockplay $(DESTDIR)$(PREFIX)/bin/sockplay
+	install -m 644 lua_lessons/*.lua $(DESTDIR)$(PREFIX)/share/sockplay/lua_lessons/
+	install -m 644 docs/sockplay.1 $(DESTDIR)$(PREFIX)/share/man/man1/sockplay.1
+	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/sockplay/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/sockplay $(DESTDIR)$(PREFIX)/share/man/man1/sockplay.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/sockplay $(DESTDIR)$(PREFIX)/share/doc/sockplay
 
 clean:
 	rm -rf build sockplay

@@ -14,6 +14,7 @@
 #include "lua_host.h"
 #include "output.h"
 
+#include "config.h"   /* SP_LESSONS_DIR, from the Makefile's PREFIX */
 #ifndef SP_LESSONS_DIR
 #define SP_LESSONS_DIR "/usr/local/share/sockplay/lua_lessons"
 #endif
