@@ -28,7 +28,7 @@ endif
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
 
 BUILD_PKGS := pkg-config liblua5.4-dev $(if $(filter yes,$(READLINE)),libreadline-dev)
-TEST_PKGS  := lua5.4 python3 tmux curl netcat-openbsd socat valgrind clang iproute2
+TEST_PKGS  := lua5.4 python3 tmux curl netcat-openbsd socat valgrind clang iproute2 man-db groff-base
 
 .PHONY: all run test asan clang clean deps test-deps unit install uninstall FORCE
 all: sockplay

@@ -131,11 +131,15 @@ void complete_hint(const char *line, char *out, size_t n)
         else if (*p == ' ' && in) { in = 0; words++; }
     }
     if (in) return;                                           /* mid-word: Tab's business */
+    /* "S HOST PORT | S PATH": the words of the first form only. */
     for (p = k->args; *p && words > 0; words--) {
         p += strcspn(p, " ");
         while (*p == ' ') p++;
-        if (*p == '|') return;                                /* past the first form */
+        if (p[0] == '|' && p[1] == ' ') return;
     }
-    if (*p && *p != '|') snprintf(out, n, "%.*s", (int)strcspn(p, "|"), p);
+    if (*p && !(p[0] == '|' && p[1] == ' ')) {
+        const char *alt = strstr(p, " | ");
+        snprintf(out, n, "%.*s", alt ? (int)(alt - p) : (int)strlen(p), p);
+    }
     for (size_t l = strlen(out); l && out[l - 1] == ' '; l--) out[l - 1] = '\0';
 }

@@ -91,7 +91,7 @@ static void write_python(FILE *f)
             snprintf(port, sizeof port, "%s.getsockname()[1]", v);
         }
         if (export_skipped(f, o, "#")) continue;
-        if (log[i].job) fprintf(f, "# [%d] ran in the background in sockplay; here it comes where it returned\n", log[i].job);
+        if (log[i].job) fprintf(f, BG_NOTE("# ", ""), log[i].job);
         if (o->rc >= 0 && o->kind == OP_SETSOCKOPT && o->secs != -1 && ((const sp_optdef *)o->opt)->optname != SO_RCVTIMEO)
             continue;    /* settimeout's second setsockopt: Python has one line for both */
         if (o->rc < 0) fprintf(f, "try:\n");
@@ -141,7 +141,7 @@ static void write_lua(FILE *f)
             snprintf(port, sizeof port, "%s:getsockname()[2]", bv);
         }
         if (export_skipped(f, o, "--")) continue;
-        if (log[i].job) fprintf(f, "-- [%d] ran in the background in sockplay; here it comes where it returned\n", log[i].job);
+        if (log[i].job) fprintf(f, BG_NOTE("-- ", ""), log[i].job);
         switch (o->kind) {
         case OP_SOCKET:
             fprintf(f, "%s = socket.socket(\"%s\")\n", nv,
@@ -204,12 +204,15 @@ int export_write(int lang, const char *path, char *err, size_t errlen)
     localtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
     if (lang == LANG_PY_SRC) {
-        fprintf(f, "# %s — exported from a sockplay session (%s): the same socket calls, in the same order.\n"
-                   "# Run it: python3 %s\n", path, when, path);
+        fprintf(f, TR("# %s — exported from a sockplay session (%s): the same socket calls, in the same order.\n"
+                      "# Run it: python3 %s\n",
+                      "# %s —— 从 sockplay 会话导出（%s）：同样的套接字调用，同样的顺序。\n# 运行：python3 %s\n"), path, when, path);
         write_python(f);
     } else if (lang == LANG_LUA_SRC) {
-        fprintf(f, "-- %s — saved from a sockplay session (%s): the same socket calls, in the same order.\n"
-                   "-- Run it: sockplay %s   (or `run %s` at the prompt)\n", path, when, path, path);
+        fprintf(f, TR("-- %s — saved from a sockplay session (%s): the same socket calls, in the same order.\n"
+                      "-- Run it: sockplay %s   (or `run %s` at the prompt)\n",
+                      "-- %s —— 从 sockplay 会话保存（%s）：同样的套接字调用，同样的顺序。\n"
+                      "-- 运行：sockplay %s   （或在提示符下 `run %s`）\n"), path, when, path, path);
         write_lua(f);
     } else {
         export_c(f, path, when);

@@ -26,4 +26,8 @@ const sp_op *export_picked_by(size_t i, int port);
 /* A call interrupted in sockplay is left out (alone it would wait for ever): says so. */
 int export_skipped(FILE *f, const sp_op *o, const char *comment);
 void export_c(FILE *f, const char *path, const char *when);
+/* The comment over a call that ran in the background: its number follows in %d. */
+#define BG_NOTE(open, close) \
+    TR(open "[%d] ran in the background in sockplay; here it comes where it returned" close "\n", \
+       open "[%d] 在 sockplay 中是后台调用；这里放在它返回的位置" close "\n")
 #endif

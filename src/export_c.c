@@ -5,6 +5,7 @@
 #include "equiv.h"
 #include "explain.h"
 #include "export.h"
+#include "output.h"
 #include "sockopt.h"
 
 static const char prelude[] =
@@ -63,8 +64,10 @@ void export_c(FILE *f, const char *path, const char *when)
     for (size_t i = 0; i < export_n; i++)
         if ((export_log[i].op.kind == OP_RECV || export_log[i].op.kind == OP_RECVFROM) && export_log[i].op.n > maxrecv)
             maxrecv = export_log[i].op.n;
-    fprintf(f, "/* %s — exported from a sockplay session (%s): the same socket calls, in the same order.\n"
-               " * Build and run:  cc -Wall -Werror -o session %s && ./session */\n", path, when, path);
+    fprintf(f, TR("/* %s — exported from a sockplay session (%s): the same socket calls, in the same order.\n"
+                  " * Build and run:  cc -Wall -Werror -o session %s && ./session */\n",
+                  "/* %s —— 从 sockplay 会话导出（%s）：同样的套接字调用，同样的顺序。\n"
+                  " * 编译并运行：cc -Wall -Werror -o session %s && ./session */\n"), path, when, path);
     fputs(prelude, f);
     fprintf(f, "int main(void)\n{\n    static char buf[%ld];\n    struct sockaddr_storage addr, peer;\n"
                "    socklen_t len;\n    long n;\n\n    (void)buf, (void)addr, (void)peer, (void)len, (void)n;\n",
@@ -83,8 +86,8 @@ void export_c(FILE *f, const char *path, const char *when)
         }
         if (export_skipped(f, o, "    //")) continue;
         if (export_log[i].job)
-            fprintf(f, "    /* [%d] ran in the background in sockplay; here it comes where it returned */\n", export_log[i].job);
-        if (o->rc < 0) fprintf(f, "    /* in sockplay this failed: %s */\n", errno_name(o->err));
+            fprintf(f, BG_NOTE("    /* ", " */"), export_log[i].job);
+        if (o->rc < 0) fprintf(f, TR("    /* in sockplay this failed: %s */\n", "    /* 在 sockplay 中这次调用失败了：%s */\n"), errno_name(o->err));
         switch (o->kind) {
         case OP_SOCKET:
             fprintf(f, "    %s%s = (int)check(socket(%s, %s, 0), \"socket\");\n", decl(nv), nv, addr_family_name(o->family),

@@ -66,13 +66,16 @@ static const char *lessons_dir(void)
     const char *env = getenv("SOCKPLAY_LESSONS");
     ssize_t n;
     if (env && *env) return env;
-    /* Next to the binary (a build tree), then where make install puts them. */
-    n = readlink("/proc/self/exe", dir, sizeof dir - 32);
+    /* Next to the binary (a build tree), then BIN/../share/sockplay (an install, also one
+     * staged with DESTDIR or moved), then where make install put them. */
+    n = readlink("/proc/self/exe", dir, sizeof dir - 64);
     if (n > 0) {
         char *slash;
         dir[n] = '\0';
         if ((slash = strrchr(dir, '/')) != NULL) {
             strcpy(slash, "/lua_lessons");
+            if (access(dir, R_OK) == 0) return dir;
+            strcpy(slash, "/../share/sockplay/lua_lessons");
             if (access(dir, R_OK) == 0) return dir;
         }
     }
