@@ -30,7 +30,7 @@ typedef struct {
     const unsigned char *data;   /* send/sendto: the bytes (not owned); recv: what came */
     const char *enc;             /* send/sendto: "gbk" for gbk:"…" data */
     size_t len;
-    char list[256];              /* poll: the sockets' names or fds, ", " between */
+    char list[400];              /* poll: the sockets' names or fds, ", " between */
     int newfd;                   /* socket, accept: the new fd */
     char newvar[SP_NAME_MAX];
     char peer[160];              /* accept, recvfrom, getsockname: the address */
