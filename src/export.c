@@ -60,14 +60,30 @@ const sp_op *export_picked_by(size_t i, int port)
     return NULL;
 }
 
-int export_skipped(FILE *f, const sp_op *o, const char *comment)
+int export_start(FILE *f, size_t i, int lang, export_names *nm)
 {
+    static const char *lead[] = {"    /* ", "# ", "-- "}, *tail[] = {" */", "", ""};
+    static const char *port_fmt[] = {"port_of(%s)", "%s.getsockname()[1]", "%s:getsockname()[2]"};
+    const sp_op *o = &log[i].op, *b;
+    equiv_var(o->var, o->fd, lang, nm->v, sizeof nm->v);
+    equiv_var(o->newvar, o->newfd, lang, nm->nv, sizeof nm->nv);
+    nm->port = NULL;
+    if ((o->kind == OP_CONNECT || o->kind == OP_SENDTO) && (b = export_picked_by(i, o->port))) {
+        char bv[SP_NAME_MAX + 8];
+        equiv_var(b->var, b->fd, lang, bv, sizeof bv);
+        snprintf(nm->port_expr, sizeof nm->port_expr, port_fmt[lang], bv);
+        nm->port = nm->port_expr;
+    }
     /* A call cancelled in sockplay would wait for ever in a program that runs alone. */
     if (o->rc < 0 && o->err == EINTR) {
-        fprintf(f, "%s %s\n", comment, TR("(a call interrupted in sockplay is left out here)", "（在 sockplay 中被中断的调用这里省略）"));
-        return 1;
+        fprintf(f, "%s%s%s\n", lead[lang], TR("(a call interrupted in sockplay is left out here)",
+                                              "（在 sockplay 中被中断的调用这里省略）"), tail[lang]);
+        return 0;
     }
-    return 0;
+    if (log[i].job)
+        fprintf(f, TR("%s[%d] ran in the background in sockplay; here it comes where it returned%s\n",
+                      "%s[%d] 在 sockplay 中是后台调用；这里放在它返回的位置%s\n"), lead[lang], log[i].job, tail[lang]);
+    return 1;
 }
 
 /* --- Python ------------------------------------------------------------------------ */
@@ -83,15 +99,9 @@ static void write_python(FILE *f)
     fprintf(f, "import socket\n%s%s\n", sel ? "import select\n" : "", pack ? "import struct\n" : "");
     for (size_t i = 0; i < nlog; i++) {
         const sp_op *o = &log[i].op;
-        char port[80] = "", v[SP_NAME_MAX + 8];
-        const sp_op *b = (o->kind == OP_CONNECT || o->kind == OP_SENDTO) ? export_picked_by(i, o->port) : NULL;
         const char *ind = o->rc < 0 ? "    " : "";
-        if (b) {
-            equiv_var(b->var, b->fd, LANG_PY_SRC, v, sizeof v);
-            snprintf(port, sizeof port, "%s.getsockname()[1]", v);
-        }
-        if (export_skipped(f, o, "#")) continue;
-        if (log[i].job) fprintf(f, BG_NOTE("# ", ""), log[i].job);
+        export_names nm;
+        if (!export_start(f, i, LANG_PY_SRC, &nm)) continue;
         if (o->rc >= 0 && o->kind == OP_SETSOCKOPT && o->secs != -1 && ((const sp_optdef *)o->opt)->optname != SO_RCVTIMEO)
             continue;    /* settimeout's second setsockopt: Python has one line for both */
         if (o->rc < 0) fprintf(f, "try:\n");
@@ -102,7 +112,7 @@ static void write_python(FILE *f)
             fprintf(f, ")\n");
         } else {
             fputs(ind, f);
-            if (!equiv_python(f, o, b ? port : NULL, (size_t)-1)) fprintf(f, "pass");
+            if (!equiv_python(f, o, nm.port, (size_t)-1)) fprintf(f, "pass");
             fputc('\n', f);
             if (o->kind == OP_ACCEPT) fprintf(f, "%sprint(\"accept:\", addr)\n", ind);
             if (o->kind == OP_RECV) fprintf(f, "%sprint(\"recv:\", data)\n", ind);
@@ -131,17 +141,9 @@ static void write_lua(FILE *f)
     for (size_t i = 0; i < nlog; i++) {
         const sp_op *o = &log[i].op;
         const sp_optdef *d = o->opt;
-        char v[SP_NAME_MAX + 8], nv[300], port[80];
-        const sp_op *b = (o->kind == OP_CONNECT || o->kind == OP_SENDTO) ? export_picked_by(i, o->port) : NULL;
-        equiv_var(o->var, o->fd, LANG_LUA_SRC, v, sizeof v);
-        equiv_var(o->newvar, o->newfd, LANG_LUA_SRC, nv, sizeof nv);
-        if (b) {
-            char bv[SP_NAME_MAX + 8];
-            equiv_var(b->var, b->fd, LANG_LUA_SRC, bv, sizeof bv);
-            snprintf(port, sizeof port, "%s:getsockname()[2]", bv);
-        }
-        if (export_skipped(f, o, "--")) continue;
-        if (log[i].job) fprintf(f, BG_NOTE("-- ", ""), log[i].job);
+        export_names nm;
+        char *v = nm.v, *nv = nm.nv;
+        if (!export_start(f, i, LANG_LUA_SRC, &nm)) continue;
         switch (o->kind) {
         case OP_SOCKET:
             fprintf(f, "%s = socket.socket(\"%s\")\n", nv,
@@ -150,12 +152,12 @@ static void write_lua(FILE *f)
         case OP_BIND: fprintf(f, "%s:bind(", v); lua_addr(f, o, NULL); fprintf(f, ")\n"); break;
         case OP_LISTEN: fprintf(f, "%s:listen(%ld)\n", v, o->n); break;
         case OP_ACCEPT: fprintf(f, "%s = %s:accept()\n", nv, v); break;
-        case OP_CONNECT: fprintf(f, "%s:connect(", v); lua_addr(f, o, b ? port : NULL); fprintf(f, ")\n"); break;
+        case OP_CONNECT: fprintf(f, "%s:connect(", v); lua_addr(f, o, nm.port); fprintf(f, ")\n"); break;
         case OP_SEND:
         case OP_SENDTO:
             fprintf(f, "%s:%s(", v, o->kind == OP_SEND ? "send" : "sendto");
             equiv_bytes(f, o->data, (size_t)o->n, LANG_LUA_SRC, (size_t)-1, o->enc);
-            if (o->kind == OP_SENDTO) fprintf(f, ", "), lua_addr(f, o, b ? port : NULL);
+            if (o->kind == OP_SENDTO) fprintf(f, ", "), lua_addr(f, o, nm.port);
             fprintf(f, ")\n");
             break;
         case OP_RECV: fprintf(f, "%s:recv(%ld)\n", v, o->n); break;
@@ -182,7 +184,7 @@ static void write_lua(FILE *f)
         case OP_GETPEERNAME: fprintf(f, "%s:getpeername()\n", v); break;
         case OP_CLOSE: fprintf(f, "%s:close()\n", v); break;
         case OP_POLL:
-            equiv_vars(o->list, LANG_LUA_SRC, nv, sizeof nv);
+            equiv_vars(o->list, LANG_LUA_SRC, nv, sizeof nm.nv);
             fprintf(f, "socket.poll({%s}", nv);
             if (o->n >= 0) fprintf(f, ", %g", o->n / 1000.0);
             fprintf(f, ")\n");

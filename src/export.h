@@ -23,11 +23,15 @@ extern export_entry *export_log;
 extern size_t export_n;
 /* The bind before entry i that got this port from the kernel (bind to port 0), or NULL. */
 const sp_op *export_picked_by(size_t i, int port);
-/* A call interrupted in sockplay is left out (alone it would wait for ever): says so. */
-int export_skipped(FILE *f, const sp_op *o, const char *comment);
+/* Entry i's variables in lang, and the port expression that reads a kernel-picked port
+ * back (NULL: use the number). */
+typedef struct {
+    char v[SP_NAME_MAX + 8], nv[400], port_expr[80];
+    const char *port;
+} export_names;
+/* Fills nm and writes the comment a background call gets. Returns 0 (after a comment)
+ * for a call interrupted in sockplay: alone it would wait for ever, so it is left out. */
+int export_start(FILE *f, size_t i, int lang, export_names *nm);
 void export_c(FILE *f, const char *path, const char *when);
-/* The comment over a call that ran in the background: its number follows in %d. */
-#define BG_NOTE(open, close) \
-    TR(open "[%d] ran in the background in sockplay; here it comes where it returned" close "\n", \
-       open "[%d] 在 sockplay 中是后台调用；这里放在它返回的位置" close "\n")
+
 #endif

@@ -75,18 +75,9 @@ void export_c(FILE *f, const char *path, const char *when)
     for (size_t i = 0; i < export_n; i++) {
         const sp_op *o = &export_log[i].op;
         const sp_optdef *d = o->opt;
-        char v[SP_NAME_MAX + 8], nv[300], port[80];
-        const sp_op *b = (o->kind == OP_CONNECT || o->kind == OP_SENDTO) ? export_picked_by(i, o->port) : NULL;
-        equiv_var(o->var, o->fd, LANG_C_SRC, v, sizeof v);
-        equiv_var(o->newvar, o->newfd, LANG_C_SRC, nv, sizeof nv);
-        if (b) {
-            char bv[SP_NAME_MAX + 8];
-            equiv_var(b->var, b->fd, LANG_C_SRC, bv, sizeof bv);
-            snprintf(port, sizeof port, "port_of(%s)", bv);
-        }
-        if (export_skipped(f, o, "    //")) continue;
-        if (export_log[i].job)
-            fprintf(f, BG_NOTE("    /* ", " */"), export_log[i].job);
+        export_names nm;
+        char *v = nm.v, *nv = nm.nv;
+        if (!export_start(f, i, LANG_C_SRC, &nm)) continue;
         if (o->rc < 0) fprintf(f, TR("    /* in sockplay this failed: %s */\n", "    /* 在 sockplay 中这次调用失败了：%s */\n"), errno_name(o->err));
         switch (o->kind) {
         case OP_SOCKET:
@@ -101,7 +92,7 @@ void export_c(FILE *f, const char *path, const char *when)
             break;
         case OP_CONNECT:
             fprintf(f, "    check(connect(%s, ", v);
-            addr_args(f, o, b ? port : NULL);
+            addr_args(f, o, nm.port);
             fprintf(f, "), \"connect\");\n");
             break;
         case OP_SEND:
@@ -109,7 +100,7 @@ void export_c(FILE *f, const char *path, const char *when)
             fprintf(f, "    check(%s(%s, ", o->kind == OP_SEND ? "send" : "sendto", v);
             equiv_bytes(f, o->data, (size_t)o->n, LANG_C_SRC, (size_t)-1, NULL);
             fprintf(f, ", %ld, MSG_NOSIGNAL", o->n);
-            if (o->kind == OP_SENDTO) fprintf(f, ", "), addr_args(f, o, b ? port : NULL);
+            if (o->kind == OP_SENDTO) fprintf(f, ", "), addr_args(f, o, nm.port);
             fprintf(f, "), \"%s\");\n", o->kind == OP_SEND ? "send" : "sendto");
             break;
         case OP_RECV:
@@ -147,9 +138,9 @@ void export_c(FILE *f, const char *path, const char *when)
             break;
         case OP_CLOSE: fprintf(f, "    check(close(%s), \"close\");\n", v); break;
         case OP_POLL: {
-            char list[300], *save = NULL;
+            char list[sizeof nm.nv], *save = NULL;
             int k = 0;
-            equiv_vars(o->list, LANG_C_SRC, nv, sizeof nv);
+            equiv_vars(o->list, LANG_C_SRC, nv, sizeof nm.nv);
             fprintf(f, "    {\n        struct pollfd p[] = {");
             snprintf(list, sizeof list, "%s", nv);
             for (char *w = strtok_r(list, ", ", &save); w; w = strtok_r(NULL, ", ", &save), k++)
