@@ -30,7 +30,7 @@ OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
 BUILD_PKGS := pkg-config liblua5.4-dev $(if $(filter yes,$(READLINE)),libreadline-dev)
 TEST_PKGS  := lua5.4 python3 tmux curl netcat-openbsd socat valgrind clang iproute2 man-db groff-base
 
-.PHONY: all run test asan clang clean deps test-deps unit install uninstall FORCE
+.PHONY: all run test asan clang clean deps test-deps unit install uninstall FORCE fuzz valgrind bench
 all: sockplay
 
 # Checks for Debian packages; installs them when run as root, else says how.
@@ -88,6 +88,33 @@ asan:
 # Variant builds (asan, READLINE=no, clang) link inside their own BUILD folder.
 $(BUILD)/sockplay: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LUA_LIBS) $(LDLIBS)
+
+# libFuzzer on the command parser and the DATA decoder, FUZZ_SECONDS each (corpus in
+# tests/fuzz/NAME; what the fuzzer finds goes to build/fuzz, crashes fail the target).
+FUZZ_SECONDS ?= 60
+FUZZ_SRCS := src/parse.c src/encoding.c src/output.c src/registry.c
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) | deps
+	@mkdir -p build/fuzz
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc -o $@ $< $(FUZZ_SRCS)
+
+fuzz: build/fuzz/fuzz_parse build/fuzz/fuzz_data
+	@for t in parse data; do \
+	  mkdir -p build/fuzz/work-$$t; \
+	  echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=5 -rss_limit_mb=1024 -print_final_stats=1 \
+	    -artifact_prefix=build/fuzz/crash-$$t- build/fuzz/work-$$t tests/fuzz/$$t 2>build/fuzz/$$t.log \
+	    || { tail -n 40 build/fuzz/$$t.log; exit 1; }; \
+	  grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' build/fuzz/$$t.log; \
+	done
+
+# The whole suite, and so every lesson, under valgrind (memcheck): any error fails.
+valgrind: sockplay unit test-deps
+	@rm -rf build/valgrind; mkdir -p build/valgrind
+	@VG_LOGS=$(CURDIR)/build/valgrind SOCKPLAY=$(CURDIR)/tests/valgrind.sh SOCKPLAY_REAL=$(CURDIR)/sockplay \
+	  UNIT=$(CURDIR)/$(BUILD)/unit_tests SP_TIME_SCALE=10 bash tests/run.sh
+	@n=$$(ls build/valgrind | wc -l); bad=$$(grep -l . build/valgrind/* 2>/dev/null | wc -l); \
+	  echo "valgrind: $$n sockplay runs, $$bad with errors or definite leaks"; \
+	  if [ "$$bad" != 0 ]; then for f in $$(grep -l . build/valgrind/*); do head -n 30 $$f; done; exit 1; fi
 
 # -Wall -Wextra -Werror under clang too, with and without readline.
 clang:

@@ -28,8 +28,14 @@ int c_state(const sp_cmd *c)
         render_table(1);
         return CMD_OK;
     }
+    if (c->ntok == 2 && (!strcasecmp(arg(c, 1), "on") || !strcasecmp(arg(c, 1), "off"))) {
+        core_show_table = !strcasecmp(arg(c, 1), "on");
+        printf("%s\n", core_show_table ? TR("the table is printed after each call that changes it", "每次有变化的调用之后打印状态表")
+                                        : TR("the table is printed only on `state`", "只在输入 `state` 时打印状态表"));
+        return CMD_OK;
+    }
     if (strcmp(arg(c, 1), "--watch") != 0 && strcmp(arg(c, 1), "-w") != 0)
-        return usage(TR("'%s' is not an option of state: only --watch [SECONDS]", "'%s' 不是 state 的选项：只有 --watch [SECONDS]"),
+        return usage(TR("'%s' is not an option of state: --watch [SECONDS], on or off", "'%s' 不是 state 的选项：--watch [SECONDS]、on 或 off"),
                      arg(c, 1));
     if (arg(c, 2)) {
         limit = strtod(arg(c, 2), &end);

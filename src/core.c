@@ -27,6 +27,7 @@ int core_show_table = 1;
 void (*core_before_call)(const char *call);
 core_rec core_cur;
 int core_explain;
+int core_record = 1;
 /* Set while core_settimeout runs its two setsockopt calls: the seconds (-2: none). */
 static double via_settimeout = -1;
 
@@ -37,6 +38,11 @@ void core_begin(const char *call, const char *fmt, ...)
     core_err.err = 0;
     core_err.msg[0] = '\0';
     if (core_before_call) core_before_call(call);
+    if (CORE_QUIET) {
+        core_cur.job = 0;
+        core_cur.took = 0;
+        return;
+    }
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
@@ -49,6 +55,7 @@ void core_begin(const char *call, const char *fmt, ...)
 void core_op(sp_opkind kind, const sp_sock *s)
 {
     sp_op *o = &core_cur.op;
+    if (CORE_QUIET) return;
     o->kind = kind;
     o->port = -1;
     o->newfd = -1;
@@ -106,9 +113,14 @@ void core_blocked_note(void)
 
 void core_end(void)
 {
-    trace_add(core_cur.t0, core_cur.plain, core_cur.result[0] ? core_cur.result : "= 0", core_cur.took, core_cur.job);
+    if (CORE_QUIET) {
+        if (core_show_table) render_table(0);
+        return;
+    }
+    if (core_record)
+        trace_add(core_cur.t0, core_cur.plain, core_cur.result[0] ? core_cur.result : "= 0", core_cur.took, core_cur.job);
     if (core_trace && core_explain) equiv_explain(&core_cur.op);
-    export_record(&core_cur.op, core_cur.job);
+    if (core_record) export_record(&core_cur.op, core_cur.job);
     if (core_show_table) render_table(0);
     fflush(stdout);
 }

@@ -18,6 +18,10 @@ extern sp_error core_err;
 extern int core_trace;       /* print a trace line per call */
 extern int core_show_table;  /* print the state table after a call that changed something */
 extern int core_explain;     /* `explain on`: each call also as C and as the course's Python */
+extern int core_record;      /* keep each call for `trace` and `export` */
+/* Quiet: no trace line, no table, nothing kept — a loop of calls at full speed (Lua's
+ * socket.trace(false), the benchmarks). Errors are still explained in core_err. */
+#define CORE_QUIET (!core_trace && !core_record)
 
 /* Called before each socket call with its description (lessons pause here). */
 extern void (*core_before_call)(const char *call);

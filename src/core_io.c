@@ -48,6 +48,10 @@ int core_start(sp_call *c, sp_call_kind kind, sp_sock *s, const char *host, cons
     core_op((sp_opkind[]){OP_ACCEPT, OP_CONNECT, OP_SEND, OP_RECV, OP_SENDTO, OP_RECVFROM}[kind], s);
     if (kind == CALL_CONNECT || kind == CALL_SENDTO) op_where(s, host, &c->addr);
     core_cur.op.n = (long)c->len;
+    if (CORE_QUIET) {
+        c->rec.job = 0;
+        return 0;
+    }
     core_cur.op.enc = c->enc;
     snprintf(core_cur.op.newvar, sizeof core_cur.op.newvar, "%s", c->name);
     c->rec = core_cur;
@@ -182,7 +186,7 @@ static void finish_data(sp_call *c)
 
 ssize_t core_call_finish(sp_call *c)
 {
-    core_cur = c->rec;
+    if (!CORE_QUIET || c->rec.job) core_cur = c->rec;
     core_cur.op.rc = c->rc;
     core_cur.op.data = c->buf;
     core_cur.op.len = c->rc > 0 && c->kind != CALL_ACCEPT && c->kind != CALL_CONNECT ? (size_t)c->rc : 0;
@@ -228,13 +232,17 @@ ssize_t core_call_run(sp_call *c)
         c->err = EINTR;
         return core_call_finish(c);
     }
+    if (!core_trace) {
+        core_call_block(c);       /* nothing on screen: no status line either */
+        return core_call_finish(c);
+    }
     snprintf(what, sizeof what, "%s(%s): %s", call_name(c->kind), SOCK_LABEL(c->s), waiting_for(c->kind));
-    if (core_trace) fflush(stdout);
+    fflush(stdout);
     blocking_begin(what);
     core_call_block(c);
     blocking_end(&drawn);
     /* The status line, if it was drawn, erased the head: put it back. */
-    if (drawn && core_trace) fputs(c->rec.head, stdout);
+    if (drawn) fputs(c->rec.head, stdout);
     return core_call_finish(c);
 }
 

@@ -15,13 +15,21 @@
 
 export_entry *export_log;
 size_t export_n;
-static size_t cap;
+static size_t cap, kept_bytes;
+static int overflow;            /* the session outgrew the limits: no program can be written */
+
+#define KEEP_CALLS 200000
+#define KEEP_BYTES (64u << 20)
 #define log export_log
 #define nlog export_n
 
 void export_record(const sp_op *o, int job)
 {
     export_entry *e;
+    if (overflow || nlog >= KEEP_CALLS || ((o->kind == OP_SEND || o->kind == OP_SENDTO) && kept_bytes + (size_t)o->n > KEEP_BYTES)) {
+        overflow = 1;
+        return;
+    }
     if (nlog == cap) {
         size_t nc = cap ? cap * 2 : 64;
         export_entry *n = realloc(log, nc * sizeof *n);
@@ -38,6 +46,7 @@ void export_record(const sp_op *o, int job)
         if (!copy) return;
         memcpy(copy, o->data, (size_t)o->n);
         e->op.data = copy;
+        kept_bytes += (size_t)o->n;
     }
     nlog++;
 }
@@ -49,7 +58,8 @@ void export_free(void)
     for (size_t i = 0; i < nlog; i++) free((void *)log[i].op.data);
     free(log);
     log = NULL;
-    nlog = cap = 0;
+    nlog = cap = kept_bytes = 0;
+    overflow = 0;
 }
 
 /* The bind that got this port from the kernel (port 0), if any, before entry i. */
@@ -195,11 +205,16 @@ static void write_lua(FILE *f)
 
 int export_write(int lang, const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "w");
+    FILE *f;
     char when[32];
     time_t now = time(NULL);
     struct tm tm;
-    if (!f) {
+    if (overflow) {
+        snprintf(err, errlen, TR("this session is too long to write as a program (over %d calls or %u MiB of data sent)",
+                                 "这个会话太长，无法写成程序（超过 %d 次调用或发送了超过 %u MiB 数据）"), KEEP_CALLS, KEEP_BYTES >> 20);
+        return -1;
+    }
+    if (!(f = fopen(path, "w"))) {
         snprintf(err, errlen, TR("cannot write %s: %s", "无法写入 %s：%s"), path, strerror(errno));
         return -1;
     }

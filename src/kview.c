@@ -50,18 +50,39 @@ void kview_remember(const sp_sock *s)
     ports[nports++] = p;
 }
 
+/* The session's ports, read once per table (a kernel dump may hold thousands of rows). */
+typedef struct {
+    unsigned short port;
+    const sp_sock *listener;
+} owned_port;
+static owned_port *snap;
+static size_t nsnap;
+
+static void take_snapshot(void)
+{
+    size_t n = reg_count();
+    owned_port *v = realloc(snap, (n + nports + 1) * sizeof *v);
+    nsnap = 0;
+    if (!v) return;
+    snap = v;
+    for (size_t i = 0; i < n; i++) {
+        const sp_sock *s = reg_at(i);
+        unsigned short p = port_of(s);
+        if (p) snap[nsnap++] = (owned_port){p, s->backlog >= 0 ? s : NULL};
+    }
+    for (size_t i = 0; i < nports; i++) snap[nsnap++] = (owned_port){ports[i], NULL};
+}
+
 /* The session listener on port p, or NULL; *ours tells whether p is a session port at all. */
 static const sp_sock *session_port(unsigned short p, int *ours)
 {
     const sp_sock *l = NULL;
     *ours = 0;
-    for (size_t i = 0; i < reg_count(); i++) {
-        const sp_sock *s = reg_at(i);
-        if (port_of(s) != p) continue;
-        *ours = 1;
-        if (s->backlog >= 0) l = s;
-    }
-    for (size_t i = 0; i < nports && !*ours; i++) *ours = ports[i] == p;
+    for (size_t i = 0; i < nsnap; i++)
+        if (snap[i].port == p) {
+            *ours = 1;
+            if (snap[i].listener) l = snap[i].listener;
+        }
     return l;
 }
 
@@ -196,6 +217,7 @@ int kview_read(kv_row **out)
     const char *force = getenv("SOCKPLAY_KVIEW");   /* "proc": test the fallback */
     *out = NULL;
     if (!reg_count() && !nports) return 0;
+    take_snapshot();
     source = "sock_diag";
     if ((force && !strcmp(force, "proc")) || diag_dump(AF_INET, &r) < 0 || diag_dump(AF_INET6, &r) < 0) {
         r.n = 0;
@@ -213,6 +235,9 @@ const char *kview_source(void) { return source; }
 
 void kview_free(void)
 {
+    free(snap);
+    snap = NULL;
+    nsnap = 0;
     free(ports);
     ports = NULL;
     nports = capports = 0;

@@ -471,6 +471,16 @@ static int l_poll(lua_State *L)
     return 2;
 }
 
+/* socket.trace(false): no trace lines, no tables, nothing kept for `trace`/`export` — for
+ * loops that make thousands of calls (and the benchmarks). Returns the previous setting. */
+static int l_trace(lua_State *L)
+{
+    int was = core_trace;
+    if (!lua_isnone(L, 1)) core_trace = core_show_table = core_record = lua_toboolean(L, 1);
+    lua_pushboolean(L, was);
+    return 1;
+}
+
 static const luaL_Reg methods[] = {
     {"bind", l_bind}, {"listen", l_listen}, {"accept", l_accept}, {"connect", l_connect},
     {"send", l_send}, {"sendall", l_sendall}, {"recv", l_recv}, {"sendto", l_sendto},
@@ -485,7 +495,7 @@ static const luaL_Reg metamethods[] = {
 };
 
 static const luaL_Reg functions[] = {
-    {"socket", l_socket}, {"poll", l_poll}, {"gethostbyname", l_gethostbyname}, {"encode", l_encode}, {"decode", l_decode}, {NULL, NULL},
+    {"socket", l_socket}, {"poll", l_poll}, {"trace", l_trace}, {"gethostbyname", l_gethostbyname}, {"encode", l_encode}, {"decode", l_decode}, {NULL, NULL},
 };
 
 int luaopen_socket(lua_State *L)

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include "blocking.h"
 #include "core.h"
+#include "export.h"
 #include "jobs.h"
 #include "lua_host.h"
 #include "lua_lesson.h"
@@ -12,6 +13,7 @@
 #include "registry.h"
 #include "render.h"
 #include "repl.h"
+#include "trace.h"
 
 #ifndef SP_VERSION
 #define SP_VERSION "0.1.0"
@@ -52,6 +54,8 @@ static void leave(void)
     luahost_close();
     core_close_all();
     render_free();
+    export_free();
+    trace_free();
     blocking_shutdown();
     fflush(stdout);
 }

@@ -12,6 +12,8 @@
 
 #define MAX_FILE (64u << 20)   /* @path larger than this is refused, not loaded */
 
+int parse_files = 1;
+
 typedef struct {
     char *b;
     size_t n, cap;
@@ -394,6 +396,10 @@ int parse_data(const sp_token *tok, int n, sp_buf *out, char *err, size_t errlen
                 out->enc = "gbk";
             }
         } else if (starts_bare(t, "@") && t->len > 1) {
+            if (!parse_files) {
+                snprintf(err, errlen, "%s", TR("@file is turned off here", "这里不能使用 @文件"));
+                goto fail;
+            }
             if (memchr(t->text, '\0', t->len)) {
                 snprintf(err, errlen, "%s", TR("a file name cannot hold a NUL byte", "文件名不能包含 NUL 字节"));
                 goto fail;

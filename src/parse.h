@@ -30,6 +30,8 @@ typedef struct {
 int parse_line(const char *line, sp_cmd **cmds, char *err, size_t errlen);
 void parse_free(sp_cmd *cmds, int n);
 
+/* 0: @path is refused (the fuzzers must not read /dev/stdin or /dev/zero). */
+extern int parse_files;
 /* DATA from tokens: each quoted token as its bytes, hex:…, gbk:"…" (iconv), @path (a file), bare words;
  * joined by single spaces. Returns 0, or -1 with err set. */
 int parse_data(const sp_token *tok, int n, sp_buf *out, char *err, size_t errlen);

@@ -37,7 +37,7 @@ BAD = [
     ("x = bind s 1.2.3.4 5", r"'bind' returns no socket"),
     ("1x = socket tcp", r"a name before '=' starts with a letter"),
     ("help nosuch", r"no command 'nosuch'"),
-    ("state extra", r"'extra' is not an option of state: only --watch"),
+    ("state extra", r"'extra' is not an option of state: --watch \[SECONDS\], on or off"),
     ("listen s 1 2", r"too many arguments: '2'"),
     ("bind s no.such.host.invalid 80", r"cannot resolve 'no\.such\.host\.invalid'"),
     ("accept s", r"EINVAL \(22\).*accept\(\) needs a listening socket"),

@@ -6,6 +6,8 @@ SOCKPLAY = os.environ.get("SOCKPLAY", os.path.join(os.path.dirname(__file__), ".
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SEEDS = os.environ.get("SEEDS", os.path.join(ROOT, "..", "shared", "seeds"))
 PY = os.environ.get("PYTHON", "python3")
+# Waits stretch under valgrind (make valgrind sets 10): sockplay is slower, not different.
+SCALE = float(os.environ.get("SP_TIME_SCALE", "1"))
 
 class Fail(Exception):
     pass
@@ -43,7 +45,7 @@ class Sockplay:
     def expect(self, pattern, timeout=5.0):
         """Waits for pattern after what earlier expects consumed; returns the match."""
         rx = re.compile(pattern.encode() if isinstance(pattern, str) else pattern, re.S)
-        until = time.monotonic() + timeout
+        until = time.monotonic() + timeout * SCALE
         while True:
             m = rx.search(self.out, self.pos)
             if m:
@@ -76,6 +78,7 @@ class Sockplay:
         return sorted(int(f) for f in os.listdir(d) if os.readlink(os.path.join(d, f)).startswith("socket:"))
 
     def close(self, timeout=5.0):
+        timeout *= SCALE
         try:
             self.p.stdin.close()
         except OSError:

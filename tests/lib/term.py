@@ -30,7 +30,7 @@ class Term:
         self.keys("Enter")
 
     def wait(self, pattern, timeout=5.0):
-        until = time.monotonic() + timeout
+        until = time.monotonic() + timeout * harness.SCALE
         while True:
             s = self.screen()
             m = re.search(pattern, s, re.S)
