@@ -81,6 +81,8 @@ int command_run(const sp_cmd *c)
     const sp_command *k;
     int rc;
     cmd_current = NULL;
+    if (c->tok[0].quoted && command_find(c->tok[0].text))
+        return usage(TR("a command's name is written without quotes: %s", "命令名不要加引号：%s"), c->tok[0].text);
     if (c->tok[0].quoted || !(k = command_find(c->tok[0].text))) {
         char shown[64];
         snprintf(shown, sizeof shown, "%.*s", 40, c->tok[0].text);

@@ -46,6 +46,60 @@ BAD = [
     ("bind s 8.8.8.8 5000", r"EADDRNOTAVAIL \(99\).*not an address of this machine"),
     ("connect u", r"missing HOST and PORT"),
     ("settimeout s soon", r"'soon' is not a number of seconds"),
+    # more hostile lines (issue 6): fds 0–2, absurd numbers, half-typed options
+    ("close 0 1 2", r"fd 0 is not one of this session's sockets"),
+    ("close s nosuch", r"unknown socket 'nosuch'"),                  # checked first: s is not closed
+    ("bind s 127.0.0.1 99999999999999999999", r"port 99999999999999999999 is out of range"),
+    ("bind s 127.0.0.1 8080x", r"port '8080x' is not a number"),
+    ("connect s ::1 80", r"cannot resolve '::1' as an IPv4 address"),
+    ("recv s -1", r"MAX -1 is out of range \(1 to 16777216\)"),
+    ("recv s 18446744073709551617", r"MAX 18446744073709551617 is out of range"),
+    ("recv u 16777217", r"MAX 16777217 is out of range"),
+    ("recv s 10 as", r"missing how to show the bytes after 'as'"),
+    ("recvfrom u 10 as klingon", r"'klingon' is not gbk, utf-8 or hex"),
+    ("poll s 1 2 3", r"fd 1 is not one of this session's sockets"),
+    ("wait x", r"job number 'x' is not a whole number"),
+    ("cancel 99", r"no background call \[99\]"),
+    ("cancel", r"missing N: the number `jobs` shows"),
+    ("jobs now", r"too many arguments: 'now'"),
+    ("trace -5", r"N -5 is out of range"),
+    ("save", r"missing FILE\.lua"),
+    ("export cobol x.cob", r"'cobol' is not python or c"),
+    ("lang klingon", r"'klingon' is not a language here"),
+    ("ipinfo 1.2.3", r"not an IPv4 address"),
+    ("port -80", r"port -80 is out of range"),
+    ("explain maybe", r"'maybe' is not on or off"),
+    ('"socket" tcp', r"a command's name is written without quotes: socket"),
+    ("setblocking s perhaps", r"'perhaps' is not on or off"),
+    ("getsockopt s", r"missing OPTION, such as SO_REUSEADDR"),
+    ("sendto u 127.0.0.1 99999 x", r"port 99999 is out of range"),
+    ("= socket tcp", r"unknown command '='"),
+    ("lua", r"missing CHUNK"),
+    ("run /nonexistent.lua", r"cannot open /nonexistent\.lua"),
+    ("lesson nosuch", r"no lesson 'nosuch'"),
+    ('send s "\\xZZ"', r"\\x needs two hex digits"),
+    ('send s "\\u12"', r"\\u needs four hex digits"),
+    ("x=", r"nothing after 'x ='"),
+    ("socket tcp udp", r"unknown address family 'tcp'"),
+    ("state --watch -1", r"'-1' is not a number of seconds"),
+    ("bind s \"\" 0 extra", r"too many arguments: 'extra'"),
+    ("sendto s 127.0.0.1 9", r"missing DATA"),
+    ("bind s &", r"'&' is for calls that may block"),
+    ("accept s & close s", r"'&' goes at the end of a command"),
+    ("close " + "x " * 20000, r"unknown socket 'x'"),        # 40 kB of arguments
+]
+
+# Lines that are not text: NUL bytes, invalid UTF-8, a 1 MiB line, control characters.
+RAW = [
+    (b"send x " + b"A" * (1 << 20), r"unknown socket 'x'"),
+    (b"state\x00junk", r"NUL byte: ignored"),
+    (b"\x00", r"NUL byte: ignored"),
+    (b"\xff\xfe\xfd", r"unknown command '\xff\xfe\xfd'|unknown command"),
+    (b"socket \xc3\x28", r"unknown kind"),
+    (b"bind s 127.0.0.1 \xe4\xbd", r"port '\xe4\xbd'|is not a number"),
+    (b"\x1b[2J\x1b[H", r"unknown command"),
+    (b"\x07\x08\x7f", r"unknown command"),
+    (b'send s "' + "你好".encode() * 50000 + b'"', r"EPIPE|ENOTCONN"),
 ]
 
 @test
@@ -53,8 +107,13 @@ def every_bad_line_is_named_and_the_repl_goes_on():
     sp = Sockplay()
     sp.run("s = socket tcp"); sp.run("u = socket udp")
     before = sp.fds()
+    assert len(BAD) + len(RAW) >= 60, len(BAD) + len(RAW)
     for line, msg in BAD:
         sp.run(line, msg)
+    for raw, msg in RAW:
+        sp.p.stdin.write(raw + b"\n")
+        sp.p.stdin.flush()
+        sp.expect(msg)
     sp.run("state", r"\bs\b.*\bu\b")          # still alive, still two sockets
     assert sp.fds() == before, (before, sp.fds())
     assert sp.close() == 0
