@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "blocking.h"
 #include "equiv.h"
@@ -171,7 +172,9 @@ static int ok0(void)
 sp_sock *core_new_sock(int fd, int family, int type, const char *name)
 {
     sp_sock *s = calloc(1, sizeof *s);
+    struct stat st;
     if (!s) return NULL;
+    if (fstat(fd, &st) == 0) s->ino = (unsigned long)st.st_ino;
     s->fd = fd;
     s->family = family;
     s->type = type;

@@ -19,25 +19,31 @@
 static unsigned short *ports;       /* local ports of sockets this session has closed */
 static size_t nports, capports;
 static const char *source = "sock_diag";
+static int closed6, want6;   /* an IPv6 port was the session's: the AF_INET6 dump is needed */
 
 typedef struct {
     kv_row *v;
     size_t n, cap;
 } rows;
 
+/* A socket's local port never changes once it has one: it is asked of the kernel once. */
 static unsigned short port_of(const sp_sock *s)
 {
     sp_addr a;
+    unsigned short p = 0;
+    if (s->lport) return s->lport;
     if (s->family == AF_UNIX || s->type != SOCK_STREAM || kstate_addr(s, 0, &a) < 0) return 0;
-    if (a.ss.ss_family == AF_INET) return ntohs(((struct sockaddr_in *)&a.ss)->sin_port);
-    if (a.ss.ss_family == AF_INET6) return ntohs(((struct sockaddr_in6 *)&a.ss)->sin6_port);
-    return 0;
+    if (a.ss.ss_family == AF_INET) p = ntohs(((struct sockaddr_in *)&a.ss)->sin_port);
+    if (a.ss.ss_family == AF_INET6) p = ntohs(((struct sockaddr_in6 *)&a.ss)->sin6_port);
+    ((sp_sock *)s)->lport = p;
+    return p;
 }
 
 void kview_remember(const sp_sock *s)
 {
     unsigned short p = port_of(s);
     if (!p) return;
+    if (s->family == AF_INET6) closed6 = 1;
     for (size_t i = 0; i < nports; i++)
         if (ports[i] == p) return;
     if (nports == capports) {
@@ -58,36 +64,46 @@ typedef struct {
 static owned_port *snap;
 static size_t nsnap;
 
+/* By port, listeners first among equals, so a lookup finds a port's listener at once. */
+static int by_port(const void *a, const void *b)
+{
+    const owned_port *x = a, *y = b;
+    if (x->port != y->port) return x->port < y->port ? -1 : 1;
+    return (y->listener != NULL) - (x->listener != NULL);
+}
+
 static void take_snapshot(void)
 {
     size_t n = reg_count();
     owned_port *v = realloc(snap, (n + nports + 1) * sizeof *v);
     nsnap = 0;
+    want6 = closed6;
     if (!v) return;
     snap = v;
     for (size_t i = 0; i < n; i++) {
         const sp_sock *s = reg_at(i);
         unsigned short p = port_of(s);
         if (p) snap[nsnap++] = (owned_port){p, s->backlog >= 0 ? s : NULL};
+        if (p && s->family == AF_INET6) want6 = 1;
     }
     for (size_t i = 0; i < nports; i++) snap[nsnap++] = (owned_port){ports[i], NULL};
+    qsort(snap, nsnap, sizeof *snap, by_port);
 }
 
 /* The session listener on port p, or NULL; *ours tells whether p is a session port at all. */
 static const sp_sock *session_port(unsigned short p, int *ours)
 {
-    const sp_sock *l = NULL;
-    *ours = 0;
-    for (size_t i = 0; i < nsnap; i++)
-        if (snap[i].port == p) {
-            *ours = 1;
-            if (snap[i].listener) l = snap[i].listener;
-        }
-    return l;
+    size_t lo = 0, hi = nsnap;
+    while (lo < hi) {                     /* the first entry for p */
+        size_t mid = (lo + hi) / 2;
+        if (snap[mid].port < p) lo = mid + 1; else hi = mid;
+    }
+    *ours = lo < nsnap && snap[lo].port == p;
+    return *ours ? snap[lo].listener : NULL;
 }
 
-static void keep(rows *r, int family, const void *src, unsigned short sport, const void *dst, unsigned short dport,
-                 int state, long rq, long wq, double expires)
+static void keep(rows *r, unsigned long ino, int family, const void *src, unsigned short sport, const void *dst,
+                 unsigned short dport, int state, long rq, long wq, double expires)
 {
     struct sockaddr_storage ss;
     const sp_sock *l;
@@ -104,6 +120,7 @@ static void keep(rows *r, int family, const void *src, unsigned short sport, con
     }
     k = &r->v[r->n++];
     memset(k, 0, sizeof *k);
+    k->ino = ino;
     k->family = family;
     k->state = state;
     /* A TIME_WAIT socket holds no data: its queue fields mean nothing. */
@@ -111,7 +128,7 @@ static void keep(rows *r, int family, const void *src, unsigned short sport, con
     k->sendq = state == TCP_TIME_WAIT ? -1 : wq;
     k->expires = expires;
     /* Still in the queue: the handshake is done (or under way) and accept() has not taken it. */
-    if (l && (state == TCP_ESTABLISHED || state == TCP_SYN_RECV || state == TCP_CLOSE_WAIT)) k->queue = l;
+    if (!ino && l && (state == TCP_ESTABLISHED || state == TCP_SYN_RECV || state == TCP_CLOSE_WAIT)) k->queue = l;
     for (int end = 0; end < 2; end++) {
         memset(&ss, 0, sizeof ss);
         if (family == AF_INET) {
@@ -132,12 +149,45 @@ static void keep(rows *r, int family, const void *src, unsigned short sport, con
 
 /* --- netlink sock_diag ------------------------------------------------------------ */
 
+/* A sock_diag filter "local port is one of the session's" (as `ss sport = :P or …`), so the
+ * kernel sends only those rows. Built the way ss builds an "or": each test is followed by a
+ * jump to the end (a match: accept), and a failed test skips that jump to the next test;
+ * the last one's failure lands past the end (reject). The kernel checks that every jump
+ * target lies on the chain of "yes" jumps, which this layout keeps. Ops are 4 bytes; a
+ * port test is 8 (the port in a second op). */
+#define BC_MAX 64
+static size_t make_filter(struct inet_diag_bc_op *bc)
+{
+    size_t k = 0, len, at = 0;
+    unsigned short seen[BC_MAX];
+    for (size_t i = 0; i < nsnap; i++) {
+        size_t j;
+        for (j = 0; j < k && seen[j] != snap[i].port; j++) {}
+        if (j < k) continue;
+        if (k == BC_MAX) return 0;             /* so many ports: no filter, read them all */
+        seen[k++] = snap[i].port;
+    }
+    if (!k) return 0;
+    len = (k - 1) * 12 + 8;
+    for (size_t i = 0; i < k; i++) {
+        struct inet_diag_bc_op *op = &bc[at / 4];
+        op[0] = (struct inet_diag_bc_op){INET_DIAG_BC_S_EQ, 8, 12};
+        op[1] = (struct inet_diag_bc_op){0, 0, seen[i]};
+        if (i + 1 < k) op[2] = (struct inet_diag_bc_op){INET_DIAG_BC_JMP, 4, (unsigned short)(len - (at + 8))};
+        at += 12;
+    }
+    return len;
+}
+
 static int diag_dump(int family, rows *r)
 {
     struct {
         struct nlmsghdr nlh;
         struct inet_diag_req_v2 req;
+        struct nlattr attr;
+        struct inet_diag_bc_op bc[3 * BC_MAX];
     } q;
+    size_t bclen;
     struct sockaddr_nl nl = {.nl_family = AF_NETLINK};
     struct timeval tv = {1, 0};
     static char buf[32768];
@@ -146,13 +196,16 @@ static int diag_dump(int family, rows *r)
     if (fd < 0) return -1;
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);   /* never hang the table */
     memset(&q, 0, sizeof q);
-    q.nlh.nlmsg_len = sizeof q;
+    bclen = make_filter(q.bc);
+    q.nlh.nlmsg_len = (unsigned)(NLMSG_LENGTH(sizeof q.req) + (bclen ? NLA_HDRLEN + bclen : 0));
+    q.attr.nla_type = INET_DIAG_REQ_BYTECODE;
+    q.attr.nla_len = (unsigned short)(NLA_HDRLEN + bclen);
     q.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
     q.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
     q.req.sdiag_family = (unsigned char)family;
     q.req.sdiag_protocol = IPPROTO_TCP;
     q.req.idiag_states = ~0u;
-    if (sendto(fd, &q, sizeof q, 0, (struct sockaddr *)&nl, sizeof nl) < 0) { close(fd); return -1; }
+    if (sendto(fd, &q, q.nlh.nlmsg_len, 0, (struct sockaddr *)&nl, sizeof nl) < 0) { close(fd); return -1; }
     while (!done) {
         ssize_t got = recv(fd, buf, sizeof buf, 0);
         struct nlmsghdr *h = (struct nlmsghdr *)buf;
@@ -161,8 +214,7 @@ static int diag_dump(int family, rows *r)
             const struct inet_diag_msg *m = NLMSG_DATA(h);
             if (h->nlmsg_type == NLMSG_DONE) { done = 1; break; }
             if (h->nlmsg_type == NLMSG_ERROR) { close(fd); return -1; }
-            if (m->idiag_inode != 0) continue;     /* some process holds an fd for it */
-            keep(r, m->idiag_family, m->id.idiag_src, ntohs(m->id.idiag_sport), m->id.idiag_dst, ntohs(m->id.idiag_dport),
+            keep(r, m->idiag_inode, m->idiag_family, m->id.idiag_src, ntohs(m->id.idiag_sport), m->id.idiag_dst, ntohs(m->id.idiag_dport),
                  m->idiag_state, m->idiag_state == TCP_LISTEN ? -1 : (long)m->idiag_rqueue,
                  m->idiag_state == TCP_LISTEN ? -1 : (long)m->idiag_wqueue, m->idiag_timer ? m->idiag_expires / 1000.0 : -1);
         }
@@ -186,7 +238,7 @@ static int proc_read(const char *path, int family, rows *r)
         unsigned long tx, rx, when, inode;
         unsigned char src[16], dst[16];
         if (sscanf(line, " %*d: %39[0-9A-Fa-f]:%x %39[0-9A-Fa-f]:%x %x %lx:%lx %x:%lx %*x %*u %*d %lu", la, &lp, ra, &rp, &st,
-                   &tx, &rx, &tr, &when, &inode) != 10 || inode != 0)
+                   &tx, &rx, &tr, &when, &inode) != 10)
             continue;
         /* The kernel prints each 32-bit word of the address as a native-endian number. */
         for (int w = 0; w < (family == AF_INET ? 1 : 4); w++) {
@@ -197,7 +249,7 @@ static int proc_read(const char *path, int family, rows *r)
             memcpy(src + 4 * w, &a, 4);
             memcpy(dst + 4 * w, &b, 4);
         }
-        keep(r, family, src, (unsigned short)lp, dst, (unsigned short)rp, (int)st, st == TCP_LISTEN ? -1 : (long)rx,
+        keep(r, inode, family, src, (unsigned short)lp, dst, (unsigned short)rp, (int)st, st == TCP_LISTEN ? -1 : (long)rx,
              st == TCP_LISTEN ? -1 : (long)tx, tr && hz > 0 ? (double)when / (double)hz : -1);
     }
     fclose(f);
@@ -219,7 +271,8 @@ int kview_read(kv_row **out)
     if (!reg_count() && !nports) return 0;
     take_snapshot();
     source = "sock_diag";
-    if ((force && !strcmp(force, "proc")) || diag_dump(AF_INET, &r) < 0 || diag_dump(AF_INET6, &r) < 0) {
+    /* Each dump walks the kernel's whole connection table: the IPv6 one only when needed. */
+    if ((force && !strcmp(force, "proc")) || diag_dump(AF_INET, &r) < 0 || (want6 && diag_dump(AF_INET6, &r) < 0)) {
         r.n = 0;
         source = "/proc/net/tcp";
         proc_read("/proc/net/tcp", AF_INET, &r);
@@ -241,4 +294,5 @@ void kview_free(void)
     free(ports);
     ports = NULL;
     nports = capports = 0;
+    closed6 = 0;
 }

@@ -6,6 +6,7 @@
 #include "registry.h"
 
 typedef struct {
+    unsigned long ino;                /* the socket's inode: 0 when no fd holds it */
     int family;                       /* AF_INET or AF_INET6 */
     char local[64], peer[64];
     int state;                        /* TCP_* number: tcp_state_name() names it */
@@ -16,7 +17,9 @@ typedef struct {
 
 /* Before s is closed: its port stays one of the session's, so its TIME_WAIT still shows. */
 void kview_remember(const sp_sock *s);
-/* The rows, sorted, in a malloc'd array (*rows, free it); returns the count, 0 when none. */
+/* Every TCP socket on the session's ports — the session's own (ino matches its fd) and
+ * the kernel's fd-less ones (ino 0) — sorted by address, in a malloc'd array (*rows, free
+ * it); returns the count, 0 when none. One netlink dump per family, filtered by port. */
 int kview_read(kv_row **rows);
 /* "sock_diag" or "/proc/net/tcp": where the last kview_read looked. */
 const char *kview_source(void);

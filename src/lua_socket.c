@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include "addr.h"
+#include "blocking.h"
 #include "core.h"
 #include "encoding.h"
 #include "kstate.h"
@@ -481,6 +482,13 @@ static int l_trace(lua_State *L)
     return 1;
 }
 
+/* socket.gettime(): seconds on a monotonic clock, with fractions — for timing a loop. */
+static int l_gettime(lua_State *L)
+{
+    lua_pushnumber(L, now_seconds());
+    return 1;
+}
+
 static const luaL_Reg methods[] = {
     {"bind", l_bind}, {"listen", l_listen}, {"accept", l_accept}, {"connect", l_connect},
     {"send", l_send}, {"sendall", l_sendall}, {"recv", l_recv}, {"sendto", l_sendto},
@@ -495,7 +503,7 @@ static const luaL_Reg metamethods[] = {
 };
 
 static const luaL_Reg functions[] = {
-    {"socket", l_socket}, {"poll", l_poll}, {"trace", l_trace}, {"gethostbyname", l_gethostbyname}, {"encode", l_encode}, {"decode", l_decode}, {NULL, NULL},
+    {"socket", l_socket}, {"poll", l_poll}, {"trace", l_trace}, {"gettime", l_gettime}, {"gethostbyname", l_gethostbyname}, {"encode", l_encode}, {"decode", l_decode}, {NULL, NULL},
 };
 
 int luaopen_socket(lua_State *L)

@@ -102,6 +102,10 @@ int out_width(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     int w = 0;
+    for (const unsigned char *q = p;; q++) {       /* plain ASCII, the usual cell: its length */
+        if (!*q) return (int)(q - p);
+        if (*q >= 0x80 || *q == 0x1b) break;
+    }
     while (*p) {
         size_t k;
         unsigned long cp;

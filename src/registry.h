@@ -13,6 +13,8 @@ typedef struct sp_sock {
     int backlog;              /* the backlog given to listen(), -1 before */
     int nonblocking;          /* O_NONBLOCK set through sockplay */
     double timeout;           /* Python-style settimeout seconds; < 0 means none */
+    unsigned long ino;        /* the socket's inode: how sock_diag's rows are matched to it */
+    unsigned short lport;     /* its local port once it has one (kview.c caches it), else 0 */
     int split;                /* bytes at the end of the last recv that began a cut character */
     unsigned long serial;     /* set by reg_add: tells a reused fd number from the old socket */
 } sp_sock;

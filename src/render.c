@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include "kstate.h"
 #include "kview.h"
@@ -42,18 +43,28 @@ static void qfmt(char *buf, size_t n, long v)
 
 #define CELL(r, c, ...) snprintf((r)->cell[c], sizeof (r)->cell[c], __VA_ARGS__)
 
+/* A cell from a string: the common case, done without printf (a table can have 8000). */
+static void put(row *r, int c, const char *v)
+{
+    size_t n = strlen(v);
+    if (n >= sizeof r->cell[c]) n = sizeof r->cell[c] - 1;
+    memcpy(r->cell[c], v, n);
+    r->cell[c][n] = '\0';
+}
+
 static void sock_row(const sp_sock *s, row *r)
 {
     sp_kstate k;
     kstate_read(s, &k);
-    memset(r, 0, sizeof *r);
+    r->kernel = 0;
+    r->note[0] = '\0';
     r->key = s->serial;
     CELL(r, COL_FD, "%d", s->fd);
-    CELL(r, COL_NAME, "%s", s->name[0] ? s->name : "-");
-    CELL(r, COL_KIND, "%s", kind_name(s->family, s->type));
-    CELL(r, COL_LOCAL, "%s", k.local);
-    CELL(r, COL_PEER, "%s", k.peer);
-    CELL(r, COL_STATE, "%s", k.state);
+    put(r, COL_NAME, s->name[0] ? s->name : "-");
+    put(r, COL_KIND, kind_name(s->family, s->type));
+    put(r, COL_LOCAL, k.local);
+    put(r, COL_PEER, k.peer);
+    put(r, COL_STATE, k.state);
     if (k.backlog >= 0) {
         if (k.accq >= 0) CELL(r, COL_RECVQ, "%ld/%ld", k.accq, k.backlog);
         else CELL(r, COL_RECVQ, "-/%ld", k.backlog);
@@ -75,15 +86,16 @@ static unsigned long hash_place(const char *a, const char *b)
 
 static void kernel_row(const kv_row *k, row *r)
 {
-    memset(r, 0, sizeof *r);
+    r->kernel = 0;
+    r->note[0] = '\0';
     r->key = hash_place(k->local, k->peer);
     r->kernel = 1;
     CELL(r, COL_FD, "-");
     CELL(r, COL_NAME, "-");
-    CELL(r, COL_KIND, "%s", kind_name(k->family, SOCK_STREAM));
-    CELL(r, COL_LOCAL, "%s", k->local);
-    CELL(r, COL_PEER, "%s", k->peer);
-    CELL(r, COL_STATE, "%s", tcp_state_name(k->state));
+    put(r, COL_KIND, kind_name(k->family, SOCK_STREAM));
+    put(r, COL_LOCAL, k->local);
+    put(r, COL_PEER, k->peer);
+    put(r, COL_STATE, tcp_state_name(k->state));
     qfmt(r->cell[COL_RECVQ], sizeof r->cell[0], k->recvq);
     qfmt(r->cell[COL_SENDQ], sizeof r->cell[0], k->sendq);
     if (k->queue)
@@ -97,11 +109,44 @@ static void kernel_row(const kv_row *k, row *r)
                                                    "没有 fd：这里已关闭；内核在完成挥手"));
 }
 
-static const row *find(const row *v, size_t n, unsigned long key)
+/* Rows by key, for the lookups that compare two tables (a thousand rows each). */
+typedef struct {
+    const row **v;
+    size_t n;
+} row_index;
+
+static int by_key(const void *a, const void *b)
 {
-    for (size_t i = 0; i < n; i++)
-        if (v[i].key == key) return &v[i];
+    const row *x = *(const row *const *)a, *y = *(const row *const *)b;
+    return x->key < y->key ? -1 : x->key > y->key;
+}
+
+static row_index index_rows(const row *v, size_t n)
+{
+    row_index ix = {calloc(n + 1, sizeof *ix.v), 0};
+    if (!ix.v) return ix;
+    for (size_t i = 0; i < n; i++) ix.v[i] = &v[i];
+    ix.n = n;
+    qsort(ix.v, n, sizeof *ix.v, by_key);
+    return ix;
+}
+
+static const row *find(const row_index *ix, unsigned long key)
+{
+    size_t lo = 0, hi = ix->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (ix->v[mid]->key == key) return ix->v[mid];
+        if (ix->v[mid]->key < key) lo = mid + 1; else hi = mid;
+    }
     return NULL;
+}
+
+static int same_cells(const row *a, const row *b)
+{
+    for (int c = 0; c < NCOLS; c++)
+        if (strcmp(a->cell[c], b->cell[c]) != 0) return 0;
+    return 1;
 }
 
 /* A queued connection that accept() took is now an fd row: it did not vanish. */
@@ -114,34 +159,94 @@ static int became_fd(const row *gone, const row *now, size_t n)
     return 0;
 }
 
+static void spaces(FILE *f, int n)
+{
+    static const char blank[] = "                                                                ";
+    for (; n > 0; n -= (int)sizeof blank - 1) fwrite(blank, 1, n < (int)sizeof blank - 1 ? (size_t)n : sizeof blank - 1, f);
+}
+
 static void print_row(FILE *f, const row *r, const row *before, char mark, const int *w, const char *rowcol)
 {
-    fprintf(f, "%s%c%s", col(rowcol), mark, col(C_RESET));
+    fputs(col(rowcol), f);
+    fputc(mark, f);
+    fputs(col(C_RESET), f);
     for (int c = 0; c < NCOLS; c++) {
         int changed = mark == '*' && before && strcmp(before->cell[c], r->cell[c]) != 0;
         const char *on = changed ? col(C_BOLD ";" C_YELLOW) : col(r->kernel && mark != '-' ? C_DIM : rowcol);
         int lastcol = c == NCOLS - 1 && !r->note[0];
-        /* Numbers right-aligned, text left-aligned, as ss does. */
         int pad = (lastcol ? 0 : w[c]) - out_width(r->cell[c]);
-        if (c == COL_FD) fprintf(f, " %s%*s%s", on, w[c], r->cell[c], col(C_RESET));
-        else fprintf(f, "  %s%s%s%*s", on, r->cell[c], col(C_RESET), pad > 0 ? pad : 0, "");
+        /* Numbers right-aligned, text left-aligned, as ss does. */
+        spaces(f, c == COL_FD ? 1 + pad : 2);
+        fputs(on, f);
+        fputs(r->cell[c], f);
+        fputs(col(C_RESET), f);
+        if (c != COL_FD) spaces(f, pad);
     }
     if (r->note[0]) fprintf(f, "  %s%s%s", col(C_DIM), r->note, col(C_RESET));
     fputc('\n', f);
 }
 
-/* Every current row: the session's sockets by fd, then the kernel's. */
+/* The session's TCP sockets come from the same dump as the kernel's rows (one netlink
+ * round trip for the whole table, as ss does); anything else, and a socket the dump did not
+ * cover (not bound yet), is read per fd. */
+static int by_ino(const void *a, const void *b)
+{
+    const kv_row *x = *(const kv_row *const *)a, *y = *(const kv_row *const *)b;
+    return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+static const kv_row *find_ino(kv_row **idx, size_t n, unsigned long ino)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (idx[mid]->ino == ino) return idx[mid];
+        if (idx[mid]->ino < ino) lo = mid + 1; else hi = mid;
+    }
+    return NULL;
+}
+
+static void diag_row(const sp_sock *s, const kv_row *k, row *r)
+{
+    int quiet = k->state == TCP_SYN_SENT || k->state == TCP_CLOSE;
+    r->kernel = 0;
+    r->note[0] = '\0';
+    r->key = s->serial;
+    CELL(r, COL_FD, "%d", s->fd);
+    put(r, COL_NAME, s->name[0] ? s->name : "-");
+    put(r, COL_KIND, kind_name(s->family, s->type));
+    put(r, COL_LOCAL, k->local);
+    put(r, COL_PEER, k->state == TCP_CLOSE ? "-" : k->peer);
+    put(r, COL_STATE, tcp_state_name(k->state));
+    qfmt(r->cell[COL_RECVQ], sizeof r->cell[0], quiet ? -1 : k->recvq);
+    qfmt(r->cell[COL_SENDQ], sizeof r->cell[0], quiet ? -1 : k->sendq);
+}
+
 static row *current(size_t *n)
 {
-    kv_row *kv = NULL;
-    size_t ns = reg_count();
-    int nk = kview_read(&kv);
-    row *now = calloc(ns + (size_t)nk + 1, sizeof *now);
-    if (now) {
-        for (size_t i = 0; i < ns; i++) sock_row(reg_at(i), &now[i]);
-        for (int i = 0; i < nk; i++) kernel_row(&kv[i], &now[ns + (size_t)i]);
-        *n = ns + (size_t)nk;
+    kv_row *kv = NULL, **idx;
+    size_t ns = reg_count(), nk = (size_t)kview_read(&kv), nidx = 0, nkernel = 0;
+    row *now = malloc((ns + nk + 1) * sizeof *now);     /* every field is set: no need to clear 1 KiB a row */
+    idx = calloc(nk + 1, sizeof *idx);
+    if (now && idx) {
+        for (size_t i = 0; i < nk; i++)
+            if (kv[i].ino) idx[nidx++] = &kv[i];
+        qsort(idx, nidx, sizeof *idx, by_ino);
+        for (size_t i = 0; i < ns; i++) {
+            const sp_sock *s = reg_at(i);
+            const kv_row *k = s->ino && s->family != AF_UNIX && s->type == SOCK_STREAM ? find_ino(idx, nidx, s->ino) : NULL;
+            /* A listener's queue limit is not in /proc's rows: TCP_INFO tells both. */
+            if (k && k->state != TCP_LISTEN) diag_row(s, k, &now[i]);
+            else sock_row(s, &now[i]);
+        }
+        for (size_t i = 0; i < nk; i++)
+            if (!kv[i].ino) kernel_row(&kv[i], &now[ns + nkernel++]);
+        *n = ns + nkernel;
+    } else {
+        free(now);
+        now = NULL;
     }
+    free(idx);
     free(kv);
     return now;
 }
@@ -152,21 +257,24 @@ int render_table_to(FILE *f, int force, int keep)
     size_t n = 0, i, ngone = 0;
     row *now = current(&n), *gone;
     int w[NCOLS], differs = (n != nlast);
+    row_index was, is;
 
     if (!now) return 0;
+    was = index_rows(last, nlast);
     for (i = 0; i < n && !differs; i++) {
-        const row *b = find(last, nlast, now[i].key);
-        differs = !b || memcmp(b->cell, now[i].cell, sizeof b->cell) != 0;
+        const row *b = find(&was, now[i].key);
+        differs = !b || !same_cells(b, &now[i]);
     }
-    if (!differs && !force) { free(now); return 0; }
+    if (!differs && !force) { free(now); free(was.v); return 0; }
+    is = index_rows(now, n);
 
     /* A socket closed since the last table is shown once more, so the learner sees it go. */
     gone = calloc(nlast + 1, sizeof *gone);
     for (i = 0; gone && i < nlast; i++) {
         row *g = &gone[ngone];
-        if (find(now, n, last[i].key) || (last[i].kernel && became_fd(&last[i], now, n))) continue;
+        if (find(&is, last[i].key) || (last[i].kernel && became_fd(&last[i], now, n))) continue;
         *g = last[i];
-        CELL(g, COL_STATE, "%s", g->kernel ? TR("(gone)", "（已消失）") : TR("(closed)", "（已关闭）"));
+        put(g, COL_STATE, g->kernel ? TR("(gone)", "（已消失）") : TR("(closed)", "（已关闭）"));
         CELL(g, COL_RECVQ, "-");
         CELL(g, COL_SENDQ, "-");
         g->note[0] = '\0';
@@ -188,8 +296,8 @@ int render_table_to(FILE *f, int force, int keep)
 
     if (n == 0 && nlast == 0) fprintf(f, "  %s\n", TR("(no sockets)", "（没有套接字）"));
     for (i = 0; i < n; i++) {
-        const row *b = find(last, nlast, now[i].key);
-        char mark = !b ? '+' : memcmp(b->cell, now[i].cell, sizeof b->cell) ? '*' : ' ';
+        const row *b = find(&was, now[i].key);
+        char mark = !b ? '+' : !same_cells(b, &now[i]) ? '*' : ' ';
         print_row(f, &now[i], b, mark, w, mark == '+' ? C_GREEN : C_RESET);
     }
     for (i = 0; i < ngone; i++) print_row(f, &gone[i], NULL, '-', w, C_RED);
@@ -203,6 +311,8 @@ int render_table_to(FILE *f, int force, int keep)
                 col(C_RESET));
         if (f == stdout) shown_legend = 1;
     }
+    free(was.v);
+    free(is.v);
     if (keep) {
         free(last);
         last = now;

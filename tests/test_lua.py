@@ -58,7 +58,7 @@ def script_and_typed_calls_print_the_same_trace():
     d = tempfile.mkdtemp(); path = os.path.join(d, "s.lua")
     open(path, "w").write('local u = socket.socket("udp")\nu:bind("127.0.0.1", 0)\nu:close()\n')
     scripted = run(path).stdout.decode()
-    typed = run("-c", "socket udp; bind 3 127.0.0.1 0; close 3").stdout.decode()
+    typed = run("-c", "socket udp; bind %d 127.0.0.1 0; close %d" % (FD0, FD0)).stdout.decode()
     strip = lambda t: re.sub(r":\d{4,5}", ":PORT", t)
     assert strip(scripted) == strip(typed), (scripted, typed)
 

@@ -9,23 +9,24 @@ from term import Term
 def explain_shows_the_c_call_and_the_python_line():
     sp = Sockplay()
     sp.run("explain on", r"explain on: each call is also shown as the C system call")
-    sp.run("s = socket tcp", r"C\s+socket\(AF_INET, SOCK_STREAM, 0\) = 3\n\s+Python\s+s = socket\.socket\(socket\.AF_INET, socket\.SOCK_STREAM\)")
-    sp.run("setsockopt s SO_REUSEADDR 1", r"C\s+setsockopt\(3, SOL_SOCKET, SO_REUSEADDR, &\(int\)\{1\}, sizeof\(int\)\) = 0\n"
-                                          r"\s+Python\s+s\.setsockopt\(socket\.SOL_SOCKET, socket\.SO_REUSEADDR, 1\)")
+    a, b, x = FD0, FD0 + 1, FD0 + 2
+    sp.run("s = socket tcp", r"C\s+socket\(AF_INET, SOCK_STREAM, 0\) = %d\n\s+Python\s+s = socket\.socket\(socket\.AF_INET, socket\.SOCK_STREAM\)" % a)
+    sp.run("setsockopt s SO_REUSEADDR 1", r"C\s+setsockopt\(%d, SOL_SOCKET, SO_REUSEADDR, &\(int\)\{1\}, sizeof\(int\)\) = 0\n"
+                                          r"\s+Python\s+s\.setsockopt\(socket\.SOL_SOCKET, socket\.SO_REUSEADDR, 1\)" % a)
     port = int(sp.run('bind s "" 0', r"picked 0\.0\.0\.0:(\d+)").group(1))
-    sp.expect(r'C\s+bind\(3, &addr, 16\) = 0   /\* addr = 0\.0\.0\.0:0 \*/\n\s+Python\s+s\.bind\(\(\"\", 0\)\)')
+    sp.expect(r'C\s+bind\(%d, &addr, 16\) = 0   /\* addr = 0\.0\.0\.0:0 \*/\n\s+Python\s+s\.bind\(\(\"\", 0\)\)' % a)
     sp.run("listen s 128", r"Python\s+s\.listen\(128\)")
     c = socket.create_connection(("127.0.0.1", port), timeout=5)
-    sp.run("conn = accept s", r"C\s+accept\(3, &peer, &len\) = 4   /\* peer = 127\.0\.0\.1:\d+ \*/\n\s+Python\s+conn, addr = s\.accept\(\)")
+    sp.run("conn = accept s", r"C\s+accept\(%d, &peer, &len\) = %d   /\* peer = 127\.0\.0\.1:\d+ \*/\n\s+Python\s+conn, addr = s\.accept\(\)" % (a, b))
     c.sendall("你好".encode())
-    sp.run("recv conn 1024", r"C\s+recv\(4, buf, 1024, 0\) = 6\n\s+Python\s+data = conn\.recv\(1024\)")
-    sp.run('send conn "thank you !"', r'C\s+send\(4, "thank you !", 11, 0\) = 11\n\s+Python\s+conn\.send\(b"thank you !"\)')
+    sp.run("recv conn 1024", r"C\s+recv\(%d, buf, 1024, 0\) = 6\n\s+Python\s+data = conn\.recv\(1024\)" % b)
+    sp.run('send conn "thank you !"', r'C\s+send\(%d, "thank you !", 11, 0\) = 11\n\s+Python\s+conn\.send\(b"thank you !"\)' % b)
     sp.run('send conn gbk:"收到"', r'Python\s+conn\.send\("收到"\.encode\("gbk"\)\)')
     sp.run("settimeout conn 2.5", r"Python\s+conn\.settimeout\(2\.5\)")
     sp.run("x = socket tcp", r"→ x")
     closed = free_port()
-    sp.run("connect x 127.0.0.1 %d" % closed, r"C\s+connect\(5, &addr, 16\) = -1, errno = ECONNREFUSED   /\* addr = 127\.0\.0\.1:%d \*/\n"
-                                              r"\s+Python\s+x\.connect\(\(\"127\.0\.0\.1\", %d\)\)   # raises OSError" % (closed, closed))
+    sp.run("connect x 127.0.0.1 %d" % closed, r"C\s+connect\(%d, &addr, 16\) = -1, errno = ECONNREFUSED   /\* addr = 127\.0\.0\.1:%d \*/\n"
+                                              r"\s+Python\s+x\.connect\(\(\"127\.0\.0\.1\", %d\)\)   # raises OSError" % (x, closed, closed))
     sp.run("explain off", r"explain off")
     sp.run("close x", r"close\(x\) = 0\n(?!\s+C )")
     c.close()

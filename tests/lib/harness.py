@@ -8,6 +8,9 @@ SEEDS = os.environ.get("SEEDS", os.path.join(ROOT, "..", "shared", "seeds"))
 PY = os.environ.get("PYTHON", "python3")
 # Waits stretch under valgrind (make valgrind sets 10): sockplay is slower, not different.
 SCALE = float(os.environ.get("SP_TIME_SCALE", "1"))
+# The first fd a session's socket gets: 3, as in Python; valgrind holds fd 3 itself (make
+# valgrind sets 4).
+FD0 = int(os.environ.get("SP_FIRST_FD", "3"))
 
 class Fail(Exception):
     pass
