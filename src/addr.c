@@ -48,8 +48,19 @@ int addr_resolve(int family, int socktype, const char *host, const char *port, i
     char pbuf[16];
     int p = addr_parse_port(port, err, errlen), rc;
     if (p < 0) return -1;
-    snprintf(pbuf, sizeof pbuf, "%d", p);
     if (host && (strcmp(host, "") == 0 || strcmp(host, "*") == 0)) host = NULL;
+    /* A numeric address needs no resolver (getaddrinfo costs microseconds per call). */
+    memset(out, 0, sizeof *out);
+    if (host && family == AF_INET) {
+        struct sockaddr_in *a = (struct sockaddr_in *)&out->ss;
+        if (inet_pton(AF_INET, host, &a->sin_addr) == 1) {
+            a->sin_family = AF_INET;
+            a->sin_port = htons((unsigned short)p);
+            out->len = sizeof *a;
+            return 0;
+        }
+    }
+    snprintf(pbuf, sizeof pbuf, "%d", p);
     memset(&hints, 0, sizeof hints);
     hints.ai_family = family;
     hints.ai_socktype = socktype;

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include "blocking.h"
 #include "equiv.h"
@@ -42,7 +41,7 @@ void core_begin(const char *call, const char *fmt, ...)
     if (CORE_QUIET) {
         core_cur.job = 0;
         core_cur.took = 0;
-        return;
+        return;                  /* nothing shown or kept: no text to build */
     }
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
@@ -88,6 +87,7 @@ void core_ret(const char *fmt, ...)
 {
     va_list ap;
     char v[sizeof core_cur.result - 2];
+    if (CORE_QUIET) return;
     va_start(ap, fmt);
     vsnprintf(v, sizeof v, fmt, ap);
     va_end(ap);
@@ -172,9 +172,7 @@ static int ok0(void)
 sp_sock *core_new_sock(int fd, int family, int type, const char *name)
 {
     sp_sock *s = calloc(1, sizeof *s);
-    struct stat st;
     if (!s) return NULL;
-    if (fstat(fd, &st) == 0) s->ino = (unsigned long)st.st_ino;
     s->fd = fd;
     s->family = family;
     s->type = type;
@@ -368,7 +366,7 @@ int core_close(sp_sock *s)
     core_begin("close", "%s", SOCK_LABEL(s));
     core_op(OP_CLOSE, s);
     core_print_head();
-    kview_remember(s);   /* its port, so the kernel's leftovers (TIME_WAIT) still show */
+    if (!CORE_QUIET) kview_remember(s);   /* its port, so its TIME_WAIT still shows in the table */
     /* The fd is gone after close() whatever it returns (Linux), so the record goes too. */
     reg_remove(s);
     rc = close(fd);

@@ -35,7 +35,14 @@ int core_start(sp_call *c, sp_call_kind kind, sp_sock *s, const char *host, cons
     c->made = NULL;
     if (kind == CALL_CONNECT || kind == CALL_SENDTO) {
         if (core_resolve(s, call, host, port, 0, &c->addr) < 0) return -1;
-        addr_format((struct sockaddr *)&c->addr.ss, c->addr.len, c->where, sizeof c->where);
+        if (!CORE_QUIET) addr_format((struct sockaddr *)&c->addr.ss, c->addr.len, c->where, sizeof c->where);
+    }
+    if (CORE_QUIET) {
+        /* Nothing is shown or kept: skip describing the call, only the lesson hook runs. */
+        core_err.err = 0;
+        if (core_before_call) core_before_call(call);
+        c->rec.job = 0;
+        return 0;
     }
     switch (kind) {
     case CALL_ACCEPT: core_begin(call, "%s", SOCK_LABEL(s)); break;
@@ -48,10 +55,6 @@ int core_start(sp_call *c, sp_call_kind kind, sp_sock *s, const char *host, cons
     core_op((sp_opkind[]){OP_ACCEPT, OP_CONNECT, OP_SEND, OP_RECV, OP_SENDTO, OP_RECVFROM}[kind], s);
     if (kind == CALL_CONNECT || kind == CALL_SENDTO) op_where(s, host, &c->addr);
     core_cur.op.n = (long)c->len;
-    if (CORE_QUIET) {
-        c->rec.job = 0;
-        return 0;
-    }
     core_cur.op.enc = c->enc;
     snprintf(core_cur.op.newvar, sizeof core_cur.op.newvar, "%s", c->name);
     c->rec = core_cur;
@@ -60,7 +63,7 @@ int core_start(sp_call *c, sp_call_kind kind, sp_sock *s, const char *host, cons
 
 void core_call_block(sp_call *c)
 {
-    double t0 = now_seconds();
+    double t0 = CORE_QUIET ? 0 : now_seconds();
     for (;;) {
         c->addr.len = c->kind == CALL_CONNECT || c->kind == CALL_SENDTO ? c->addr.len : sizeof c->addr.ss;
         switch (c->kind) {
@@ -80,7 +83,7 @@ void core_call_block(sp_call *c)
         /* In the background only `cancel` interrupts (its signal); a stray EINTR retries. */
         if (!(c->rc < 0 && c->err == EINTR && c->rec.job && !c->cancel && c->kind != CALL_CONNECT)) break;
     }
-    c->rec.took = now_seconds() - t0;
+    if (!CORE_QUIET) c->rec.took = now_seconds() - t0;
 }
 
 /* --- the finish of each call ----------------------------------------------------- */
@@ -248,6 +251,21 @@ ssize_t core_call_run(sp_call *c)
 
 /* --- the wrappers the command layer and Lua call -------------------------------------- */
 
+/* The fields a call starts with; the rest (its record, kilobytes) is filled by core_start
+ * only when something is shown or kept. */
+static void call_init(sp_call *c, void *buf, size_t len)
+{
+    c->buf = buf;
+    c->len = len;
+    c->owns_buf = c->view = 0;
+    c->enc = NULL;
+    c->name[0] = c->where[0] = '\0';
+    c->cancel = 0;
+    c->cancel_why = NULL;
+    c->rec.job = 0;
+    c->made = NULL;
+}
+
 static ssize_t run(sp_call *c, sp_call_kind kind, sp_sock *s, const char *host, const char *port)
 {
     if (core_start(c, kind, s, host, port) < 0) return -1;
@@ -257,7 +275,7 @@ static ssize_t run(sp_call *c, sp_call_kind kind, sp_sock *s, const char *host, 
 sp_sock *core_accept(sp_sock *s, const char *name, sp_addr *peer)
 {
     sp_call c;
-    memset(&c, 0, sizeof c);
+    call_init(&c, NULL, 0);
     if (name) snprintf(c.name, sizeof c.name, "%s", name);
     if (run(&c, CALL_ACCEPT, s, NULL, NULL) < 0) return NULL;
     *peer = c.addr;
@@ -267,7 +285,7 @@ sp_sock *core_accept(sp_sock *s, const char *name, sp_addr *peer)
 int core_connect(sp_sock *s, const char *host, const char *port)
 {
     sp_call c;
-    memset(&c, 0, sizeof c);
+    call_init(&c, NULL, 0);
     return run(&c, CALL_CONNECT, s, host, port) < 0 ? -1 : 0;
 }
 
@@ -275,9 +293,7 @@ static ssize_t xfer(sp_call_kind kind, sp_sock *s, const char *host, const char 
 {
     sp_call c;
     ssize_t n;
-    memset(&c, 0, sizeof c);
-    c.buf = buf;
-    c.len = len;
+    call_init(&c, buf, len);
     n = run(&c, kind, s, host, port);
     if (from) *from = c.addr;
     return n;

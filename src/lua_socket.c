@@ -180,12 +180,20 @@ static int l_sendall(lua_State *L)
 
 static int l_recv(lua_State *L)
 {
+    static char small[64 << 10];
     sp_sock *s = check(L);
     lua_Integer max = luaL_optinteger(L, 2, 1024);
     luaL_Buffer b;
     char *p;
     ssize_t n;
     luaL_argcheck(L, max > 0 && max <= (16 << 20), 2, "size out of range 1..16777216");
+    if (max <= (lua_Integer)sizeof small) {
+        /* The usual size: into a fixed buffer, then only what came is copied to Lua. */
+        n = core_recv(s, small, (size_t)max);
+        if (n < 0) return fail(L);
+        lua_pushlstring(L, small, (size_t)n);
+        return 1;
+    }
     p = luaL_buffinitsize(L, &b, (size_t)max);
     n = core_recv(s, p, (size_t)max);
     if (n < 0) return fail(L);

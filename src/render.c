@@ -9,6 +9,7 @@
 #include <string.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include "kstate.h"
 #include "kview.h"
 #include "output.h"
@@ -233,8 +234,12 @@ static row *current(size_t *n)
             if (kv[i].ino) idx[nidx++] = &kv[i];
         qsort(idx, nidx, sizeof *idx, by_ino);
         for (size_t i = 0; i < ns; i++) {
-            const sp_sock *s = reg_at(i);
-            const kv_row *k = s->ino && s->family != AF_UNIX && s->type == SOCK_STREAM ? find_ino(idx, nidx, s->ino) : NULL;
+            sp_sock *s = reg_at(i);
+            const kv_row *k;
+            struct stat st;
+            /* The inode is asked for once, when a table first needs it. */
+            if (!s->ino && fstat(s->fd, &st) == 0) s->ino = (unsigned long)st.st_ino;
+            k = s->ino && s->family != AF_UNIX && s->type == SOCK_STREAM ? find_ino(idx, nidx, s->ino) : NULL;
             /* A listener's queue limit is not in /proc's rows: TCP_INFO tells both. */
             if (k && k->state != TCP_LISTEN) diag_row(s, k, &now[i]);
             else sock_row(s, &now[i]);
