@@ -125,10 +125,32 @@ int addr_split(const struct sockaddr *sa, socklen_t len, char *host, size_t hn, 
     return 0;
 }
 
+/* Decimal digits of v at p; returns the end. */
+static char *digits(char *p, unsigned v)
+{
+    char t[12];
+    int k = 0;
+    do t[k++] = (char)('0' + v % 10); while ((v /= 10) > 0);
+    while (k) *p++ = t[--k];
+    return p;
+}
+
 void addr_format(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
 {
     char host[INET6_ADDRSTRLEN + 110];
     int port;
+    if (sa && len >= sizeof(struct sockaddr_in) && sa->sa_family == AF_INET && n >= 22) {
+        /* The table formats thousands of these: no printf for the common case. */
+        const struct sockaddr_in *in = (const void *)sa;
+        const unsigned char *b = (const unsigned char *)&in->sin_addr;
+        char *p = buf;
+        for (int i = 0; i < 4; i++) {
+            p = digits(p, b[i]);
+            *p++ = i < 3 ? '.' : ':';
+        }
+        *digits(p, ntohs(in->sin_port)) = '\0';
+        return;
+    }
     if (addr_split(sa, len, host, sizeof host, &port) < 0 || !host[0]) {
         snprintf(buf, n, "*");
         return;

@@ -256,13 +256,6 @@ static int proc_read(const char *path, int family, rows *r)
     return 0;
 }
 
-static int by_place(const void *a, const void *b)
-{
-    const kv_row *x = a, *y = b;
-    int c = strcmp(x->local, y->local);
-    return c ? c : strcmp(x->peer, y->peer);
-}
-
 int kview_read(kv_row **out)
 {
     rows r = {NULL, 0, 0};
@@ -278,7 +271,6 @@ int kview_read(kv_row **out)
         proc_read("/proc/net/tcp", AF_INET, &r);
         proc_read("/proc/net/tcp6", AF_INET6, &r);
     }
-    if (r.n > 1) qsort(r.v, r.n, sizeof *r.v, by_place);
     *out = r.v;
     if (!r.n) free(r.v), *out = NULL;
     return (int)r.n;

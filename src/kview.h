@@ -18,7 +18,7 @@ typedef struct {
 /* Before s is closed: its port stays one of the session's, so its TIME_WAIT still shows. */
 void kview_remember(const sp_sock *s);
 /* Every TCP socket on the session's ports — the session's own (ino matches its fd) and
- * the kernel's fd-less ones (ino 0) — sorted by address, in a malloc'd array (*rows, free
+ * the kernel's fd-less ones (ino 0) — in the kernel's order, in a malloc'd array (*rows, free
  * it); returns the count, 0 when none. One netlink dump per family, filtered by port. */
 int kview_read(kv_row **rows);
 /* "sock_diag" or "/proc/net/tcp": where the last kview_read looked. */

@@ -36,10 +36,18 @@ static const char *kind_name(int family, int type)
     return v6 ? "UDPv6" : "UDPv4";
 }
 
+/* A count, or "-" when not known; without printf (a table has thousands of them). */
 static void qfmt(char *buf, size_t n, long v)
 {
-    if (v < 0) snprintf(buf, n, "-");
-    else snprintf(buf, n, "%ld", v);
+    char t[24];
+    int k = 0;
+    if (v < 0 || n < sizeof t) {
+        snprintf(buf, n, v < 0 ? "-" : "%ld", v);
+        return;
+    }
+    do t[k++] = (char)('0' + v % 10); while ((v /= 10) > 0);
+    while (k) *buf++ = t[--k];
+    *buf = '\0';
 }
 
 #define CELL(r, c, ...) snprintf((r)->cell[c], sizeof (r)->cell[c], __VA_ARGS__)
@@ -60,7 +68,7 @@ static void sock_row(const sp_sock *s, row *r)
     r->kernel = 0;
     r->note[0] = '\0';
     r->key = s->serial;
-    CELL(r, COL_FD, "%d", s->fd);
+    qfmt(r->cell[COL_FD], sizeof r->cell[0], s->fd);
     put(r, COL_NAME, s->name[0] ? s->name : "-");
     put(r, COL_KIND, kind_name(s->family, s->type));
     put(r, COL_LOCAL, k.local);
@@ -160,30 +168,52 @@ static int became_fd(const row *gone, const row *now, size_t n)
     return 0;
 }
 
-static void spaces(FILE *f, int n)
+/* A row is built in memory and written with one call: a table may have a thousand. */
+typedef struct {
+    char b[2048];
+    size_t n;
+} line;
+
+static void add(line *l, const char *s)
 {
-    static const char blank[] = "                                                                ";
-    for (; n > 0; n -= (int)sizeof blank - 1) fwrite(blank, 1, n < (int)sizeof blank - 1 ? (size_t)n : sizeof blank - 1, f);
+    size_t k = strlen(s);
+    if (k > sizeof l->b - l->n) k = sizeof l->b - l->n;
+    memcpy(l->b + l->n, s, k);
+    l->n += k;
+}
+
+static void pad(line *l, int k)
+{
+    for (; k > 0 && l->n < sizeof l->b; k--) l->b[l->n++] = ' ';
 }
 
 static void print_row(FILE *f, const row *r, const row *before, char mark, const int *w, const char *rowcol)
 {
-    fputs(col(rowcol), f);
-    fputc(mark, f);
-    fputs(col(C_RESET), f);
+    line l;
+    char m[2] = {mark, '\0'};
+    l.n = 0;
+    add(&l, col(rowcol));
+    add(&l, m);
+    add(&l, col(C_RESET));
     for (int c = 0; c < NCOLS; c++) {
         int changed = mark == '*' && before && strcmp(before->cell[c], r->cell[c]) != 0;
         const char *on = changed ? col(C_BOLD ";" C_YELLOW) : col(r->kernel && mark != '-' ? C_DIM : rowcol);
         int lastcol = c == NCOLS - 1 && !r->note[0];
-        int pad = (lastcol ? 0 : w[c]) - out_width(r->cell[c]);
+        int room = (lastcol ? 0 : w[c]) - out_width(r->cell[c]);
         /* Numbers right-aligned, text left-aligned, as ss does. */
-        spaces(f, c == COL_FD ? 1 + pad : 2);
-        fputs(on, f);
-        fputs(r->cell[c], f);
-        fputs(col(C_RESET), f);
-        if (c != COL_FD) spaces(f, pad);
+        pad(&l, c == COL_FD ? 1 + room : 2);
+        add(&l, on);
+        add(&l, r->cell[c]);
+        add(&l, col(C_RESET));
+        if (c != COL_FD) pad(&l, room);
     }
-    if (r->note[0]) fprintf(f, "  %s%s%s", col(C_DIM), r->note, col(C_RESET));
+    if (r->note[0]) {
+        pad(&l, 2);
+        add(&l, col(C_DIM));
+        add(&l, r->note);
+        add(&l, col(C_RESET));
+    }
+    fwrite(l.b, 1, l.n, f);
     fputc('\n', f);
 }
 
@@ -213,7 +243,7 @@ static void diag_row(const sp_sock *s, const kv_row *k, row *r)
     r->kernel = 0;
     r->note[0] = '\0';
     r->key = s->serial;
-    CELL(r, COL_FD, "%d", s->fd);
+    qfmt(r->cell[COL_FD], sizeof r->cell[0], s->fd);
     put(r, COL_NAME, s->name[0] ? s->name : "-");
     put(r, COL_KIND, kind_name(s->family, s->type));
     put(r, COL_LOCAL, k->local);
@@ -221,6 +251,13 @@ static void diag_row(const sp_sock *s, const kv_row *k, row *r)
     put(r, COL_STATE, tcp_state_name(k->state));
     qfmt(r->cell[COL_RECVQ], sizeof r->cell[0], quiet ? -1 : k->recvq);
     qfmt(r->cell[COL_SENDQ], sizeof r->cell[0], quiet ? -1 : k->sendq);
+}
+
+static int by_place(const void *a, const void *b)
+{
+    const row *x = a, *y = b;
+    int c = strcmp(x->cell[COL_LOCAL], y->cell[COL_LOCAL]);
+    return c ? c : strcmp(x->cell[COL_PEER], y->cell[COL_PEER]);
 }
 
 static row *current(size_t *n)
@@ -246,6 +283,7 @@ static row *current(size_t *n)
         }
         for (size_t i = 0; i < nk; i++)
             if (!kv[i].ino) kernel_row(&kv[i], &now[ns + nkernel++]);
+        qsort(now + ns, nkernel, sizeof *now, by_place);     /* the session's rows stay in fd order */
         *n = ns + nkernel;
     } else {
         free(now);
