@@ -61,16 +61,22 @@ static void put(row *r, int c, const char *v)
     r->cell[c][n] = '\0';
 }
 
-static void sock_row(const sp_sock *s, row *r)
+/* The cells of a session socket's row that do not come from the kernel. */
+static void own_cells(const sp_sock *s, row *r)
 {
-    sp_kstate k;
-    kstate_read(s, &k);
     r->kernel = 0;
     r->note[0] = '\0';
     r->key = s->serial;
     qfmt(r->cell[COL_FD], sizeof r->cell[0], s->fd);
     put(r, COL_NAME, s->name[0] ? s->name : "-");
     put(r, COL_KIND, kind_name(s->family, s->type));
+}
+
+static void sock_row(const sp_sock *s, row *r)
+{
+    sp_kstate k;
+    kstate_read(s, &k);
+    own_cells(s, r);
     put(r, COL_LOCAL, k.local);
     put(r, COL_PEER, k.peer);
     put(r, COL_STATE, k.state);
@@ -240,12 +246,7 @@ static const kv_row *find_ino(kv_row **idx, size_t n, unsigned long ino)
 static void diag_row(const sp_sock *s, const kv_row *k, row *r)
 {
     int quiet = k->state == TCP_SYN_SENT || k->state == TCP_CLOSE;
-    r->kernel = 0;
-    r->note[0] = '\0';
-    r->key = s->serial;
-    qfmt(r->cell[COL_FD], sizeof r->cell[0], s->fd);
-    put(r, COL_NAME, s->name[0] ? s->name : "-");
-    put(r, COL_KIND, kind_name(s->family, s->type));
+    own_cells(s, r);
     put(r, COL_LOCAL, k->local);
     put(r, COL_PEER, k->state == TCP_CLOSE ? "-" : k->peer);
     put(r, COL_STATE, tcp_state_name(k->state));
