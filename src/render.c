@@ -22,6 +22,7 @@ typedef struct {
     int kernel;
     char cell[NCOLS][128];
     char note[160];           /* kernel rows: why it is there; not compared (it counts down) */
+    int wid[NCOLS];           /* each cell's width on screen, measured once per table */
 } row;
 
 static row *last;
@@ -205,7 +206,7 @@ static void print_row(FILE *f, const row *r, const row *before, char mark, const
         int changed = mark == '*' && before && strcmp(before->cell[c], r->cell[c]) != 0;
         const char *on = changed ? col(C_BOLD ";" C_YELLOW) : col(r->kernel && mark != '-' ? C_DIM : rowcol);
         int lastcol = c == NCOLS - 1 && !r->note[0];
-        int room = (lastcol ? 0 : w[c]) - out_width(r->cell[c]);
+        int room = (lastcol ? 0 : w[c]) - r->wid[c];
         /* Numbers right-aligned, text left-aligned, as ss does. */
         pad(&l, c == COL_FD ? 1 + room : 2);
         add(&l, on);
@@ -326,9 +327,9 @@ int render_table_to(FILE *f, int force, int keep)
     }
     for (int c = 0; c < NCOLS; c++) w[c] = (int)strlen(heads[c]);
     for (i = 0; i < n + ngone; i++) {
-        const row *r = i < n ? &now[i] : &gone[i - n];
+        row *r = i < n ? &now[i] : &gone[i - n];
         for (int c = 0; c < NCOLS; c++)
-            if (out_width(r->cell[c]) > w[c]) w[c] = out_width(r->cell[c]);
+            if ((r->wid[c] = out_width(r->cell[c])) > w[c]) w[c] = r->wid[c];
     }
 
     fprintf(f, "%s ", col(C_DIM));
