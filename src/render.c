@@ -314,7 +314,7 @@ int render_table_to(FILE *f, int force, int keep)
     is = index_rows(now, n);
 
     /* A socket closed since the last table is shown once more, so the learner sees it go. */
-    gone = calloc(nlast + 1, sizeof *gone);
+    gone = malloc((nlast + 1) * sizeof *gone);   /* rows are copied in whole: no need to clear them */
     for (i = 0; gone && i < nlast; i++) {
         row *g = &gone[ngone];
         if (find(&is, last[i].key) || (last[i].kernel && became_fd(&last[i], now, n))) continue;
