@@ -120,11 +120,23 @@ static int escape(const char *p, strbuf *s, char *err, size_t errlen)
     return -1;
 }
 
+/* Arrays grow to 8, then double at each power of two: a line of 20 000 words must not
+ * cost 20 000 reallocations (under ASan each is an mmap). */
+static int grown(void **v, int n, size_t size)
+{
+    void *nv;
+    if (n != 0 && (n < 8 || (n & (n - 1)) != 0)) return 0;
+    nv = realloc(*v, (size_t)(n ? n * 2 : 8) * size);
+    if (!nv) return -1;
+    *v = nv;
+    return 0;
+}
+
 static int push_token(sp_cmd *c, strbuf *w, int quoted, size_t bare)
 {
-    sp_token *nt = realloc(c->tok, (size_t)(c->ntok + 1) * sizeof *nt);
-    if (!nt) return -1;
-    c->tok = nt;
+    sp_token *nt;
+    if (grown((void **)&c->tok, c->ntok, sizeof *nt) < 0) return -1;
+    nt = c->tok;
     if (!w->b && sb_put(w, "", 0) < 0) return -1;
     nt[c->ntok].text = w->b;
     nt[c->ntok].len = w->n;
@@ -139,9 +151,8 @@ static int push_cmd(sp_cmd **cmds, int *n, sp_cmd *c)
 {
     sp_cmd *nc;
     if (c->ntok == 0) return 0;
-    nc = realloc(*cmds, (size_t)(*n + 1) * sizeof *nc);
-    if (!nc) return -1;
-    *cmds = nc;
+    if (grown((void **)cmds, *n, sizeof *nc) < 0) return -1;
+    nc = *cmds;
     nc[*n] = *c;
     (*n)++;
     memset(c, 0, sizeof *c);
