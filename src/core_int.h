@@ -1,5 +1,6 @@
-/* core_int.h — what the core's own files (core.c, core_io.c, jobs.c) share: the pieces of
- * a trace line. The command layer and Lua never include it. */
+/* core_int.h — what the core's own files (core.c, core_io.c, jobs.c, export*.c, equiv.c)
+ * share: the pieces of a trace line and the structured record of a call. core.h includes
+ * it only because a call (sp_call) carries its record; the commands and Lua use none of it. */
 #ifndef SP_CORE_INT_H
 #define SP_CORE_INT_H
 #include <sys/time.h>
