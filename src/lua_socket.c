@@ -93,8 +93,15 @@ static void where_args(lua_State *L, const sp_sock *s, int i, const char **host,
     if (s->family == AF_UNIX) { *port = NULL; return; }
     if (lua_type(L, i + 1) == LUA_TSTRING) *port = lua_tostring(L, i + 1);
     else {
+        /* The number as text for the core, without printf (it is on every connect). */
         lua_Integer p = luaL_checkinteger(L, i + 1);
-        snprintf(pbuf, pn, "%lld", (long long)p);
+        unsigned long long v = p < 0 ? (unsigned long long)-p : (unsigned long long)p;
+        char t[24];
+        size_t k = 0, o = 0;
+        do t[k++] = (char)('0' + v % 10); while ((v /= 10) > 0 && k < sizeof t);
+        if (p < 0 && o + 1 < pn) pbuf[o++] = '-';
+        while (k && o + 1 < pn) pbuf[o++] = t[--k];
+        pbuf[o] = '\0';
         *port = pbuf;
     }
 }

@@ -13,6 +13,7 @@ void reg_add(sp_sock *s)
 {
     size_t i;
     s->serial = next_serial++;
+    snprintf(s->fdtext, sizeof s->fdtext, "%d", s->fd);
     if (nsocks == cap) {
         size_t ncap = cap ? cap * 2 : 16;
         sp_sock **n = realloc(socks, ncap * sizeof *n);
@@ -84,12 +85,7 @@ sp_sock *reg_at(size_t i) { return i < nsocks ? socks[i] : NULL; }
 
 const char *reg_label(const sp_sock *s)
 {
-    static char buf[4][SP_NAME_MAX + 8];
-    static int i;
-    if (s->name[0]) return s->name;
-    i = (i + 1) % 4;
-    snprintf(buf[i], sizeof buf[i], "%d", s->fd);
-    return buf[i];
+    return s->name[0] ? s->name : s->fdtext;
 }
 
 int reg_valid_name(const char *name)
