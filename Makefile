@@ -94,6 +94,7 @@ $(BUILD)/sockplay: $(OBJS)
 FUZZ_SECONDS ?= 60
 FUZZ_SRCS := src/parse.c src/encoding.c src/output.c src/registry.c
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) | deps
+	$(call need_pkgs,clang libclang-rt-14-dev)
 	@mkdir -p build/fuzz
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc -o $@ $< $(FUZZ_SRCS)
 
