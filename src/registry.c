@@ -13,7 +13,14 @@ void reg_add(sp_sock *s)
 {
     size_t i;
     s->serial = next_serial++;
-    snprintf(s->fdtext, sizeof s->fdtext, "%d", s->fd);
+    {   /* the fd as text, once: without printf, as a loop may make thousands of sockets */
+        char t[12], *p = s->fdtext;
+        int k = 0;
+        unsigned v = s->fd < 0 ? 0 : (unsigned)s->fd;
+        do t[k++] = (char)('0' + v % 10); while ((v /= 10) > 0);
+        while (k) *p++ = t[--k];
+        *p = '\0';
+    }
     if (nsocks == cap) {
         size_t ncap = cap ? cap * 2 : 16;
         sp_sock **n = realloc(socks, ncap * sizeof *n);
@@ -33,7 +40,6 @@ void reg_remove(sp_sock *s)
             memmove(&socks[i], &socks[i + 1], (nsocks - i - 1) * sizeof *socks);
             nsocks--;
             free(s);
-            if (nsocks == 0) { free(socks); socks = NULL; cap = 0; }
             return;
         }
     }
