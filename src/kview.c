@@ -18,7 +18,6 @@
 
 static unsigned short *ports;       /* local ports of sockets this session has closed */
 static size_t nports, capports;
-static const char *source = "sock_diag";
 static int closed6, want6;   /* an IPv6 port was the session's: the AF_INET6 dump is needed */
 
 typedef struct {
@@ -263,11 +262,9 @@ int kview_read(kv_row **out)
     *out = NULL;
     if (!reg_count() && !nports) return 0;
     take_snapshot();
-    source = "sock_diag";
     /* Each dump walks the kernel's whole connection table: the IPv6 one only when needed. */
     if ((force && !strcmp(force, "proc")) || diag_dump(AF_INET, &r) < 0 || (want6 && diag_dump(AF_INET6, &r) < 0)) {
         r.n = 0;
-        source = "/proc/net/tcp";
         proc_read("/proc/net/tcp", AF_INET, &r);
         proc_read("/proc/net/tcp6", AF_INET6, &r);
     }
@@ -275,8 +272,6 @@ int kview_read(kv_row **out)
     if (!r.n) free(r.v), *out = NULL;
     return (int)r.n;
 }
-
-const char *kview_source(void) { return source; }
 
 void kview_free(void)
 {

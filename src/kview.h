@@ -21,7 +21,5 @@ void kview_remember(const sp_sock *s);
  * the kernel's fd-less ones (ino 0) — in the kernel's order, in a malloc'd array (*rows, free
  * it); returns the count, 0 when none. One netlink dump per family, filtered by port. */
 int kview_read(kv_row **rows);
-/* "sock_diag" or "/proc/net/tcp": where the last kview_read looked. */
-const char *kview_source(void);
 void kview_free(void);
 #endif
