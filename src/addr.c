@@ -125,16 +125,6 @@ int addr_split(const struct sockaddr *sa, socklen_t len, char *host, size_t hn, 
     return 0;
 }
 
-/* Decimal digits of v at p; returns the end. */
-static char *digits(char *p, unsigned v)
-{
-    char t[12];
-    int k = 0;
-    do t[k++] = (char)('0' + v % 10); while ((v /= 10) > 0);
-    while (k) *p++ = t[--k];
-    return p;
-}
-
 void addr_format(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
 {
     char host[INET6_ADDRSTRLEN + 110];
@@ -145,10 +135,10 @@ void addr_format(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
         const unsigned char *b = (const unsigned char *)&in->sin_addr;
         char *p = buf;
         for (int i = 0; i < 4; i++) {
-            p = digits(p, b[i]);
+            p = out_decimal(p, b[i]);
             *p++ = i < 3 ? '.' : ':';
         }
-        *digits(p, ntohs(in->sin_port)) = '\0';
+        *out_decimal(p, ntohs(in->sin_port)) = '\0';
         return;
     }
     if (addr_split(sa, len, host, sizeof host, &port) < 0 || !host[0]) {

@@ -160,18 +160,10 @@ int c_quit(const sp_cmd *c)
     return CMD_QUIT;
 }
 
-static int on_off(const char *v, int *on)
-{
-    if (!strcasecmp(v, "on") || !strcasecmp(v, "true") || !strcmp(v, "1")) *on = 1;
-    else if (!strcasecmp(v, "off") || !strcasecmp(v, "false") || !strcmp(v, "0")) *on = 0;
-    else return usage(TR("'%s' is not on or off", "'%s' 不是 on 或 off"), v), -1;
-    return 0;
-}
-
 int c_explain(const sp_cmd *c)
 {
     int on = !core_explain;
-    if (nargs(c, 0, 1, "") < 0 || (c->ntok == 2 && on_off(arg(c, 1), &on) < 0)) return CMD_FAIL;
+    if (nargs(c, 0, 1, "") < 0 || (c->ntok == 2 && on_off_arg(arg(c, 1), &on) < 0)) return CMD_FAIL;
     core_explain = on;
     printf("%s\n", on ? TR("explain on: each call is also shown as the C system call and as the course's Python line",
                            "explain 已打开：每次调用还会显示对应的 C 系统调用和课程中的 Python 语句")

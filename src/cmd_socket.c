@@ -250,13 +250,9 @@ int c_shutdown(const sp_cmd *c)
 int c_setblocking(const sp_cmd *c)
 {
     sp_sock *s;
-    const char *v;
     int on;
     if (nargs(c, 2, 2, "S and on|off") < 0 || !(s = sock_arg(c, 1))) return CMD_FAIL;
-    v = arg(c, 2);
-    if (!strcasecmp(v, "on") || !strcasecmp(v, "true") || !strcmp(v, "1")) on = 1;
-    else if (!strcasecmp(v, "off") || !strcasecmp(v, "false") || !strcmp(v, "0")) on = 0;
-    else return usage(TR("'%s' is not on or off", "'%s' 不是 on 或 off"), v);
+    if (on_off_arg(arg(c, 2), &on) < 0) return CMD_FAIL;
     return core_setblocking(s, on) < 0 ? CMD_FAIL : CMD_OK;
 }
 

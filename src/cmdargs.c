@@ -2,6 +2,8 @@
 #include "cmdargs.h"
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <strings.h>
 #include "output.h"
 
 const sp_command *cmd_current;
@@ -16,6 +18,14 @@ int usage(const char *fmt, ...)
     if (cmd_current) printf("%s\n   %s: %s %s", col(C_RESET), TR("usage", "用法"), cmd_current->name, cmd_current->args);
     printf("%s\n", col(C_RESET));
     return CMD_FAIL;
+}
+
+int on_off_arg(const char *v, int *on)
+{
+    if (!strcasecmp(v, "on") || !strcasecmp(v, "true") || !strcmp(v, "1")) *on = 1;
+    else if (!strcasecmp(v, "off") || !strcasecmp(v, "false") || !strcmp(v, "0")) *on = 0;
+    else return usage(TR("'%s' is not on or off", "'%s' 不是 on 或 off"), v), -1;
+    return 0;
 }
 
 const char *arg(const sp_cmd *c, int i) { return i < c->ntok ? c->tok[i].text : NULL; }

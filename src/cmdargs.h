@@ -16,6 +16,8 @@ const char *arg(const sp_cmd *c, int i);
 int nargs(const sp_cmd *c, int lo, int hi, const char *missing);
 /* Argument i as one of the session's sockets, or NULL after usage(). */
 sp_sock *sock_arg(const sp_cmd *c, int i);
+/* on/true/1 or off/false/0 into *on; -1 after usage() if v is neither. */
+int on_off_arg(const char *v, int *on);
 /* NAME in "NAME = …", or NULL. */
 const char *assigned(const sp_cmd *c);
 

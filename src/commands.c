@@ -40,7 +40,7 @@ const sp_command commands[] = {
     {"poll", "S… [TIMEOUT]", "wait until one socket is readable (TIMEOUT seconds, 0 = just look); show what each can do",
      "等待直到某个套接字可读（TIMEOUT 秒，0 = 只看一眼）；显示每个套接字的就绪情况", "poll server conn 2", c_poll, "S", 0},
     {"state", "[--watch [SECONDS] | on | off]", "print the table of every socket; --watch redraws it live until a key; off: no table after each call",
-     "打印所有套接字的状态表；--watch 实时刷新直到按键；off：调用后不再自动打印", "state --watch", c_state, "-", 0},
+     "打印所有套接字的状态表；--watch 实时刷新直到按键；off：调用后不再自动打印", "state --watch", c_state, "W-", 0},
     {"jobs", "", "list the calls running in the background (… &)", "列出在后台运行的调用（… &）", "jobs", c_jobs, "-", 0},
     {"wait", "[N]", "wait for background call N (or all) in the foreground", "在前台等待后台调用 N（或全部）", "wait 1",
      c_wait, "-", 0},

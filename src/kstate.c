@@ -1,4 +1,5 @@
-/* kstate.c — TCP_INFO and SIOCINQ/SIOCOUTQ per fd: cheap enough to run after every command. */
+/* kstate.c — TCP_INFO and SIOCINQ/SIOCOUTQ per fd, for the rows the sock_diag dump (kview.c)
+ * does not give: UDP and unix sockets, listeners (their queue limit), sockets not bound yet. */
 #include "kstate.h"
 #include <linux/sockios.h>
 #include <netinet/in.h>

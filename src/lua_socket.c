@@ -17,6 +17,7 @@
 #include "core.h"
 #include "encoding.h"
 #include "kstate.h"
+#include "output.h"
 #include "sockopt.h"
 
 typedef struct {
@@ -95,13 +96,10 @@ static void where_args(lua_State *L, const sp_sock *s, int i, const char **host,
     else {
         /* The number as text for the core, without printf (it is on every connect). */
         lua_Integer p = luaL_checkinteger(L, i + 1);
-        unsigned long long v = p < 0 ? (unsigned long long)-p : (unsigned long long)p;
-        char t[24];
-        size_t k = 0, o = 0;
-        do t[k++] = (char)('0' + v % 10); while ((v /= 10) > 0 && k < sizeof t);
-        if (p < 0 && o + 1 < pn) pbuf[o++] = '-';
-        while (k && o + 1 < pn) pbuf[o++] = t[--k];
-        pbuf[o] = '\0';
+        char *e = pbuf;
+        if (pn < 24) luaL_error(L, "port buffer too small");
+        if (p < 0) *e++ = '-';
+        *out_decimal(e, p < 0 ? 0ULL - (unsigned long long)p : (unsigned long long)p) = '\0';
         *port = pbuf;
     }
 }

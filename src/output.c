@@ -96,6 +96,15 @@ void out_quoted(FILE *f, const void *buf, size_t len, size_t max)
     if (n < len) fputs("…", f);
 }
 
+char *out_decimal(char *p, unsigned long long v)
+{
+    char t[24];
+    int k = 0;
+    do t[k++] = (char)('0' + v % 10); while ((v /= 10) > 0);
+    while (k) *p++ = t[--k];
+    return p;
+}
+
 /* Columns on a terminal: East Asian wide characters take two. Done here rather than with
  * wcwidth(), which needs a UTF-8 locale the machine may not have. */
 int out_width(const char *s)

@@ -28,6 +28,9 @@ const char *col(const char *code);
 
 /* Length of the valid UTF-8 sequence at p (1 for ASCII), 0 if invalid or cut short. */
 size_t utf8_len(const unsigned char *p, size_t avail);
+/* Writes v in decimal at p and returns the end (no NUL): for the counts, ports and fds a
+ * table or a loop of quiet calls writes thousands of, where printf would dominate. */
+char *out_decimal(char *p, unsigned long long v);
 /* How many terminal columns s takes (CJK characters two). */
 int out_width(const char *s);
 /* Writes bytes as a C-escaped, double-quoted literal (at most max bytes, then "…"). */

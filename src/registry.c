@@ -1,5 +1,6 @@
 /* registry.c — a small fd-ordered array: a class never has more than a few thousand sockets. */
 #include "registry.h"
+#include "output.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,14 +14,7 @@ void reg_add(sp_sock *s)
 {
     size_t i;
     s->serial = next_serial++;
-    {   /* the fd as text, once: without printf, as a loop may make thousands of sockets */
-        char t[12], *p = s->fdtext;
-        int k = 0;
-        unsigned v = s->fd < 0 ? 0 : (unsigned)s->fd;
-        do t[k++] = (char)('0' + v % 10); while ((v /= 10) > 0);
-        while (k) *p++ = t[--k];
-        *p = '\0';
-    }
+    *out_decimal(s->fdtext, s->fd < 0 ? 0 : (unsigned)s->fd) = '\0';   /* once: labels are on every call */
     if (nsocks == cap) {
         size_t ncap = cap ? cap * 2 : 16;
         sp_sock **n = realloc(socks, ncap * sizeof *n);

@@ -40,15 +40,8 @@ static const char *kind_name(int family, int type)
 /* A count, or "-" when not known; without printf (a table has thousands of them). */
 static void qfmt(char *buf, size_t n, long v)
 {
-    char t[24];
-    int k = 0;
-    if (v < 0 || n < sizeof t) {
-        snprintf(buf, n, v < 0 ? "-" : "%ld", v);
-        return;
-    }
-    do t[k++] = (char)('0' + v % 10); while ((v /= 10) > 0);
-    while (k) *buf++ = t[--k];
-    *buf = '\0';
+    if (v < 0 || n < 24) snprintf(buf, n, v < 0 ? "-" : "%ld", v);
+    else *out_decimal(buf, (unsigned long long)v) = '\0';
 }
 
 #define CELL(r, c, ...) snprintf((r)->cell[c], sizeof (r)->cell[c], __VA_ARGS__)
