@@ -203,7 +203,7 @@ def server_restart(reuse):
     if reuse:
         a.run("setsockopt s SOL_SOCKET SO_REUSEADDR 1", r"setsockopt\(s, SOL_SOCKET, SO_REUSEADDR, 1\) = 0")
     port = int(a.run("bind s 127.0.0.1 0", r"it picked 127\.0\.0\.1:(\d+)").group(1))
-    a.run("listen s")
+    a.run("listen s", r"listen\(s, 128\) = 0")   # done before b connects
     b = Sockplay()
     b.run("c = socket tcp"); b.run("connect c 127.0.0.1 %d" % port, r"= 0")
     a.run("conn = accept s"); a.run("close conn"); a.run("close s")   # the server closes first ...
