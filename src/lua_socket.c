@@ -47,10 +47,23 @@ sp_sock *lsock_peek(lua_State *L, int idx)
     return u ? lookup(u) : NULL;
 }
 
+/* self: the methods carry the metatable as their upvalue, so telling a socket is one
+ * comparison — luaL_checkudata would look its name up in the registry on every call. */
+static lsock *self(lua_State *L)
+{
+    lsock *u = lua_touserdata(L, 1);
+    if (u && lua_getmetatable(L, 1)) {
+        int same = lua_rawequal(L, -1, lua_upvalueindex(1));
+        lua_pop(L, 1);
+        if (same) return u;
+    }
+    return luaL_checkudata(L, 1, SP_SOCKET_MT);   /* not a socket: raises the usual message */
+}
+
 /* Misuse raises: a closed socket is a programming error, as in Python. */
 static sp_sock *check(lua_State *L)
 {
-    lsock *u = luaL_checkudata(L, 1, SP_SOCKET_MT);
+    lsock *u = self(L);
     sp_sock *s = lookup(u);
     if (!s) luaL_error(L, "attempt to use a closed socket");
     return s;
@@ -542,7 +555,9 @@ int luaopen_socket(lua_State *L)
     }
     luaL_newmetatable(L, SP_SOCKET_MT);
     luaL_setfuncs(L, metamethods, 0);
-    luaL_newlib(L, methods);
+    luaL_newlibtable(L, methods);
+    lua_pushvalue(L, -2);                 /* the metatable: every method's upvalue (self) */
+    luaL_setfuncs(L, methods, 1);
     lua_setfield(L, -2, "__index");
     lua_pop(L, 1);
     return 1;
