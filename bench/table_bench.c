@@ -11,6 +11,7 @@
 #include "blocking.h"
 #include "core.h"
 #include "kstate.h"
+#include "output.h"
 #include "render.h"
 
 int main(int argc, char **argv)
@@ -24,6 +25,7 @@ int main(int argc, char **argv)
     double t0, best = 1e9;
     setrlimit(RLIMIT_NOFILE, &rl);
     core_trace = core_show_table = core_record = 0;
+    out_color = 1;                                          /* as at a terminal: the table in colour */
     if (!null || !(l = core_socket(AF_INET, SOCK_STREAM, "server")) || core_bind(l, "127.0.0.1", "0") < 0 ||
         core_listen(l, 4096) < 0 || kstate_addr(l, 0, &a) < 0)
         return 1;

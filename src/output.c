@@ -98,11 +98,11 @@ void out_quoted(FILE *f, const void *buf, size_t len, size_t max)
 
 char *out_decimal(char *p, unsigned long long v)
 {
-    char t[24];
-    int k = 0;
-    do t[k++] = (char)('0' + v % 10); while ((v /= 10) > 0);
-    while (k) *p++ = t[--k];
-    return p;
+    char *end = p + 1;
+    for (unsigned long long x = v; x >= 10; x /= 10) end++;   /* count the digits, then write them backwards */
+    p = end;
+    do *--p = (char)('0' + v % 10); while ((v /= 10) > 0);
+    return end;
 }
 
 /* Columns on a terminal: East Asian wide characters take two. Done here rather than with

@@ -3,6 +3,7 @@
  * Under the session's own sockets come the kernel's sockets on its ports that no fd
  * holds (kview.c): queued connections, TIME_WAIT, orphans. */
 #include "render.h"
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include "kstate.h"
+#include "keymap.h"
 #include "kview.h"
 #include "output.h"
 #include "registry.h"
@@ -21,6 +23,7 @@ typedef struct {
     unsigned long key;        /* the socket's serial; kernel rows: a hash of their addresses */
     int kernel;
     char cell[NCOLS][128];
+    unsigned short len[NCOLS];   /* each cell's length: compared and copied without strlen */
     char note[160];           /* kernel rows: why it is there; not compared (it counts down) */
     int wid[NCOLS];           /* each cell's width on screen, measured once per table */
 } row;
@@ -37,14 +40,16 @@ static const char *kind_name(int family, int type)
     return v6 ? "UDPv6" : "UDPv4";
 }
 
-/* A count, or "-" when not known; without printf (a table has thousands of them). */
-static void qfmt(char *buf, size_t n, long v)
+/* Every cell is written by one of these three, which keep its length. */
+static void cellf(row *r, int c, const char *fmt, ...)
 {
-    if (v < 0 || n < 24) snprintf(buf, n, v < 0 ? "-" : "%ld", v);
-    else *out_decimal(buf, (unsigned long long)v) = '\0';
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vsnprintf(r->cell[c], sizeof r->cell[c], fmt, ap);
+    va_end(ap);
+    r->len[c] = (unsigned short)(n < 0 ? 0 : n >= (int)sizeof r->cell[c] ? (int)sizeof r->cell[c] - 1 : n);
 }
-
-#define CELL(r, c, ...) snprintf((r)->cell[c], sizeof (r)->cell[c], __VA_ARGS__)
 
 /* A cell from a string: the common case, done without printf (a table can have 8000). */
 static void put(row *r, int c, const char *v)
@@ -53,6 +58,16 @@ static void put(row *r, int c, const char *v)
     if (n >= sizeof r->cell[c]) n = sizeof r->cell[c] - 1;
     memcpy(r->cell[c], v, n);
     r->cell[c][n] = '\0';
+    r->len[c] = (unsigned short)n;
+}
+
+/* A count, or "-" when not known; without printf (a table has thousands of them). */
+static void qfmt(row *r, int c, long v)
+{
+    char *e = v < 0 ? r->cell[c] : out_decimal(r->cell[c], (unsigned long long)v);
+    if (v < 0) *e++ = '-';
+    *e = '\0';
+    r->len[c] = (unsigned short)(e - r->cell[c]);
 }
 
 /* The cells of a session socket's row that do not come from the kernel. */
@@ -61,7 +76,7 @@ static void own_cells(const sp_sock *s, row *r)
     r->kernel = 0;
     r->note[0] = '\0';
     r->key = s->serial;
-    qfmt(r->cell[COL_FD], sizeof r->cell[0], s->fd);
+    qfmt(r, COL_FD, s->fd);
     put(r, COL_NAME, s->name[0] ? s->name : "-");
     put(r, COL_KIND, kind_name(s->family, s->type));
 }
@@ -75,12 +90,12 @@ static void sock_row(const sp_sock *s, row *r)
     put(r, COL_PEER, k.peer);
     put(r, COL_STATE, k.state);
     if (k.backlog >= 0) {
-        if (k.accq >= 0) CELL(r, COL_RECVQ, "%ld/%ld", k.accq, k.backlog);
-        else CELL(r, COL_RECVQ, "-/%ld", k.backlog);
-        CELL(r, COL_SENDQ, "-");
+        if (k.accq >= 0) cellf(r, COL_RECVQ, "%ld/%ld", k.accq, k.backlog);
+        else cellf(r, COL_RECVQ, "-/%ld", k.backlog);
+        put(r, COL_SENDQ, "-");
     } else {
-        qfmt(r->cell[COL_RECVQ], sizeof r->cell[0], k.recvq);
-        qfmt(r->cell[COL_SENDQ], sizeof r->cell[0], k.sendq);
+        qfmt(r, COL_RECVQ, k.recvq);
+        qfmt(r, COL_SENDQ, k.sendq);
     }
 }
 
@@ -99,14 +114,14 @@ static void kernel_row(const kv_row *k, row *r)
     r->note[0] = '\0';
     r->key = hash_place(k->local, k->peer);
     r->kernel = 1;
-    CELL(r, COL_FD, "-");
-    CELL(r, COL_NAME, "-");
+    put(r, COL_FD, "-");
+    put(r, COL_NAME, "-");
     put(r, COL_KIND, kind_name(k->family, SOCK_STREAM));
     put(r, COL_LOCAL, k->local);
     put(r, COL_PEER, k->peer);
     put(r, COL_STATE, tcp_state_name(k->state));
-    qfmt(r->cell[COL_RECVQ], sizeof r->cell[0], k->recvq);
-    qfmt(r->cell[COL_SENDQ], sizeof r->cell[0], k->sendq);
+    qfmt(r, COL_RECVQ, k->recvq);
+    qfmt(r, COL_SENDQ, k->sendq);
     if (k->queue)
         snprintf(r->note, sizeof r->note, TR("no fd yet: in %s's accept queue — accept() returns it",
                                              "还没有 fd：在 %s 的 accept 队列中 —— accept() 会返回它"), reg_label(k->queue));
@@ -119,42 +134,21 @@ static void kernel_row(const kv_row *k, row *r)
 }
 
 /* Rows by key, for the lookups that compare two tables (a thousand rows each). */
-typedef struct {
-    const row **v;
-    size_t n;
-} row_index;
-
-static int by_key(const void *a, const void *b)
+static void index_rows(keymap *m, const row *v, size_t n)
 {
-    const row *x = *(const row *const *)a, *y = *(const row *const *)b;
-    return x->key < y->key ? -1 : x->key > y->key;
+    keymap_init(m, n);
+    for (size_t i = 0; i < n; i++) keymap_put(m, v[i].key, &v[i]);
 }
 
-static row_index index_rows(const row *v, size_t n)
+static int same_cell(const row *a, const row *b, int c)
 {
-    row_index ix = {calloc(n + 1, sizeof *ix.v), 0};
-    if (!ix.v) return ix;
-    for (size_t i = 0; i < n; i++) ix.v[i] = &v[i];
-    ix.n = n;
-    qsort(ix.v, n, sizeof *ix.v, by_key);
-    return ix;
-}
-
-static const row *find(const row_index *ix, unsigned long key)
-{
-    size_t lo = 0, hi = ix->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (ix->v[mid]->key == key) return ix->v[mid];
-        if (ix->v[mid]->key < key) lo = mid + 1; else hi = mid;
-    }
-    return NULL;
+    return a->len[c] == b->len[c] && memcmp(a->cell[c], b->cell[c], a->len[c]) == 0;
 }
 
 static int same_cells(const row *a, const row *b)
 {
     for (int c = 0; c < NCOLS; c++)
-        if (strcmp(a->cell[c], b->cell[c]) != 0) return 0;
+        if (!same_cell(a, b, c)) return 0;
     return 1;
 }
 
@@ -174,69 +168,78 @@ typedef struct {
     size_t n;
 } line;
 
-static void add(line *l, const char *s)
+static void addn(line *l, const char *s, size_t k)
 {
-    size_t k = strlen(s);
     if (k > sizeof l->b - l->n) k = sizeof l->b - l->n;
     memcpy(l->b + l->n, s, k);
     l->n += k;
 }
 
+static void add(line *l, const char *s) { addn(l, s, strlen(s)); }
+
 static void pad(line *l, int k)
 {
-    for (; k > 0 && l->n < sizeof l->b; k--) l->b[l->n++] = ' ';
+    size_t room = sizeof l->b - l->n;
+    if (k <= 0) return;
+    if ((size_t)k > room) k = (int)room;
+    memset(l->b + l->n, ' ', (size_t)k);
+    l->n += (size_t)k;
 }
 
-static void print_row(FILE *f, const row *r, const row *before, char mark, const int *w, const char *rowcol)
+/* A colour code as text, made once per table (col() formats it on every call). */
+typedef struct {
+    char s[16];
+    size_t n;
+} paint;
+
+static paint paint_of(const char *code)
 {
+    paint p;
+    snprintf(p.s, sizeof p.s, "%s", col(code));
+    p.n = strlen(p.s);
+    return p;
+}
+
+typedef struct {
+    paint reset, dim, changed, green, red;
+} palette;
+
+static void put_paint(line *l, const paint *p) { addn(l, p->s, p->n); }
+
+static void print_row(FILE *f, const row *r, const row *before, char mark, const int *w, const palette *pal)
+{
+    const paint *rowcol = mark == '+' ? &pal->green : mark == '-' ? &pal->red : &pal->reset;
     line l;
-    char m[2] = {mark, '\0'};
     l.n = 0;
-    add(&l, col(rowcol));
-    add(&l, m);
-    add(&l, col(C_RESET));
+    put_paint(&l, rowcol);
+    addn(&l, &mark, 1);
+    put_paint(&l, &pal->reset);
     for (int c = 0; c < NCOLS; c++) {
-        int changed = mark == '*' && before && strcmp(before->cell[c], r->cell[c]) != 0;
-        const char *on = changed ? col(C_BOLD ";" C_YELLOW) : col(r->kernel && mark != '-' ? C_DIM : rowcol);
+        int changed = mark == '*' && before && !same_cell(before, r, c);
+        const paint *on = changed ? &pal->changed : r->kernel && mark != '-' ? &pal->dim : rowcol;
         int lastcol = c == NCOLS - 1 && !r->note[0];
         int room = (lastcol ? 0 : w[c]) - r->wid[c];
         /* Numbers right-aligned, text left-aligned, as ss does. */
         pad(&l, c == COL_FD ? 1 + room : 2);
-        add(&l, on);
-        add(&l, r->cell[c]);
-        add(&l, col(C_RESET));
+        put_paint(&l, on);
+        addn(&l, r->cell[c], r->len[c]);
+        put_paint(&l, &pal->reset);
         if (c != COL_FD) pad(&l, room);
     }
     if (r->note[0]) {
         pad(&l, 2);
-        add(&l, col(C_DIM));
+        put_paint(&l, &pal->dim);
         add(&l, r->note);
-        add(&l, col(C_RESET));
+        put_paint(&l, &pal->reset);
     }
+    if (l.n == sizeof l.b) l.n--;
+    l.b[l.n++] = '\n';
     fwrite(l.b, 1, l.n, f);
-    fputc('\n', f);
 }
 
 /* The session's TCP sockets come from the same dump as the kernel's rows (one netlink
  * round trip for the whole table, as ss does); anything else, and a socket the dump did not
  * cover (not bound yet), is read per fd. */
-static int by_ino(const void *a, const void *b)
-{
-    const kv_row *x = *(const kv_row *const *)a, *y = *(const kv_row *const *)b;
-    return x->ino < y->ino ? -1 : x->ino > y->ino;
-}
-
-static const kv_row *find_ino(kv_row **idx, size_t n, unsigned long ino)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (idx[mid]->ino == ino) return idx[mid];
-        if (idx[mid]->ino < ino) lo = mid + 1; else hi = mid;
-    }
-    return NULL;
-}
-
 static void diag_row(const sp_sock *s, const kv_row *k, row *r)
 {
     int quiet = k->state == TCP_SYN_SENT || k->state == TCP_CLOSE;
@@ -244,8 +247,8 @@ static void diag_row(const sp_sock *s, const kv_row *k, row *r)
     put(r, COL_LOCAL, k->local);
     put(r, COL_PEER, k->state == TCP_CLOSE ? "-" : k->peer);
     put(r, COL_STATE, tcp_state_name(k->state));
-    qfmt(r->cell[COL_RECVQ], sizeof r->cell[0], quiet ? -1 : k->recvq);
-    qfmt(r->cell[COL_SENDQ], sizeof r->cell[0], quiet ? -1 : k->sendq);
+    qfmt(r, COL_RECVQ, quiet ? -1 : k->recvq);
+    qfmt(r, COL_SENDQ, quiet ? -1 : k->sendq);
 }
 
 static int by_place(const void *a, const void *b)
@@ -257,21 +260,19 @@ static int by_place(const void *a, const void *b)
 
 static row *current(size_t *n)
 {
-    kv_row *kv = NULL, **idx;
-    size_t ns = reg_count(), nk = (size_t)kview_read(&kv), nidx = 0, nkernel = 0;
+    kv_row *kv = NULL;
+    keymap by_ino;
+    size_t ns = reg_count(), nk = (size_t)kview_read(&kv), nkernel = 0;
     row *now = malloc((ns + nk + 1) * sizeof *now);     /* every field is set: no need to clear 1 KiB a row */
-    idx = calloc(nk + 1, sizeof *idx);
-    if (now && idx) {
-        for (size_t i = 0; i < nk; i++)
-            if (kv[i].ino) idx[nidx++] = &kv[i];
-        qsort(idx, nidx, sizeof *idx, by_ino);
+    if (now && keymap_init(&by_ino, nk) == 0) {
+        for (size_t i = 0; i < nk; i++) keymap_put(&by_ino, kv[i].ino, &kv[i]);   /* no fd: inode 0, left out */
         for (size_t i = 0; i < ns; i++) {
             sp_sock *s = reg_at(i);
             const kv_row *k;
             struct stat st;
             /* The inode is asked for once, when a table first needs it. */
             if (!s->ino && fstat(s->fd, &st) == 0) s->ino = (unsigned long)st.st_ino;
-            k = s->ino && s->family != AF_UNIX && s->type == SOCK_STREAM ? find_ino(idx, nidx, s->ino) : NULL;
+            k = s->ino && s->family != AF_UNIX && s->type == SOCK_STREAM ? keymap_get(&by_ino, s->ino) : NULL;
             /* A listener's queue limit is not in /proc's rows: TCP_INFO tells both. */
             if (k && k->state != TCP_LISTEN) diag_row(s, k, &now[i]);
             else sock_row(s, &now[i]);
@@ -280,11 +281,11 @@ static row *current(size_t *n)
             if (!kv[i].ino) kernel_row(&kv[i], &now[ns + nkernel++]);
         qsort(now + ns, nkernel, sizeof *now, by_place);     /* the session's rows stay in fd order */
         *n = ns + nkernel;
+        keymap_free(&by_ino);
     } else {
         free(now);
         now = NULL;
     }
-    free(idx);
     free(kv);
     return now;
 }
@@ -295,34 +296,49 @@ int render_table_to(FILE *f, int force, int keep)
     size_t n = 0, i, ngone = 0;
     row *now = current(&n), *gone;
     int w[NCOLS], differs = (n != nlast);
-    row_index was, is;
+    keymap was, is = {NULL, NULL, 0, 0};
+    const row **before;
+    char *mark;
+    size_t found = 0;
+    palette pal = {paint_of(C_RESET), paint_of(C_DIM), paint_of(C_BOLD ";" C_YELLOW), paint_of(C_GREEN), paint_of(C_RED)};
 
     if (!now) return 0;
-    was = index_rows(last, nlast);
-    for (i = 0; i < n && !differs; i++) {
-        const row *b = find(&was, now[i].key);
-        differs = !b || !same_cells(b, &now[i]);
+    /* Each row against the last table, once: whether to print, and each row's mark. */
+    index_rows(&was, last, nlast);
+    before = malloc((n + 1) * sizeof *before);
+    mark = malloc(n + 1);
+    if (!before || !mark) { free(before); free(mark); free(now); keymap_free(&was); return 0; }
+    for (i = 0; i < n; i++) {
+        before[i] = keymap_get(&was, now[i].key);
+        mark[i] = !before[i] ? '+' : !same_cells(before[i], &now[i]) ? '*' : ' ';
+        found += before[i] != NULL;
+        differs |= mark[i] != ' ';
     }
-    if (!differs && !force) { free(now); free(was.v); return 0; }
-    is = index_rows(now, n);
+    if (!differs && !force) { free(before); free(mark); free(now); keymap_free(&was); return 0; }
+    /* Keys are unique: when every old row was found again, none was closed. */
+    if (found < nlast) index_rows(&is, now, n);
 
     /* A socket closed since the last table is shown once more, so the learner sees it go. */
     gone = malloc((nlast + 1) * sizeof *gone);   /* rows are copied in whole: no need to clear them */
-    for (i = 0; gone && i < nlast; i++) {
+    for (i = 0; gone && found < nlast && i < nlast; i++) {
         row *g = &gone[ngone];
-        if (find(&is, last[i].key) || (last[i].kernel && became_fd(&last[i], now, n))) continue;
+        if (keymap_get(&is, last[i].key) || (last[i].kernel && became_fd(&last[i], now, n))) continue;
         *g = last[i];
         put(g, COL_STATE, g->kernel ? TR("(gone)", "（已消失）") : TR("(closed)", "（已关闭）"));
-        CELL(g, COL_RECVQ, "-");
-        CELL(g, COL_SENDQ, "-");
+        put(g, COL_RECVQ, "-");
+        put(g, COL_SENDQ, "-");
         g->note[0] = '\0';
         ngone++;
     }
     for (int c = 0; c < NCOLS; c++) w[c] = (int)strlen(heads[c]);
     for (i = 0; i < n + ngone; i++) {
         row *r = i < n ? &now[i] : &gone[i - n];
+        /* A row that did not change has the widths it had: most rows, most of the time. */
+        if (i < n && mark[i] == ' ') memcpy(r->wid, before[i]->wid, sizeof r->wid);
+        else
+            for (int c = 0; c < NCOLS; c++) r->wid[c] = out_width(r->cell[c]);
         for (int c = 0; c < NCOLS; c++)
-            if ((r->wid[c] = out_width(r->cell[c])) > w[c]) w[c] = r->wid[c];
+            if (r->wid[c] > w[c]) w[c] = r->wid[c];
     }
 
     fprintf(f, "%s ", col(C_DIM));
@@ -333,13 +349,11 @@ int render_table_to(FILE *f, int force, int keep)
     fprintf(f, "%s\n", col(C_RESET));
 
     if (n == 0 && nlast == 0) fprintf(f, "  %s\n", TR("(no sockets)", "（没有套接字）"));
-    for (i = 0; i < n; i++) {
-        const row *b = find(&was, now[i].key);
-        char mark = !b ? '+' : !same_cells(b, &now[i]) ? '*' : ' ';
-        print_row(f, &now[i], b, mark, w, mark == '+' ? C_GREEN : C_RESET);
-    }
-    for (i = 0; i < ngone; i++) print_row(f, &gone[i], NULL, '-', w, C_RED);
+    for (i = 0; i < n; i++) print_row(f, &now[i], before[i], mark[i], w, &pal);
+    for (i = 0; i < ngone; i++) print_row(f, &gone[i], NULL, '-', w, &pal);
     free(gone);
+    free(before);
+    free(mark);
     if (!shown_legend || force) {
         fprintf(f, "%s  %s%s\n", col(C_DIM),
                 TR("RECV-Q: bytes received, not yet read (listener: connections waiting for accept/backlog) · "
@@ -349,8 +363,8 @@ int render_table_to(FILE *f, int force, int keep)
                 col(C_RESET));
         if (f == stdout) shown_legend = 1;
     }
-    free(was.v);
-    free(is.v);
+    keymap_free(&was);
+    keymap_free(&is);
     if (keep) {
         free(last);
         last = now;

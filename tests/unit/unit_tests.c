@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "addr.h"
+#include "keymap.h"
 #include "output.h"
 #include "parse.h"
 #include "sockopt.h"
@@ -109,8 +110,42 @@ static void options(void)
     CHECK(sockopt_parse(d, "1.5", &v, err, sizeof err) == -1, "fractional rcvbuf");
 }
 
+/* The table's lookups: every key found, absent keys and key 0 not, collisions probed past. */
+static void keymaps(void)
+{
+    keymap m;
+    static int vals[3000];
+    int ok = 1;
+    CHECK(keymap_init(&m, 3000) == 0, "keymap_init");
+    for (unsigned long k = 1; k <= 3000; k++) keymap_put(&m, k * 4096, &vals[k - 1]);   /* keys alike in their low bits */
+    for (unsigned long k = 1; k <= 3000; k++) ok &= keymap_get(&m, k * 4096) == &vals[k - 1];
+    CHECK(ok, "every key found");
+    CHECK(keymap_get(&m, 4096 * 3001UL) == NULL && keymap_get(&m, 4097) == NULL, "absent keys");
+    keymap_put(&m, 0, &vals[0]);
+    CHECK(keymap_get(&m, 0) == NULL, "key 0 is never stored");
+    keymap_put(&m, 4096, &vals[5]);
+    CHECK(keymap_get(&m, 4096) == &vals[5], "put again replaces");
+    keymap_free(&m);
+    CHECK(keymap_get(&m, 4096) == NULL, "a freed map finds nothing");
+}
+
+static void decimals(void)
+{
+    static const struct { unsigned long long v; const char *s; } t[] = {
+        {0, "0"}, {9, "9"}, {10, "10"}, {255, "255"}, {65535, "65535"}, {1000000, "1000000"},
+        {18446744073709551615ULL, "18446744073709551615"},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        char b[32];
+        *out_decimal(b, t[i].v) = '\0';
+        CHECK(strcmp(b, t[i].s) == 0, "out_decimal(%llu) = '%s'", t[i].v, b);
+    }
+}
+
 int main(void)
 {
+    keymaps();
+    decimals();
     out_lang = LANG_EN;
     lex("socket tcp", "socket|tcp");
     lex("  bind   s  \"\"  7788 ", "bind|s||7788");
