@@ -22,11 +22,17 @@ int addr_parse_port(const char *s, char *err, size_t errlen)
         return -1;
     }
     if (isdigit((unsigned char)s[0]) || s[0] == '-' || s[0] == '+') {
-        v = strtol(s, &end, 10);
-        if (*end) {
+        /* By hand rather than strtol: this runs on every connect and sendto. */
+        const char *q = s + (s[0] == '-' || s[0] == '+');
+        v = 0;
+        for (const char *d = q; isdigit((unsigned char)*d); d++)
+            if (v < 1000000) v = v * 10 + (*d - '0');
+        end = (char *)q + strspn(q, "0123456789");
+        if (end == q || *end) {
             snprintf(err, errlen, TR("port '%s' is not a number", "端口 '%s' 不是数字"), s);
             return -1;
         }
+        if (s[0] == '-' && v > 0) v = -v;
         if (v < 0 || v > 65535 || strlen(s) > 6) {
             snprintf(err, errlen, TR("port %s is out of range: a port is a number from 0 to 65535",
                                      "端口 %s 超出范围：端口号是 0 到 65535 之间的数字"), s);

@@ -26,14 +26,22 @@ typedef struct {
     int owned;              /* made by Lua: closed when collected */
 } lsock;
 
-void lsock_push(lua_State *L, const sp_sock *s, int owned)
+/* mt: the metatable's stack index, or 0 to look it up by name (callers outside the methods). */
+static void push_sock(lua_State *L, const sp_sock *s, int owned, int mt)
 {
     lsock *u = lua_newuserdatauv(L, sizeof *u, 0);
     u->fd = s->fd;
     u->serial = s->serial;
     u->owned = owned;
-    luaL_setmetatable(L, SP_SOCKET_MT);
+    if (mt) {
+        lua_pushvalue(L, mt);
+        lua_setmetatable(L, -2);
+    } else {
+        luaL_setmetatable(L, SP_SOCKET_MT);
+    }
 }
+
+void lsock_push(lua_State *L, const sp_sock *s, int owned) { push_sock(L, s, owned, 0); }
 
 static sp_sock *lookup(const lsock *u)
 {
@@ -47,8 +55,8 @@ sp_sock *lsock_peek(lua_State *L, int idx)
     return u ? lookup(u) : NULL;
 }
 
-/* self: the methods carry the metatable as their upvalue, so telling a socket is one
- * comparison — luaL_checkudata would look its name up in the registry on every call. */
+/* self: every function here carries the metatable as its upvalue, so telling a socket is
+ * one comparison — luaL_checkudata would look its name up in the registry on every call. */
 static lsock *self(lua_State *L)
 {
     lsock *u = lua_touserdata(L, 1);
@@ -133,7 +141,7 @@ static int l_socket(lua_State *L)
             return luaL_argerror(L, 2, "expected socket.SOCK_STREAM or SOCK_DGRAM");
     }
     if (!(s = core_socket(family, type, NULL))) return fail(L);
-    lsock_push(L, s, 1);
+    push_sock(L, s, 1, lua_upvalueindex(1));
     return 1;
 }
 
@@ -166,7 +174,7 @@ static int l_accept(lua_State *L)
     sp_sock *s = check(L), *c;
     sp_addr peer;
     if (!(c = core_accept(s, NULL, &peer))) return fail(L);
-    lsock_push(L, c, 1);
+    push_sock(L, c, 1, lua_upvalueindex(1));
     push_addr(L, (struct sockaddr *)&peer.ss, peer.len);
     return 2;
 }
@@ -391,7 +399,7 @@ static int l_close(lua_State *L)
 /* __gc and __close: an owned socket still open is closed, quietly failing if it cannot. */
 static int l_gc(lua_State *L)
 {
-    lsock *u = luaL_checkudata(L, 1, SP_SOCKET_MT);
+    lsock *u = self(L);
     sp_sock *s = lookup(u);
     if (s && u->owned) core_close(s);
     u->serial = 0;
@@ -400,7 +408,7 @@ static int l_gc(lua_State *L)
 
 static int l_tostring(lua_State *L)
 {
-    lsock *u = luaL_checkudata(L, 1, SP_SOCKET_MT);
+    lsock *u = self(L);
     sp_sock *s = lookup(u);
     sp_kstate k;
     if (!s) { lua_pushliteral(L, "socket (closed)"); return 1; }
@@ -544,7 +552,11 @@ int luaopen_socket(lua_State *L)
         {"EACCES", EACCES}, {"ENOTCONN", ENOTCONN}, {"EPIPE", EPIPE}, {"ECONNRESET", ECONNRESET},
         {"EINTR", EINTR}, {"EINPROGRESS", EINPROGRESS}, {"EISCONN", EISCONN}, {"EINVAL", EINVAL},
     };
-    luaL_newlib(L, functions);
+    /* The metatable first: every function gets it as its upvalue (see self). */
+    luaL_newmetatable(L, SP_SOCKET_MT);
+    luaL_newlibtable(L, functions);
+    lua_pushvalue(L, -2);
+    luaL_setfuncs(L, functions, 1);
     for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++) {
         lua_pushinteger(L, consts[i].value);
         lua_setfield(L, -2, consts[i].name);
@@ -553,12 +565,14 @@ int luaopen_socket(lua_State *L)
         lua_pushinteger(L, sockopt_defs[i].optname);
         lua_setfield(L, -2, sockopt_defs[i].name);
     }
-    luaL_newmetatable(L, SP_SOCKET_MT);
-    luaL_setfuncs(L, metamethods, 0);
+    lua_pushvalue(L, -2);                 /* stack: metatable, library, metatable */
+    lua_pushvalue(L, -1);                 /* the upvalue */
+    luaL_setfuncs(L, metamethods, 1);
     luaL_newlibtable(L, methods);
-    lua_pushvalue(L, -2);                 /* the metatable: every method's upvalue (self) */
+    lua_pushvalue(L, -2);
     luaL_setfuncs(L, methods, 1);
     lua_setfield(L, -2, "__index");
     lua_pop(L, 1);
+    lua_remove(L, -2);                    /* leaves the library */
     return 1;
 }
