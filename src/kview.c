@@ -14,6 +14,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 #include "addr.h"
+#include "keymap.h"
 #include "kstate.h"
 
 static unsigned short *ports;       /* local ports of sockets this session has closed */
@@ -55,50 +56,46 @@ void kview_remember(const sp_sock *s)
     ports[nports++] = p;
 }
 
-/* The session's ports, read once per table (a kernel dump may hold thousands of rows). */
-typedef struct {
-    unsigned short port;
-    const sp_sock *listener;
-} owned_port;
-static owned_port *snap;
-static size_t nsnap;
+/* The session's ports, read once per table (a kernel dump may hold thousands of rows):
+ * each port once, as first seen, and a map from port to its listener, or to not_listening. */
+static unsigned short *uniq;
+static size_t nuniq;
+static keymap byport;
+static const char not_listening;
 
-/* By port, listeners first among equals, so a lookup finds a port's listener at once. */
-static int by_port(const void *a, const void *b)
+static void note_port(unsigned short p, const sp_sock *listener)
 {
-    const owned_port *x = a, *y = b;
-    if (x->port != y->port) return x->port < y->port ? -1 : 1;
-    return (y->listener != NULL) - (x->listener != NULL);
+    const void *had = keymap_get(&byport, p);
+    if (!had) uniq[nuniq++] = p;
+    if (listener) keymap_put(&byport, p, listener);       /* a port's listener wins */
+    else if (!had) keymap_put(&byport, p, &not_listening);
 }
 
 static void take_snapshot(void)
 {
     size_t n = reg_count();
-    owned_port *v = realloc(snap, (n + nports + 1) * sizeof *v);
-    nsnap = 0;
+    unsigned short *u = realloc(uniq, (n + nports + 1) * sizeof *u);
+    keymap_free(&byport);
+    nuniq = 0;
     want6 = closed6;
-    if (!v) return;
-    snap = v;
+    if (!u) return;
+    uniq = u;
+    if (keymap_init(&byport, n + nports) < 0) return;
     for (size_t i = 0; i < n; i++) {
         const sp_sock *s = reg_at(i);
         unsigned short p = port_of(s);
-        if (p) snap[nsnap++] = (owned_port){p, s->backlog >= 0 ? s : NULL};
+        if (p) note_port(p, s->backlog >= 0 ? s : NULL);
         if (p && s->family == AF_INET6) want6 = 1;
     }
-    for (size_t i = 0; i < nports; i++) snap[nsnap++] = (owned_port){ports[i], NULL};
-    qsort(snap, nsnap, sizeof *snap, by_port);
+    for (size_t i = 0; i < nports; i++) note_port(ports[i], NULL);
 }
 
 /* The session listener on port p, or NULL; *ours tells whether p is a session port at all. */
 static const sp_sock *session_port(unsigned short p, int *ours)
 {
-    size_t lo = 0, hi = nsnap;
-    while (lo < hi) {                     /* the first entry for p */
-        size_t mid = (lo + hi) / 2;
-        if (snap[mid].port < p) lo = mid + 1; else hi = mid;
-    }
-    *ours = lo < nsnap && snap[lo].port == p;
-    return *ours ? snap[lo].listener : NULL;
+    const void *v = keymap_get(&byport, p);
+    *ours = v != NULL;
+    return v == &not_listening ? NULL : v;
 }
 
 static void keep(rows *r, unsigned long ino, int family, const void *src, unsigned short sport, const void *dst,
@@ -157,21 +154,13 @@ static void keep(rows *r, unsigned long ino, int family, const void *src, unsign
 #define BC_MAX 64
 static size_t make_filter(struct inet_diag_bc_op *bc)
 {
-    size_t k = 0, len, at = 0;
-    unsigned short seen[BC_MAX];
-    for (size_t i = 0; i < nsnap; i++) {
-        size_t j;
-        for (j = 0; j < k && seen[j] != snap[i].port; j++) {}
-        if (j < k) continue;
-        if (k == BC_MAX) return 0;             /* so many ports: no filter, read them all */
-        seen[k++] = snap[i].port;
-    }
-    if (!k) return 0;
+    size_t k = nuniq, len, at = 0;
+    if (!k || k > BC_MAX) return 0;            /* none, or so many ports: no filter, read them all */
     len = (k - 1) * 12 + 8;
     for (size_t i = 0; i < k; i++) {
         struct inet_diag_bc_op *op = &bc[at / 4];
         op[0] = (struct inet_diag_bc_op){INET_DIAG_BC_S_EQ, 8, 12};
-        op[1] = (struct inet_diag_bc_op){0, 0, seen[i]};
+        op[1] = (struct inet_diag_bc_op){0, 0, uniq[i]};
         if (i + 1 < k) op[2] = (struct inet_diag_bc_op){INET_DIAG_BC_JMP, 4, (unsigned short)(len - (at + 8))};
         at += 12;
     }
@@ -275,9 +264,10 @@ int kview_read(kv_row **out)
 
 void kview_free(void)
 {
-    free(snap);
-    snap = NULL;
-    nsnap = 0;
+    free(uniq);
+    uniq = NULL;
+    nuniq = 0;
+    keymap_free(&byport);
     free(ports);
     ports = NULL;
     nports = capports = 0;
