@@ -13,7 +13,6 @@
 
 int addr_parse_port(const char *s, char *err, size_t errlen)
 {
-    char *end;
     long v;
     struct servent *se;
     if (!s || !*s) {
@@ -23,12 +22,11 @@ int addr_parse_port(const char *s, char *err, size_t errlen)
     }
     if (isdigit((unsigned char)s[0]) || s[0] == '-' || s[0] == '+') {
         /* By hand rather than strtol: this runs on every connect and sendto. */
-        const char *q = s + (s[0] == '-' || s[0] == '+');
+        const char *q = s + (s[0] == '-' || s[0] == '+'), *d;
         v = 0;
-        for (const char *d = q; isdigit((unsigned char)*d); d++)
+        for (d = q; *d >= '0' && *d <= '9'; d++)
             if (v < 1000000) v = v * 10 + (*d - '0');
-        end = (char *)q + strspn(q, "0123456789");
-        if (end == q || *end) {
+        if (d == q || *d) {
             snprintf(err, errlen, TR("port '%s' is not a number", "端口 '%s' 不是数字"), s);
             return -1;
         }
