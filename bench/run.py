@@ -13,9 +13,9 @@ import os, re, statistics, subprocess, sys, time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 B = os.path.join(ROOT, "build", "bench")
 SOCKPLAY = os.path.join(ROOT, "sockplay")
-REPS = int(os.environ.get("BENCH_REPS", "11"))
+REPS = int(os.environ.get("BENCH_REPS", "15"))
 WORK = {"pingpong": int(os.environ.get("BENCH_PINGPONG", "30000")),   # round trips of 1 byte
-        "bulk": int(os.environ.get("BENCH_BULK", "4096")),             # blocks of 64 KiB (256 MiB)
+        "bulk": int(os.environ.get("BENCH_BULK", "16384")),            # blocks of 64 KiB (1 GiB)
         "churn": int(os.environ.get("BENCH_CHURN", "4000"))}           # connect + close
 CLIENTS = {"C": [os.path.join(B, "client")], "Python": [sys.executable, os.path.join(ROOT, "bench", "client.py")],
            "Lua": [SOCKPLAY, os.path.join(ROOT, "bench", "client.lua")]}
