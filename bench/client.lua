@@ -1,12 +1,15 @@
 -- The three workloads through sockplay's Lua bindings (the same core as typed calls),
 -- with tracing off: socket.trace(false). Run: sockplay bench/client.lua MODE PORT N
+-- Checks are `if … then error() end`, like the C and Python clients' ifs (assert() would
+-- add a function call to every check).
 local mode, port, n = arg[1], tonumber(arg[2]), tonumber(arg[3])
 socket.trace(false)
 local t0 = socket.gettime()
 if mode == "churn" then
     for _ = 1, n do
         local s = socket.socket("tcp")
-        assert(s:connect("127.0.0.1", port))
+        local ok, err = s:connect("127.0.0.1", port)
+        if not ok then error(err) end
         s:close()
     end
 else
@@ -17,11 +20,14 @@ else
     if mode == "pingpong" then
         for _ = 1, n do
             s:send("x")
-            assert(#s:recv(65536) == 1)
+            if #s:recv(65536) ~= 1 then error("short reply") end
         end
     else
         local block = string.rep("b", 65536)
-        for _ = 1, n do assert(s:sendall(block)) end
+        for _ = 1, n do
+            local ok, err = s:sendall(block)
+            if not ok then error(err) end
+        end
         s:shutdown("wr")
         assert(#s:recv(65536) > 0)
     end
