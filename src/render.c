@@ -204,16 +204,23 @@ typedef struct {
     paint reset, dim, changed, green, red;
 } palette;
 
-static void put_paint(line *l, const paint *p) { addn(l, p->s, p->n); }
+/* Switches colour only when it changes: a plain row is written with no codes at all. */
+static void put_paint(line *l, const paint **now, const paint *p)
+{
+    if (*now == p) return;
+    addn(l, p->s, p->n);
+    *now = p;
+}
 
 static void print_row(FILE *f, const row *r, const row *before, char mark, const int *w, const palette *pal)
 {
     const paint *rowcol = mark == '+' ? &pal->green : mark == '-' ? &pal->red : &pal->reset;
+    const paint *now = &pal->reset;       /* a line starts in the terminal's own colours */
     line l;
     l.n = 0;
-    put_paint(&l, rowcol);
+    put_paint(&l, &now, rowcol);
     addn(&l, &mark, 1);
-    put_paint(&l, &pal->reset);
+    put_paint(&l, &now, &pal->reset);
     for (int c = 0; c < NCOLS; c++) {
         int changed = mark == '*' && before && !same_cell(before, r, c);
         const paint *on = changed ? &pal->changed : r->kernel && mark != '-' ? &pal->dim : rowcol;
@@ -221,16 +228,16 @@ static void print_row(FILE *f, const row *r, const row *before, char mark, const
         int room = (lastcol ? 0 : w[c]) - r->wid[c];
         /* Numbers right-aligned, text left-aligned, as ss does. */
         pad(&l, c == COL_FD ? 1 + room : 2);
-        put_paint(&l, on);
+        put_paint(&l, &now, on);
         addn(&l, r->cell[c], r->len[c]);
-        put_paint(&l, &pal->reset);
+        put_paint(&l, &now, &pal->reset);
         if (c != COL_FD) pad(&l, room);
     }
     if (r->note[0]) {
         pad(&l, 2);
-        put_paint(&l, &pal->dim);
+        put_paint(&l, &now, &pal->dim);
         add(&l, r->note);
-        put_paint(&l, &pal->reset);
+        put_paint(&l, &now, &pal->reset);
     }
     if (l.n == sizeof l.b) l.n--;
     l.b[l.n++] = '\n';
