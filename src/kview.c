@@ -1,5 +1,6 @@
-/* kview.c — one dump of every TCP socket (both families), kept when it has no fd (inode
- * 0) and its local port is one this session has used. Cheap enough to run after each call. */
+/* kview.c — one sock_diag dump of the TCP sockets on the session's ports, filtered in the
+ * kernel (/proc/net/tcp{,6} as the fallback): the session's own rows, which render.c
+ * matches by inode, and those no fd holds (inode 0): queued connections, TIME_WAIT, orphans. */
 #include "kview.h"
 #include <arpa/inet.h>
 #include <linux/inet_diag.h>
