@@ -129,15 +129,6 @@ int addr_split(const struct sockaddr *sa, socklen_t len, char *host, size_t hn, 
     return 0;
 }
 
-/* 0..255 in decimal, for dotted quads (the table writes two thousand a table). */
-static char *octet(char *p, unsigned v)
-{
-    if (v >= 100) *p++ = (char)('0' + v / 100);
-    if (v >= 10) *p++ = (char)('0' + v / 10 % 10);
-    *p++ = (char)('0' + v % 10);
-    return p;
-}
-
 void addr_format(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
 {
     char host[INET6_ADDRSTRLEN + 110];
@@ -148,7 +139,7 @@ void addr_format(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
         const unsigned char *b = (const unsigned char *)&in->sin_addr;
         char *p = buf;
         for (int i = 0; i < 4; i++) {
-            p = octet(p, b[i]);
+            p = out_decimal(p, b[i]);
             *p++ = i < 3 ? '.' : ':';
         }
         *out_decimal(p, ntohs(in->sin_port)) = '\0';

@@ -9,9 +9,7 @@ from term import Term
 @test
 def peer_reset_in_the_middle_of_a_blocked_recv():
     sp = Sockplay()
-    port = listen_here(sp)
-    c = socket.create_connection(("127.0.0.1", port), timeout=5)
-    sp.run("conn = accept s", r"→ conn")
+    c = accepted_here(sp)
     sp.send("recv conn")                         # blocks: nothing was sent
     sp.expect(re.escape("sockplay> recv conn"))
     time.sleep(0.3)

@@ -32,7 +32,7 @@ def explain_shows_the_c_call_and_the_python_line():
     c.close()
     assert sp.close() == 0
 
-def demo_session(sp, d):
+def demo_session(sp):
     """A session that is whole by itself: server and client, a background accept, UTF-8,
     binary and GBK data, a timeout, a failed connect, UDP, poll. Returns nothing."""
     sp.run("s = socket tcp", r"→ s")
@@ -64,14 +64,19 @@ def demo_session(sp, d):
     sp.run("recv conn", r"= 0\n")
     sp.run("close conn c s u bad", r"close\(bad\) = 0")
 
-@test
-def export_python_runs_and_makes_the_same_calls():
+def exported(command, name, pattern):
+    """The demo session written out by `command DIR/name`: (DIR, its path, the ended session)."""
     d = tempfile.mkdtemp()
     sp = Sockplay()
-    demo_session(sp, d)
-    path = os.path.join(d, "demo.py")
-    sp.run("export python %s" % path, r"wrote \d+ calls to .*demo\.py — run it: python3 ")
+    demo_session(sp)
+    path = os.path.join(d, name)
+    sp.run("%s %s" % (command, path), pattern)
     assert sp.close() == 0
+    return d, path, sp
+
+@test
+def export_python_runs_and_makes_the_same_calls():
+    d, path, sp = exported("export python", "demo.py", r"wrote \d+ calls to .*demo\.py — run it: python3 ")
     src = open(path, encoding="utf-8").read()
     assert "c.connect((\"127.0.0.1\", s.getsockname()[1]))" in src, src    # the kernel's port is read back
     assert "# [1] ran in the background in sockplay" in src, src
@@ -87,12 +92,7 @@ def export_python_runs_and_makes_the_same_calls():
 
 @test
 def export_c_compiles_with_werror_and_runs():
-    d = tempfile.mkdtemp()
-    sp = Sockplay()
-    demo_session(sp, d)
-    path = os.path.join(d, "demo.c")
-    sp.run("export c %s" % path, r"wrote \d+ calls")
-    assert sp.close() == 0
+    d, path, sp = exported("export c", "demo.c", r"wrote \d+ calls")
     exe = os.path.join(d, "demo")
     for cc in ("cc", "clang"):
         r = subprocess.run([cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-o", exe, path], stdout=subprocess.PIPE,
@@ -107,12 +107,7 @@ def export_c_compiles_with_werror_and_runs():
 
 @test
 def save_lua_replays_the_same_calls():
-    d = tempfile.mkdtemp()
-    sp = Sockplay()
-    demo_session(sp, d)
-    path = os.path.join(d, "demo.lua")
-    sp.run("save %s" % path, r"wrote \d+ calls to .*demo\.lua — run it: sockplay ")
-    assert sp.close() == 0
+    _, path, sp = exported("save", "demo.lua", r"wrote \d+ calls to .*demo\.lua — run it: sockplay ")
     typed = sp.out.decode()
     r = subprocess.run([SOCKPLAY, path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=20, env=env())
     replay = r.stdout.decode()
@@ -135,9 +130,7 @@ def nothing_to_export_and_bad_paths_are_named():
 @test
 def binary_is_dumped_and_split_characters_are_flagged():
     sp = Sockplay()
-    port = listen_here(sp)
-    c = socket.create_connection(("127.0.0.1", port), timeout=5)
-    sp.run("conn = accept s", r"→ conn")
+    c = accepted_here(sp)
     c.sendall(b"\x00\x01binary\xff\xfe rest of it")
     sp.run("recv conn", r'= 21  "\\0\\x01binary\\xff\\xfe rest of it"\n'
                         r"   0000  00 01 62 69 6e 61 72 79  ff fe 20 72 65 73 74 20  \.\.binary\.\. rest\s*\n"

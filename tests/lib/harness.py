@@ -106,6 +106,13 @@ def listen_here(sp, name="s"):
     sp.run("listen %s" % name, r"LISTEN\s+0/128")
     return port
 
+def accepted_here(sp):
+    """listen_here, a client from this test connected, and `conn = accept s`: the client."""
+    port = listen_here(sp)
+    c = socket.create_connection(("127.0.0.1", port), timeout=5)
+    sp.run("conn = accept s", r"→ conn")
+    return c
+
 def free_port(kind=socket.SOCK_STREAM):
     """A port the kernel picked for us; for course programs that only take a fixed port."""
     s = socket.socket(socket.AF_INET, kind)
