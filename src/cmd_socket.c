@@ -261,17 +261,15 @@ int c_settimeout(const sp_cmd *c)
     sp_sock *s;
     const char *v;
     char *end;
-    double t;
+    double t = CORE_NO_TIMEOUT;
     if (nargs(c, 2, 2, "S and SECONDS|none") < 0 || !(s = sock_arg(c, 1))) return CMD_FAIL;
     v = arg(c, 2);
-    if (!strcasecmp(v, "none") || !strcasecmp(v, "off")) t = -1;
-    else {
+    if (strcasecmp(v, "none") != 0 && strcasecmp(v, "off") != 0) {
         t = strtod(v, &end);
-        if (!*v || *end || !(t >= 0 && t <= 1e6))
-            return usage(TR("'%s' is not a number of seconds (0 to 1000000) or none", "'%s' 不是秒数（0 到 1000000）或 none"), v);
-        if (t == 0) return core_setblocking(s, 0) < 0 ? CMD_FAIL : CMD_OK;   /* Python: settimeout(0) = non-blocking */
+        if (!*v || *end) return usage(TR("'%s' is not a number of seconds or none", "'%s' 不是秒数或 none"), v);
+        if (core_timeout_bad(t)) return usage("%s", core_timeout_bad(t));
     }
-    return core_settimeout(s, t) < 0 ? CMD_FAIL : CMD_OK;
+    return core_settimeout(s, t) < 0 ? CMD_FAIL : CMD_OK;   /* the core has Python's rule for 0 and none */
 }
 
 static int sockname_of(const sp_cmd *c, int peer)

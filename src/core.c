@@ -4,6 +4,7 @@
 #include "core.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -307,7 +308,8 @@ int core_shutdown(sp_sock *s, int how)
     return 0;
 }
 
-int core_setblocking(sp_sock *s, int blocking)
+/* fcntl(O_NONBLOCK) on or off: the one call, traced. */
+static int set_nonblocking(sp_sock *s, int blocking)
 {
     int fl = fcntl(s->fd, F_GETFL);
     core_begin("fcntl", "%s, F_SETFL, %s", SOCK_LABEL(s), blocking ? "flags & ~O_NONBLOCK" : "flags | O_NONBLOCK");
@@ -324,7 +326,8 @@ int core_setblocking(sp_sock *s, int blocking)
     return 0;
 }
 
-int core_settimeout(sp_sock *s, double seconds)
+/* SO_RCVTIMEO and SO_SNDTIMEO to seconds (CORE_NO_TIMEOUT: none), shown as one settimeout. */
+static int set_timeouts(sp_sock *s, double seconds)
 {
     /* Python's settimeout, done with SO_RCVTIMEO/SO_SNDTIMEO so the call still blocks
      * in the kernel (and the status line still counts) until the timeout. */
@@ -339,6 +342,43 @@ int core_settimeout(sp_sock *s, double seconds)
     via_settimeout = -1;
     core_show_table = saved;
     return rc;   /* core_setsockopt recorded s->timeout from SO_RCVTIMEO */
+}
+
+const char *core_timeout_bad(double seconds)
+{
+    static char why[160];
+    if (seconds >= 0 && seconds <= CORE_TIMEOUT_MAX) return NULL;   /* also false for NaN */
+    if (isnan(seconds)) seconds = NAN;                                 /* "nan", never "-nan" */
+    snprintf(why, sizeof why, TR("a timeout is 0 to %.0f seconds (or none), not %g", "超时应为 0 到 %.0f 秒（或 none），而不是 %g"),
+             CORE_TIMEOUT_MAX, seconds);
+    return why;
+}
+
+/* Python's setblocking: on is settimeout(None) (a timeout set before goes too), off is settimeout(0). */
+int core_setblocking(sp_sock *s, int blocking)
+{
+    int rc = set_nonblocking(s, blocking);
+    if (rc == 0 && blocking && s->timeout > 0) rc = set_timeouts(s, CORE_NO_TIMEOUT);
+    return rc;
+}
+
+/* Python's settimeout: 0 is non-blocking; None or a timeout makes the socket blocking again
+ * (the timeout then bounds each wait); a timeout below 1 µs is 1 µs, never "none". */
+int core_settimeout(sp_sock *s, double seconds)
+{
+    const char *bad = seconds == CORE_NO_TIMEOUT ? NULL : core_timeout_bad(seconds);
+    double asked = seconds;
+    int fl, rc;
+    if (bad) { core_fail_usage("settimeout", s, bad); return -1; }
+    if (seconds == 0) return set_nonblocking(s, 0);
+    if (seconds > 0 && seconds < CORE_TIMEOUT_MIN) seconds = CORE_TIMEOUT_MIN;
+    fl = fcntl(s->fd, F_GETFL);
+    if (fl >= 0 && (fl & O_NONBLOCK) && set_nonblocking(s, 1) < 0) return -1;
+    rc = set_timeouts(s, seconds);
+    if (rc == 0 && seconds != asked)
+        core_hint(TR("%g s is below the shortest timeout a socket holds (1 µs): it is 1 µs — 0 would mean no timeout at all",
+                     "%g 秒小于套接字能保存的最短超时（1 微秒）：按 1 微秒处理 —— 0 表示完全不超时"), asked);
+    return rc;
 }
 
 int core_sockname(sp_sock *s, int peer, sp_addr *a)

@@ -33,7 +33,12 @@ int core_setsockopt(sp_sock *s, const sp_optdef *d, const sp_optval *v);
 int core_getsockopt(sp_sock *s, const sp_optdef *d, sp_optval *v);
 int core_shutdown(sp_sock *s, int how);
 int core_setblocking(sp_sock *s, int blocking);
-int core_settimeout(sp_sock *s, double seconds);                  /* < 0: none */
+int core_settimeout(sp_sock *s, double seconds);                  /* CORE_NO_TIMEOUT: none */
+#define CORE_NO_TIMEOUT (-1.0)
+#define CORE_TIMEOUT_MAX 1e6
+#define CORE_TIMEOUT_MIN 1e-6      /* a struct timeval's smallest step */
+/* NULL when settimeout takes these seconds; else why not (for a usage line or a Lua error). */
+const char *core_timeout_bad(double seconds);
 int core_sockname(sp_sock *s, int peer, sp_addr *a);               /* getsockname / getpeername */
 int core_close(sp_sock *s);
 void core_close_all(void);

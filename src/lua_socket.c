@@ -327,16 +327,12 @@ static int l_shutdown(lua_State *L)
 static int l_settimeout(lua_State *L)
 {
     sp_sock *s = check(L);
-    int rc;
-    if (lua_isnoneornil(L, 2)) {
-        rc = core_settimeout(s, -1);
-        if (rc == 0 && s->nonblocking) rc = core_setblocking(s, 1);
-    } else {
-        lua_Number t = luaL_checknumber(L, 2);
-        luaL_argcheck(L, t >= 0, 2, "timeout must be >= 0 or nil");
-        rc = t == 0 ? core_setblocking(s, 0) : core_settimeout(s, t);
+    double t = CORE_NO_TIMEOUT;
+    if (!lua_isnoneornil(L, 2)) {
+        t = luaL_checknumber(L, 2);
+        if (core_timeout_bad(t)) luaL_argerror(L, 2, core_timeout_bad(t));
     }
-    if (rc < 0) return fail(L);
+    if (core_settimeout(s, t) < 0) return fail(L);   /* the core has Python's rule for 0 and nil */
     lua_pushboolean(L, 1);
     return 1;
 }

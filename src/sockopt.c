@@ -60,8 +60,11 @@ void sockopt_from_number(const sp_optdef *d, double v, int off, sp_optval *out)
     case OPT_INT: out->u.i = (int)v; out->len = sizeof(int); break;
     case OPT_TIMEVAL:
         if (!off && v > 0) {
-            out->u.tv.tv_sec = (time_t)v;
-            out->u.tv.tv_usec = (suseconds_t)((v - floor(v)) * 1e6);
+            /* To the nearest µs (0.29 is 290000 µs, not 289999), and at least 1 µs: a
+             * positive timeout never becomes 0, which the kernel reads as "no timeout". */
+            double us = fmax(1, round((v - floor(v)) * 1e6));
+            out->u.tv.tv_sec = (time_t)v + (us >= 1e6);
+            out->u.tv.tv_usec = (suseconds_t)(us >= 1e6 ? 0 : us);
         }
         out->len = sizeof(struct timeval);
         break;
