@@ -15,6 +15,7 @@
 #include "lua_lesson.h"
 #include "output.h"
 #include "render.h"
+#include "repl.h"
 #include "sockopt.h"
 #include "trace.h"
 #include "watch.h"
@@ -131,11 +132,18 @@ int c_help(const sp_cmd *c)
     return CMD_OK;
 }
 
+/* What a Lua run means for the REPL: os.exit in it quits the session, as `quit` does. */
+static int lua_outcome(int rc)
+{
+    if (repl_exit_code >= 0) return CMD_QUIT;
+    return rc < 0 ? CMD_FAIL : CMD_OK;
+}
+
 int c_lua(const sp_cmd *c)
 {
     if (c->ntok < 2 || !*arg(c, 1)) return usage("%s", TR("missing CHUNK: Lua code, as in  lua print(socket.AF_INET)",
                                                          "缺少 CHUNK：Lua 代码，例如  lua print(socket.AF_INET)"));
-    return luahost_run_chunk(arg(c, 1)) < 0 ? CMD_FAIL : CMD_OK;
+    return lua_outcome(luahost_run_chunk(arg(c, 1)));
 }
 
 int c_run(const sp_cmd *c)
@@ -144,19 +152,25 @@ int c_run(const sp_cmd *c)
     int n = 0;
     if (nargs(c, 1, 64, "FILE.lua") < 0) return CMD_FAIL;
     for (int i = 2; i < c->ntok; i++) argv[n++] = c->tok[i].text;
-    return luahost_run_file(arg(c, 1), n, argv) < 0 ? CMD_FAIL : CMD_OK;
+    return lua_outcome(luahost_run_file(arg(c, 1), n, argv));
 }
 
 int c_lesson(const sp_cmd *c)
 {
     if (nargs(c, 0, 1, "") < 0) return CMD_FAIL;
     if (c->ntok == 1) return lesson_list() < 0 ? CMD_FAIL : CMD_OK;
-    return lesson_run(arg(c, 1), isatty(0)) < 0 ? CMD_FAIL : CMD_OK;
+    return lua_outcome(lesson_run(arg(c, 1), isatty(0)));
 }
 
+/* quit [CODE]: CODE, a whole number 0 to 255, is the exit status (default 0). */
 int c_quit(const sp_cmd *c)
 {
-    (void)c;
+    long code = 0;
+    char err[200];
+    if (arg(c, 1) && parse_int(arg(c, 1), 0, 255, TR("exit status CODE", "退出状态 CODE"), &code, err, sizeof err) < 0)
+        return usage("%s", err);
+    if (nargs(c, 0, 1, "") < 0) return CMD_FAIL;
+    repl_exit_code = (int)code;
     return CMD_QUIT;
 }
 

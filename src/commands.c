@@ -64,8 +64,9 @@ const sp_command commands[] = {
     {"run", "FILE.lua [ARGS]", "run a Lua script in this session", "在本会话中运行 Lua 脚本", "run server.lua 7788", c_run, "F-", 0},
     {"lesson", "[NAME]", "list the lessons, or step through one", "列出课程，或逐步运行一个课程", "lesson tcp_server", c_lesson, "-", 0},
     {"help", "[CMD]", "list commands, or explain one", "列出命令，或解释某个命令", "help bind", c_help, "C", 0},
-    {"quit", "", "close every socket and leave (also exit, Ctrl-D)", "关闭所有套接字并退出（也可 exit、Ctrl-D）", "quit", c_quit, "-", 0},
-    {"exit", "", "same as quit", "同 quit", "exit", c_quit, "-", 0},
+    {"quit", "[CODE]", "close every socket and leave, with exit status CODE (0 to 255, default 0; also exit, Ctrl-D)",
+     "关闭所有套接字并退出，退出状态为 CODE（0 到 255，默认 0；也可 exit、Ctrl-D）", "quit", c_quit, "-", 0},
+    {"exit", "[CODE]", "same as quit", "同 quit", "exit", c_quit, "-", 0},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
 

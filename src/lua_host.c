@@ -14,6 +14,7 @@
 #include "lua_socket.h"
 #include "output.h"
 #include "registry.h"
+#include "repl.h"
 
 #define MEMORY_CAP ((size_t)512 << 20)   /* a runaway script fails with "not enough memory" */
 
@@ -47,9 +48,40 @@ static void on_interrupt(void)
     if (l) lua_sethook(l, lstop, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
 
+/* os.exit's error value: it unwinds the script, and is not an error to report. */
+static int exit_tag;
+
+/* While leaving: every instruction raises again, so no pcall can keep the script going. */
+static void lexit(lua_State *l, lua_Debug *ar)
+{
+    (void)ar;
+    lua_pushlightuserdata(l, &exit_tag);
+    lua_error(l);
+}
+
+/* os.exit([code [, close]]): the session's way out, as `quit CODE` — the script unwinds,
+ * then the REPL closes the sockets, cancels background calls and says so. code: true 0,
+ * false 1 (the default is true), or a whole number 0 to 255; close is always true here. */
+static int l_exit(lua_State *l)
+{
+    lua_Integer code = 0;
+    if (lua_isboolean(l, 1)) code = lua_toboolean(l, 1) ? 0 : 1;
+    else if (!lua_isnoneornil(l, 1)) {
+        code = luaL_checkinteger(l, 1);
+        luaL_argcheck(l, code >= 0 && code <= 255, 1, "an exit status is 0 to 255");
+    }
+    repl_exit_code = (int)code;
+    /* Counting Lua instructions only: the C error handler that reports it must still run. */
+    lua_sethook(l, lexit, LUA_MASKCOUNT, 1);
+    if (L && l != L) lua_sethook(L, lexit, LUA_MASKCOUNT, 1);   /* from a coroutine */
+    lexit(l, NULL);
+    return 0;
+}
+
 static int msghandler(lua_State *l)
 {
     const char *msg = lua_tostring(l, 1);
+    if (lua_touserdata(l, 1) == &exit_tag) return 1;   /* leaving: no traceback */
     if (!msg) {
         if (luaL_callmeta(l, 1, "__tostring") && lua_type(l, -1) == LUA_TSTRING) return 1;
         msg = lua_pushfstring(l, "(error object is a %s value)", luaL_typename(l, 1));
@@ -73,6 +105,10 @@ static int docall(int narg, int nres)
 
 static int report(int rc)
 {
+    if (rc != LUA_OK && lua_touserdata(L, -1) == &exit_tag) {
+        lua_pop(L, 1);      /* os.exit: the caller leaves (repl_exit_code holds the status) */
+        return -1;
+    }
     if (rc != LUA_OK) {
         const char *msg = lua_tostring(L, -1);
         printf("%slua: %s%s\n", col(C_RED), msg ? msg : "(error)", col(C_RESET));
@@ -109,6 +145,10 @@ lua_State *luahost_state(void)
     if (!L) { fprintf(stderr, "sockplay: cannot create the Lua state\n"); exit(1); }
     luaL_openlibs(L);
     luaL_requiref(L, "socket", luaopen_socket, 1);
+    lua_pop(L, 1);
+    lua_getglobal(L, "os");
+    lua_pushcfunction(L, l_exit);
+    lua_setfield(L, -2, "exit");
     lua_pop(L, 1);
     lesson_open(L);
     lua_pushglobaltable(L);

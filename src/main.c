@@ -42,15 +42,27 @@ static void usage(FILE *f)
                "环境变量：设置 NO_COLOR 关闭颜色。\n"));
 }
 
+/* "closing 2 socket(s): s (fd 3), fd 4": what leaving closes, by name. */
+static void say_closing(void)
+{
+    size_t n = reg_count();
+    if (!n) return;
+    printf(TR("closing %zu socket(s)", "关闭 %zu 个套接字"), n);
+    for (size_t i = 0; i < n; i++) {
+        const sp_sock *s = reg_at(i);
+        if (s->name[0]) printf("%s%s (fd %d)", i ? ", " : ": ", s->name, s->fd);
+        else printf("%sfd %d", i ? ", " : ": ", s->fd);
+    }
+    printf("\n");
+}
+
 static void leave(void)
 {
-    size_t n;
     core_show_table = 0;      /* leaving: no more tables */
     if (jobs_pending())
         printf(TR("%d background call(s) still waiting: cancelling them\n", "还有 %d 个后台调用在等待：正在取消\n"), jobs_pending());
     jobs_cancel_all();
-    n = reg_count();
-    if (n) printf(TR("closing %zu socket(s)\n", "关闭 %zu 个套接字\n"), n);
+    say_closing();
     luahost_close();
     core_close_all();
     render_free();
@@ -93,6 +105,7 @@ int main(int argc, char **argv)
     else if (script) rc = luahost_run_file(script, argc - first_arg, argv + first_arg) < 0;
     else if (commands) repl_line(commands, strlen(commands));
     else repl_loop();
+    if (repl_exit_code >= 0) rc = repl_exit_code;   /* quit CODE, os.exit(CODE) */
     leave();
     return rc;
 }

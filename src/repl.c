@@ -11,6 +11,8 @@
 #include "output.h"
 #include "parse.h"
 
+int repl_exit_code = -1;
+
 int repl_line(const char *line, size_t len)
 {
     sp_cmd *cmds;
