@@ -568,6 +568,9 @@ int luaopen_socket(lua_State *L)
     lua_pushvalue(L, -2);
     luaL_setfuncs(L, methods, 1);
     lua_setfield(L, -2, "__index");
+    /* getmetatable(s) gives this string, so no script can take every socket's methods away. */
+    lua_pushliteral(L, "socket");
+    lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);
     lua_remove(L, -2);                    /* leaves the library */
     return 1;
