@@ -20,6 +20,7 @@ static int active, quitting, drawn;
 static unsigned long generation;
 static double started;
 static char what[256];
+static const char *ctrl_c;   /* what Ctrl-C does to this wait: the status line's last words */
 
 #define SHOW_AFTER 0.2   /* a call that returns sooner never shows a status line */
 #define REDRAW 0.1
@@ -61,8 +62,7 @@ static void *tick(void *arg)
             if (pthread_cond_timedwait(&cv, &mu, &due) != ETIMEDOUT) continue;
             if (!active || gen != generation) break;
             fprintf(stdout, "\r\033[K%s⏳ %s … %.1f s — %s%s", col(C_YELLOW), what,
-                    now_seconds() - started,
-                    TR("Ctrl-C to interrupt", "按 Ctrl-C 中断"), col(C_RESET));
+                    now_seconds() - started, ctrl_c, col(C_RESET));
             fflush(stdout);
             drawn = 1;
             due = abs_after(REDRAW);
@@ -108,12 +108,15 @@ void blocking_shutdown(void)
     have_ticker = 0;
 }
 
-void blocking_begin(const char *w)
+void blocking_begin(const char *w) { blocking_begin_as(w, TR("Ctrl-C to interrupt", "按 Ctrl-C 中断")); }
+
+void blocking_begin_as(const char *w, const char *on_ctrl_c)
 {
     started = now_seconds();
     if (!have_ticker) return;
     pthread_mutex_lock(&mu);
     snprintf(what, sizeof what, "%s", w);
+    ctrl_c = on_ctrl_c;
     active = 1;
     generation++;
     pthread_cond_signal(&cv);

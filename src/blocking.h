@@ -13,6 +13,8 @@ void blocking_init(void);
 void blocking_shutdown(void);
 /* Around one system call that may block. what: "accept(s): waiting for a client to connect". */
 void blocking_begin(const char *what);
+/* The same, for a wait Ctrl-C ends in another way: on_ctrl_c (a string literal) says how. */
+void blocking_begin_as(const char *what, const char *on_ctrl_c);
 /* Returns the seconds spent inside the call; *drawn tells whether a status line was shown
  * (and erased again: the caller reprints what the line held before). */
 double blocking_end(int *drawn);

@@ -201,15 +201,14 @@ int jobs_wait(int n)
     if (n && !j) return -1;
     if (j) snprintf(what, sizeof what, "wait [%d] %s", n, j->c->rec.plain);
     else snprintf(what, sizeof what, "wait: %d %s", jobs_pending(), TR("background calls", "个后台调用"));
-    snprintf(what + strlen(what), sizeof what - strlen(what), " — %s",
-             TR("Ctrl-C stops waiting (the call goes on)", "Ctrl-C 停止等待（调用继续）"));
     for (;;) {
         struct pollfd p = {wake[0], POLLIN, 0};
         int drawn, rc;
         jobs_report();
         if (n ? !find(n) : !jobs_pending()) return 0;
         fflush(stdout);
-        blocking_begin(what);
+        /* Ctrl-C here ends the waiting, not the call: the status line says only that. */
+        blocking_begin_as(what, TR("Ctrl-C stops waiting (the call goes on)", "Ctrl-C 停止等待（调用继续）"));
         rc = poll(&p, 1, -1);
         blocking_end(&drawn);
         if (rc < 0 && errno == EINTR && sp_sigint) {
