@@ -156,8 +156,7 @@ def os_exit_in_lua_takes_the_same_path_out_as_quit():
                         ("while true do pcall(os.exit, 5) end", 5),
                         ("os.exit(6, true)", 6)):
         sp, peer = peer_and_session()
-        sp.send("lua " + chunk)
-        sp.send("send c 'too late'")
+        sp.send("lua %s\nsend c 'too late'" % chunk)   # one write: sockplay may be gone after the first line
         rc = sp.close()
         out = sp.text()
         assert rc == code, "%s: status %r, not %d\n%s" % (chunk, rc, code, out[-1500:])
