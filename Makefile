@@ -1,6 +1,7 @@
 # sockplay — `make` builds ./sockplay, `make run` starts it, `make test` runs every test.
-# On a fresh Debian machine the missing packages are installed here (as root), or the
-# exact apt-get command is printed.
+# `make run` and `make test` install the Debian packages they miss (as root; otherwise they
+# print the exact apt-get command); a plain `make` only says what is missing, and DEPS=no
+# (or a package build, where DEB_BUILD_OPTIONS is set) never looks.
 
 CC       ?= cc
 READLINE ?= yes
@@ -8,6 +9,7 @@ BUILD    ?= build
 VERSION  := 0.2.0
 PREFIX   ?= /usr/local
 DESTDIR  ?=
+DEPS     ?= $(if $(DEB_BUILD_OPTIONS),no,yes)
 
 LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null)
 LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
@@ -28,16 +30,19 @@ endif
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
 
 BUILD_PKGS := pkg-config liblua5.4-dev $(if $(filter yes,$(READLINE)),libreadline-dev)
-TEST_PKGS  := lua5.4 python3 tmux curl netcat-openbsd socat valgrind clang iproute2 man-db groff-base
+TEST_PKGS  := lua5.4 python3 tmux curl netcat-openbsd socat valgrind clang iproute2 man-db groff-base \
+              debhelper dpkg-dev lintian
 
-.PHONY: all run test asan clang clean deps test-deps unit install uninstall FORCE fuzz valgrind bench
+.PHONY: all run test asan clang clean deps test-deps check-deps unit install uninstall FORCE fuzz valgrind bench deb
 all: sockplay
 
-# Checks for Debian packages; installs them when run as root, else says how.
+# Checks for Debian packages; installs them when run as root, else says how. With DEPS=no
+# it does nothing; $(2)=check only says what is missing and fails.
 define need_pkgs
-	@command -v dpkg-query >/dev/null || exit 0; missing=""; \
+	@[ "$(DEPS)" = no ] && exit 0; command -v dpkg-query >/dev/null || exit 0; missing=""; \
 	for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \
 	[ -z "$$missing" ] && exit 0; \
+	if [ "$(2)" = check ]; then echo "sockplay needs Debian packages:$$missing — \`make deps\` installs them (or: sudo apt-get install$$missing)"; exit 1; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
 	  echo "sockplay: installing Debian packages:$$missing"; \
 	  export DEBIAN_FRONTEND=noninteractive; \
@@ -46,11 +51,15 @@ define need_pkgs
 	else echo "sockplay needs Debian packages. Run:  sudo apt-get install$$missing"; exit 1; fi
 endef
 
+# The one step that installs: `make run` and `make test` call it; a build only checks.
 deps: | $(BUILD)
 	$(call need_pkgs,$(BUILD_PKGS))
 
 test-deps: | $(BUILD)
-	$(call need_pkgs,$(TEST_PKGS))
+	$(call need_pkgs,$(BUILD_PKGS) $(TEST_PKGS))
+
+check-deps: | $(BUILD)
+	$(call need_pkgs,$(BUILD_PKGS),check)
 
 $(BUILD):
 	@mkdir -p $(BUILD)
@@ -64,10 +73,11 @@ $(BUILD)/config.h: FORCE | $(BUILD)
 	cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
 $(BUILD)/lua_lesson.o: $(BUILD)/config.h
 
-$(BUILD)/%.o: src/%.c | deps
-	@echo "  CC  $<"; $(CC) $(CFLAGS) $(SP_CFLAGS) $(if $(LUA_CFLAGS),,$(shell pkg-config --cflags lua5.4 2>/dev/null)) -c -o $@ $<
+$(BUILD)/%.o: src/%.c | check-deps
+	@echo "  CC  $<"; $(CC) $(CPPFLAGS) $(CFLAGS) $(SP_CFLAGS) $(if $(LUA_CFLAGS),,$(shell pkg-config --cflags lua5.4 2>/dev/null)) -c -o $@ $<
 
-run: sockplay
+run: deps
+	@$(MAKE) --no-print-directory sockplay
 	./sockplay
 
 UNIT_OBJS := $(BUILD)/keymap.o $(BUILD)/parse.o $(BUILD)/encoding.o $(BUILD)/output.o $(BUILD)/addr.o $(BUILD)/sockopt.o $(BUILD)/registry.o
@@ -76,11 +86,12 @@ $(BUILD)/unit_tests: tests/unit/unit_tests.c $(UNIT_OBJS)
 
 unit: $(BUILD)/unit_tests
 
-test: sockplay unit test-deps
+test: test-deps
+	@$(MAKE) --no-print-directory sockplay unit
 	@SOCKPLAY=$(CURDIR)/sockplay UNIT=$(CURDIR)/$(BUILD)/unit_tests bash tests/run.sh
 
 # The same suite against a build with AddressSanitizer and UBSan.
-asan:
+asan: test-deps
 	$(MAKE) BUILD=build/asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	        LDFLAGS='-fsanitize=address,undefined' build/asan/sockplay build/asan/unit_tests
 	@ASAN_OPTIONS=detect_leaks=1 SOCKPLAY=$(CURDIR)/build/asan/sockplay UNIT=$(CURDIR)/build/asan/unit_tests bash tests/run.sh
@@ -93,7 +104,7 @@ $(BUILD)/sockplay: $(OBJS)
 # tests/fuzz/NAME; what the fuzzer finds goes to build/fuzz, crashes fail the target).
 FUZZ_SECONDS ?= 60
 FUZZ_SRCS := src/parse.c src/encoding.c src/output.c src/registry.c
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) | deps
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) | check-deps
 	$(call need_pkgs,clang libclang-rt-14-dev)
 	@mkdir -p build/fuzz
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc -o $@ $< $(FUZZ_SRCS)
@@ -110,7 +121,8 @@ fuzz: build/fuzz/fuzz_parse build/fuzz/fuzz_data
 
 # The whole suite, and so every lesson, under valgrind (memcheck): any error fails.
 # valgrind keeps fd 3 open for itself, so a session's first socket is fd 4 there.
-valgrind: sockplay unit test-deps
+valgrind: test-deps
+	@$(MAKE) --no-print-directory sockplay unit
 	@rm -rf build/valgrind; mkdir -p build/valgrind; chmod 1777 build/valgrind
 	@VG_LOGS=$(CURDIR)/build/valgrind SOCKPLAY=$(CURDIR)/tests/valgrind.sh SOCKPLAY_REAL=$(CURDIR)/sockplay \
 	  UNIT=$(CURDIR)/$(BUILD)/unit_tests SP_TIME_SCALE=10 SP_FIRST_FD=4 bash tests/run.sh; rc=$$?; \
@@ -128,7 +140,8 @@ build/bench/table_bench: bench/table_bench.c $(BENCH_OBJS)
 	@mkdir -p build/bench
 	$(CC) $(CFLAGS) $(SP_CFLAGS) -Isrc -o $@ $< $(BENCH_OBJS) $(LUA_LIBS) $(LDLIBS)
 
-bench: sockplay build/bench/peer build/bench/client build/bench/table_bench test-deps
+bench: test-deps
+	@$(MAKE) --no-print-directory sockplay build/bench/peer build/bench/client build/bench/table_bench
 	@python3 bench/run.py
 
 # -Wall -Wextra -Werror under clang too, with and without readline.
@@ -136,18 +149,36 @@ clang:
 	$(MAKE) -s BUILD=build/clang CC=clang build/clang/sockplay
 	$(MAKE) -s BUILD=build/clang-plain CC=clang READLINE=no build/clang-plain/sockplay
 
-# make install [PREFIX=/usr/local] [DESTDIR=staging]: the program, its lessons, the man page.
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the program, its lessons, the man page,
+# the docs and bash completion.
 install: sockplay
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/sockplay/lua_lessons \
-	           $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/sockplay
+	           $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/sockplay \
+	           $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 sockplay $(DESTDIR)$(PREFIX)/bin/sockplay
 	install -m 644 lua_lessons/*.lua $(DESTDIR)$(PREFIX)/share/sockplay/lua_lessons/
 	install -m 644 docs/sockplay.1 $(DESTDIR)$(PREFIX)/share/man/man1/sockplay.1
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/sockplay/
+	install -m 644 src/cli/sockplay.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sockplay
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/sockplay $(DESTDIR)$(PREFIX)/share/man/man1/sockplay.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/sockplay $(DESTDIR)$(PREFIX)/share/doc/sockplay
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sockplay
+
+# make deb: a Debian package in build/deb/ (debian/ is src/debian, laid over a copy of the
+# tree), checked by lintian; `sudo apt install ./build/deb/sockplay_*.deb` installs it.
+DEB_PKGS := debhelper dpkg-dev lintian $(BUILD_PKGS)
+deb: | $(BUILD)
+	$(call need_pkgs,$(DEB_PKGS))
+	@v=$$(dpkg-parsechangelog -l src/debian/changelog -S Version); [ "$$v" = "$(VERSION)" ] || \
+	  { echo "src/debian/changelog says $$v, the Makefile $(VERSION): add a changelog entry"; exit 1; }
+	@rm -rf build/deb; mkdir -p build/deb/sockplay-$(VERSION)
+	@cp -r src lua_lessons docs Makefile README.md build/deb/sockplay-$(VERSION)/
+	@cp -r src/debian build/deb/sockplay-$(VERSION)/debian
+	cd build/deb/sockplay-$(VERSION) && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || { tail -n 30 ../build.log; exit 1; }
+	lintian --fail-on error build/deb/sockplay_$(VERSION)_*.changes
+	@ls build/deb/sockplay_$(VERSION)_*.deb
 
 clean:
 	rm -rf build sockplay

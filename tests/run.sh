@@ -6,14 +6,14 @@ cd "$(dirname "$0")/.."
 : "${SOCKPLAY:=$PWD/sockplay}" "${UNIT:=$PWD/build/unit_tests}"
 export SOCKPLAY
 export SOCKPLAY_LESSONS=${SOCKPLAY_LESSONS:-$PWD/lua_lessons}   # variant builds live under build/
-pass=0 fail=0
+pass=0 fail=0 skip=0
 log=$(mktemp -d)
 
-count() {   # reads PASS/FAIL lines (and the unit runner's summary) from a runner's output
+count() {   # reads PASS/FAIL/SKIP lines from a runner's output (a SKIP line says why)
     local out=$1
-    local p f
-    p=$(grep -c '^PASS ' "$out"); f=$(grep -c '^FAIL ' "$out")
-    pass=$((pass + p)); fail=$((fail + f))
+    local p f s
+    p=$(grep -c '^PASS ' "$out"); f=$(grep -c '^FAIL ' "$out"); s=$(grep -c '^SKIP ' "$out")
+    pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
 }
 
 # The READLINE=no build, for the fallback line reader's terminal test.
@@ -41,5 +41,5 @@ for t in tests/test_*.py; do
     if [ $rc -ne 0 ]; then echo "FAIL $t exited with $rc"; fail=$((fail + 1)); fi
 done
 rm -rf "$log"
-echo "$pass passed, $fail failed"
+if [ "$skip" -gt 0 ]; then echo "$pass passed, $fail failed, $skip skipped"; else echo "$pass passed, $fail failed"; fi
 [ "$fail" -eq 0 ]

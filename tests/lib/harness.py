@@ -15,6 +15,9 @@ FD0 = int(os.environ.get("SP_FIRST_FD", "3"))
 class Fail(Exception):
     pass
 
+class Skip(Exception):
+    """A test that cannot run here: it prints SKIP and its reason, and counts as neither."""
+
 def env(**extra):
     e = dict(os.environ)
     e.pop("LANG", None); e.pop("LC_ALL", None); e.pop("LC_MESSAGES", None)
@@ -162,5 +165,7 @@ def main():
         try:
             fn()
             print("PASS %s (%.1fs)" % (fn.__name__, time.monotonic() - t0), flush=True)
+        except Skip as e:
+            print("SKIP %s: %s" % (fn.__name__, e), flush=True)
         except Exception as e:
             print("FAIL %s: %s" % (fn.__name__, e if isinstance(e, Fail) else traceback.format_exc()), flush=True)

@@ -1,0 +1,25 @@
+# bash completion for sockplay's command line: options, --lesson NAME, --lang zh|en, scripts.
+_sockplay()
+{
+    local cur prev
+    cur=${COMP_WORDS[COMP_CWORD]}
+    prev=${COMP_WORDS[COMP_CWORD-1]}
+    case $prev in
+    --lesson)
+        # The lesson names are the first word of each indented line of `sockplay --lessons`.
+        COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" --lessons --lang en 2>/dev/null | awk '/^  [a-z]/ {print $1}')" -- "$cur"))
+        return ;;
+    --lang)
+        COMPREPLY=($(compgen -W "en zh" -- "$cur"))
+        return ;;
+    -c)
+        return ;;
+    esac
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "-c --lessons --lesson --auto --lang --help --version" -- "$cur"))
+    else
+        compopt -o filenames 2>/dev/null
+        COMPREPLY=($(compgen -f -X '!*.lua' -- "$cur") $(compgen -d -- "$cur"))
+    fi
+}
+complete -F _sockplay sockplay
