@@ -259,6 +259,13 @@ int core_listen(sp_sock *s, int backlog)
 int core_setsockopt(sp_sock *s, const sp_optdef *d, const sp_optval *v)
 {
     char val[64];
+    if (d->readonly) {            /* the kernel would say ENOPROTOOPT, which names nothing */
+        char msg[200];
+        snprintf(msg, sizeof msg, TR("%s can only be read (getsockopt %s %s), not set", "%s 只能读取（getsockopt %s %s），不能设置"),
+                 d->name, SOCK_LABEL(s), d->name);
+        core_fail_usage("setsockopt", s, msg);
+        return -1;
+    }
     sockopt_format(d, v, val, sizeof val);
     core_begin("setsockopt", "%s, %s, %s, %s", SOCK_LABEL(s), d->level_name, d->name, val);
     core_op(OP_SETSOCKOPT, s);

@@ -46,6 +46,9 @@ def setsockopt_completes_only_options_that_can_be_set():
         t.keys("C-c")
         t.keys("-l", "setsockopt s SOL_SOCKET SO_ACC"); t.keys("Tab"); t.keys("-l", "X")
         t.wait(r"sockplay> setsockopt s SOL_SOCKET SO_ACCX", 3)     # nothing was completed
+        t.keys("C-c")
+        t.keys("-l", "setsockopt s SOL_SOCKET SO_REUSEA"); t.keys("Tab"); t.keys("-l", "1")
+        t.wait(r"sockplay> setsockopt s SOL_SOCKET SO_REUSEADDR 1", 3)   # an option after a level
     finally:
         t.close()
 
