@@ -205,7 +205,7 @@ def listen_on_an_unbound_socket_says_the_kernel_bound_it():
     sp.run("b = socket tcp; bind b 127.0.0.1 0")
     sp.run("listen b", r"listen\(b, 128\) = 0\n")                    # bound first: nothing to add
     sp.run("listen b 5", r"listen\(b, 5\) = 0\n")                    # listen again: still nothing
-    sp.run('lua t = socket.tcp(); print(t:listen())', r"listen\(t, 128\) = 0   \(t was not bound: the kernel bound it to 0\.0\.0\.0:\d+\)")
+    sp.run('lua t = socket.socket("tcp"); print(t:listen())', r"listen\(t, 128\) = 0   \(t was not bound: the kernel bound it to 0\.0\.0\.0:\d+\)")
     sp.close()
     sp = Sockplay("--lang", "zh")
     sp.run("s = socket tcp")
@@ -222,7 +222,7 @@ def a_reused_name_says_the_old_socket_keeps_its_fd():
     import socket as pysock
     c = pysock.create_connection(("127.0.0.1", port), timeout=5)
     sp.run("s = accept srv", r"→ s, peer.*\n(.*\n)*?\s*↳ fd \d+ \(the old s\) keeps running but is no longer called s")
-    sp.run("lua s = socket.udp()", r"↳ fd \d+ \(the old s\) keeps running but is no longer called s")
+    sp.run("lua s = socket.socket(\"udp\")", r"↳ fd \d+ \(the old s\) keeps running but is no longer called s")
     c.close()
     sp.run("state")
     assert len(sp.fds()) == 5, sp.fds()                  # nothing was closed
