@@ -58,6 +58,7 @@ const sp_command commands[] = {
      "export python server.py", c_export, "XF", 0},
     {"save", "FILE.lua", "write this session's calls as a Lua script (sockplay FILE.lua replays it)",
      "把本会话的调用写成 Lua 脚本（sockplay FILE.lua 可重放）", "save session.lua", c_save, "F", 0},
+    {"clear", "", "clear the screen (also Ctrl-L)", "清屏（也可按 Ctrl-L）", "clear", c_clear, "-", 0},
     {"lang", "[zh|en]", "messages in Chinese or English", "消息语言：中文或英文", "lang zh", c_lang, "L", 0},
     {"lua", "CHUNK", "run Lua code (the rest of the line); REPL sockets are Lua globals by name",
      "运行 Lua 代码（本行剩余部分）；REPL 中的套接字在 Lua 里按名字可用", "lua print(s:getsockname()[2])", c_lua, "-", 0},
