@@ -92,7 +92,7 @@ $(BUILD)/sockplay: $(OBJS)
 # libFuzzer on the command parser and the DATA decoder, FUZZ_SECONDS each (corpus in
 # tests/fuzz/NAME; what the fuzzer finds goes to build/fuzz, crashes fail the target).
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := src/parse.c src/encoding.c src/output.c src/registry.c
+FUZZ_SRCS := src/parse.c src/encoding.c src/output.c src/registry.c src/pyline.c
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) | deps
 	$(call need_pkgs,clang libclang-rt-14-dev)
 	@mkdir -p build/fuzz
