@@ -80,7 +80,7 @@ run: deps
 	@$(MAKE) --no-print-directory sockplay
 	./sockplay
 
-UNIT_OBJS := $(BUILD)/keymap.o $(BUILD)/parse.o $(BUILD)/encoding.o $(BUILD)/output.o $(BUILD)/addr.o $(BUILD)/sockopt.o $(BUILD)/registry.o
+UNIT_OBJS := $(BUILD)/keymap.o $(BUILD)/parse.o $(BUILD)/encoding.o $(BUILD)/output.o $(BUILD)/addr.o $(BUILD)/sockopt.o $(BUILD)/registry.o $(BUILD)/pyline.o
 $(BUILD)/unit_tests: tests/unit/unit_tests.c $(UNIT_OBJS)
 	$(CC) $(CFLAGS) $(SP_CFLAGS) $(LDFLAGS) -Isrc -o $@ $< $(UNIT_OBJS) $(LDLIBS)
 
@@ -103,7 +103,7 @@ $(BUILD)/sockplay: $(OBJS)
 # libFuzzer on the command parser and the DATA decoder, FUZZ_SECONDS each (corpus in
 # tests/fuzz/NAME; what the fuzzer finds goes to build/fuzz, crashes fail the target).
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := src/parse.c src/encoding.c src/output.c src/registry.c
+FUZZ_SRCS := src/parse.c src/encoding.c src/output.c src/registry.c src/pyline.c
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) | check-deps
 	$(call need_pkgs,clang libclang-rt-14-dev)
 	@mkdir -p build/fuzz

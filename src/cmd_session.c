@@ -10,6 +10,7 @@
 #include "equiv.h"
 #include "export.h"
 #include "jobs.h"
+#include "lineedit.h"
 #include "lua_host.h"
 #include "netinfo.h"
 #include "lua_lesson.h"
@@ -245,4 +246,12 @@ int c_port(const sp_cmd *c)
 {
     if (nargs(c, 1, 1, TR("N: a port number or service name", "N：端口号或服务名")) < 0) return CMD_FAIL;
     return netinfo_port(arg(c, 1)) < 0 ? CMD_FAIL : CMD_OK;
+}
+
+/* clear: as in every shell; on a pipe or a file there is no screen, so nothing is written. */
+int c_clear(const sp_cmd *c)
+{
+    if (nargs(c, 0, 0, "") < 0) return CMD_FAIL;
+    le_clear_screen();
+    return CMD_OK;
 }

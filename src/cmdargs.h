@@ -31,5 +31,5 @@ int c_state(const sp_cmd *c), c_jobs(const sp_cmd *c), c_wait(const sp_cmd *c), 
 int c_trace(const sp_cmd *c), c_help(const sp_cmd *c), c_lua(const sp_cmd *c), c_run(const sp_cmd *c);
 int c_lesson(const sp_cmd *c), c_quit(const sp_cmd *c), c_explain(const sp_cmd *c), c_lang(const sp_cmd *c);
 int c_export(const sp_cmd *c), c_save(const sp_cmd *c), c_ipinfo(const sp_cmd *c), c_resolve(const sp_cmd *c);
-int c_port(const sp_cmd *c);
+int c_port(const sp_cmd *c), c_clear(const sp_cmd *c);
 #endif

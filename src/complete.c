@@ -34,9 +34,32 @@ static void offer_files(const char *text, void (*add)(const char *))
     closedir(d);
 }
 
+/* Option names (only those setsockopt can set when settable), of one level after a level
+ * name; the level names themselves when no level was typed (level < 0). */
+static void offer_opts(const char *text, void (*add)(const char *), int settable, int level)
+{
+    for (size_t i = 0; i < sockopt_ndefs; i++)
+        if (!(settable && sockopt_defs[i].readonly) && (level < 0 || sockopt_defs[i].level == level))
+            offer(sockopt_defs[i].name, text, add);
+    if (level >= 0) return;
+    offer("SOL_SOCKET", text, add);
+    offer("IPPROTO_TCP", text, add);
+    offer("IPPROTO_IPV6", text, add);
+}
+
+/* What the word after prev holds whatever its position: the view after "as", an option
+ * after a level name; else the table's letter. */
+static char kind_after(const sp_command *k, const char *prev, char kind)
+{
+    if (!strcasecmp(prev, "as") && strchr(k->complete, A_VIEW)) return A_VIEW;
+    if (sockopt_level(prev) >= 0 && strchr(k->complete, A_SETOPT)) return A_SETOPT;
+    if (sockopt_level(prev) >= 0 && strchr(k->complete, A_OPT)) return A_OPT;
+    return kind;
+}
+
 void complete_line(const char *line, int start, const char *text, void (*add)(const char *))
 {
-    char word[64] = "";
+    char word[64] = "", prev[64] = "";
     const char *p = line, *cmd_start;
     int argi = -1;
     const sp_command *k;
@@ -56,9 +79,9 @@ void complete_line(const char *line, int start, const char *text, void (*add)(co
     for (const char *q = cmd_start; q < line + start;) {
         while (q < line + start && *q == ' ') q++;
         if (q >= line + start) break;
-        if (argi < 0) {
+        {
             size_t n = strcspn(q, " ");
-            snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word ? n : sizeof word - 1), q);
+            snprintf(argi < 0 ? word : prev, sizeof word, "%.*s", (int)(n < sizeof word ? n : sizeof word - 1), q);
         }
         argi++;
         while (q < line + start && *q != ' ') q++;
@@ -72,6 +95,7 @@ void complete_line(const char *line, int start, const char *text, void (*add)(co
         size_t nk = strlen(k->complete), at = (size_t)argi;
         kind = nk ? k->complete[at < nk ? at : nk - 1] : A_NONE;
     }
+    if (argi > 1) kind = kind_after(k, prev, kind);     /* argument 0 is S: a socket may be called "as" */
     switch (kind) {
     case A_SOCK:
         for (size_t i = 0; i < reg_count(); i++) {
@@ -88,11 +112,8 @@ void complete_line(const char *line, int start, const char *text, void (*add)(co
         for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) offer(kinds[i], text, add);
         break;
     }
-    case A_OPT:
-        for (size_t i = 0; i < sockopt_ndefs; i++) offer(sockopt_defs[i].name, text, add);
-        offer("SOL_SOCKET", text, add);
-        offer("IPPROTO_TCP", text, add);
-        offer("IPPROTO_IPV6", text, add);
+    case A_OPT: case A_SETOPT:
+        offer_opts(text, add, kind == A_SETOPT, argi > 1 ? sockopt_level(prev) : -1);
         break;
     case A_HOW: offer("rd", text, add); offer("wr", text, add); offer("rdwr", text, add); break;
     case A_BOOL: offer("on", text, add); offer("off", text, add); break;

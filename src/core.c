@@ -170,9 +170,24 @@ static int ok0(void)
     return 0;
 }
 
+/* The fd of the socket the last core_new_sock took the name from, until core_name_note. */
+static int renamed_fd = -1;
+
+void core_name_moved(int oldfd, const char *name)
+{
+    core_hint(TR("fd %d (the old %s) keeps running but is no longer called %s: use %d for it",
+                 "fd %d（原来的 %s）仍然打开，但不再叫 %s：用 %d 指代它"), oldfd, name, name, oldfd);
+}
+
+void core_name_note(const sp_sock *s)
+{
+    if (renamed_fd >= 0) core_name_moved(renamed_fd, s->name);
+    renamed_fd = -1;
+}
+
 sp_sock *core_new_sock(int fd, int family, int type, const char *name)
 {
-    sp_sock *s = calloc(1, sizeof *s);
+    sp_sock *s = calloc(1, sizeof *s), *old;
     if (!s) return NULL;
     s->fd = fd;
     s->family = family;
@@ -180,7 +195,7 @@ sp_sock *core_new_sock(int fd, int family, int type, const char *name)
     s->backlog = -1;
     s->timeout = -1;
     reg_add(s);
-    if (name) reg_set_name(s, name);
+    renamed_fd = name && (old = reg_set_name(s, name)) ? old->fd : -1;
     return s;
 }
 
@@ -205,6 +220,7 @@ sp_sock *core_socket(int family, int type, const char *name)
         if (name) printf("  → %s", name);
         printf("\n");
     }
+    core_name_note(s);
     core_end();
     return s;
 }
@@ -242,15 +258,31 @@ int core_bind(sp_sock *s, const char *host, const char *port)
     return 0;
 }
 
+/* After listen() on a socket that had no address: where the kernel bound it, on the
+ * result line (Python does the same silently; the learner must see the port). */
+static void listen_autobound(const sp_sock *s)
+{
+    sp_addr a;
+    char where[160];
+    if (!core_trace || kstate_addr(s, 0, &a) < 0) return;
+    addr_format((struct sockaddr *)&a.ss, a.len, where, sizeof where);
+    printf("   %s", col(C_YELLOW));
+    printf(TR("(%s was not bound: the kernel bound it to %s)", "（%s 没有绑定过地址：内核把它绑定到了 %s）"), SOCK_LABEL(s), where);
+    printf("%s", col(C_RESET));
+}
+
 int core_listen(sp_sock *s, int backlog)
 {
+    int was_unbound = !CORE_QUIET && kstate_unbound(s);
     core_begin("listen", "%s, %d", SOCK_LABEL(s), backlog);
     core_op(OP_LISTEN, s);
     core_cur.op.n = backlog;
     core_print_head();
     if (listen(s->fd, backlog) < 0) { fail("listen", errno); return -1; }
     s->backlog = backlog;
-    ok0();
+    core_ret("0");
+    if (was_unbound) listen_autobound(s);
+    if (core_trace) printf("\n");
     core_hint(TR("%s is now a passive (listening) socket: it only accepts connections; data travels on the sockets accept() returns",
                  "%s 现在是被动（监听）套接字：它只负责接受连接；数据要通过 accept() 返回的新套接字收发"), SOCK_LABEL(s));
     core_end();
@@ -260,6 +292,13 @@ int core_listen(sp_sock *s, int backlog)
 int core_setsockopt(sp_sock *s, const sp_optdef *d, const sp_optval *v)
 {
     char val[64];
+    if (d->readonly) {            /* the kernel would say ENOPROTOOPT, which names nothing */
+        char msg[200];
+        snprintf(msg, sizeof msg, TR("%s can only be read (getsockopt %s %s), not set", "%s 只能读取（getsockopt %s %s），不能设置"),
+                 d->name, SOCK_LABEL(s), d->name);
+        core_fail_usage("setsockopt", s, msg);
+        return -1;
+    }
     sockopt_format(d, v, val, sizeof val);
     core_begin("setsockopt", "%s, %s, %s, %s", SOCK_LABEL(s), d->level_name, d->name, val);
     core_op(OP_SETSOCKOPT, s);

@@ -42,6 +42,9 @@ const char *core_timeout_bad(double seconds);
 int core_sockname(sp_sock *s, int peer, sp_addr *a);               /* getsockname / getpeername */
 int core_close(sp_sock *s);
 void core_close_all(void);
+/* "fd 3 (the old s) keeps running but is no longer called s": a name given to a new socket
+ * was taken from the open socket oldfd (registry.c's reg_set_name returns it). */
+void core_name_moved(int oldfd, const char *name);
 
 /* The calls that may block. Each is a start (checks, describes), the system call, and a
  * finish (prints, updates the session), so that jobs.c can run the middle in a thread. */

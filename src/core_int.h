@@ -70,6 +70,9 @@ void core_fail_on(const sp_sock *s, const char *call, const char *addr, int err)
 int core_resolve(const sp_sock *s, const char *call, const char *host, const char *port, int passive, sp_addr *a);
 /* A new session socket for fd (socket, accept); NULL when out of memory. */
 sp_sock *core_new_sock(int fd, int family, int type, const char *name);
+/* After the result line of the call that made s: when s took its name from an open socket,
+ * says so (core_name_moved). */
+void core_name_note(const sp_sock *s);
 /* Ends the call: the `trace` entry, then the table if something changed. */
 void core_end(void);
 #endif

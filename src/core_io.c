@@ -152,6 +152,7 @@ static void finish_accept(sp_call *c)
     }
     core_hint(TR("a NEW socket (fd %d) for this one client; %s keeps listening for others",
                  "为这个客户端新建的套接字（fd %d）；%s 继续监听其他客户端"), n->fd, SOCK_LABEL(c->s));
+    core_name_note(n);
 }
 
 static void finish_data(sp_call *c)

@@ -34,6 +34,12 @@ int kstate_addr(const sp_sock *s, int peer, sp_addr *a)
                 : getsockname(s->fd, (struct sockaddr *)&a->ss, &a->len);
 }
 
+int kstate_unbound(const sp_sock *s)
+{
+    sp_addr a;
+    return kstate_addr(s, 0, &a) == 0 && unbound(&a.ss, a.len);
+}
+
 void kstate_read(const sp_sock *s, sp_kstate *k)
 {
     sp_addr a;

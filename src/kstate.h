@@ -15,6 +15,8 @@ typedef struct {
 void kstate_read(const sp_sock *s, sp_kstate *k);
 /* getsockname (peer 0) or getpeername (peer 1) into a; -1 with errno set. */
 int kstate_addr(const sp_sock *s, int peer, sp_addr *a);
+/* 1 when s has no local address yet (port 0, an unnamed unix socket). */
+int kstate_unbound(const sp_sock *s);
 /* Linux's name for a TCP_* state number ("TIME_WAIT"). */
 const char *tcp_state_name(int st);
 #endif

@@ -1,6 +1,8 @@
 /* lineedit.c — picks the backend, as lua.c does with lua_readline: a few lines of
  * switching so that nothing else in sockplay knows which editor is in use. */
 #include "lineedit.h"
+#include <stdio.h>
+#include <unistd.h>
 
 #ifdef SP_READLINE
 static int use_rl;
@@ -32,6 +34,13 @@ char *le_read(const char *prompt, size_t *len)
     if (use_rl) return le_rl_read(prompt, len);
 #endif
     return le_plain_read(prompt, len);
+}
+
+void le_clear_screen(void)
+{
+    if (!isatty(STDOUT_FILENO)) return;
+    fputs("\033[H\033[2J", stdout);      /* cursor home, erase the screen: what Ctrl-L does in a shell */
+    fflush(stdout);
 }
 
 void le_history_add(const char *line)

@@ -15,6 +15,8 @@ void le_init(int interactive, le_complete_fn fn, le_hint_fn hint);
  * Ctrl-C while typing discards the line and returns "" (length 0). */
 char *le_read(const char *prompt, size_t *len);
 void le_history_add(const char *line);
+/* Clears the terminal (`clear`, Ctrl-L); writes nothing when stdout is not a terminal. */
+void le_clear_screen(void);
 void le_shutdown(void);
 /* While waiting for a line, when fd is readable call fn to print something (a background
  * call's result) above the prompt; the line being typed is kept and redrawn. */

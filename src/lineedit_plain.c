@@ -36,6 +36,20 @@ static char *take(size_t n, size_t skip, size_t *len)
     return line;
 }
 
+/* Ctrl-L at a terminal: the tty hands it over inside the line (canonical mode), so each one
+ * clears the screen now and leaves the line; the rest of the line is kept. */
+static char *ctrl_l(char *line, size_t *len)
+{
+    size_t k = 0;
+    if (!line || !memchr(line, '\f', *len)) return line;
+    le_clear_screen();
+    for (size_t i = 0; i < *len; i++)
+        if (line[i] != '\f') line[k++] = line[i];
+    line[k] = '\0';
+    *len = k;
+    return line;
+}
+
 char *le_plain_read(const char *prompt, size_t *len)
 {
     int dropping = 0;
@@ -46,7 +60,7 @@ char *le_plain_read(const char *prompt, size_t *len)
         if (nl) {
             size_t n = (size_t)(nl - buf);
             if (dropping) { memmove(buf, nl + 1, have - n - 1); have -= n + 1; *len = 0; return strdup(""); }
-            return take(n, 1, len);
+            return prompt ? ctrl_l(take(n, 1, len), len) : take(n, 1, len);
         }
         if (at_eof) {
             if (have && !dropping) return take(have, 0, len);

@@ -132,8 +132,10 @@ static int g_index(lua_State *l)
 static int g_newindex(lua_State *l)
 {
     sp_sock *s = lsock_peek(l, 3);
-    if (s && lua_type(l, 2) == LUA_TSTRING && reg_valid_name(lua_tostring(l, 2)) && !s->name[0])
-        reg_set_name(s, lua_tostring(l, 2));
+    sp_sock *old;
+    if (s && lua_type(l, 2) == LUA_TSTRING && reg_valid_name(lua_tostring(l, 2)) && !s->name[0] &&
+        (old = reg_set_name(s, lua_tostring(l, 2))))
+        core_name_moved(old->fd, s->name);
     lua_rawset(l, 1);
     return 0;
 }

@@ -10,6 +10,25 @@
 #include "lineedit.h"
 #include "output.h"
 #include "parse.h"
+#include "pyline.h"
+
+/* A line of Python (or a sockplay command with a Python tuple) is answered with the line
+ * to type instead; nothing of it runs. 1 when it was answered. */
+static int python_hint(const char *line)
+{
+    int kind;
+    char *form = pyline_form(line, &kind);
+    if (!form) return 0;
+    if (kind == PYLINE_CODE)
+        printf("%s%s%s\n", col(C_RED), TR("sockplay: this line is Python, not a sockplay command: nothing was run",
+                                         "sockplay：这一行是 Python，不是 sockplay 命令：没有执行"), col(C_RESET));
+    else
+        printf("%s%s%s\n", col(C_RED), TR("sockplay: an address is written HOST PORT here, not as a Python tuple: nothing was run",
+                                         "sockplay：这里的地址写成 HOST PORT 两个词，不用 Python 的元组：没有执行"), col(C_RESET));
+    printf("   %s↳ %s  %s%s\n", col(C_DIM), TR("did you mean:", "你是想输入："), form, col(C_RESET));
+    free(form);
+    return 1;
+}
 
 int repl_exit_code = -1;
 
@@ -23,6 +42,7 @@ int repl_line(const char *line, size_t len)
                                          "sockplay：这一行包含 NUL 字节，已忽略（在引号里写 \\0）"), col(C_RESET));
         return 0;
     }
+    if (python_hint(line)) return 0;
     n = parse_line(line, &cmds, err, sizeof err);
     if (n < 0) {
         printf("%s%s%s\n", col(C_RED), err, col(C_RESET));

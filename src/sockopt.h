@@ -12,6 +12,7 @@ typedef struct {
     int level, optname;
     sp_optkind kind;
     const char *help;
+    int readonly;            /* only getsockopt reads it (SO_TYPE, SO_ERROR, SO_ACCEPTCONN) */
 } sp_optdef;
 
 typedef struct {

@@ -1,18 +1,23 @@
 /* fuzz_parse.c — libFuzzer target: any bytes as a command line. parse_line must either
- * split it into commands or say what is wrong, and never read or write out of bounds. */
+ * split it into commands or say what is wrong, and never read or write out of bounds; so
+ * must pyline_form, which the REPL asks first (is it a line of Python?). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "parse.h"
+#include "pyline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *line = malloc(size + 1), err[300];
+    char *line = malloc(size + 1), err[300], *form;
     sp_cmd *cmds;
-    int n;
+    int n, kind;
     if (!line) return 0;
     memcpy(line, data, size);
     line[size] = '\0';                 /* the REPL refuses a line with a NUL before this */
+    form = pyline_form(line, &kind);
+    if (form ? kind == PYLINE_NONE || strlen(form) > 4 * size + 64 : kind != PYLINE_NONE) abort();
+    free(form);
     n = parse_line(line, &cmds, err, sizeof err);
     if (n < 0 && !err[0]) abort();     /* a refusal always says why */
     for (int i = 0; i < n; i++) {
