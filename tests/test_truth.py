@@ -128,11 +128,12 @@ def recv_q_counts_bytes(kview):
     assert re.search(r"\bconn2\s+TCPv4\s+\S+\s+\S+\s+CLOSE_WAIT\s+0\s+0\b", t), t
     # a queued connection whose client sent 3 bytes and closed: 3 too
     e = socket.create_connection(("127.0.0.1", port), timeout=5)
+    eport = e.getsockname()[1]
     e.sendall(b"abc")
     e.close()
     time.sleep(0.1)
     t = table(sp)
-    assert re.search(r":%d\s+CLOSE_WAIT\s+3\s+0\s+no fd yet: in s's accept queue" % e.getsockname()[1], t), t
+    assert re.search(r":%d\s+CLOSE_WAIT\s+3\s+0\s+no fd yet: in s's accept queue" % eport, t), t
     assert sp.close() == 0
 
 @test
