@@ -14,7 +14,7 @@ const char *errno_name(int err)
     E(EINPROGRESS) E(EINTR) E(EINVAL) E(EISCONN) E(EMFILE) E(EMSGSIZE) E(ENETDOWN)
     E(ENETUNREACH) E(ENFILE) E(ENOBUFS) E(ENOENT) E(ENOMEM) E(ENOPROTOOPT) E(ENOTCONN)
     E(ENOTSOCK) E(EOPNOTSUPP) E(EPERM) E(EPIPE) E(EPROTONOSUPPORT) E(EPROTOTYPE) E(ETIMEDOUT)
-    E(ENOTDIR) E(EROFS) E(ESHUTDOWN) E(ELOOP) E(ENAMETOOLONG) E(EEXIST)
+    E(ENOTDIR) E(EROFS) E(ESHUTDOWN) E(ELOOP) E(ENAMETOOLONG) E(EEXIST) E(EIO)
 #undef E
     default: return "E?";
     }
@@ -156,4 +156,13 @@ const char *explain_on_listener(int err, const char *call, const char *addr, cha
         return b;
     }
     return explain_errno(err, call, addr, b, n);
+}
+
+const char *explain_unread(const char *what, int err, char *b, size_t n)
+{
+    char why[256];
+    const char *ex = explain_errno(err, "read", NULL, why, sizeof why);
+    snprintf(b, n, TR("%s could not be read: %s (%s)%s%s", "无法读取%s：%s（%s）%s%s"), what, errno_name(err), strerror(err),
+             ex ? TR(" — ", " —— ") : "", ex ? ex : "");
+    return b;
 }
