@@ -158,6 +158,19 @@ const char *explain_on_listener(int err, const char *call, const char *addr, cha
     return explain_errno(err, call, addr, b, n);
 }
 
+const char *explain_never_connected(int err, const char *call, const char *addr, char *b, size_t n)
+{
+    if (err == EPIPE) {
+        snprintf(b, n, "%s", TR("this socket never connected: TCP sends only on a connection — connect() first; a server sends on "
+                                "the socket accept() returned. Linux says EPIPE here, where ENOTCONN would be clearer; "
+                                "Python raises BrokenPipeError",
+                                "这个套接字从未连接过：TCP 只能在连接上发送 —— 请先 connect()；服务器要用 accept() 返回的套接字发送。"
+                                "Linux 在这里返回 EPIPE（而不是更清楚的 ENOTCONN）；Python 会抛出 BrokenPipeError"));
+        return b;
+    }
+    return explain_errno(err, call, addr, b, n);
+}
+
 const char *explain_unread(const char *what, int err, char *b, size_t n)
 {
     char why[256];

@@ -15,6 +15,9 @@ typedef struct {
 void kstate_read(const sp_sock *s, sp_kstate *k);
 /* getsockname (peer 0) or getpeername (peer 1) into a; -1 with errno set. */
 int kstate_addr(const sp_sock *s, int peer, sp_addr *a);
+/* A TCP socket that never had a connection (not connected, no connect() that succeeded),
+ * as opposed to one whose connection ended: 1 or 0, from the kernel's TCP_INFO. */
+int kstate_never_connected(const sp_sock *s);
 /* Linux's name for a TCP_* state number ("TIME_WAIT"). */
 const char *tcp_state_name(int st);
 #endif
