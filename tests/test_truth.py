@@ -267,7 +267,7 @@ def as_hex_dumps_every_byte_of_a_large_datagram():
     sp.sync()
     out = sp.out[start:sp.pos].decode()
     assert "more bytes" not in out, out[-500:]
-    lines = re.findall(r"^   ([0-9a-f]{4,})  ((?: [0-9a-f]{2}){1,8})(?:  ((?: [0-9a-f]{2}){1,8}))?", out, re.M)
+    lines = re.findall(r"^   ([0-9a-f]{4,}) ((?: [0-9a-f]{2}){1,8})(?: ((?: [0-9a-f]{2}){1,8}))?", out, re.M)
     assert len(lines) == 3750, len(lines)
     for i, (off, a, b) in enumerate(lines):
         assert int(off, 16) == i * 16, (i, off)
