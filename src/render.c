@@ -1,7 +1,8 @@
 /* render.c — like `ss`, aligned columns; unlike ss, it remembers the last table it showed
  * so that a learner sees which cell one call changed: + new row, * changed, - closed.
- * Under the session's own sockets come the kernel's sockets on its ports that no fd
- * holds (kview.c): queued connections, TIME_WAIT, orphans. */
+ * Under the session's own sockets come the kernel's sockets of the session that no fd
+ * holds (kview.c): queued connections, TIME_WAIT, orphans; or, when the kernel's table could
+ * not be read, a line that says so (and no kernel row is called gone for it). */
 #include "render.h"
 #include <errno.h>
 #include <stdarg.h>
@@ -274,8 +275,9 @@ static row *current(size_t *n)
     keymap by_ino;
     int got = kview_read(&kv);
     size_t ns = reg_count(), nk = got < 0 ? 0 : (size_t)got, nkernel = 0;
-    row *now = malloc((ns + nk + 1) * sizeof *now);     /* every field is set: no need to clear 1 KiB a row */
+    row *now;
     kernel_err = got < 0 ? errno : 0;    /* the session's rows are then read per fd, which needs no new fd */
+    now = malloc((ns + nk + 1) * sizeof *now);     /* every field is set: no need to clear 1 KiB a row */
     if (now && keymap_init(&by_ino, nk) == 0) {
         for (size_t i = 0; i < nk; i++) keymap_put(&by_ino, kv[i].ino, &kv[i]);   /* no fd: inode 0, left out */
         for (size_t i = 0; i < ns; i++) {
