@@ -80,7 +80,7 @@ run: deps
 	@$(MAKE) --no-print-directory sockplay
 	./sockplay
 
-UNIT_OBJS := $(BUILD)/keymap.o $(BUILD)/parse.o $(BUILD)/encoding.o $(BUILD)/output.o $(BUILD)/addr.o $(BUILD)/sockopt.o $(BUILD)/registry.o $(BUILD)/pyline.o
+UNIT_OBJS := $(BUILD)/keymap.o $(BUILD)/parse.o $(BUILD)/encoding.o $(BUILD)/output.o $(BUILD)/addr.o $(BUILD)/explain.o $(BUILD)/sockopt.o $(BUILD)/registry.o $(BUILD)/pyline.o
 $(BUILD)/unit_tests: tests/unit/unit_tests.c $(UNIT_OBJS)
 	$(CC) $(CFLAGS) $(SP_CFLAGS) $(LDFLAGS) -Isrc -o $@ $< $(UNIT_OBJS) $(LDLIBS)
 

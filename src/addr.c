@@ -2,6 +2,7 @@
 #include "addr.h"
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/un.h>
+#include "explain.h"
 #include "output.h"
 
 int addr_parse_port(const char *s, char *err, size_t errlen)
@@ -38,12 +40,21 @@ int addr_parse_port(const char *s, char *err, size_t errlen)
         }
         return (int)v;
     }
+    errno = 0;
     se = getservbyname(s, NULL);
     if (se) return ntohs((unsigned short)se->s_port);
+    if (addr_unread(errno)) {
+        char why[400];
+        int e = errno;
+        snprintf(err, errlen, TR("port '%s': %s", "端口 '%s'：%s"), s, explain_unread("/etc/services", e, why, sizeof why));
+        return -1;
+    }
     snprintf(err, errlen, TR("unknown port '%s': give a number from 0 to 65535 or a service name such as http",
                              "未知端口 '%s'：请给出 0 到 65535 的数字，或 http 这样的服务名"), s);
     return -1;
 }
+
+int addr_unread(int err) { return err == EMFILE || err == ENFILE; }
 
 int addr_resolve(int family, int socktype, const char *host, const char *port, int passive,
                  sp_addr *out, char *err, size_t errlen)
@@ -69,10 +80,17 @@ int addr_resolve(int family, int socktype, const char *host, const char *port, i
     hints.ai_family = family;
     hints.ai_socktype = socktype;
     hints.ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : 0);
+    errno = 0;
     rc = getaddrinfo(host, pbuf, &hints, &res);
     if (rc != 0) {
         const char *why = rc == EAI_SYSTEM ? "system error" : gai_strerror(rc);
-        if (rc == EAI_ADDRFAMILY || rc == EAI_FAMILY || rc == EAI_NONAME)
+        char files[400];
+        int e = errno;
+        if (addr_unread(e))
+            snprintf(err, errlen, TR("cannot resolve '%s': %s", "无法解析 '%s'：%s"), host ? host : "",
+                     explain_unread(TR("the resolver's files (/etc/hosts, /etc/nsswitch.conf)", "解析器的文件（/etc/hosts、/etc/nsswitch.conf）"),
+                                    e, files, sizeof files));
+        else if (rc == EAI_ADDRFAMILY || rc == EAI_FAMILY || rc == EAI_NONAME)
             snprintf(err, errlen, TR("cannot resolve '%s' as an %s address (%s)",
                                      "无法把 '%s' 解析为 %s 地址（%s）"),
                      host ? host : "", family == AF_INET6 ? "IPv6" : "IPv4", why);

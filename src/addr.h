@@ -14,6 +14,9 @@ int addr_parse_port(const char *s, char *err, size_t errlen);
 /* HOST PORT for the family. passive: "" and "*" mean every local address (bind). */
 int addr_resolve(int family, int socktype, const char *host, const char *port, int passive,
                  sp_addr *out, char *err, size_t errlen);
+/* After a failed getaddrinfo or getservby*: err (errno) says the files they read (/etc/hosts,
+ * /etc/services) could not be opened (EMFILE, ENFILE) — the name was not looked up at all. */
+int addr_unread(int err);
 int addr_unix(const char *path, sp_addr *out, char *err, size_t errlen);
 /* "127.0.0.1:80", "[::1]:80", "/tmp/s.sock"; "*" for an unset address. */
 void addr_format(const struct sockaddr *sa, socklen_t len, char *buf, size_t n);

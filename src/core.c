@@ -132,6 +132,7 @@ void core_fail_on(const sp_sock *s, const char *call, const char *addr, int err)
 {
     char why[512];
     const char *ex = s && s->backlog >= 0 ? explain_on_listener(err, call, addr, why, sizeof why)
+                     : s && err == EPIPE && kstate_never_connected(s) ? explain_never_connected(err, call, addr, why, sizeof why)
                                           : explain_errno(err, call, addr, why, sizeof why);
     if (err == EAGAIN && !ex) ex = "";
     snprintf(core_err.msg, sizeof core_err.msg, "%s: %s (%d) %s%s%s", call, errno_name(err), err, strerror(err),

@@ -161,7 +161,7 @@ static void finish_data(sp_call *c)
     int cut = c->kind == CALL_RECVFROM && c->s->type == SOCK_DGRAM && n > c->len;
     char who[160];
     core_ret("%zu", cut ? c->len : n);
-    if (core_trace) dataview_inline(c->buf, cut ? c->len : n, c->view, c->enc);
+    if (core_trace) dataview_inline(c->kind == CALL_RECV || c->kind == CALL_RECVFROM ? c->s : NULL, c->buf, cut ? c->len : n, c->view, c->enc);
     if (cut) core_cur.op.len = c->len;
     if (c->kind == CALL_RECVFROM) {
         addr_format((struct sockaddr *)&c->addr.ss, c->addr.len, who, sizeof who);

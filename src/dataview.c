@@ -1,6 +1,7 @@
 /* dataview.c — the bytes as a learner needs to see them. Text stays on the trace line;
  * anything binary also gets a dump in the classic offset / hex / ASCII layout. */
 #include "dataview.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +11,7 @@
 #include "output.h"
 
 #define SHOW_BYTES 512    /* text longer than this is cut on the trace line */
-#define DUMP_BYTES 256    /* an automatic dump; `as hex` shows up to HEX_BYTES */
-#define HEX_BYTES 4096
+#define DUMP_BYTES 256    /* an automatic dump; `as hex` shows every byte */
 
 int dataview_parse(const char *name)
 {
@@ -34,7 +34,13 @@ static int binary(const unsigned char *p, size_t n)
     return 0;
 }
 
-void dataview_inline(const unsigned char *p, size_t n, int view, const char *enc)
+/* The bytes at the start of a recv's data that finish the character its last recv cut. */
+static size_t cut_head(const sp_sock *s, const unsigned char *p, size_t n)
+{
+    return s && s->type == SOCK_STREAM && s->split ? enc_split_head(p, n) : 0;
+}
+
+void dataview_inline(const sp_sock *s, const unsigned char *p, size_t n, int view, const char *enc)
 {
     if (n == 0 || view == VIEW_HEX) return;
     if (view == VIEW_GBK || (enc && !strcmp(enc, "gbk"))) {
@@ -48,11 +54,13 @@ void dataview_inline(const unsigned char *p, size_t n, int view, const char *enc
             free(text);
             return;
         }
-        printf(TR("  (not valid GBK at byte %ld)", "  （第 %ld 字节不是有效的 GBK）"), bad + 1);
+        /* bad -1: iconv itself could not start (its modules not loaded: EMFILE …), the bytes are not at fault. */
+        if (bad < 0) printf(TR("  (GBK could not be decoded here: %s)", "  （这里无法解码 GBK：%s）"), strerror(errno));
+        else printf(TR("  (not valid GBK at byte %ld)", "  （第 %ld 字节不是有效的 GBK）"), bad + 1);
         return;
     }
     printf("  ");
-    out_quoted(stdout, p, n, SHOW_BYTES);
+    out_quoted_cut(stdout, p, n, SHOW_BYTES, cut_head(s, p, n));
     if (n > SHOW_BYTES) printf(TR(" (%zu more bytes)", "（还有 %zu 字节）"), n - SHOW_BYTES);
 }
 
@@ -80,12 +88,30 @@ static void note(const char *fmt, size_t k)
     printf("%s\n", col(C_RESET));
 }
 
+/* Received bytes that are not UTF-8 text but are GBK (the course's programs send it). */
+static int gbk_not_utf8(const sp_sock *s, const unsigned char *p, size_t n, int view)
+{
+    char *text;
+    size_t tl;
+    long bad;
+    if (!s || !n || (view != VIEW_AUTO && view != VIEW_UTF8) || out_utf8_text(p, n, cut_head(s, p, n))) return 0;
+    if (enc_convert("GBK", "UTF-8", p, n - enc_split_tail(p, n, 1), &text, &tl, &bad) < 0) return 0;
+    free(text);
+    return 1;
+}
+
 void dataview_below(sp_sock *s, const unsigned char *p, size_t n, int view)
 {
     int gbk = view == VIEW_GBK;
     size_t head, tail;
-    if (view == VIEW_HEX) dataview_hexdump(p, n, HEX_BYTES);
+    if (view == VIEW_HEX) dataview_hexdump(p, n, n);
     else if (n && view == VIEW_AUTO && binary(p, n)) dataview_hexdump(p, n, DUMP_BYTES);
+    if (gbk_not_utf8(s, p, n, view))
+        printf("   %s↳ %s%s\n", col(C_DIM),
+               TR("not UTF-8 text, so every byte above is escaped; as GBK it is text: add `as gbk` to the call "
+                  "(Python: data.decode('gbk'))",
+                  "不是 UTF-8 文本，所以上面每个字节都转义了；按 GBK 它是文本：在调用后加上 `as gbk`"
+                  "（Python：data.decode('gbk')）"), col(C_RESET));
     /* Only a byte stream cuts characters between recvs; a datagram is whole or truncated. */
     if (!s || view == VIEW_HEX || s->type != SOCK_STREAM) return;
     head = gbk ? (s->split && n ? 1 : 0) : (s->split ? enc_split_head(p, n) : 0);

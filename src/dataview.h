@@ -10,8 +10,9 @@ enum { VIEW_AUTO, VIEW_UTF8, VIEW_GBK, VIEW_HEX };
 
 /* "gbk", "utf-8"/"utf8", "hex" → VIEW_*; -1 if none of them. */
 int dataview_parse(const char *name);
-/* After " = N" on the trace line: the data as text (nothing for `as hex`). */
-void dataview_inline(const unsigned char *p, size_t n, int view, const char *enc);
+/* After " = N" on the trace line: the data as text (nothing for `as hex`); s: the socket
+ * a recv read it from (a character its last recv cut may end it), NULL for a send. */
+void dataview_inline(const sp_sock *s, const unsigned char *p, size_t n, int view, const char *enc);
 /* Under the trace line: a hex dump when the data is binary (or `as hex`), and for a recv
  * (s not NULL) the notes on characters split across recvs, remembered per socket. */
 void dataview_below(sp_sock *s, const unsigned char *p, size_t n, int view);

@@ -14,7 +14,7 @@ const char *errno_name(int err)
     E(EINPROGRESS) E(EINTR) E(EINVAL) E(EISCONN) E(EMFILE) E(EMSGSIZE) E(ENETDOWN)
     E(ENETUNREACH) E(ENFILE) E(ENOBUFS) E(ENOENT) E(ENOMEM) E(ENOPROTOOPT) E(ENOTCONN)
     E(ENOTSOCK) E(EOPNOTSUPP) E(EPERM) E(EPIPE) E(EPROTONOSUPPORT) E(EPROTOTYPE) E(ETIMEDOUT)
-    E(ENOTDIR) E(EROFS) E(ESHUTDOWN) E(ELOOP) E(ENAMETOOLONG) E(EEXIST)
+    E(ENOTDIR) E(EROFS) E(ESHUTDOWN) E(ELOOP) E(ENAMETOOLONG) E(EEXIST) E(EIO)
 #undef E
     default: return "E?";
     }
@@ -156,4 +156,26 @@ const char *explain_on_listener(int err, const char *call, const char *addr, cha
         return b;
     }
     return explain_errno(err, call, addr, b, n);
+}
+
+const char *explain_never_connected(int err, const char *call, const char *addr, char *b, size_t n)
+{
+    if (err == EPIPE) {
+        snprintf(b, n, "%s", TR("this socket never connected: TCP sends only on a connection — connect() first; a server sends on "
+                                "the socket accept() returned. Linux says EPIPE here, where ENOTCONN would be clearer; "
+                                "Python raises BrokenPipeError",
+                                "这个套接字从未连接过：TCP 只能在连接上发送 —— 请先 connect()；服务器要用 accept() 返回的套接字发送。"
+                                "Linux 在这里返回 EPIPE（而不是更清楚的 ENOTCONN）；Python 会抛出 BrokenPipeError"));
+        return b;
+    }
+    return explain_errno(err, call, addr, b, n);
+}
+
+const char *explain_unread(const char *what, int err, char *b, size_t n)
+{
+    char why[256];
+    const char *ex = explain_errno(err, "read", NULL, why, sizeof why);
+    snprintf(b, n, TR("%s could not be read: %s (%s)%s%s", "无法读取%s：%s（%s）%s%s"), what, errno_name(err), strerror(err),
+             ex ? TR(" — ", " —— ") : "", ex ? ex : "");
+    return b;
 }

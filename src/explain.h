@@ -9,4 +9,9 @@ const char *errno_name(int err);
 const char *explain_errno(int err, const char *call, const char *addr, char *buf, size_t n);
 /* The same for a call made on a listening socket, where some errnos mean "wrong socket". */
 const char *explain_on_listener(int err, const char *call, const char *addr, char *buf, size_t n);
+/* The same for a call made on a TCP socket that never connected, where Linux says EPIPE. */
+const char *explain_never_connected(int err, const char *call, const char *addr, char *buf, size_t n);
+/* "WHAT could not be read: EMFILE (…) — why": a read that failed (the kernel's table, a
+ * system file) said as such, so that nothing is claimed from data that was never read. */
+const char *explain_unread(const char *what, int err, char *buf, size_t n);
 #endif

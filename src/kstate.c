@@ -88,3 +88,21 @@ void kstate_read(const sp_sock *s, sp_kstate *k)
     if (ioctl(s->fd, SIOCINQ, &v) == 0) k->recvq = v;
     if (ioctl(s->fd, SIOCOUTQ, &v) == 0) k->sendq = v;
 }
+
+/* Linux's struct tcp_info past glibc's copy of it: tcpi_segs_in (Linux 4.2) at byte 140.
+ * The kernel's ABI only grows at the end, so the offset holds. */
+#define TCPI_SEGS_IN_AT 140
+
+int kstate_never_connected(const sp_sock *s)
+{
+    unsigned char ti[256];
+    socklen_t tl = sizeof ti;
+    unsigned int segs_in;
+    if (s->family == AF_UNIX || s->type != SOCK_STREAM) return 0;
+    memset(ti, 0, sizeof ti);
+    if (getsockopt(s->fd, IPPROTO_TCP, TCP_INFO, ti, &tl) < 0 || tl < TCPI_SEGS_IN_AT + sizeof segs_in) return 0;
+    memcpy(&segs_in, ti + TCPI_SEGS_IN_AT, sizeof segs_in);
+    /* Closed, and not one segment ever came in: no SYN-ACK, so no connection (a refused
+     * connect() clears the count too). A connection that ended has had segments. */
+    return ti[0] == TCP_CLOSE && segs_in == 0;
+}

@@ -17,6 +17,9 @@ void kstate_read(const sp_sock *s, sp_kstate *k);
 int kstate_addr(const sp_sock *s, int peer, sp_addr *a);
 /* 1 when s has no local address yet (port 0, an unnamed unix socket). */
 int kstate_unbound(const sp_sock *s);
+/* A TCP socket that never had a connection (not connected, no connect() that succeeded),
+ * as opposed to one whose connection ended: 1 or 0, from the kernel's TCP_INFO. */
+int kstate_never_connected(const sp_sock *s);
 /* Linux's name for a TCP_* state number ("TIME_WAIT"). */
 const char *tcp_state_name(int st);
 #endif

@@ -1,13 +1,16 @@
 /* kview.c — one sock_diag dump of the TCP sockets on the session's ports, filtered in the
  * kernel (/proc/net/tcp{,6} as the fallback): the session's own rows, which render.c
- * matches by inode, and those no fd holds (inode 0): queued connections, TIME_WAIT, orphans. */
+ * matches by inode, and those no fd holds (inode 0) that are the session's: connections in
+ * a session listener's queue, and closed session connections (by 4-tuple) the kernel keeps. */
 #include "kview.h"
 #include <arpa/inet.h>
+#include <errno.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,96 +21,220 @@
 #include "keymap.h"
 #include "kstate.h"
 
-static unsigned short *ports;       /* local ports of sockets this session has closed */
-static size_t nports, capports;
+/* A connection this session closed: its 4-tuple, so that what the kernel keeps of it
+ * (TIME_WAIT, FIN_WAIT …) is shown, and nothing else on the same port. */
+typedef struct {
+    int family;                      /* AF_INET or AF_INET6, a v4-mapped address folded to AF_INET */
+    unsigned char la[16], ra[16];
+    unsigned short lp, rp;
+    int seen;                        /* found in the last dump; one that is gone is forgotten */
+} conn4;
+
+static conn4 *closed;
+static size_t nclosed, capclosed;
 static int closed6, want6;   /* an IPv6 port was the session's: the AF_INET6 dump is needed */
+
+/* A session listener, by its bound address: only connections to that address are its queue. */
+typedef struct lsock {
+    const sp_sock *s;
+    int family, any;                 /* any: bound to 0.0.0.0 or :: */
+    unsigned char addr[16];
+    struct lsock *next;              /* another listener on the same port */
+} lsock;
 
 typedef struct {
     kv_row *v;
     size_t n, cap;
 } rows;
 
+/* The address bytes (4 or 16) and family of an address, a v4-mapped IPv6 one folded to IPv4. */
+static int fold(int family, const void *addr, unsigned char out[16])
+{
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    memset(out, 0, 16);
+    if (family == AF_INET6 && !memcmp(addr, mapped, 12)) family = AF_INET, addr = (const unsigned char *)addr + 12;
+    memcpy(out, addr, family == AF_INET ? 4 : 16);
+    return family;
+}
+
+/* A sockaddr's folded address and port; 0 when it is not an IP address. */
+static int fold_sa(const sp_addr *a, unsigned char out[16], unsigned short *port)
+{
+    if (a->ss.ss_family == AF_INET) {
+        const struct sockaddr_in *v = (const struct sockaddr_in *)&a->ss;
+        *port = ntohs(v->sin_port);
+        return fold(AF_INET, &v->sin_addr, out);
+    }
+    if (a->ss.ss_family == AF_INET6) {
+        const struct sockaddr_in6 *v = (const struct sockaddr_in6 *)&a->ss;
+        *port = ntohs(v->sin6_port);
+        return fold(AF_INET6, &v->sin6_addr, out);
+    }
+    return 0;
+}
+
 /* A socket's local port never changes once it has one: it is asked of the kernel once. */
 static unsigned short port_of(const sp_sock *s)
 {
     sp_addr a;
+    unsigned char ad[16];
     unsigned short p = 0;
     if (s->lport) return s->lport;
     if (s->family == AF_UNIX || s->type != SOCK_STREAM || kstate_addr(s, 0, &a) < 0) return 0;
-    if (a.ss.ss_family == AF_INET) p = ntohs(((struct sockaddr_in *)&a.ss)->sin_port);
-    if (a.ss.ss_family == AF_INET6) p = ntohs(((struct sockaddr_in6 *)&a.ss)->sin6_port);
+    fold_sa(&a, ad, &p);
     ((sp_sock *)s)->lport = p;
     return p;
 }
 
+static unsigned long conn_key(const conn4 *c)
+{
+    uint64_t h = 1469598103934665603ull;               /* FNV-1a over the tuple */
+    const unsigned char *parts[2] = {c->la, c->ra};
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < 16; i++) h = (h ^ parts[k][i]) * 1099511628211ull;
+    h = (h ^ c->lp) * 1099511628211ull;
+    h = (h ^ c->rp) * 1099511628211ull;
+    h = (h ^ (unsigned)c->family) * 1099511628211ull;
+    return (unsigned long)(h | 1);
+}
+
+static int same_conn(const conn4 *a, const conn4 *b)
+{
+    return a->family == b->family && a->lp == b->lp && a->rp == b->rp && !memcmp(a->la, b->la, 16) && !memcmp(a->ra, b->ra, 16);
+}
+
 void kview_remember(const sp_sock *s)
 {
-    unsigned short p = port_of(s);
-    if (!p) return;
+    sp_addr a;
+    conn4 c;
+    memset(&c, 0, sizeof c);
+    if (s->family == AF_UNIX || s->type != SOCK_STREAM) return;
+    /* Only a connected socket leaves a connection behind: a listener's or an unconnected one's
+     * port may be anybody's once it is closed. */
+    if (kstate_addr(s, 1, &a) < 0 || !(c.family = fold_sa(&a, c.ra, &c.rp))) return;
+    if (kstate_addr(s, 0, &a) < 0 || fold_sa(&a, c.la, &c.lp) != c.family) return;
     if (s->family == AF_INET6) closed6 = 1;
-    for (size_t i = 0; i < nports; i++)
-        if (ports[i] == p) return;
-    if (nports == capports) {
-        size_t nc = capports ? capports * 2 : 16;
-        unsigned short *np = realloc(ports, nc * sizeof *np);
+    for (size_t i = 0; i < nclosed; i++)
+        if (same_conn(&closed[i], &c)) return;
+    if (nclosed == capclosed) {
+        size_t nc = capclosed ? capclosed * 2 : 16;
+        conn4 *np = realloc(closed, nc * sizeof *np);
         if (!np) return;
-        ports = np;
-        capports = nc;
+        closed = np;
+        capclosed = nc;
     }
-    ports[nports++] = p;
+    c.seen = 1;
+    closed[nclosed++] = c;
 }
 
 /* The session's ports, read once per table (a kernel dump may hold thousands of rows):
- * each port once, as first seen, and a map from port to its listener, or to not_listening. */
+ * each port once, as first seen, and a map from port to its listeners, or to not_listening;
+ * and the closed connections by their tuple. */
 static unsigned short *uniq;
 static size_t nuniq;
-static keymap byport;
+static keymap byport, byconn;
+static lsock *listeners;
 static const char not_listening;
 
-static void note_port(unsigned short p, const sp_sock *listener)
+static void note_port(unsigned short p, const lsock *listener)
 {
     const void *had = keymap_get(&byport, p);
     if (!had) uniq[nuniq++] = p;
-    if (listener) keymap_put(&byport, p, listener);       /* a port's listener wins */
-    else if (!had) keymap_put(&byport, p, &not_listening);
+    if (listener) {                                     /* a port's listeners win */
+        ((lsock *)listener)->next = had && had != &not_listening ? (lsock *)had : NULL;
+        keymap_put(&byport, p, listener);
+    } else if (!had) {
+        keymap_put(&byport, p, &not_listening);
+    }
+}
+
+/* s, a listener on port p, with its bound address; NULL when that cannot be read. */
+static const lsock *listener_of(const sp_sock *s, lsock *l)
+{
+    sp_addr a;
+    unsigned short p;
+    static const unsigned char zero[16];
+    if (kstate_addr(s, 0, &a) < 0 || !(l->family = fold_sa(&a, l->addr, &p))) return NULL;
+    l->s = s;
+    l->any = !memcmp(l->addr, zero, 16);
+    l->next = NULL;
+    return l;
 }
 
 static void take_snapshot(void)
 {
     size_t n = reg_count();
-    unsigned short *u = realloc(uniq, (n + nports + 1) * sizeof *u);
+    unsigned short *u = realloc(uniq, (n + nclosed + 1) * sizeof *u);
+    lsock *ls = realloc(listeners, (n + 1) * sizeof *ls);
     keymap_free(&byport);
+    keymap_free(&byconn);
     nuniq = 0;
     want6 = closed6;
-    if (!u) return;
-    uniq = u;
-    if (keymap_init(&byport, n + nports) < 0) return;
+    if (u) uniq = u;
+    if (ls) listeners = ls;
+    if (!u || !ls) return;
+    if (keymap_init(&byport, n + nclosed) < 0 || keymap_init(&byconn, nclosed) < 0) return;
     for (size_t i = 0; i < n; i++) {
         const sp_sock *s = reg_at(i);
         unsigned short p = port_of(s);
-        if (p) note_port(p, s->backlog >= 0 ? s : NULL);
+        if (p) note_port(p, s->backlog >= 0 ? listener_of(s, &listeners[i]) : NULL);
         if (p && s->family == AF_INET6) want6 = 1;
     }
-    for (size_t i = 0; i < nports; i++) note_port(ports[i], NULL);
+    for (size_t i = 0; i < nclosed; i++) {
+        note_port(closed[i].lp, NULL);
+        keymap_put(&byconn, conn_key(&closed[i]), &closed[i]);
+        closed[i].seen = 0;
+    }
 }
 
-/* The session listener on port p, or NULL; *ours tells whether p is a session port at all. */
-static const sp_sock *session_port(unsigned short p, int *ours)
+/* The closed session connection with this tuple (marked seen), or NULL. */
+static conn4 *closed_conn(int family, const void *src, unsigned short sport, const void *dst, unsigned short dport)
 {
-    const void *v = keymap_get(&byport, p);
-    *ours = v != NULL;
-    return v == &not_listening ? NULL : v;
+    conn4 c, *k;
+    memset(&c, 0, sizeof c);
+    c.family = fold(family, src, c.la);
+    if (fold(family, dst, c.ra) != c.family) return NULL;
+    c.lp = sport;
+    c.rp = dport;
+    k = (conn4 *)keymap_get(&byconn, conn_key(&c));
+    if (!k || !same_conn(k, &c)) return NULL;
+    k->seen = 1;
+    return k;
+}
+
+/* The session listener whose accept queue a connection to src:sport can be in: same port,
+ * and the listener's address, or any address for one bound to 0.0.0.0 (IPv4) or :: (all). */
+static const sp_sock *queue_of(const lsock *l, int family, const void *src)
+{
+    unsigned char a[16];
+    int f = fold(family, src, a);
+    for (; l; l = l->next)
+        if (l->any ? l->family == AF_INET6 || l->family == f : l->family == f && !memcmp(l->addr, a, 16)) return l->s;
+    return NULL;
+}
+
+/* The kernel counts a FIN it received in the queue (rcv_nxt - copied_seq) until recv()
+ * reads it as the end: RECV-Q says bytes, so the FIN comes off. */
+static long unread_bytes(int state, long rq)
+{
+    return rq > 0 && (state == TCP_CLOSE_WAIT || state == TCP_LAST_ACK || state == TCP_CLOSING) ? rq - 1 : rq;
 }
 
 static void keep(rows *r, unsigned long ino, int family, const void *src, unsigned short sport, const void *dst,
                  unsigned short dport, int state, long rq, long wq, double expires)
 {
     struct sockaddr_storage ss;
-    const sp_sock *l;
+    const void *port = keymap_get(&byport, sport);
+    const sp_sock *l = NULL;
     kv_row *k;
-    int ours;
-    l = session_port(sport, &ours);
-    if (!ours) return;
+    if (!port) return;
+    /* No fd holds it: it is the session's only as a connection the session closed, or as
+     * one waiting in a session listener's accept queue. */
+    if (!ino && !closed_conn(family, src, sport, dst, dport)) {
+        if (port == &not_listening || !(state == TCP_ESTABLISHED || state == TCP_SYN_RECV || state == TCP_CLOSE_WAIT))
+            return;
+        if (!(l = queue_of(port, family, src))) return;
+    }
     if (r->n == r->cap) {
         size_t nc = r->cap ? r->cap * 2 : 16;
         kv_row *nv = realloc(r->v, nc * sizeof *nv);
@@ -121,11 +248,11 @@ static void keep(rows *r, unsigned long ino, int family, const void *src, unsign
     k->family = family;
     k->state = state;
     /* A TIME_WAIT socket holds no data: its queue fields mean nothing. */
-    k->recvq = state == TCP_TIME_WAIT ? -1 : rq;
+    k->recvq = state == TCP_TIME_WAIT ? -1 : unread_bytes(state, rq);
     k->sendq = state == TCP_TIME_WAIT ? -1 : wq;
     k->expires = expires;
     /* Still in the queue: the handshake is done (or under way) and accept() has not taken it. */
-    if (!ino && l && (state == TCP_ESTABLISHED || state == TCP_SYN_RECV || state == TCP_CLOSE_WAIT)) k->queue = l;
+    k->queue = l;
     for (int end = 0; end < 2; end++) {
         memset(&ss, 0, sizeof ss);
         if (family == AF_INET) {
@@ -245,19 +372,37 @@ static int proc_read(const char *path, int family, rows *r)
     return 0;
 }
 
+/* Forgets the closed connections the last dump did not hold: the kernel is done with them,
+ * and their tuple may be someone else's next. */
+static void forget_gone(void)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < nclosed; i++)
+        if (closed[i].seen) closed[k++] = closed[i];
+    nclosed = k;
+}
+
 int kview_read(kv_row **out)
 {
     rows r = {NULL, 0, 0};
     const char *force = getenv("SOCKPLAY_KVIEW");   /* "proc": test the fallback */
+    int err = 0;
     *out = NULL;
-    if (!reg_count() && !nports) return 0;
+    if (!reg_count() && !nclosed) return 0;
     take_snapshot();
     /* Each dump walks the kernel's whole connection table: the IPv6 one only when needed. */
     if ((force && !strcmp(force, "proc")) || diag_dump(AF_INET, &r) < 0 || (want6 && diag_dump(AF_INET6, &r) < 0)) {
         r.n = 0;
-        proc_read("/proc/net/tcp", AF_INET, &r);
-        proc_read("/proc/net/tcp6", AF_INET6, &r);
+        /* No IPv6 in this kernel: no tcp6 file, and nothing missing. */
+        if (proc_read("/proc/net/tcp", AF_INET, &r) < 0 || (proc_read("/proc/net/tcp6", AF_INET6, &r) < 0 && errno != ENOENT))
+            err = errno ? errno : EIO;
     }
+    if (err) {
+        free(r.v);
+        errno = err;
+        return -1;
+    }
+    forget_gone();
     *out = r.v;
     if (!r.n) free(r.v), *out = NULL;
     return (int)r.n;
@@ -269,8 +414,11 @@ void kview_free(void)
     uniq = NULL;
     nuniq = 0;
     keymap_free(&byport);
-    free(ports);
-    ports = NULL;
-    nports = capports = 0;
+    keymap_free(&byconn);
+    free(listeners);
+    listeners = NULL;
+    free(closed);
+    closed = NULL;
+    nclosed = capclosed = 0;
     closed6 = 0;
 }

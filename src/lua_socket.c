@@ -16,6 +16,7 @@
 #include "blocking.h"
 #include "core.h"
 #include "encoding.h"
+#include "explain.h"
 #include "kstate.h"
 #include "output.h"
 #include "sockopt.h"
@@ -429,9 +430,14 @@ static int l_gethostbyname(lua_State *L)
     int port, rc;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_INET;
+    errno = 0;
     if ((rc = getaddrinfo(name, NULL, &hints, &res)) != 0) {
+        char why[400];
+        int e = errno;
         luaL_pushfail(L);
-        lua_pushfstring(L, "cannot resolve '%s': %s", name, gai_strerror(rc));
+        /* No fd for /etc/hosts is not "no such name". */
+        lua_pushfstring(L, "cannot resolve '%s': %s", name,
+                        addr_unread(e) ? explain_unread("/etc/hosts", e, why, sizeof why) : gai_strerror(rc));
         return 2;
     }
     addr_split(res->ai_addr, res->ai_addrlen, host, sizeof host, &port);

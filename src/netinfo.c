@@ -2,6 +2,7 @@
  * (getaddrinfo, getservbyport, /proc/sys/net). */
 #include "netinfo.h"
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netdb.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "addr.h"
+#include "explain.h"
 #include "output.h"
 
 static void bits(uint32_t v, char *b)
@@ -148,12 +150,18 @@ int netinfo_resolve(const char *name)
     hints.ai_flags = AI_CANONNAME;
     printf("%sgetaddrinfo%s(\"%s\", NULL, {AF_UNSPEC, SOCK_STREAM})", col(C_BOLD ";" C_CYAN), col(C_RESET), name);
     fflush(stdout);
+    errno = 0;
     rc = getaddrinfo(name, NULL, &hints, &res);
     if (rc != 0) {
+        int err = errno;
+        char why[512];
         printf(" = %s%s%s\n", col(C_RED), gai_strerror(rc), col(C_RESET));
+        /* Out of fds, the resolver could not open /etc/hosts: it says EAI_NONAME all the same. */
         printf("   %s↳ %s%s\n", col(C_DIM),
-               TR("the name is not in /etc/hosts and no DNS server answered for it (sockplay needs no network for localhost)",
-                  "这个名字不在 /etc/hosts 中，也没有 DNS 服务器给出答案（localhost 不需要网络）"), col(C_RESET));
+               addr_unread(err) ? explain_unread(TR("the resolver's files (/etc/hosts, /etc/nsswitch.conf)",
+                                                    "解析器的文件（/etc/hosts、/etc/nsswitch.conf）"), err, why, sizeof why)
+               : TR("the name is not in /etc/hosts and no DNS server answered for it (sockplay needs no network for localhost)",
+                    "这个名字不在 /etc/hosts 中，也没有 DNS 服务器给出答案（localhost 不需要网络）"), col(C_RESET));
         return -1;
     }
     printf(" = 0\n");
@@ -173,23 +181,29 @@ int netinfo_resolve(const char *name)
     return n ? 0 : -1;
 }
 
-static long read_long(const char *path, int field)
+/* A number from a /proc/sys file; -1 when there is none, with *err set when the file was
+ * there but could not be opened (EMFILE …): then nothing may be said from it. */
+static long read_long(const char *path, int field, int *err)
 {
     FILE *f = fopen(path, "r");
     long v[2] = {-1, -1};
-    if (!f) return -1;
+    if (!f) {
+        if (errno != ENOENT) *err = errno;
+        return -1;
+    }
     if (fscanf(f, "%ld %ld", &v[0], &v[1]) < 1) v[0] = -1;
     fclose(f);
     return v[field];
 }
 
-/* Is something listening on TCP port p, or bound to UDP port p, on this machine? */
+/* Is something listening on TCP port p, or bound to UDP port p, on this machine? -1 with
+ * errno when the kernel's table could not be read (no tcp6 file: no IPv6, nothing there). */
 static int in_use(const char *path, unsigned p, int tcp)
 {
     FILE *f = fopen(path, "r");
     char line[512];
     int found = 0;
-    if (!f) return 0;
+    if (!f) return errno == ENOENT && strstr(path, "tcp6") ? 0 : -1;
     while (!found && fgets(line, sizeof line, f)) {
         unsigned lp, st;
         if (sscanf(line, " %*d: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x", &lp, &st) == 2 && lp == p && (!tcp || st == 10)) found = 1;
@@ -198,41 +212,73 @@ static int in_use(const char *path, unsigned p, int tcp)
     return found;
 }
 
+/* One line of `port`: "label  text". */
+static void port_line(const char *label, const char *text)
+{
+    printf("  %-10s %s\n", label, text);
+}
+
+/* One line of `port` for a read that failed: said as such, nothing claimed. */
+static void port_unread(const char *label, const char *what, int err)
+{
+    char b[512];
+    printf("  %-10s %s%s%s\n", label, col(C_YELLOW), explain_unread(what, err, b, sizeof b), col(C_RESET));
+}
+
+/* The "here" line: whether a TCP socket listens on p, from the kernel's table. */
+static void port_here(int p)
+{
+    int v4 = in_use("/proc/net/tcp", (unsigned)p, 1), e4 = errno, v6 = v4 == 1 ? 0 : in_use("/proc/net/tcp6", (unsigned)p, 1);
+    if (v4 == 1 || v6 == 1)
+        port_line(TR("here", "本机"), TR("a TCP socket is listening on it now: bind would fail with EADDRINUSE",
+                                         "现在有 TCP 套接字在监听它：bind 会失败（EADDRINUSE）"));
+    else if (v4 < 0 || v6 < 0)
+        port_unread(TR("here", "本机"), TR("the kernel's table", "内核的套接字表"), v4 < 0 ? e4 : errno);
+    else
+        port_line(TR("here", "本机"), TR("no TCP socket listens on it now", "现在没有 TCP 套接字在监听它"));
+}
+
 int netinfo_port(const char *text)
 {
     char err[200];
-    int p = addr_parse_port(text, err, sizeof err);
-    long unpriv = read_long("/proc/sys/net/ipv4/ip_unprivileged_port_start", 0);
-    long lo = read_long("/proc/sys/net/ipv4/ip_local_port_range", 0), hi = read_long("/proc/sys/net/ipv4/ip_local_port_range", 1);
+    int p = addr_parse_port(text, err, sizeof err), uerr = 0, rerr = 0, serr;
+    long unpriv = read_long("/proc/sys/net/ipv4/ip_unprivileged_port_start", 0, &uerr);
+    long lo = read_long("/proc/sys/net/ipv4/ip_local_port_range", 0, &rerr), hi = read_long("/proc/sys/net/ipv4/ip_local_port_range", 1, &rerr);
     struct servent *tcp, *udp;
     if (p < 0) {
         printf("%sport: %s%s\n", col(C_RED), err, col(C_RESET));
         return -1;
     }
     if (unpriv < 0) unpriv = 1024;
+    errno = 0;
     tcp = getservbyport(htons((unsigned short)p), "tcp");
+    serr = tcp ? 0 : errno;
     printf("%sport %d%s\n", col(C_BOLD), p, col(C_RESET));
-    printf("  %-10s %s", TR("service", "服务"), tcp ? tcp->s_name : TR("(none in /etc/services)", "（/etc/services 中没有）"));
-    udp = getservbyport(htons((unsigned short)p), "udp");
-    if (tcp) printf(" (tcp)");
-    if (udp) printf("%s%s (udp)", tcp ? ", " : "", udp->s_name);
-    printf("\n");
+    if (addr_unread(serr)) {
+        port_unread(TR("service", "服务"), "/etc/services", serr);
+    } else {
+        printf("  %-10s %s", TR("service", "服务"), tcp ? tcp->s_name : TR("(none in /etc/services)", "（/etc/services 中没有）"));
+        udp = getservbyport(htons((unsigned short)p), "udp");
+        if (tcp) printf(" (tcp)");
+        if (udp) printf("%s%s (udp)", tcp ? ", " : "", udp->s_name);
+        printf("\n");
+    }
     if (p == 0)
-        printf("  %-10s %s\n", TR("meaning", "含义"), TR("bind to port 0: the kernel picks a free port", "绑定端口 0：由内核挑一个空闲端口"));
+        port_line(TR("meaning", "含义"), TR("bind to port 0: the kernel picks a free port", "绑定端口 0：由内核挑一个空闲端口"));
+    else if (uerr)
+        port_unread(TR("bind", "绑定"), "/proc/sys/net/ipv4/ip_unprivileged_port_start", uerr);
     else if (p < unpriv)
-        printf("  %-10s %s\n", TR("bind", "绑定"),
-               TR(p < 1024 ? "privileged (below 1024 here): only root (or CAP_NET_BIND_SERVICE) may bind it — EACCES otherwise"
-                           : "privileged on this machine: only root may bind it — EACCES otherwise",
-                  "特权端口：只有 root（或拥有 CAP_NET_BIND_SERVICE）才能绑定 —— 否则 EACCES"));
+        port_line(TR("bind", "绑定"),
+                  TR(p < 1024 ? "privileged (below 1024 here): only root (or CAP_NET_BIND_SERVICE) may bind it — EACCES otherwise"
+                              : "privileged on this machine: only root may bind it — EACCES otherwise",
+                     "特权端口：只有 root（或拥有 CAP_NET_BIND_SERVICE）才能绑定 —— 否则 EACCES"));
     else
-        printf("  %-10s %s\n", TR("bind", "绑定"), TR("any user may bind it", "任何用户都可以绑定"));
-    if (lo > 0 && p >= lo && p <= hi)
+        port_line(TR("bind", "绑定"), TR("any user may bind it", "任何用户都可以绑定"));
+    if (rerr)
+        port_unread(TR("ephemeral", "临时端口"), "/proc/sys/net/ipv4/ip_local_port_range", rerr);
+    else if (lo > 0 && p >= lo && p <= hi)
         printf("  %-10s %s (%ld–%ld)\n", TR("ephemeral", "临时端口"),
                TR("in the range the kernel picks client ports from", "在内核为客户端挑选端口的范围内"), lo, hi);
-    if (p > 0 && (in_use("/proc/net/tcp", (unsigned)p, 1) || in_use("/proc/net/tcp6", (unsigned)p, 1)))
-        printf("  %-10s %s\n", TR("here", "本机"), TR("a TCP socket is listening on it now: bind would fail with EADDRINUSE",
-                                                      "现在有 TCP 套接字在监听它：bind 会失败（EADDRINUSE）"));
-    else if (p > 0)
-        printf("  %-10s %s\n", TR("here", "本机"), TR("no TCP socket listens on it now", "现在没有 TCP 套接字在监听它"));
+    if (p > 0) port_here(p);
     return 0;
 }

@@ -65,10 +65,36 @@ size_t utf8_len(const unsigned char *p, size_t avail)
     return k;
 }
 
-void out_quoted(FILE *f, const void *buf, size_t len, size_t max)
+/* The n bytes at p are the start of one UTF-8 character that was cut short. */
+static int utf8_cut(const unsigned char *p, size_t n)
+{
+    size_t need = (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3 : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+    if (need <= n) return 0;
+    for (size_t j = 1; j < n; j++)
+        if ((p[j] & 0xc0) != 0x80) return 0;
+    return 1;
+}
+
+int out_utf8_text(const void *buf, size_t len, size_t head)
+{
+    const unsigned char *p = buf;
+    for (size_t i = head; i < len;) {
+        size_t k = utf8_len(p + i, len - i);
+        if (!k) return utf8_cut(p + i, len - i);     /* only a character the next bytes finish may end it */
+        i += k;
+    }
+    return 1;
+}
+
+void out_quoted(FILE *f, const void *buf, size_t len, size_t max) { out_quoted_cut(f, buf, len, max, 0); }
+
+void out_quoted_cut(FILE *f, const void *buf, size_t len, size_t max, size_t head)
 {
     const unsigned char *p = buf;
     size_t n = len < max ? len : max;
+    /* Bytes that are not UTF-8 text (GBK, binary) may still hold a valid sequence by chance
+     * ("\xca\xd5\xb5\xbd" holds 'յ'): then no byte passes as a letter — all are escaped. */
+    int text = out_utf8_text(p, len, head);
     fputc('"', f);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = p[i];
@@ -86,7 +112,7 @@ void out_quoted(FILE *f, const void *buf, size_t len, size_t max)
                 fputc(c, f);
             } else {
                 /* Valid UTF-8 passes through so 中文 stays readable; stray bytes are escaped. */
-                size_t k = utf8_len(p + i, n - i);
+                size_t k = text ? utf8_len(p + i, n - i) : 0;
                 if (k == 0) fprintf(f, "\\x%02x", c);
                 else { fwrite(p + i, 1, k, f); i += k - 1; }
             }

@@ -33,6 +33,13 @@ size_t utf8_len(const unsigned char *p, size_t avail);
 char *out_decimal(char *p, unsigned long long v);
 /* How many terminal columns s takes (CJK characters two). */
 int out_width(const char *s);
-/* Writes bytes as a C-escaped, double-quoted literal (at most max bytes, then "…"). */
+/* Writes bytes as a C-escaped, double-quoted literal (at most max bytes, then "…"). UTF-8
+ * characters pass as they are when the bytes are UTF-8 text (out_utf8_text); otherwise every
+ * non-ASCII byte is escaped. */
 void out_quoted(FILE *f, const void *buf, size_t len, size_t max);
+/* The same, when the first head bytes finish a character that the previous recv cut. */
+void out_quoted_cut(FILE *f, const void *buf, size_t len, size_t max, size_t head);
+/* 1 when the len bytes are UTF-8 text but for a cut character at either end: the first head
+ * bytes (the end of one that came before) and a start of one at the end; 0 otherwise. */
+int out_utf8_text(const void *buf, size_t len, size_t head);
 #endif

@@ -1,8 +1,10 @@
 /* render.c — like `ss`, aligned columns; unlike ss, it remembers the last table it showed
  * so that a learner sees which cell one call changed: + new row, * changed, - closed.
- * Under the session's own sockets come the kernel's sockets on its ports that no fd
- * holds (kview.c): queued connections, TIME_WAIT, orphans. */
+ * Under the session's own sockets come the kernel's sockets of the session that no fd
+ * holds (kview.c): queued connections, TIME_WAIT, orphans; or, when the kernel's table could
+ * not be read, a line that says so (and no kernel row is called gone for it). */
 #include "render.h"
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include "explain.h"
 #include "kstate.h"
 #include "keymap.h"
 #include "kview.h"
@@ -31,6 +34,7 @@ typedef struct {
 static row *last;
 static size_t nlast;
 static int shown_legend;
+static int kernel_err;        /* why the kernel's table could not be read for this table; 0: it was */
 
 static const char *kind_name(int family, int type)
 {
@@ -269,8 +273,11 @@ static row *current(size_t *n)
 {
     kv_row *kv = NULL;
     keymap by_ino;
-    size_t ns = reg_count(), nk = (size_t)kview_read(&kv), nkernel = 0;
-    row *now = malloc((ns + nk + 1) * sizeof *now);     /* every field is set: no need to clear 1 KiB a row */
+    int got = kview_read(&kv);
+    size_t ns = reg_count(), nk = got < 0 ? 0 : (size_t)got, nkernel = 0;
+    row *now;
+    kernel_err = got < 0 ? errno : 0;    /* the session's rows are then read per fd, which needs no new fd */
+    now = malloc((ns + nk + 1) * sizeof *now);     /* every field is set: no need to clear 1 KiB a row */
     if (now && keymap_init(&by_ino, nk) == 0) {
         for (size_t i = 0; i < nk; i++) keymap_put(&by_ino, kv[i].ino, &kv[i]);   /* no fd: inode 0, left out */
         for (size_t i = 0; i < ns; i++) {
@@ -297,12 +304,47 @@ static row *current(size_t *n)
     return now;
 }
 
+/* The rows of the last table this one can be compared with: without the kernel's table,
+ * only the session's own (its kernel rows were not read, so none of them is gone). */
+static size_t comparable(void)
+{
+    size_t k = 0;
+    if (!kernel_err) return nlast;
+    for (size_t i = 0; i < nlast; i++) k += !last[i].kernel;
+    return k;
+}
+
+/* The kernel's table could not be read: the last table's kernel rows are kept as they were
+ * last known, so that the next table that reads it compares with them. */
+static row *with_old_kernel_rows(row *now, size_t *n)
+{
+    size_t k = nlast - comparable();
+    row *v;
+    if (!k || !(v = realloc(now, (*n + k) * sizeof *v))) return now;
+    for (size_t i = 0; i < nlast; i++)
+        if (last[i].kernel) v[(*n)++] = last[i];
+    return v;
+}
+
+/* Under the rows: that the kernel's table could not be read, and what is not shown for it. */
+static void print_unread(FILE *f)
+{
+    char b[512];
+    if (!kernel_err) return;
+    fprintf(f, "  %s%s%s\n", col(C_YELLOW), explain_unread(TR("the kernel's table", "内核的套接字表"), kernel_err, b, sizeof b),
+            col(C_RESET));
+    fprintf(f, "  %s%s%s\n", col(C_DIM),
+            TR("so sockets with no fd (accept queue, TIME_WAIT) are not shown; the rows above were read from each fd",
+               "所以没有 fd 的套接字（accept 队列、TIME_WAIT）现在无法显示；上面各行是逐个 fd 读取的"), col(C_RESET));
+}
+
 int render_table_to(FILE *f, int force, int keep)
 {
     static const char *heads[NCOLS] = {"FD", "NAME", "KIND", "LOCAL", "PEER", "STATE", "RECV-Q", "SEND-Q"};
     size_t n = 0, i, ngone = 0;
     row *now = current(&n), *gone;
-    int w[NCOLS], differs = (n != nlast);
+    size_t nold = comparable();
+    int w[NCOLS], differs = (n != nold);
     keymap was, is = {NULL, NULL, 0, 0};
     const row **before;
     char *mark;
@@ -323,13 +365,13 @@ int render_table_to(FILE *f, int force, int keep)
     }
     if (!differs && !force) { free(before); free(mark); free(now); keymap_free(&was); return 0; }
     /* Keys are unique: when every old row was found again, none was closed. */
-    if (found < nlast) index_rows(&is, now, n);
+    if (found < nold) index_rows(&is, now, n);
 
     /* A socket closed since the last table is shown once more, so the learner sees it go. */
     gone = malloc((nlast + 1) * sizeof *gone);   /* rows are copied in whole: no need to clear them */
-    for (i = 0; gone && found < nlast && i < nlast; i++) {
+    for (i = 0; gone && found < nold && i < nlast; i++) {
         row *g = &gone[ngone];
-        if (keymap_get(&is, last[i].key) || (last[i].kernel && became_fd(&last[i], now, n))) continue;
+        if (keymap_get(&is, last[i].key) || (last[i].kernel && (kernel_err || became_fd(&last[i], now, n)))) continue;
         *g = last[i];
         put(g, COL_STATE, g->kernel ? TR("(gone)", "（已消失）") : TR("(closed)", "（已关闭）"));
         put(g, COL_RECVQ, "-");
@@ -358,6 +400,7 @@ int render_table_to(FILE *f, int force, int keep)
     if (n == 0 && nlast == 0) fprintf(f, "  %s\n", TR("(no sockets)", "（没有套接字）"));
     for (i = 0; i < n; i++) print_row(f, &now[i], before[i], mark[i], w, &pal);
     for (i = 0; i < ngone; i++) print_row(f, &gone[i], NULL, '-', w, &pal);
+    print_unread(f);
     free(gone);
     free(before);
     free(mark);
@@ -373,6 +416,7 @@ int render_table_to(FILE *f, int force, int keep)
     keymap_free(&was);
     keymap_free(&is);
     if (keep) {
+        if (kernel_err) now = with_old_kernel_rows(now, &n);
         free(last);
         last = now;
         nlast = n;
