@@ -24,4 +24,13 @@ void equiv_c(FILE *f, const sp_op *o);
  * a C string literal or a Lua string; at most max bytes (then "…"). enc "gbk": the bytes
  * were gbk:"…", written as the text and .encode("gbk") (Python, Lua). */
 void equiv_bytes(FILE *f, const unsigned char *p, size_t len, int lang, size_t max, const char *enc);
+/* The one escaper of each language, for everything a generated program holds (data, unix
+ * paths, hosts, file names in comments): p[0..len) as a string literal of lang ("…"; b"…"
+ * in Python for bytes that are not UTF-8), or with quoted 0 as the same text without the
+ * quotes, for a comment. It never writes a line break, a NUL, a comment's end, a trigraph
+ * or bytes that are not UTF-8. */
+void equiv_str(FILE *f, const void *p, size_t len, int lang, int quoted);
+/* s as one shell word that a shell gives back whole (plain, '…', or $'…' when it holds
+ * control bytes or is not UTF-8), on one line; malloc'd, NULL without memory. */
+char *equiv_shell_word(const char *s);
 #endif
