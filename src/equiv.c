@@ -119,7 +119,7 @@ static int reserved(const char *w, int lang)
     static const char *py[] = {"False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
                                "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
                                "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
-                               "try", "while", "with", "yield", "socket", "select", "struct", "print", "data", "addr", NULL};
+                               "try", "while", "with", "yield", "socket", "select", "struct", "print", "data", "addr", "clientAddr", NULL};
     static const char *c[] = {"auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
                               "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
                               "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
@@ -134,10 +134,56 @@ static int reserved(const char *w, int lang)
     return 0;
 }
 
+/* The course's names for sockets no name was given: what socket() or accept() returned
+ * is called, per fd, as the course's programs call it (tcp_client_socket, udp_socket,
+ * client_socket …), with the fd after it while an open one already has that name. Table 0
+ * follows the session (explain), table 1 an export as it goes through the calls. */
+#define COURSE_FDS 1024
+static struct { char name[SP_NAME_MAX + 8]; int open; } course[2][COURSE_FDS];
+static int course_tab;
+
+/* The course's name for the socket o makes (socket, accept). */
+static const char *course_base(const sp_op *o)
+{
+    if (o->kind == OP_ACCEPT) return "client_socket";
+    if (o->family == AF_UNIX) return o->type == SOCK_STREAM ? "unix_socket" : "unix_dgram_socket";
+    return o->type == SOCK_STREAM ? "tcp_client_socket" : "udp_socket";
+}
+
+void equiv_names_use(int table, int reset)
+{
+    course_tab = table;
+    if (reset) memset(course[table], 0, sizeof course[table]);
+}
+
+void equiv_follow(const sp_op *o)
+{
+    int fd = o->newfd, taken = 0;
+    const char *base = course_base(o);
+    if (o->kind == OP_CLOSE && o->rc == 0 && o->fd >= 0 && o->fd < COURSE_FDS) course[course_tab][o->fd].open = 0;
+    if ((o->kind != OP_SOCKET && o->kind != OP_ACCEPT) || o->rc < 0 || fd < 0 || fd >= COURSE_FDS) return;
+    if (o->newvar[0]) {              /* it has a name of its own */
+        course[course_tab][fd].name[0] = '\0';
+        course[course_tab][fd].open = 0;
+        return;
+    }
+    for (int i = 0; i < COURSE_FDS; i++)
+        taken |= i != fd && course[course_tab][i].open && !strcmp(course[course_tab][i].name, base);
+    snprintf(course[course_tab][fd].name, sizeof course[0][0].name, taken ? "%s%d" : "%s", base, fd);
+    course[course_tab][fd].open = 1;
+}
+
 void equiv_var(const char *name, int fd, int lang, char *out, size_t n)
 {
     if (name && *name) snprintf(out, n, "%s%s", name, reserved(name, lang) ? "_" : "");
-    else snprintf(out, n, "sock%d", fd);
+    else if (fd >= 0 && fd < COURSE_FDS && course[course_tab][fd].name[0]) snprintf(out, n, "%s", course[course_tab][fd].name);
+    else snprintf(out, n, "socket_fd%d", fd);
+}
+
+void equiv_new_var(const sp_op *o, int lang, char *out, size_t n)
+{
+    if (o->newvar[0] || (o->rc >= 0 && o->newfd >= 0)) equiv_var(o->newvar, o->newfd, lang, out, n);
+    else snprintf(out, n, "%s", course_base(o));
 }
 
 void equiv_vars(const char *list, int lang, char *out, size_t n)
@@ -172,7 +218,7 @@ int equiv_python(FILE *f, const sp_op *o, const char *port_expr, size_t max)
     const sp_optdef *d = o->opt;
     char v[SP_NAME_MAX + 8], nv[300];
     equiv_var(o->var, o->fd, LANG_PY_SRC, v, sizeof v);
-    equiv_var(o->newvar, o->newfd, LANG_PY_SRC, nv, sizeof nv);
+    equiv_new_var(o, LANG_PY_SRC, nv, sizeof nv);
     if (o->kind == OP_SETTIMEOUT || (o->kind == OP_SETSOCKOPT && o->secs != -1 && o->opt &&
                                      ((const sp_optdef *)o->opt)->optname != SO_RCVTIMEO))
         return 0;
@@ -182,7 +228,7 @@ int equiv_python(FILE *f, const sp_op *o, const char *port_expr, size_t max)
         break;
     case OP_BIND: ADD("%s.bind(", v); py_addr(f, o, NULL); ADD(")"); break;
     case OP_LISTEN: ADD("%s.listen(%ld)", v, o->n); break;
-    case OP_ACCEPT: ADD("%s, addr = %s.accept()", nv, v); break;
+    case OP_ACCEPT: ADD("%s, clientAddr = %s.accept()", nv, v); break;
     case OP_CONNECT: ADD("%s.connect(", v); py_addr(f, o, port_expr); ADD(")"); break;
     case OP_SEND:
     case OP_SENDTO:
@@ -313,6 +359,7 @@ void equiv_c(FILE *f, const sp_op *o)
 
 void equiv_explain(const sp_op *o)
 {
+    equiv_follow(o);
     printf("   %sC       ", col(C_DIM));
     equiv_c(stdout, o);
     printf("%s\n", col(C_RESET));

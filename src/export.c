@@ -76,8 +76,9 @@ int export_start(FILE *f, size_t i, int lang, export_names *nm)
     static const char *lead[] = {"    /* ", "# ", "-- "}, *tail[] = {" */", "", ""};
     static const char *port_fmt[] = {"port_of(%s)", "%s.getsockname()[1]", "%s:getsockname()[2]"};
     const sp_op *o = &log[i].op, *b;
+    equiv_follow(o);
     equiv_var(o->var, o->fd, lang, nm->v, sizeof nm->v);
-    equiv_var(o->newvar, o->newfd, lang, nm->nv, sizeof nm->nv);
+    equiv_new_var(o, lang, nm->nv, sizeof nm->nv);
     nm->port = NULL;
     if ((o->kind == OP_CONNECT || o->kind == OP_SENDTO) && (b = export_picked_by(i, o->port))) {
         char bv[SP_NAME_MAX + 8];
@@ -125,7 +126,7 @@ static void write_python(FILE *f)
             fputs(ind, f);
             if (!equiv_python(f, o, nm.port, (size_t)-1)) fprintf(f, "pass");
             fputc('\n', f);
-            if (o->kind == OP_ACCEPT) fprintf(f, "%sprint(\"accept:\", addr)\n", ind);
+            if (o->kind == OP_ACCEPT) fprintf(f, "%sprint(\"accept:\", clientAddr)\n", ind);
             if (o->kind == OP_RECV) fprintf(f, "%sprint(\"recv:\", data)\n", ind);
             if (o->kind == OP_RECVFROM) fprintf(f, "%sprint(\"recvfrom:\", data, addr)\n", ind);
         }
@@ -239,9 +240,11 @@ int export_write(int lang, const char *path, int force, char *err, size_t errlen
     }
     if (sf_check(path, force, "--force", err, errlen) < 0 || sf_open(&w, path, err, errlen) < 0) return -1;
     write_header(w.f, lang, path);
+    equiv_names_use(1, 1);           /* the course's names, given as the program goes */
     if (lang == LANG_PY_SRC) write_python(w.f);
     else if (lang == LANG_LUA_SRC) write_lua(w.f);
     else export_c(w.f);
+    equiv_names_use(0, 0);
     if (sf_commit(&w, err, errlen) < 0) return -1;
     return (int)nlog;
 }
