@@ -33,8 +33,8 @@ int sf_check(const char *path, int force, const char *flag, char *err, size_t n)
         return -1;
     }
     if (force || has_marker(path)) return 0;
-    snprintf(err, n, TR("%s exists and sockplay did not write it: not replaced (add %s to replace it: %s %s)",
-                        "%s 已存在且不是 sockplay 写的：不替换（加 %s 才会替换：%s %s）"), path, flag, flag, path);
+    snprintf(err, n, TR("%s exists and sockplay did not write it: not replaced (add %s to replace it)",
+                        "%s 已存在且不是 sockplay 写的：不替换（加 %s 才会替换）"), path, flag);
     return -1;
 }
 
