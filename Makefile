@@ -65,16 +65,20 @@ $(BUILD):
 	@mkdir -p $(BUILD)
 
 sockplay: $(OBJS)
-	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LUA_LIBS) $(LDLIBS)
+	@echo "  LD  $@"; $(CC) $(LDFLAGS) -o $@.$$$$ $(OBJS) $(LUA_LIBS) $(LDLIBS) && mv -f $@.$$$$ $@ || { rm -f $@.$$$$; exit 1; }
 
 # Where `make install` puts the lessons, compiled in; rewritten only when PREFIX changes.
+# Every file make writes goes under a name of its own ($@.PID) and is renamed into place,
+# so two makes at once in one checkout (make run here, make test there) never collide.
 $(BUILD)/config.h: FORCE | $(BUILD)
-	@printf '#define SP_LESSONS_DIR "%s"\n' '$(PREFIX)/share/sockplay/lua_lessons' > $@.new; \
-	cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+	@t=$@.$$$$; printf '#define SP_LESSONS_DIR "%s"\n' '$(PREFIX)/share/sockplay/lua_lessons' > $$t; \
+	if cmp -s $$t $@; then rm -f $$t; else mv -f $$t $@; fi
 $(BUILD)/lua_lesson.o: $(BUILD)/config.h
 
 $(BUILD)/%.o: src/%.c | check-deps
-	@echo "  CC  $<"; $(CC) $(CPPFLAGS) $(CFLAGS) $(SP_CFLAGS) $(if $(LUA_CFLAGS),,$(shell pkg-config --cflags lua5.4 2>/dev/null)) -c -o $@ $<
+	@echo "  CC  $<"; t=$@.$$$$; $(CC) $(CPPFLAGS) $(CFLAGS) $(SP_CFLAGS) $(if $(LUA_CFLAGS),,$(shell pkg-config --cflags lua5.4 2>/dev/null)) \
+	  -MF $(@:.o=.d).$$$$ -MT $@ -c -o $$t $< && mv -f $(@:.o=.d).$$$$ $(@:.o=.d) && mv -f $$t $@ \
+	  || { rm -f $$t $(@:.o=.d).$$$$; exit 1; }
 
 run: deps
 	@$(MAKE) --no-print-directory sockplay
@@ -82,7 +86,7 @@ run: deps
 
 UNIT_OBJS := $(BUILD)/keymap.o $(BUILD)/parse.o $(BUILD)/encoding.o $(BUILD)/output.o $(BUILD)/addr.o $(BUILD)/explain.o $(BUILD)/sockopt.o $(BUILD)/registry.o $(BUILD)/pyline.o
 $(BUILD)/unit_tests: tests/unit/unit_tests.c $(UNIT_OBJS)
-	$(CC) $(CFLAGS) $(SP_CFLAGS) $(LDFLAGS) -Isrc -o $@ $< $(UNIT_OBJS) $(LDLIBS)
+	@echo "  LD  $@"; $(CC) $(CFLAGS) $(SP_CFLAGS) $(LDFLAGS) -Isrc -o $@.$$$$ $< $(UNIT_OBJS) $(LDLIBS) && mv -f $@.$$$$ $@ || { rm -f $@.$$$$; exit 1; }
 
 unit: $(BUILD)/unit_tests
 
@@ -98,7 +102,7 @@ asan: test-deps
 
 # Variant builds (asan, READLINE=no, clang) link inside their own BUILD folder.
 $(BUILD)/sockplay: $(OBJS)
-	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LUA_LIBS) $(LDLIBS)
+	@echo "  LD  $@"; $(CC) $(LDFLAGS) -o $@.$$$$ $(OBJS) $(LUA_LIBS) $(LDLIBS) && mv -f $@.$$$$ $@ || { rm -f $@.$$$$; exit 1; }
 
 # libFuzzer on the command parser and the DATA decoder, FUZZ_SECONDS each (corpus in
 # tests/fuzz/NAME; what the fuzzer finds goes to build/fuzz, crashes fail the target).

@@ -82,6 +82,7 @@ void blocking_init(void)
     sa.sa_flags = 0;              /* no SA_RESTART: accept()/recv() must return EINTR */
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);     /* a send to a closed peer reports EPIPE instead of killing us */
+    signal(SIGXFSZ, SIG_IGN);     /* a write past ulimit -f reports EFBIG (safefile.c says so) instead of killing us */
 
     if (!out_tty || have_ticker) return;
     pthread_condattr_init(&ca);

@@ -8,7 +8,7 @@ extern volatile sig_atomic_t sp_sigint;
 /* Also called from the handler (async-signal context): a running Lua script sets it. */
 extern void (*volatile blocking_on_interrupt)(void);
 
-/* SIGINT without SA_RESTART (so a blocked call returns EINTR); SIGPIPE ignored. */
+/* SIGINT without SA_RESTART (so a blocked call returns EINTR); SIGPIPE and SIGXFSZ ignored. */
 void blocking_init(void);
 void blocking_shutdown(void);
 /* Around one system call that may block. what: "accept(s): waiting for a client to connect". */

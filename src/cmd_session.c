@@ -1,5 +1,6 @@
 /* cmd_session.c — the commands about the session rather than one socket: the table,
  * background calls, the trace, help, Lua and lessons, quitting. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,37 +198,64 @@ int c_lang(const sp_cmd *c)
 }
 
 /* export python FILE.py / export c FILE.c / save FILE.lua */
-static int write_program(int lang, const char *path)
+static int write_program(int lang, const char *path, int force)
 {
-    char err[300];
+    char err[PATH_MAX + 300], *word;
     int n;
     if (!export_count()) {
         printf("%s\n", TR("nothing to write yet: no socket call has been made this session", "还没有可写的内容：本会话还没有套接字调用"));
         return CMD_FAIL;
     }
-    if ((n = export_write(lang, path, err, sizeof err)) < 0) return usage("%s", err);
-    printf(TR("wrote %d calls to %s — run it: %s%s\n", "已把 %d 次调用写入 %s —— 运行：%s%s\n"), n, path,
+    if ((n = export_write(lang, path, force, err, sizeof err)) < 0) return usage("%s", err);
+    /* One line, the name quoted for a shell: it can be pasted as it is. */
+    word = equiv_shell_word(path);
+    printf(TR("wrote %d calls to %s — run it: %s%s%s\n", "已把 %d 次调用写入 %s —— 运行：%s%s%s\n"), n, word ? word : "?",
            lang == LANG_PY_SRC ? "python3 " : lang == LANG_LUA_SRC ? "sockplay " : "cc -Wall -Werror -o session ",
-           lang == LANG_C_SRC ? "" : path);
-    if (lang == LANG_C_SRC) printf("%s && ./session\n", path);
+           word ? word : "?", lang == LANG_C_SRC ? " && ./session" : "");
+    free(word);
     return CMD_OK;
+}
+
+/* The arguments of export and save, --force (unquoted, anywhere) taken out: want of them
+ * into rest, *force set. -1 after usage() when there are too few, too many or a --typo. */
+static int force_args(const sp_cmd *c, const char **rest, int want, int *force, const char *missing)
+{
+    int k = 0;
+    *force = 0;
+    for (int i = 1; i < c->ntok; i++) {
+        const char *a = c->tok[i].text;
+        if (!c->tok[i].quoted && !strncmp(a, "--", 2)) {
+            if (strcmp(a, "--force"))
+                return usage(TR("'%s' is not an option of %s (--force replaces a file sockplay did not write)",
+                                "'%s' 不是 %s 的选项（--force 会替换不是 sockplay 写的文件）"), a, c->tok[0].text);
+            *force = 1;
+        } else if (k == want) {
+            return usage(TR("too many arguments: '%s' is one too many", "参数太多：'%s' 是多余的"), a);
+        } else {
+            rest[k++] = a;
+        }
+    }
+    if (k < want) return usage(TR("missing %s", "缺少 %s"), missing);
+    return 0;
 }
 
 int c_export(const sp_cmd *c)
 {
-    const char *what;
-    if (nargs(c, 2, 2, TR("python|c and FILE", "python|c 和 FILE")) < 0) return CMD_FAIL;
-    what = arg(c, 1);
-    if (!strcasecmp(what, "python") || !strcasecmp(what, "py")) return write_program(LANG_PY_SRC, arg(c, 2));
-    if (!strcasecmp(what, "c")) return write_program(LANG_C_SRC, arg(c, 2));
-    if (!strcasecmp(what, "lua")) return write_program(LANG_LUA_SRC, arg(c, 2));
-    return usage(TR("'%s' is not python or c (save FILE.lua writes Lua)", "'%s' 不是 python 或 c（save FILE.lua 写 Lua）"), what);
+    const char *a[2];
+    int force;
+    if (force_args(c, a, 2, &force, TR("python|c and FILE", "python|c 和 FILE")) < 0) return CMD_FAIL;
+    if (!strcasecmp(a[0], "python") || !strcasecmp(a[0], "py")) return write_program(LANG_PY_SRC, a[1], force);
+    if (!strcasecmp(a[0], "c")) return write_program(LANG_C_SRC, a[1], force);
+    if (!strcasecmp(a[0], "lua")) return write_program(LANG_LUA_SRC, a[1], force);
+    return usage(TR("'%s' is not python or c (save FILE.lua writes Lua)", "'%s' 不是 python 或 c（save FILE.lua 写 Lua）"), a[0]);
 }
 
 int c_save(const sp_cmd *c)
 {
-    if (nargs(c, 1, 1, "FILE.lua") < 0) return CMD_FAIL;
-    return write_program(LANG_LUA_SRC, arg(c, 1));
+    const char *a[1];
+    int force;
+    if (force_args(c, a, 1, &force, "FILE.lua") < 0) return CMD_FAIL;
+    return write_program(LANG_LUA_SRC, a[0], force);
 }
 
 int c_ipinfo(const sp_cmd *c)

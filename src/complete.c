@@ -123,7 +123,7 @@ void complete_line(const char *line, int start, const char *text, void (*add)(co
     case A_VIEW: offer("gbk", text, add); offer("utf-8", text, add); offer("hex", text, add); break;
     case A_STATE: offer("--watch", text, add); offer("on", text, add); offer("off", text, add); break;
     case A_LANG: offer("zh", text, add); offer("en", text, add); break;
-    case A_EXPORT: offer("python", text, add); offer("c", text, add); break;
+    case A_EXPORT: offer("python", text, add); offer("c", text, add); offer("--force", text, add); break;
     case A_FILE: offer_files(text, add); break;
     default: break;
     }

@@ -1,6 +1,7 @@
 /* equiv.c — the same call in C and in Python. The C line shows what the kernel was given
  * (fds, lengths, flags); the Python line is what the course's programs write. */
 #include "equiv.h"
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,29 +12,91 @@
 
 #define ADD(...) fprintf(f, __VA_ARGS__)
 
+/* Whether p[0..len) is wholly valid UTF-8 (*ascii: and plain ASCII). */
+static int valid_utf8(const unsigned char *p, size_t len, int *ascii)
+{
+    *ascii = 1;
+    for (size_t i = 0; i < len;) {
+        size_t k = utf8_len(p + i, len - i);
+        if (!k) return 0;
+        if (k > 1) *ascii = 0;
+        i += k;
+    }
+    return 1;
+}
+
+/* Whether byte i is written escaped: a line break or other control byte, a byte that is
+ * not UTF-8 text; in a literal the quote and backslash; in C also `?` (trigraphs) and a
+ * `*` next to `/` (a comment's ends). A comment keeps quotes and backslashes as they are. */
+static int needs_escape(const unsigned char *p, size_t i, size_t len, int lang, int utf8, int quoted)
+{
+    unsigned char c = p[i];
+    if (c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8)) return 1;
+    if (quoted && (c == '"' || c == '\\')) return 1;
+    if (lang != LANG_C_SRC) return 0;
+    return c == '?' || (c == '*' && ((i > 0 && p[i - 1] == '/') || (i + 1 < len && p[i + 1] == '/')));
+}
+
+void equiv_str(FILE *f, const void *buf, size_t len, int lang, int quoted)
+{
+    const unsigned char *p = buf;
+    int ascii, utf8 = valid_utf8(p, len, &ascii);
+    if (quoted) fputs(lang == LANG_PY_SRC && !utf8 ? "b\"" : "\"", f);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = p[i];
+        if (!needs_escape(p, i, len, lang, utf8, quoted)) { fputc(c, f); continue; }
+        if (c == '\n') fputs("\\n", f);
+        else if (c == '\r') fputs("\\r", f);
+        else if (c == '\t') fputs("\\t", f);
+        else if (c == '"' || c == '\\' || c == '?') fprintf(f, "\\%c", c);
+        else {
+            fprintf(f, "\\x%02x", c);
+            /* C reads "\x41B" as one escape: end the literal before a hex digit. */
+            if (lang == LANG_C_SRC && i + 1 < len && isxdigit(p[i + 1])) fputs(quoted ? "\" \"" : " ", f);
+        }
+    }
+    if (quoted) fputc('"', f);
+}
+
+char *equiv_shell_word(const char *s)
+{
+    size_t len = strlen(s), at = 0;
+    int ascii, utf8 = valid_utf8((const unsigned char *)s, len, &ascii), plain = len > 0, ctl = !utf8;
+    char *out = malloc(len * 4 + 4);
+    if (!out) return NULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) ctl = 1;
+        if (!isalnum(*p) && !strchr("_./+,:@%=-", *p)) plain = 0;
+    }
+    if (plain && s[0] != '-') return strcpy(out, s);
+    out[at++] = ctl ? '$' : '\'';
+    if (ctl) out[at++] = '\'';
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (!ctl && *p == '\'') at += (size_t)sprintf(out + at, "'\\''");
+        else if (ctl && (*p == '\'' || *p == '\\')) at += (size_t)sprintf(out + at, "\\%c", *p);
+        else if (ctl && *p == '\n') at += (size_t)sprintf(out + at, "\\n");
+        else if (ctl && (*p < 0x20 || *p == 0x7f || (*p >= 0x80 && !utf8))) at += (size_t)sprintf(out + at, "\\x%02x", *p);
+        else out[at++] = (char)*p;
+    }
+    out[at++] = '\'';
+    out[at] = '\0';
+    return out;
+}
+
 void equiv_bytes(FILE *f, const unsigned char *p, size_t len, int lang, size_t max, const char *enc)
 {
     size_t shown = len < max ? len : max;
-    int ascii = 1, utf8 = 1;
-    for (size_t i = 0; i < len;) {
-        size_t k = utf8_len(p + i, len - i);
-        if (!k) { utf8 = 0; break; }
-        if (k > 1) ascii = 0;
-        i += k;
-    }
+    int ascii, utf8 = valid_utf8(p, len, &ascii);
+    const char *more = lang == LANG_PY_SRC ? " + ..." : "…";     /* Python's line stays Python */
     if (enc && lang != LANG_C_SRC) {
         /* gbk:"你好" was typed: say it as the text and its encoding, as the course does. */
         char *text;
         size_t tl;
         long bad;
         if (enc_convert("GBK", "UTF-8", p, len, &text, &tl, &bad) == 0) {
-            if (lang == LANG_PY_SRC) fputc('"', f);
-            else fputs("socket.encode(\"", f);
-            for (size_t i = 0; i < tl; i++)
-                if (text[i] == '"' || text[i] == '\\') fprintf(f, "\\%c", text[i]);
-                else if ((unsigned char)text[i] < 0x20) fprintf(f, "\\x%02x", (unsigned char)text[i]);
-                else fputc(text[i], f);
-            fprintf(f, lang == LANG_PY_SRC ? "\".encode(\"%s\")" : "\", \"%s\")", enc);
+            if (lang == LANG_LUA_SRC) fputs("socket.encode(", f);
+            equiv_str(f, text, tl, lang, 1);
+            fprintf(f, lang == LANG_PY_SRC ? ".encode(\"%s\")" : ", \"%s\")", enc);
             free(text);
             return;
         }
@@ -41,24 +104,14 @@ void equiv_bytes(FILE *f, const unsigned char *p, size_t len, int lang, size_t m
     if (lang == LANG_PY_SRC && !utf8) {
         fputs("bytes.fromhex(\"", f);
         for (size_t i = 0; i < shown; i++) fprintf(f, "%02x", p[i]);
-        fprintf(f, "\")%s", shown < len ? "…" : "");
+        fprintf(f, "\")%s", shown < len ? more : "");
         return;
     }
-    fprintf(f, "%s\"", lang == LANG_PY_SRC && ascii ? "b" : "");
-    for (size_t i = 0; i < shown; i++) {
-        unsigned char c = p[i];
-        if (c == '\n') fputs("\\n", f);
-        else if (c == '\r') fputs("\\r", f);
-        else if (c == '\t') fputs("\\t", f);
-        else if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8)) {
-            fprintf(f, "\\x%02x", c);
-            /* C reads "\x41B" as one escape: end the literal before a hex digit. */
-            if (lang == LANG_C_SRC && i + 1 < shown && strchr("0123456789abcdefABCDEF", p[i + 1])) fputs("\" \"", f);
-        } else fputc(c, f);
-    }
-    fprintf(f, "\"%s", shown < len ? "…" : "");
+    while (utf8 && shown < len && shown > 0 && (p[shown] & 0xc0) == 0x80) shown--;   /* cut between characters */
+    if (lang == LANG_PY_SRC && ascii) fputc('b', f);
+    equiv_str(f, p, shown, lang, 1);
     if (lang == LANG_PY_SRC && !ascii) fputs(".encode(\"utf-8\")", f);
+    if (shown < len) fputs(more, f);
 }
 
 static int reserved(const char *w, int lang)
@@ -66,7 +119,7 @@ static int reserved(const char *w, int lang)
     static const char *py[] = {"False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
                                "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
                                "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
-                               "try", "while", "with", "yield", "socket", "select", "struct", "print", "data", "addr", NULL};
+                               "try", "while", "with", "yield", "socket", "select", "struct", "print", "data", "addr", "clientAddr", NULL};
     static const char *c[] = {"auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
                               "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
                               "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
@@ -81,10 +134,56 @@ static int reserved(const char *w, int lang)
     return 0;
 }
 
+/* The course's names for sockets no name was given: what socket() or accept() returned
+ * is called, per fd, as the course's programs call it (tcp_client_socket, udp_socket,
+ * client_socket …), with the fd after it while an open one already has that name. Table 0
+ * follows the session (explain), table 1 an export as it goes through the calls. */
+#define COURSE_FDS 1024
+static struct { char name[SP_NAME_MAX + 8]; int open; } course[2][COURSE_FDS];
+static int course_tab;
+
+/* The course's name for the socket o makes (socket, accept). */
+static const char *course_base(const sp_op *o)
+{
+    if (o->kind == OP_ACCEPT) return "client_socket";
+    if (o->family == AF_UNIX) return o->type == SOCK_STREAM ? "unix_socket" : "unix_dgram_socket";
+    return o->type == SOCK_STREAM ? "tcp_client_socket" : "udp_socket";
+}
+
+void equiv_names_use(int table, int reset)
+{
+    course_tab = table;
+    if (reset) memset(course[table], 0, sizeof course[table]);
+}
+
+void equiv_follow(const sp_op *o)
+{
+    int fd = o->newfd, taken = 0;
+    const char *base = course_base(o);
+    if (o->kind == OP_CLOSE && o->rc == 0 && o->fd >= 0 && o->fd < COURSE_FDS) course[course_tab][o->fd].open = 0;
+    if ((o->kind != OP_SOCKET && o->kind != OP_ACCEPT) || o->rc < 0 || fd < 0 || fd >= COURSE_FDS) return;
+    if (o->newvar[0]) {              /* it has a name of its own */
+        course[course_tab][fd].name[0] = '\0';
+        course[course_tab][fd].open = 0;
+        return;
+    }
+    for (int i = 0; i < COURSE_FDS; i++)
+        taken |= i != fd && course[course_tab][i].open && !strcmp(course[course_tab][i].name, base);
+    snprintf(course[course_tab][fd].name, sizeof course[0][0].name, taken ? "%s%d" : "%s", base, fd);
+    course[course_tab][fd].open = 1;
+}
+
 void equiv_var(const char *name, int fd, int lang, char *out, size_t n)
 {
     if (name && *name) snprintf(out, n, "%s%s", name, reserved(name, lang) ? "_" : "");
-    else snprintf(out, n, "sock%d", fd);
+    else if (fd >= 0 && fd < COURSE_FDS && course[course_tab][fd].name[0]) snprintf(out, n, "%s", course[course_tab][fd].name);
+    else snprintf(out, n, "socket_fd%d", fd);
+}
+
+void equiv_new_var(const sp_op *o, int lang, char *out, size_t n)
+{
+    if (o->newvar[0] || (o->rc >= 0 && o->newfd >= 0)) equiv_var(o->newvar, o->newfd, lang, out, n);
+    else snprintf(out, n, "%s", course_base(o));
 }
 
 void equiv_vars(const char *list, int lang, char *out, size_t n)
@@ -106,9 +205,11 @@ static const char *py_family(int f) { return f == AF_INET6 ? "socket.AF_INET6" :
 /* ("host", port) or "path" */
 static void py_addr(FILE *f, const sp_op *o, const char *port_expr)
 {
-    if (o->port < 0) { ADD("\"%s\"", o->host); return; }
-    if (port_expr) ADD("(\"%s\", %s)", o->host, port_expr);
-    else ADD("(\"%s\", %d)", o->host, o->port);
+    if (o->port < 0) { equiv_str(f, o->host, strlen(o->host), LANG_PY_SRC, 1); return; }
+    ADD("(");
+    equiv_str(f, o->host, strlen(o->host), LANG_PY_SRC, 1);
+    if (port_expr) ADD(", %s)", port_expr);
+    else ADD(", %d)", o->port);
 }
 
 int equiv_python(FILE *f, const sp_op *o, const char *port_expr, size_t max)
@@ -117,7 +218,7 @@ int equiv_python(FILE *f, const sp_op *o, const char *port_expr, size_t max)
     const sp_optdef *d = o->opt;
     char v[SP_NAME_MAX + 8], nv[300];
     equiv_var(o->var, o->fd, LANG_PY_SRC, v, sizeof v);
-    equiv_var(o->newvar, o->newfd, LANG_PY_SRC, nv, sizeof nv);
+    equiv_new_var(o, LANG_PY_SRC, nv, sizeof nv);
     if (o->kind == OP_SETTIMEOUT || (o->kind == OP_SETSOCKOPT && o->secs != -1 && o->opt &&
                                      ((const sp_optdef *)o->opt)->optname != SO_RCVTIMEO))
         return 0;
@@ -127,7 +228,7 @@ int equiv_python(FILE *f, const sp_op *o, const char *port_expr, size_t max)
         break;
     case OP_BIND: ADD("%s.bind(", v); py_addr(f, o, NULL); ADD(")"); break;
     case OP_LISTEN: ADD("%s.listen(%ld)", v, o->n); break;
-    case OP_ACCEPT: ADD("%s, addr = %s.accept()", nv, v); break;
+    case OP_ACCEPT: ADD("%s, clientAddr = %s.accept()", nv, v); break;
     case OP_CONNECT: ADD("%s.connect(", v); py_addr(f, o, port_expr); ADD(")"); break;
     case OP_SEND:
     case OP_SENDTO:
@@ -258,6 +359,7 @@ void equiv_c(FILE *f, const sp_op *o)
 
 void equiv_explain(const sp_op *o)
 {
+    equiv_follow(o);
     printf("   %sC       ", col(C_DIM));
     equiv_c(stdout, o);
     printf("%s\n", col(C_RESET));

@@ -11,6 +11,7 @@
 #include "equiv.h"
 #include "explain.h"
 #include "output.h"
+#include "safefile.h"
 #include "sockopt.h"
 
 export_entry *export_log;
@@ -75,8 +76,9 @@ int export_start(FILE *f, size_t i, int lang, export_names *nm)
     static const char *lead[] = {"    /* ", "# ", "-- "}, *tail[] = {" */", "", ""};
     static const char *port_fmt[] = {"port_of(%s)", "%s.getsockname()[1]", "%s:getsockname()[2]"};
     const sp_op *o = &log[i].op, *b;
+    equiv_follow(o);
     equiv_var(o->var, o->fd, lang, nm->v, sizeof nm->v);
-    equiv_var(o->newvar, o->newfd, lang, nm->nv, sizeof nm->nv);
+    equiv_new_var(o, lang, nm->nv, sizeof nm->nv);
     nm->port = NULL;
     if ((o->kind == OP_CONNECT || o->kind == OP_SENDTO) && (b = export_picked_by(i, o->port))) {
         char bv[SP_NAME_MAX + 8];
@@ -124,7 +126,7 @@ static void write_python(FILE *f)
             fputs(ind, f);
             if (!equiv_python(f, o, nm.port, (size_t)-1)) fprintf(f, "pass");
             fputc('\n', f);
-            if (o->kind == OP_ACCEPT) fprintf(f, "%sprint(\"accept:\", addr)\n", ind);
+            if (o->kind == OP_ACCEPT) fprintf(f, "%sprint(\"accept:\", clientAddr)\n", ind);
             if (o->kind == OP_RECV) fprintf(f, "%sprint(\"recv:\", data)\n", ind);
             if (o->kind == OP_RECVFROM) fprintf(f, "%sprint(\"recvfrom:\", data, addr)\n", ind);
         }
@@ -139,9 +141,9 @@ static void write_python(FILE *f)
 
 static void lua_addr(FILE *f, const sp_op *o, const char *port)
 {
-    if (o->port < 0) fprintf(f, "\"%s\"", o->host);
-    else if (port) fprintf(f, "\"%s\", %s", o->host, port);
-    else fprintf(f, "\"%s\", %d", o->host, o->port);
+    equiv_str(f, o->host, strlen(o->host), LANG_LUA_SRC, 1);
+    if (port) fprintf(f, ", %s", port);
+    else if (o->port >= 0) fprintf(f, ", %d", o->port);
 }
 
 static void write_lua(FILE *f)
@@ -203,40 +205,46 @@ static void write_lua(FILE *f)
     }
 }
 
-int export_write(int lang, const char *path, char *err, size_t errlen)
+/* The first lines of every program: SF_MARKER (sockplay may replace the file), its name
+ * and how to run it; the name goes through the language's escaper, even in a comment. */
+static void write_header(FILE *f, int lang, const char *path)
 {
-    FILE *f;
-    char when[32];
+    static const char *lead[] = {" * ", "# ", "-- "};
+    static const char *run[] = {"cc -Wall -Werror -o session ", "python3 ", "sockplay "};
+    const char *l = lead[lang];
+    char when[32], *word = equiv_shell_word(path);
     time_t now = time(NULL);
     struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+    fprintf(f, "%s%s (%s): %s\n%s", lang == LANG_C_SRC ? "/* " : l, SF_MARKER, when,
+            TR("sockplay replaces this file only while this line is here", "仅当这一行还在时 sockplay 才会替换本文件"), l);
+    equiv_str(f, path, strlen(path), lang, 0);
+    fprintf(f, TR(" — %s from a sockplay session: the same socket calls, in the same order.\n%sRun it: %s",
+                  " —— 从 sockplay 会话%s：同样的套接字调用，同样的顺序。\n%s运行：%s"),
+            lang == LANG_LUA_SRC ? TR("saved", "保存") : TR("exported", "导出"), l, run[lang]);
+    if (word) equiv_str(f, word, strlen(word), lang, 0);
+    if (lang == LANG_C_SRC) fputs(" && ./session */", f);
+    if (lang == LANG_LUA_SRC) fputs(TR("   (or `run FILE` at the prompt)", "   （或在提示符下 `run 文件名`）"), f);
+    fputc('\n', f);
+    free(word);
+}
+
+int export_write(int lang, const char *path, int force, char *err, size_t errlen)
+{
+    sf_file w;
     if (overflow) {
         snprintf(err, errlen, TR("this session is too long to write as a program (over %d calls or %u MiB of data sent)",
                                  "这个会话太长，无法写成程序（超过 %d 次调用或发送了超过 %u MiB 数据）"), KEEP_CALLS, KEEP_BYTES >> 20);
         return -1;
     }
-    if (!(f = fopen(path, "w"))) {
-        snprintf(err, errlen, TR("cannot write %s: %s", "无法写入 %s：%s"), path, strerror(errno));
-        return -1;
-    }
-    localtime_r(&now, &tm);
-    strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-    if (lang == LANG_PY_SRC) {
-        fprintf(f, TR("# %s — exported from a sockplay session (%s): the same socket calls, in the same order.\n"
-                      "# Run it: python3 %s\n",
-                      "# %s —— 从 sockplay 会话导出（%s）：同样的套接字调用，同样的顺序。\n# 运行：python3 %s\n"), path, when, path);
-        write_python(f);
-    } else if (lang == LANG_LUA_SRC) {
-        fprintf(f, TR("-- %s — saved from a sockplay session (%s): the same socket calls, in the same order.\n"
-                      "-- Run it: sockplay %s   (or `run %s` at the prompt)\n",
-                      "-- %s —— 从 sockplay 会话保存（%s）：同样的套接字调用，同样的顺序。\n"
-                      "-- 运行：sockplay %s   （或在提示符下 `run %s`）\n"), path, when, path, path);
-        write_lua(f);
-    } else {
-        export_c(f, path, when);
-    }
-    if (ferror(f) | fclose(f)) {
-        snprintf(err, errlen, TR("cannot write %s: %s", "无法写入 %s：%s"), path, strerror(errno));
-        return -1;
-    }
+    if (sf_check(path, force, "--force", err, errlen) < 0 || sf_open(&w, path, err, errlen) < 0) return -1;
+    write_header(w.f, lang, path);
+    equiv_names_use(1, 1);           /* the course's names, given as the program goes */
+    if (lang == LANG_PY_SRC) write_python(w.f);
+    else if (lang == LANG_LUA_SRC) write_lua(w.f);
+    else export_c(w.f);
+    equiv_names_use(0, 0);
+    if (sf_commit(&w, err, errlen) < 0) return -1;
     return (int)nlog;
 }

@@ -8,9 +8,10 @@
 
 /* Keeps a copy of o (its bytes too); job is its background number or 0. */
 void export_record(const sp_op *o, int job);
-/* lang: LANG_PY_SRC, LANG_C_SRC or LANG_LUA_SRC (equiv.h). Returns the number of calls
- * written, or -1 with err set. */
-int export_write(int lang, const char *path, char *err, size_t errlen);
+/* lang: LANG_PY_SRC, LANG_C_SRC or LANG_LUA_SRC (equiv.h). An existing file is replaced
+ * only when sockplay wrote it, or with force; never through a symlink (safefile.h).
+ * Returns the number of calls written, or -1 with err set (an old file is unchanged). */
+int export_write(int lang, const char *path, int force, char *err, size_t errlen);
 size_t export_count(void);
 void export_free(void);
 
@@ -32,6 +33,7 @@ typedef struct {
 /* Fills nm and writes the comment a background call gets. Returns 0 (after a comment)
  * for a call interrupted in sockplay: alone it would wait for ever, so it is left out. */
 int export_start(FILE *f, size_t i, int lang, export_names *nm);
-void export_c(FILE *f, const char *path, const char *when);
+/* The C program's body, after the header export_write writes. */
+void export_c(FILE *f);
 
 #endif

@@ -51,12 +51,14 @@ static const char *decl(const char *v)
 
 static void addr_args(FILE *f, const sp_op *o, const char *port)
 {
-    fprintf(f, "(struct sockaddr *)&addr, where(&addr, %s, \"%s\", ", addr_family_name(o->family), o->host);
+    fprintf(f, "(struct sockaddr *)&addr, where(&addr, %s, ", addr_family_name(o->family));
+    equiv_str(f, o->host, strlen(o->host), LANG_C_SRC, 1);
+    fputs(", ", f);
     if (port) fprintf(f, "%s)", port);
     else fprintf(f, "%d)", o->port < 0 ? 0 : o->port);
 }
 
-void export_c(FILE *f, const char *path, const char *when)
+void export_c(FILE *f)
 {
     static const char *how[] = {"SHUT_RD", "SHUT_WR", "SHUT_RDWR"};
     long maxrecv = 1;
@@ -64,10 +66,6 @@ void export_c(FILE *f, const char *path, const char *when)
     for (size_t i = 0; i < export_n; i++)
         if ((export_log[i].op.kind == OP_RECV || export_log[i].op.kind == OP_RECVFROM) && export_log[i].op.n > maxrecv)
             maxrecv = export_log[i].op.n;
-    fprintf(f, TR("/* %s — exported from a sockplay session (%s): the same socket calls, in the same order.\n"
-                  " * Build and run:  cc -Wall -Werror -o session %s && ./session */\n",
-                  "/* %s —— 从 sockplay 会话导出（%s）：同样的套接字调用，同样的顺序。\n"
-                  " * 编译并运行：cc -Wall -Werror -o session %s && ./session */\n"), path, when, path);
     fputs(prelude, f);
     fprintf(f, "int main(void)\n{\n    static char buf[%ld];\n    struct sockaddr_storage addr, peer;\n"
                "    socklen_t len;\n    long n;\n\n    (void)buf, (void)addr, (void)peer, (void)len, (void)n;\n",

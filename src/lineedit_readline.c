@@ -11,6 +11,7 @@
 #include "blocking.h"
 #include "lineedit.h"
 #include "output.h"
+#include "safefile.h"
 
 static le_complete_fn completer;
 static le_hint_fn hinter;
@@ -150,12 +151,25 @@ void le_rl_history_add(const char *line)
     add_history(line);
 }
 
+/* The history (its last 1000 lines) written as every file sockplay writes (safefile.h):
+ * into a temporary file beside it, renamed into place; never through a symlink. Written
+ * here, not by readline's write_history, which takes a short write (ulimit -f) for success. */
+static void save_history(void)
+{
+    char err[1200];
+    sf_file w;
+    HIST_ENTRY **list = history_list();
+    int n = history_length;
+    if (sf_check(histfile, 1, "", err, sizeof err) == 0 && sf_open(&w, histfile, err, sizeof err) == 0) {
+        for (int i = n > 1000 ? n - 1000 : 0; list && i < n; i++) fprintf(w.f, "%s\n", list[i]->line);
+        if (sf_commit(&w, err, sizeof err) == 0) return;
+    }
+    fprintf(stderr, TR("sockplay: history not saved: %s\n", "sockplay：历史没有保存：%s\n"), err);
+}
+
 void le_rl_shutdown(void)
 {
-    if (histfile[0]) {
-        write_history(histfile);
-        history_truncate_file(histfile, 1000);
-    }
+    if (histfile[0]) save_history();
     for (size_t i = 0; i < ncands; i++) free(cands[i]);
     free(cands);
     cands = NULL;

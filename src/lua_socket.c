@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,6 +20,7 @@
 #include "explain.h"
 #include "kstate.h"
 #include "output.h"
+#include "registry.h"
 #include "sockopt.h"
 
 typedef struct {
@@ -126,10 +128,55 @@ static void where_args(lua_State *L, const sp_sock *s, int i, const char **host,
     }
 }
 
+/* Line `want` of a chunk's source: a file ("@path") or the chunk's own text; 0 if unknown. */
+static int source_line(const char *src, int want, char *out, size_t n)
+{
+    int line = 1;
+    if (src[0] == '=') return 0;
+    if (src[0] == '@') {
+        FILE *f = fopen(src + 1, "r");
+        int ok = 0;
+        if (!f) return 0;
+        while (fgets(out, (int)n, f))
+            if (strchr(out, '\n') || feof(f)) { if (line++ == want) { ok = 1; break; } }
+        fclose(f);
+        return ok;
+    }
+    for (; *src && line < want; src++) line += *src == '\n';
+    snprintf(out, n, "%.*s", (int)strcspn(src, "\n"), src);
+    return line == want;
+}
+
+/* NAME when the Lua line calling us is "NAME = …" or "NAME, X = …" and NAME is a global
+ * (not a local in scope): the socket gets its name at once, as `NAME = socket tcp` gives
+ * it at the prompt, so explain's Python line says NAME (the global's __newindex would
+ * name it only after the call). NULL otherwise. */
+static const char *assigned_global(lua_State *L, char *name, size_t n)
+{
+    lua_Debug ar;
+    char line[512];
+    const char *p = line, *local;
+    size_t k;
+    if (!lua_getstack(L, 1, &ar) || !lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0) return NULL;
+    if (!source_line(ar.source, ar.currentline, line, sizeof line)) return NULL;
+    p += strspn(p, " \t");
+    k = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789");
+    if (k == 0 || k >= n) return NULL;
+    snprintf(name, n, "%.*s", (int)k, p);
+    p += k + strspn(p + k, " \t");
+    if (!((p[0] == '=' && p[1] != '=') || p[0] == ',') || !reg_valid_name(name)) return NULL;
+    for (int i = 1; (local = lua_getlocal(L, &ar, i)); i++) {
+        lua_pop(L, 1);
+        if (!strcmp(local, name)) return NULL;
+    }
+    return name;
+}
+
 static int l_socket(lua_State *L)
 {
     int family = AF_INET, type = SOCK_STREAM;
     sp_sock *s;
+    char name[SP_NAME_MAX];
     if (lua_type(L, 1) == LUA_TSTRING) {
         if (addr_kind(lua_tostring(L, 1), &family, &type) < 0)
             return luaL_argerror(L, 1, "expected tcp, udp, tcp6, udp6, unix or unix-dgram");
@@ -141,7 +188,7 @@ static int l_socket(lua_State *L)
         if (type != SOCK_STREAM && type != SOCK_DGRAM)
             return luaL_argerror(L, 2, "expected socket.SOCK_STREAM or SOCK_DGRAM");
     }
-    if (!(s = core_socket(family, type, NULL))) return fail(L);
+    if (!(s = core_socket(family, type, assigned_global(L, name, sizeof name)))) return fail(L);
     push_sock(L, s, 1, lua_upvalueindex(1));
     return 1;
 }
@@ -174,7 +221,8 @@ static int l_accept(lua_State *L)
 {
     sp_sock *s = check(L), *c;
     sp_addr peer;
-    if (!(c = core_accept(s, NULL, &peer))) return fail(L);
+    char name[SP_NAME_MAX];
+    if (!(c = core_accept(s, assigned_global(L, name, sizeof name), &peer))) return fail(L);
     push_sock(L, c, 1, lua_upvalueindex(1));
     push_addr(L, (struct sockaddr *)&peer.ss, peer.len);
     return 2;

@@ -17,7 +17,7 @@ def explain_shows_the_c_call_and_the_python_line():
     sp.expect(r'C\s+bind\(%d, &addr, 16\) = 0   /\* addr = 0\.0\.0\.0:0 \*/\n\s+Python\s+s\.bind\(\(\"\", 0\)\)' % a)
     sp.run("listen s 128", r"Python\s+s\.listen\(128\)")
     c = socket.create_connection(("127.0.0.1", port), timeout=5)
-    sp.run("conn = accept s", r"C\s+accept\(%d, &peer, &len\) = %d   /\* peer = 127\.0\.0\.1:\d+ \*/\n\s+Python\s+conn, addr = s\.accept\(\)" % (a, b))
+    sp.run("conn = accept s", r"C\s+accept\(%d, &peer, &len\) = %d   /\* peer = 127\.0\.0\.1:\d+ \*/\n\s+Python\s+conn, clientAddr = s\.accept\(\)" % (a, b))
     c.sendall("你好".encode())
     sp.run("recv conn 1024", r"C\s+recv\(%d, buf, 1024, 0\) = 6\n\s+Python\s+data = conn\.recv\(1024\)" % b)
     sp.run('send conn "thank you !"', r'C\s+send\(%d, "thank you !", 11, 0\) = 11\n\s+Python\s+conn\.send\(b"thank you !"\)' % b)
