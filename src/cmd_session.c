@@ -103,16 +103,17 @@ int c_trace(const sp_cmd *c)
 }
 
 /* One line of help's list: name and arguments in columns (by display width: `S…` is one
- * column shorter than its bytes), the description wrapped under its own column, or under
- * the arguments on its own line when the terminal is too narrow for three columns. */
+ * column shorter than its bytes), then the description when it fits on the line, else on
+ * the next lines, wrapped under the arguments. */
 static void help_row(const sp_command *k)
 {
     char name[64], args[128], lead[256], text[512];
-    int narrow = out_cols() - 49 < 24;
+    const char *desc = TR(k->help_en, k->help_zh);
+    int below = 2 + 11 + 1 + 34 + 1 + out_width(desc) > out_cols() && out_width(k->args) <= 34;
     snprintf(lead, sizeof lead, "  %s%s%s %s", col(C_BOLD), out_pad(name, sizeof name, k->name, 11), col(C_RESET),
-             narrow ? k->args : out_pad(args, sizeof args, k->args, 35));
-    snprintf(text, sizeof text, "%s%s", narrow ? "\n" : "", TR(k->help_en, k->help_zh));
-    out_wrap(stdout, lead, narrow ? 14 : -1, text, "");
+             below ? k->args : out_pad(args, sizeof args, k->args, 34));
+    snprintf(text, sizeof text, "%s%s", below ? "\n" : " ", desc);
+    out_wrap(stdout, lead, below ? 14 : -1, text, "");
 }
 
 /* `help CMD`: the command, its description, the options of set/getsockopt, an example. */
