@@ -98,7 +98,7 @@ def a_pipe_without_columns_is_80_wide():
     text, port = run_at(0)     # COLUMNS=0 is no width: the default applies
     check_fits(text, 80, port)
     port = free_port()
-    sp = Sockplay()            # and with no COLUMNS at all
+    sp = Sockplay(extra_env={"COLUMNS": ""})     # and with no COLUMNS at all
     course_session(sp, port)
     sp.close()
     check_fits(sp.text(), 80, port)
