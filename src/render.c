@@ -265,6 +265,7 @@ static void fit(layout *L, const row *now, size_t n, const row *gone, size_t ngo
     static const int hard[NCOLS] = {[COL_NAME] = 5, [COL_LOCAL] = 8, [COL_PEER] = 8};
     char b[16];
     size_t len;
+    int full[NCOLS];
     if (table_width(L) <= L->cols) return;
     L->short_kind = 1;
     L->w[COL_KIND] = 4;                        /* the header's width */
@@ -272,8 +273,11 @@ static void fit(layout *L, const row *now, size_t n, const row *gone, size_t ngo
         int k = kind_short(i < n ? &now[i] : &gone[i - n], b, &len);
         if (k > L->w[COL_KIND]) L->w[COL_KIND] = k;
     }
+    memcpy(full, L->w, sizeof full);
     if (shrink(L, soft)) return;
+    memcpy(L->w, full, sizeof full);            /* one space between columns: room given back */
     L->gap = 1;
+    if (shrink(L, soft)) return;
     shrink(L, hard);
 }
 
