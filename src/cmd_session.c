@@ -105,6 +105,42 @@ int c_trace(const sp_cmd *c)
     return CMD_OK;
 }
 
+/* One line of help's list: name and arguments in columns (by display width: `S…` is one
+ * column shorter than its bytes), then the description when it fits on the line, else on
+ * the next lines, wrapped under the arguments. */
+static void help_row(const sp_command *k)
+{
+    char name[64], args[128], lead[256], text[512];
+    const char *desc = TR(k->help_en, k->help_zh);
+    int below = 2 + 11 + 1 + 34 + 1 + out_width(desc) > out_cols() && out_width(k->args) <= 34;
+    snprintf(lead, sizeof lead, "  %s%s%s %s", col(C_BOLD), out_pad(name, sizeof name, k->name, 11), col(C_RESET),
+             below ? k->args : out_pad(args, sizeof args, k->args, 34));
+    snprintf(text, sizeof text, "%s%s", below ? "\n" : " ", desc);
+    out_wrap(stdout, lead, below ? 14 : -1, text, "");
+}
+
+/* `help CMD`: the command, its description, the options of set/getsockopt, an example. */
+static void help_one(const sp_command *k)
+{
+    char lead[128], name[32], level[32];
+    printf("%s%s %s%s\n", col(C_BOLD), k->name, k->args, col(C_RESET));
+    out_wrap(stdout, "  ", -1, TR(k->help_en, k->help_zh), "");
+    if (k->flags & CMD_NAMES) out_wrap(stdout, "  ", -1, TR("NAME = … gives the new socket a name.", "NAME = … 给新套接字起个名字。"), "");
+    if (k->flags & CMD_BG)
+        out_wrap(stdout, "  ", -1, TR("… & runs it in the background: `jobs`, `wait N`, `cancel N`.",
+                                      "… & 让它在后台运行：`jobs`、`wait N`、`cancel N`。"), "");
+    if (!strcmp(k->name, "setsockopt") || !strcmp(k->name, "getsockopt"))
+        for (size_t i = 0; i < sockopt_ndefs; i++) {
+            snprintf(lead, sizeof lead, "    %s %s ", out_pad(name, sizeof name, sockopt_defs[i].name, 14),
+                     out_pad(level, sizeof level, sockopt_defs[i].level_name, 13));
+            out_wrap(stdout, lead, -1, sockopt_defs[i].help, "");
+        }
+    if (k->example) {
+        snprintf(lead, sizeof lead, "  %s: %s", TR("example", "示例"), col(C_CYAN));
+        out_wrap(stdout, lead, -1, k->example, col(C_RESET));
+    }
+}
+
 int c_help(const sp_cmd *c)
 {
     const sp_command *k;
@@ -112,25 +148,16 @@ int c_help(const sp_cmd *c)
     if (c->ntok == 2) {
         if (!(k = command_find(arg(c, 1))))
             return usage(TR("no command '%s' (type `help` for the list)", "没有命令 '%s'（输入 `help` 查看列表）"), arg(c, 1));
-        printf("%s%s %s%s\n  %s\n", col(C_BOLD), k->name, k->args, col(C_RESET), TR(k->help_en, k->help_zh));
-        if (k->flags & CMD_NAMES) printf("  %s\n", TR("NAME = … gives the new socket a name.", "NAME = … 给新套接字起个名字。"));
-        if (k->flags & CMD_BG)
-            printf("  %s\n", TR("… & runs it in the background: `jobs`, `wait N`, `cancel N`.",
-                                 "… & 让它在后台运行：`jobs`、`wait N`、`cancel N`。"));
-        if (!strcmp(k->name, "setsockopt") || !strcmp(k->name, "getsockopt"))
-            for (size_t i = 0; i < sockopt_ndefs; i++)
-                printf("    %-14s %-13s %s\n", sockopt_defs[i].name, sockopt_defs[i].level_name, sockopt_defs[i].help);
-        if (k->example) printf("  %s: %s%s%s\n", TR("example", "示例"), col(C_CYAN), k->example, col(C_RESET));
+        help_one(k);
         return CMD_OK;
     }
-    printf("%s\n", TR("One command = one socket call. S is a socket's name or fd. Commands:",
-                      "一条命令 = 一次套接字调用。S 是套接字的名字或 fd。命令列表："));
-    for (k = commands; k->name; k++)
-        printf("  %s%-11s%s %-34s %s\n", col(C_BOLD), k->name, col(C_RESET), k->args, TR(k->help_en, k->help_zh));
-    printf("%s\n", TR("NAME = socket …  names a socket.  DATA: \"text\\r\\n\", words, hex:48656c6c6f, @file.  "
-                      "';' separates commands, '#' starts a comment, a final '&' runs a call in the background.  help CMD shows an example.",
-                      "NAME = socket … 给套接字命名。DATA：\"文本\\r\\n\"、单词、hex:48656c6c6f、@文件。"
-                      "';' 分隔多条命令，'#' 开始注释，末尾的 '&' 让调用在后台运行。help 命令名 查看示例。"));
+    out_wrap(stdout, "", 0, TR("One command = one socket call. S is a socket's name or fd. Commands:",
+                               "一条命令 = 一次套接字调用。S 是套接字的名字或 fd。命令列表："), "");
+    for (k = commands; k->name; k++) help_row(k);
+    out_wrap(stdout, "", 0, TR("NAME = socket …  names a socket.  DATA: \"text\\r\\n\", words, hex:48656c6c6f, @file.  "
+                               "';' separates commands, '#' starts a comment, a final '&' runs a call in the background.  help CMD shows an example.",
+                               "NAME = socket … 给套接字命名。DATA：\"文本\\r\\n\"、单词、hex:48656c6c6f、@文件。"
+                               "';' 分隔多条命令，'#' 开始注释，末尾的 '&' 让调用在后台运行。help 命令名 查看示例。"), "");
     return CMD_OK;
 }
 
@@ -181,9 +208,9 @@ int c_explain(const sp_cmd *c)
     int on = !core_explain;
     if (nargs(c, 0, 1, "") < 0 || (c->ntok == 2 && on_off_arg(arg(c, 1), &on) < 0)) return CMD_FAIL;
     core_explain = on;
-    printf("%s\n", on ? TR("explain on: each call is also shown as the C system call and as the course's Python line",
-                           "explain 已打开：每次调用还会显示对应的 C 系统调用和课程中的 Python 语句")
-                      : TR("explain off", "explain 已关闭"));
+    out_wrap(stdout, "", 2, on ? TR("explain on: each call is also shown as the C system call and as the course's Python line",
+                                    "explain 已打开：每次调用还会显示对应的 C 系统调用和课程中的 Python 语句")
+                               : TR("explain off", "explain 已关闭"), "");
     return CMD_OK;
 }
 

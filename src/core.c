@@ -99,12 +99,13 @@ void core_ret(const char *fmt, ...)
 void core_hint(const char *fmt, ...)
 {
     va_list ap;
+    char text[2048], lead[32];
     if (!core_trace) return;
-    printf("   %s↳ ", col(C_DIM));
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    printf("%s\n", col(C_RESET));
+    snprintf(lead, sizeof lead, "   %s↳ ", col(C_DIM));
+    out_wrap(stdout, lead, -1, text, col(C_RESET));      /* continued under the text, not the arrow */
 }
 
 void core_blocked_note(void)

@@ -357,17 +357,29 @@ void equiv_c(FILE *f, const sp_op *o)
     if (note[0]) ADD("   /* %s */", note);
 }
 
+/* One explain line: made in memory, then wrapped under its code to the terminal's width. */
+static void explain_line(const char *label, const sp_op *o, int python)
+{
+    char *text = NULL, lead[48];
+    size_t n = 0;
+    FILE *m = open_memstream(&text, &n);
+    if (!m) return;
+    if (!python) equiv_c(m, o);
+    else if (equiv_python(m, o, NULL, 60)) {
+        if (o->rc < 0) fputs(TR("   # raises OSError", "   # 抛出 OSError"), m);
+    } else {
+        fputs(TR("# (no line of its own)", "#（没有对应的单独一行）"), m);
+    }
+    if (fclose(m) == 0) {
+        snprintf(lead, sizeof lead, "   %s%-8s", col(C_DIM), label);
+        out_wrap(stdout, lead, -1, text, col(C_RESET));
+    }
+    free(text);
+}
+
 void equiv_explain(const sp_op *o)
 {
     equiv_follow(o);
-    printf("   %sC       ", col(C_DIM));
-    equiv_c(stdout, o);
-    printf("%s\n", col(C_RESET));
-    printf("   %sPython  ", col(C_DIM));
-    if (equiv_python(stdout, o, NULL, 60)) {
-        if (o->rc < 0) fputs(TR("   # raises OSError", "   # 抛出 OSError"), stdout);
-    } else {
-        fputs(TR("# (no line of its own)", "#（没有对应的单独一行）"), stdout);
-    }
-    printf("%s\n", col(C_RESET));
+    explain_line("C", o, 0);
+    explain_line("Python", o, 1);
 }

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,20 @@ static const char *kind4(uint32_t a)
     return TR("public: routable on the Internet", "公网地址：可在互联网上路由");
 }
 
+/* One "label  value" line of ipinfo: the label padded to 10 display columns (二进制 is 6,
+ * not 9), the value wrapped under itself. */
+static void field(const char *label, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void field(const char *label, const char *fmt, ...)
+{
+    char lead[64], pad[48], value[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(value, sizeof value, fmt, ap);
+    va_end(ap);
+    snprintf(lead, sizeof lead, "  %s ", out_pad(pad, sizeof pad, label, 10));
+    out_wrap(stdout, lead, -1, value, "");
+}
+
 static int ipinfo6(const char *addr)
 {
     struct in6_addr a;
@@ -64,9 +79,9 @@ static int ipinfo6(const char *addr)
     else if ((b[0] & 0xfe) == 0xfc) kind = TR("unique local (fc00::/7): IPv6's private addresses", "唯一本地地址（fc00::/7）：IPv6 的私有地址");
     else kind = TR("global unicast: routable on the Internet", "全局单播：可在互联网上路由");
     printf("%s%s%s  IPv6, 128 bits\n", col(C_BOLD), addr, col(C_RESET));
-    printf("  %-10s ", TR("full", "完整"));
-    for (int i = 0; i < 16; i += 2) printf("%02x%02x%s", b[i], b[i + 1], i < 14 ? ":" : "\n");
-    printf("  %-10s %s\n", TR("kind", "类型"), kind);
+    field(TR("full", "完整"), "%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x", b[0], b[1], b[2], b[3],
+          b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    field(TR("kind", "类型"), "%s", kind);
     return 0;
 }
 
@@ -116,25 +131,25 @@ int netinfo_ip(const char *addr, const char *mask)
     }
     bits(a, b1);
     printf("%s%s%s\n", col(C_BOLD), text, col(C_RESET));
-    printf("  %-10s %s\n", TR("binary", "二进制"), b1);
-    printf("  %-10s %c  %s\n", TR("class", "类别"), cls,
+    field(TR("binary", "二进制"), "%s", b1);
+    field(TR("class", "类别"), "%c  %s", cls,
            cls == 'A' ? TR("(first bit 0: 0–127, default mask /8)", "（首位 0：0–127，默认掩码 /8）")
            : cls == 'B' ? TR("(first bits 10: 128–191, default mask /16)", "（首位 10：128–191，默认掩码 /16）")
            : cls == 'C' ? TR("(first bits 110: 192–223, default mask /24)", "（首位 110：192–223，默认掩码 /24）")
            : cls == 'D' ? TR("(first bits 1110: 224–239, multicast)", "（首位 1110：224–239，组播）")
                         : TR("(first bits 1111: 240–255, reserved)", "（首位 1111：240–255，保留）"));
-    printf("  %-10s %s\n", TR("kind", "类型"), kind4(a));
+    field(TR("kind", "类型"), "%s", kind4(a));
     if (prefix < 0) return 0;
     m = prefix ? 0xffffffffu << (32 - prefix) : 0;
     bits(m, b2);
-    printf("  %-10s %s /%d  %s%s\n", TR("mask", "掩码"), dotted(m, d1), prefix, b2,
+    field(TR("mask", "掩码"), "%s /%d  %s%s", dotted(m, d1), prefix, b2,
            classful ? TR("  (the class's default: give /N or a mask to choose)", "  （类别的默认值：可用 /N 或掩码指定）") : "");
-    printf("  %-10s %-15s %s\n", TR("network", "网络号"), dotted(a & m, d1),
+    field(TR("network", "网络号"), "%-15s %s", dotted(a & m, d1),
            TR("(address AND mask: the part all hosts of the network share)", "（地址 AND 掩码：同一网络所有主机共有的部分）"));
-    printf("  %-10s %-15s %s\n", TR("host", "主机号"), dotted(a & ~m, d2), TR("(the rest: this host within it)", "（其余部分：本主机在网络中的编号）"));
+    field(TR("host", "主机号"), "%-15s %s", dotted(a & ~m, d2), TR("(the rest: this host within it)", "（其余部分：本主机在网络中的编号）"));
     if (prefix <= 30) {
-        printf("  %-10s %s\n", TR("broadcast", "广播地址"), dotted((a & m) | ~m, d3));
-        printf("  %-10s %s – %s  (%lu %s)\n", TR("hosts", "主机范围"), dotted((a & m) + 1, d1), dotted(((a & m) | ~m) - 1, d2),
+        field(TR("broadcast", "广播地址"), "%s", dotted((a & m) | ~m, d3));
+        field(TR("hosts", "主机范围"), "%s – %s  (%lu %s)", dotted((a & m) + 1, d1), dotted(((a & m) | ~m) - 1, d2),
                (1ul << (32 - prefix)) - 2, TR("addresses", "个地址"));
     }
     return 0;

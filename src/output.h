@@ -31,8 +31,27 @@ size_t utf8_len(const unsigned char *p, size_t avail);
 /* Writes v in decimal at p and returns the end (no NUL): for the counts, ports and fds a
  * table or a loop of quiet calls writes thousands of, where printf would dominate. */
 char *out_decimal(char *p, unsigned long long v);
-/* How many terminal columns s takes (CJK characters two). */
+/* How many terminal columns s takes, as wcwidth(3) counts them in a UTF-8 locale: CJK two,
+ * `…` one, a combining mark none; colour codes none. The _n form: the first n bytes. */
 int out_width(const char *s);
+int out_width_n(const char *s, size_t n);
+/* The width everything printed must fit: COLUMNS as set when sockplay started (like
+ * Python's shutil.get_terminal_size), else the terminal's (asked each time, so a resize
+ * counts at once), else OUT_DEFAULT_COLS (a pipe or a file); never below OUT_MIN_COLS. */
+int out_cols(void);
+#define OUT_DEFAULT_COLS 80
+#define OUT_MIN_COLS 20
+#define OUT_MIN_PROSE 20   /* fewer columns left after an indent: the indent gives way */
+/* Prints lead, then text wrapped at spaces to out_cols() (CJK text may also break between
+ * characters; a '\n' in text breaks too), continuation lines indented by indent columns
+ * (-1: under the text's first character), then tail (a colour reset) and a newline. */
+void out_wrap(FILE *f, const char *lead, int indent, const char *text, const char *tail);
+/* s padded with spaces to width display columns, in dst; returns dst. */
+char *out_pad(char *dst, size_t cap, const char *s, int width);
+/* The len bytes of s shortened to width columns by a `…` in the middle, keeping its last
+ * keep bytes whole when they fit (an address's ":port"); into dst (NUL-terminated).
+ * Returns the bytes written and the columns shown in *shown. */
+size_t out_elide(char *dst, size_t cap, const char *s, size_t len, int width, size_t keep, int *shown);
 /* Writes bytes as a C-escaped, double-quoted literal (at most max bytes, then "…"). UTF-8
  * characters pass as they are when the bytes are UTF-8 text (out_utf8_text); otherwise every
  * non-ASCII byte is escaped. */

@@ -216,8 +216,103 @@ static void put_paint(line *l, const paint **now, const paint *p)
     *now = p;
 }
 
-static void print_row(FILE *f, const row *r, const row *before, char mark, const int *w, const palette *pal)
+/* How the table fits the terminal: each column's width, the gap between columns, whether
+ * KIND is written short (TCP4 for TCPv4). */
+typedef struct {
+    int w[NCOLS];
+    int gap;
+    int short_kind;
+    int cols;
+} layout;
+
+/* Columns a row takes without its note. */
+static int table_width(const layout *L)
 {
+    int t = 2 + L->w[COL_FD];                  /* the mark, a space, the fd right-aligned */
+    for (int c = 1; c < NCOLS; c++) t += L->gap + L->w[c];
+    return t;
+}
+
+/* Takes columns from NAME, LOCAL and PEER, the widest first, none below its min, until the
+ * table fits. Returns 1 when it fits. */
+static int shrink(layout *L, const int *min)
+{
+    static const int order[] = {COL_LOCAL, COL_PEER, COL_NAME};
+    for (int over = table_width(L) - L->cols; over > 0; over--) {
+        int best = -1;
+        for (int i = 0; i < 3; i++)
+            if (L->w[order[i]] > min[order[i]] && (best < 0 || L->w[order[i]] > L->w[best])) best = order[i];
+        if (best < 0) return 0;
+        L->w[best]--;
+    }
+    return 1;
+}
+
+/* KIND written short: TCPv4 → TCP4 (the v dropped). Returns its width; the text in b. */
+static int kind_short(const row *r, char *b, size_t *len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->len[COL_KIND] && n < 15; i++)
+        if (r->cell[COL_KIND][i] != 'v') b[n++] = r->cell[COL_KIND][i];
+    b[n] = '\0';
+    *len = n;
+    return (int)n;
+}
+
+/* Narrows the table to the terminal's width: KIND short first, then long names and
+ * addresses elided in the middle (print_row) down to widths that still show an IPv4
+ * address and port whole, then one space between columns, then down to the least that
+ * still shows a port. A terminal narrower than that gets the narrowest table. */
+static void fit(layout *L, const row *now, size_t n, const row *gone, size_t ngone)
+{
+    static const int soft[NCOLS] = {[COL_NAME] = 12, [COL_LOCAL] = 15, [COL_PEER] = 15};
+    static const int hard[NCOLS] = {[COL_NAME] = 5, [COL_LOCAL] = 8, [COL_PEER] = 8};
+    char b[16];
+    size_t len;
+    int full[NCOLS];
+    if (table_width(L) <= L->cols) return;
+    L->short_kind = 1;
+    L->w[COL_KIND] = 4;                        /* the header's width */
+    for (size_t i = 0; i < n + ngone; i++) {
+        int k = kind_short(i < n ? &now[i] : &gone[i - n], b, &len);
+        if (k > L->w[COL_KIND]) L->w[COL_KIND] = k;
+    }
+    memcpy(full, L->w, sizeof full);
+    if (shrink(L, soft)) return;
+    memcpy(L->w, full, sizeof full);            /* one space between columns: room given back */
+    L->gap = 1;
+    if (shrink(L, soft)) return;
+    shrink(L, hard);
+}
+
+/* The part of an address cell elision must keep: from its last ':' (the port), or a
+ * path's last '/'. */
+static size_t keep_of(int c, const char *s, size_t len)
+{
+    const char *k;
+    if (c != COL_LOCAL && c != COL_PEER) return 0;
+    if ((k = memrchr(s, ':', len)) || (k = memrchr(s, '/', len))) return len - (size_t)(k - s);
+    return 0;
+}
+
+/* Whether a row's note fits on its line; otherwise it goes on the next. */
+static int note_inline(const row *r, const layout *L)
+{
+    return r->note[0] && table_width(L) + 2 + out_width(r->note) <= L->cols;
+}
+
+/* A note too long for its row's line: under the row, wrapped, from the NAME column. */
+static void print_note_below(FILE *f, const row *r, const layout *L, const palette *pal)
+{
+    char lead[64];
+    snprintf(lead, sizeof lead, "%*s%s↳ ", 2 + L->w[COL_FD] + L->gap, "", pal->dim.s);
+    out_wrap(f, lead, -1, r->note, pal->reset.s);
+}
+
+static void print_row(FILE *f, const row *r, const row *before, char mark, const layout *L, const palette *pal)
+{
+    const int *w = L->w;
+    int inl = note_inline(r, L);
     const paint *rowcol = mark == '+' ? &pal->green : mark == '-' ? &pal->red : &pal->reset;
     const paint *now = &pal->reset;       /* a line starts in the terminal's own colours */
     line l;
@@ -228,16 +323,22 @@ static void print_row(FILE *f, const row *r, const row *before, char mark, const
     for (int c = 0; c < NCOLS; c++) {
         int changed = mark == '*' && before && !same_cell(before, r, c);
         const paint *on = changed ? &pal->changed : r->kernel && mark != '-' ? &pal->dim : rowcol;
-        int lastcol = c == NCOLS - 1 && !r->note[0];
-        int room = (lastcol ? 0 : w[c]) - r->wid[c];
+        int lastcol = c == NCOLS - 1 && !inl, wid = r->wid[c];
+        const char *text = r->cell[c];
+        size_t len = r->len[c];
+        char b[160];
+        int room;
+        if (c == COL_KIND && L->short_kind) { wid = kind_short(r, b, &len); text = b; }
+        else if (wid > w[c]) { len = out_elide(b, sizeof b, text, len, w[c], keep_of(c, text, len), &wid); text = b; }
+        room = (lastcol ? 0 : w[c]) - wid;
         /* Numbers right-aligned, text left-aligned, as ss does. */
-        pad(&l, c == COL_FD ? 1 + room : 2);
+        pad(&l, c == COL_FD ? 1 + room : L->gap);
         put_paint(&l, &now, on);
-        addn(&l, r->cell[c], r->len[c]);
+        addn(&l, text, len);
         put_paint(&l, &now, &pal->reset);
         if (c != COL_FD) pad(&l, room);
     }
-    if (r->note[0]) {
+    if (inl) {
         pad(&l, 2);
         put_paint(&l, &now, &pal->dim);
         add(&l, r->note);
@@ -246,6 +347,7 @@ static void print_row(FILE *f, const row *r, const row *before, char mark, const
     if (l.n == sizeof l.b) l.n--;
     l.b[l.n++] = '\n';
     fwrite(l.b, 1, l.n, f);
+    if (r->note[0] && !inl) print_note_below(f, r, L, pal);
 }
 
 /* The session's TCP sockets come from the same dump as the kernel's rows (one netlink
@@ -344,7 +446,11 @@ int render_table_to(FILE *f, int force, int keep)
     size_t n = 0, i, ngone = 0;
     row *now = current(&n), *gone;
     size_t nold = comparable();
-    int w[NCOLS], differs = (n != nold);
+    int differs = (n != nold);
+    layout L = {.gap = 2, .short_kind = 0, .cols = out_cols()};
+    int *w = L.w;
+    line h;
+    char lead[32];
     keymap was, is = {NULL, NULL, 0, 0};
     const row **before;
     char *mark;
@@ -390,27 +496,33 @@ int render_table_to(FILE *f, int force, int keep)
             if (r->wid[c] > w[c]) w[c] = r->wid[c];
     }
 
-    fprintf(f, "%s ", col(C_DIM));
+    fit(&L, now, n, gone, ngone);
+    h.n = 0;
+    add(&h, pal.dim.s);
     for (int c = 0; c < NCOLS; c++) {
-        if (c == COL_FD) fprintf(f, " %*s", w[c], heads[c]);
-        else fprintf(f, "  %-*s", c == NCOLS - 1 ? 0 : w[c], heads[c]);
+        int k = (int)strlen(heads[c]);
+        pad(&h, c == COL_FD ? 2 + w[c] - k : L.gap);
+        add(&h, heads[c]);
+        if (c != COL_FD && c != NCOLS - 1) pad(&h, w[c] - k);
     }
-    fprintf(f, "%s\n", col(C_RESET));
+    add(&h, pal.reset.s);
+    fprintf(f, "%.*s\n", (int)h.n, h.b);
 
     if (n == 0 && nlast == 0) fprintf(f, "  %s\n", TR("(no sockets)", "（没有套接字）"));
-    for (i = 0; i < n; i++) print_row(f, &now[i], before[i], mark[i], w, &pal);
-    for (i = 0; i < ngone; i++) print_row(f, &gone[i], NULL, '-', w, &pal);
+    for (i = 0; i < n; i++) print_row(f, &now[i], before[i], mark[i], &L, &pal);
+    for (i = 0; i < ngone; i++) print_row(f, &gone[i], NULL, '-', &L, &pal);
     print_unread(f);
     free(gone);
     free(before);
     free(mark);
     if (!shown_legend || force) {
-        fprintf(f, "%s  %s%s\n", col(C_DIM),
+        snprintf(lead, sizeof lead, "%s  ", pal.dim.s);
+        out_wrap(f, lead, -1,
                 TR("RECV-Q: bytes received, not yet read (listener: connections waiting for accept/backlog) · "
                    "SEND-Q: bytes sent, not yet acknowledged · FD -: the kernel's, no fd · + new  * changed  - closed",
                    "RECV-Q：已收到未读取的字节（监听套接字：等待 accept 的连接数/backlog）· "
                    "SEND-Q：已发送未确认的字节 · FD 为 -：内核持有、没有 fd · + 新建  * 有变化  - 已关闭"),
-                col(C_RESET));
+                pal.reset.s);
         if (f == stdout) shown_legend = 1;
     }
     keymap_free(&was);

@@ -65,8 +65,8 @@ void repl_loop(void)
     le_init(tty, complete_line, complete_hint);
     le_set_async(jobs_fd(), report_jobs);
     if (tty)
-        printf("%s\n", TR("sockplay — one socket call per line. `help` lists the commands; Tab completes; Ctrl-D leaves.",
-                          "sockplay —— 每行一次套接字调用。`help` 列出命令；Tab 补全；Ctrl-D 退出。"));
+        out_wrap(stdout, "", 0, TR("sockplay — one socket call per line. `help` lists the commands; Tab completes; Ctrl-D leaves.",
+                                   "sockplay —— 每行一次套接字调用。`help` 列出命令；Tab 补全；Ctrl-D 退出。"), "");
     for (;;) {
         size_t len = 0;
         /* On a pipe the prompt and the line are both printed, so the output reads as a transcript. */

@@ -22,6 +22,9 @@ def env(**extra):
     e = dict(os.environ)
     e.pop("LANG", None); e.pop("LC_ALL", None); e.pop("LC_MESSAGES", None)
     e["NO_COLOR"] = "1"
+    # Output fits COLUMNS (80 on a pipe without it): the tests' patterns expect unwrapped
+    # lines; test_width.py sets the widths it checks ("" = not set).
+    e["COLUMNS"] = "1000"
     e.update(extra)
     return e
 
