@@ -45,15 +45,17 @@ static void usage(FILE *f)
 /* "closing 2 socket(s): s (fd 3), fd 4": what leaving closes, by name. */
 static void say_closing(void)
 {
-    size_t n = reg_count();
-    if (!n) return;
-    printf(TR("closing %zu socket(s)", "关闭 %zu 个套接字"), n);
+    size_t n = reg_count(), used = 0;
+    char *list;
+    if (!n || !(list = malloc(n * (SP_NAME_MAX + 24) + 64))) return;
+    used = (size_t)sprintf(list, TR("closing %zu socket(s)", "关闭 %zu 个套接字"), n);
     for (size_t i = 0; i < n; i++) {
         const sp_sock *s = reg_at(i);
-        if (s->name[0]) printf("%s%s (fd %d)", i ? ", " : ": ", s->name, s->fd);
-        else printf("%sfd %d", i ? ", " : ": ", s->fd);
+        if (s->name[0]) used += (size_t)sprintf(list + used, "%s%s (fd %d)", i ? ", " : ": ", s->name, s->fd);
+        else used += (size_t)sprintf(list + used, "%sfd %d", i ? ", " : ": ", s->fd);
     }
-    printf("\n");
+    out_wrap(stdout, "", 2, list, "");   /* the terminal's width, as everything else */
+    free(list);
 }
 
 static void leave(void)
