@@ -17,15 +17,15 @@ LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
 # CFLAGS is the user's (optimisation, sanitizers); SP_CFLAGS is what sockplay always needs.
 CFLAGS    ?= -O2 -g
 SP_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-             -DSP_VERSION='"$(VERSION)"' -I$(BUILD) $(LUA_CFLAGS) -MMD -MP
+             -DSP_VERSION='"$(VERSION)"' -Isrc -I$(BUILD) $(LUA_CFLAGS) -MMD -MP
 LDLIBS    += -lpthread -lm
 
-SRCS := $(wildcard src/*.c)
+SRCS := $(wildcard src/*.c src/*/*.c)
 ifeq ($(READLINE),yes)
 SP_CFLAGS += -DSP_READLINE
 LDLIBS += -lreadline
 else
-SRCS := $(filter-out src/lineedit_readline.c,$(SRCS))
+SRCS := $(filter-out src/cli/lineedit_readline.c,$(SRCS))
 endif
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
 
@@ -73,10 +73,10 @@ sockplay: $(OBJS)
 $(BUILD)/config.h: FORCE | $(BUILD)
 	@t=$@.$$$$; printf '#define SP_LESSONS_DIR "%s"\n' '$(PREFIX)/share/sockplay/lua_lessons' > $$t; \
 	if cmp -s $$t $@; then rm -f $$t; else mv -f $$t $@; fi
-$(BUILD)/lua_lesson.o: $(BUILD)/config.h
+$(BUILD)/lua/lua_lesson.o: $(BUILD)/config.h
 
 $(BUILD)/%.o: src/%.c | check-deps
-	@echo "  CC  $<"; t=$@.$$$$; $(CC) $(CPPFLAGS) $(CFLAGS) $(SP_CFLAGS) $(if $(LUA_CFLAGS),,$(shell pkg-config --cflags lua5.4 2>/dev/null)) \
+	@echo "  CC  $<"; mkdir -p $(@D); t=$@.$$$$; $(CC) $(CPPFLAGS) $(CFLAGS) $(SP_CFLAGS) $(if $(LUA_CFLAGS),,$(shell pkg-config --cflags lua5.4 2>/dev/null)) \
 	  -MF $(@:.o=.d).$$$$ -MT $@ -c -o $$t $< && mv -f $(@:.o=.d).$$$$ $(@:.o=.d) && mv -f $$t $@ \
 	  || { rm -f $$t $(@:.o=.d).$$$$; exit 1; }
 
@@ -84,7 +84,8 @@ run: deps
 	@$(MAKE) --no-print-directory sockplay
 	./sockplay
 
-UNIT_OBJS := $(BUILD)/keymap.o $(BUILD)/parse.o $(BUILD)/encoding.o $(BUILD)/output.o $(BUILD)/addr.o $(BUILD)/explain.o $(BUILD)/sockopt.o $(BUILD)/registry.o $(BUILD)/pyline.o
+UNIT_OBJS := $(addprefix $(BUILD)/,core/keymap.o lang/parse.o lang/encoding.o report/output.o core/addr.o report/explain.o \
+             core/sockopt.o core/registry.o lang/pyline.o)
 $(BUILD)/unit_tests: tests/unit/unit_tests.c $(UNIT_OBJS)
 	@echo "  LD  $@"; $(CC) $(CFLAGS) $(SP_CFLAGS) $(LDFLAGS) -Isrc -o $@.$$$$ $< $(UNIT_OBJS) $(LDLIBS) && mv -f $@.$$$$ $@ || { rm -f $@.$$$$; exit 1; }
 
@@ -107,7 +108,7 @@ $(BUILD)/sockplay: $(OBJS)
 # libFuzzer on the command parser and the DATA decoder, FUZZ_SECONDS each (corpus in
 # tests/fuzz/NAME; what the fuzzer finds goes to build/fuzz, crashes fail the target).
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := src/parse.c src/encoding.c src/output.c src/registry.c src/pyline.c
+FUZZ_SRCS := src/lang/parse.c src/lang/encoding.c src/report/output.c src/core/registry.c src/lang/pyline.c
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) | check-deps
 	$(call need_pkgs,clang libclang-rt-14-dev)
 	@mkdir -p build/fuzz

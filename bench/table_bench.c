@@ -9,11 +9,11 @@
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include "blocking.h"
-#include "core.h"
-#include "kstate.h"
-#include "output.h"
-#include "render.h"
+#include "core/blocking.h"
+#include "core/core.h"
+#include "kernel/kstate.h"
+#include "report/output.h"
+#include "report/render.h"
 
 static int by_value(const void *a, const void *b)
 {

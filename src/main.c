@@ -3,17 +3,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "blocking.h"
-#include "core.h"
-#include "export.h"
-#include "jobs.h"
-#include "lua_host.h"
-#include "lua_lesson.h"
-#include "output.h"
-#include "registry.h"
-#include "render.h"
-#include "repl.h"
-#include "trace.h"
+#include "core/blocking.h"
+#include "core/core.h"
+#include "export/export.h"
+#include "core/jobs.h"
+#include "lua/lua_host.h"
+#include "lua/lua_lesson.h"
+#include "report/output.h"
+#include "core/registry.h"
+#include "report/render.h"
+#include "cli/repl.h"
+#include "report/trace.h"
 
 #ifndef SP_VERSION
 #define SP_VERSION "0.1.0"

@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "parse.h"
-#include "pyline.h"
+#include "lang/parse.h"
+#include "lang/pyline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -4,12 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "addr.h"
-#include "keymap.h"
-#include "output.h"
-#include "parse.h"
-#include "pyline.h"
-#include "sockopt.h"
+#include "core/addr.h"
+#include "core/keymap.h"
+#include "report/output.h"
+#include "lang/parse.h"
+#include "lang/pyline.h"
+#include "core/sockopt.h"
 
 static int passed, failed;
 

@@ -1,0 +1,167 @@
+/* complete.c — which word is being typed decides what to offer: the command table's
+ * A_* letters say what each argument position holds. */
+#include "cli/complete.h"
+#include <stdio.h>
+#include <dirent.h>
+#include <string.h>
+#include <strings.h>
+#include "cmd/commands.h"
+#include "core/registry.h"
+#include "core/sockopt.h"
+
+static void offer(const char *cand, const char *text, void (*add)(const char *))
+{
+    if (strncasecmp(cand, text, strlen(text)) == 0) add(cand);
+}
+
+/* Names in the directory of text that start with its last part; folders end in '/'. */
+static void offer_files(const char *text, void (*add)(const char *))
+{
+    const char *slash = strrchr(text, '/');
+    char dir[1024], cand[1300];
+    size_t plen;
+    DIR *d;
+    struct dirent *e;
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - text + 1) : 1, slash ? text : ".");
+    plen = strlen(slash ? slash + 1 : text);
+    if (!(d = opendir(dir))) return;
+    for (int n = 0; (e = readdir(d)) && n < 500; n++) {
+        if (e->d_name[0] == '.' && (slash ? slash[1] : text[0]) != '.') continue;
+        if (strncmp(e->d_name, slash ? slash + 1 : text, plen) != 0) continue;
+        snprintf(cand, sizeof cand, "%s%s%s", slash ? dir : "", e->d_name, e->d_type == DT_DIR ? "/" : "");
+        add(cand);
+    }
+    closedir(d);
+}
+
+/* Option names (only those setsockopt can set when settable), of one level after a level
+ * name; the level names themselves when no level was typed (level < 0). */
+static void offer_opts(const char *text, void (*add)(const char *), int settable, int level)
+{
+    for (size_t i = 0; i < sockopt_ndefs; i++)
+        if (!(settable && sockopt_defs[i].readonly) && (level < 0 || sockopt_defs[i].level == level))
+            offer(sockopt_defs[i].name, text, add);
+    if (level >= 0) return;
+    offer("SOL_SOCKET", text, add);
+    offer("IPPROTO_TCP", text, add);
+    offer("IPPROTO_IPV6", text, add);
+}
+
+/* What the word after prev holds whatever its position: the view after "as", an option
+ * after a level name; else the table's letter. */
+static char kind_after(const sp_command *k, const char *prev, char kind)
+{
+    if (!strcasecmp(prev, "as") && strchr(k->complete, A_VIEW)) return A_VIEW;
+    if (sockopt_level(prev) >= 0 && strchr(k->complete, A_SETOPT)) return A_SETOPT;
+    if (sockopt_level(prev) >= 0 && strchr(k->complete, A_OPT)) return A_OPT;
+    return kind;
+}
+
+void complete_line(const char *line, int start, const char *text, void (*add)(const char *))
+{
+    char word[64] = "", prev[64] = "";
+    const char *p = line, *cmd_start;
+    int argi = -1;
+    const sp_command *k;
+    char kind;
+
+    /* Only the last command of the line matters: skip to after the last ';'. */
+    for (const char *q = line; q < line + start; q++)
+        if (*q == ';') p = q + 1;
+    while (*p == ' ') p++;
+    /* Skip "NAME =" */
+    cmd_start = p;
+    {
+        const char *eq = strchr(p, '=');
+        if (eq && eq < line + start) { p = eq + 1; while (*p == ' ') p++; cmd_start = p; }
+    }
+    /* Count the words before the one being completed. */
+    for (const char *q = cmd_start; q < line + start;) {
+        while (q < line + start && *q == ' ') q++;
+        if (q >= line + start) break;
+        {
+            size_t n = strcspn(q, " ");
+            snprintf(argi < 0 ? word : prev, sizeof word, "%.*s", (int)(n < sizeof word ? n : sizeof word - 1), q);
+        }
+        argi++;
+        while (q < line + start && *q != ' ') q++;
+    }
+    if (argi < 0) {
+        for (k = commands; k->name; k++) offer(k->name, text, add);
+        return;
+    }
+    if (!(k = command_find(word))) return;
+    {
+        size_t nk = strlen(k->complete), at = (size_t)argi;
+        kind = nk ? k->complete[at < nk ? at : nk - 1] : A_NONE;
+    }
+    if (argi > 1) kind = kind_after(k, prev, kind);     /* argument 0 is S: a socket may be called "as" */
+    switch (kind) {
+    case A_SOCK:
+        for (size_t i = 0; i < reg_count(); i++) {
+            char fd[16];
+            const sp_sock *s = reg_at(i);
+            if (s->name[0]) offer(s->name, text, add);
+            snprintf(fd, sizeof fd, "%d", s->fd);
+            offer(fd, text, add);
+        }
+        break;
+    case A_KIND: {
+        static const char *kinds[] = {"tcp", "udp", "tcp6", "udp6", "unix", "unix-dgram", "AF_INET", "AF_INET6", "AF_UNIX",
+                                      "SOCK_STREAM", "SOCK_DGRAM"};
+        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) offer(kinds[i], text, add);
+        break;
+    }
+    case A_OPT: case A_SETOPT:
+        offer_opts(text, add, kind == A_SETOPT, argi > 1 ? sockopt_level(prev) : -1);
+        break;
+    case A_HOW: offer("rd", text, add); offer("wr", text, add); offer("rdwr", text, add); break;
+    case A_BOOL: offer("on", text, add); offer("off", text, add); break;
+    case A_CMD:
+        for (k = commands; k->name; k++) offer(k->name, text, add);
+        break;
+    case A_VIEW: offer("gbk", text, add); offer("utf-8", text, add); offer("hex", text, add); break;
+    case A_STATE: offer("--watch", text, add); offer("on", text, add); offer("off", text, add); break;
+    case A_LANG: offer("zh", text, add); offer("en", text, add); break;
+    case A_EXPORT: offer("python", text, add); offer("c", text, add); offer("--force", text, add); break;
+    case A_FILE: offer_files(text, add); break;
+    default: break;
+    }
+}
+
+/* The hint after what was typed, as redis-cli shows it: the command's usage minus the
+ * words already typed ("bind s " → "HOST PORT"). Empty when there is nothing to say. */
+void complete_hint(const char *line, char *out, size_t n)
+{
+    char cmd[40] = "";
+    const char *p = line, *eq = strchr(line, '=');
+    const sp_command *k;
+    int words = 0, in = 0;
+    out[0] = '\0';
+    if (strchr(line, '"') || strchr(line, '\'') || strchr(line, ';') || strchr(line, '#')) return;
+    if (eq) p = eq + 1;                                       /* NAME = command … */
+    while (*p == ' ') p++;
+    {
+        size_t l = strcspn(p, " ");
+        if (!p[l] || l >= sizeof cmd) return;                 /* still typing the command's name */
+        snprintf(cmd, sizeof cmd, "%.*s", (int)l, p);
+        p += l;
+    }
+    if (!(k = command_find(cmd)) || !*k->args) return;
+    for (; *p; p++) {                                         /* whole words typed after it */
+        if (*p != ' ' && !in) in = 1;
+        else if (*p == ' ' && in) { in = 0; words++; }
+    }
+    if (in) return;                                           /* mid-word: Tab's business */
+    /* "S HOST PORT | S PATH": the words of the first form only. */
+    for (p = k->args; *p && words > 0; words--) {
+        p += strcspn(p, " ");
+        while (*p == ' ') p++;
+        if (p[0] == '|' && p[1] == ' ') return;
+    }
+    if (*p && !(p[0] == '|' && p[1] == ' ')) {
+        const char *alt = strstr(p, " | ");
+        snprintf(out, n, "%.*s", alt ? (int)(alt - p) : (int)strlen(p), p);
+    }
+    for (size_t l = strlen(out); l && out[l - 1] == ' '; l--) out[l - 1] = '\0';
+}

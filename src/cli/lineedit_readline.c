@@ -1,0 +1,179 @@
+/* lineedit_readline.c — GNU readline in callback mode, so that our poll() loop, not
+ * readline, owns the wait: Ctrl-C arrives as EINTR and simply clears the line. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <readline/history.h>
+#include <readline/readline.h>
+#include "core/blocking.h"
+#include "cli/lineedit.h"
+#include "report/output.h"
+#include "core/safefile.h"
+
+static le_complete_fn completer;
+static le_hint_fn hinter;
+static char histfile[1024];
+static char *got;
+static int done;
+
+static char **cands;
+static size_t ncands;
+
+static void add_cand(const char *c)
+{
+    char **n = realloc(cands, (ncands + 1) * sizeof *n);
+    if (!n) return;
+    cands = n;
+    cands[ncands++] = strdup(c);
+}
+
+static char *next_cand(const char *text, int state)
+{
+    static size_t i;
+    (void)text;
+    if (!state) i = 0;
+    return i < ncands ? strdup(cands[i++]) : NULL;
+}
+
+static char **complete(const char *text, int start, int end)
+{
+    char **m;
+    (void)end;
+    rl_attempted_completion_over = 1;   /* never fall back to file names */
+    for (size_t i = 0; i < ncands; i++) free(cands[i]);
+    ncands = 0;
+    if (completer) completer(rl_line_buffer, start, text, add_cand);
+    m = rl_completion_matches(text, next_cand);
+    return m;
+}
+
+/* After readline draws the line: the hint in grey after the cursor, then the cursor back.
+ * A hint drawn before is wiped when it no longer applies (readline does not know of it). */
+static int hint_drawn, hint_off;
+
+static void redisplay_with_hint(void)
+{
+    char hint[160] = "";
+    int at_end = rl_point == rl_end, sp;
+    rl_redisplay();
+    if (hinter && at_end && rl_end > 0 && !hint_off) hinter(rl_line_buffer, hint, sizeof hint);
+    if (hint[0]) {
+        sp = rl_line_buffer[rl_end - 1] != ' ';
+        printf("\033[2m%s%s\033[0m\033[K\033[%dD", sp ? " " : "", hint, (int)strlen(hint) + sp);
+        hint_drawn = 1;
+    } else if (hint_drawn) {
+        int after = out_width(rl_line_buffer + rl_point);
+        if (after) printf("\0337\033[%dC\033[K\0338", after);
+        else printf("\033[K");
+        hint_drawn = 0;
+    }
+    fflush(stdout);
+}
+
+/* Enter: the line stays on screen as typed, without its hint. */
+static int accept_line(int count, int key)
+{
+    rl_point = rl_end;
+    hint_off = 1;
+    redisplay_with_hint();
+    hint_off = 0;
+    return rl_newline(count, key);
+}
+
+void le_rl_init(le_complete_fn fn, le_hint_fn hint)
+{
+    const char *home = getenv("HOME");
+    completer = fn;
+    hinter = hint;
+    if (hint && getenv("NO_COLOR") == NULL) {
+        rl_redisplay_function = redisplay_with_hint;
+        rl_bind_key('\r', accept_line);
+        rl_bind_key('\n', accept_line);
+    }
+    rl_readline_name = "sockplay";
+    rl_catch_signals = 0;               /* our SIGINT handler stays in charge */
+    rl_attempted_completion_function = complete;
+    rl_basic_word_break_characters = " \t;=";
+    using_history();
+    if (home && *home) {
+        snprintf(histfile, sizeof histfile, "%s/.sockplay_history", home);
+        read_history(histfile);
+    }
+}
+
+static void on_line(char *line)
+{
+    got = line;
+    done = 1;
+    rl_callback_handler_remove();
+}
+
+char *le_rl_read(const char *prompt, size_t *len)
+{
+    got = NULL;
+    done = 0;
+    rl_callback_handler_install(prompt, on_line);
+    while (!done) {
+        struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {le_async_fd, POLLIN, 0}};
+        if (poll(p, le_async_fd >= 0 ? 2 : 1, -1) < 0) {
+            if (errno == EINTR && sp_sigint) {
+                sp_sigint = 0;
+                /* Ctrl-C at the prompt: drop what was typed, start a fresh line. */
+                rl_replace_line("", 0);
+                fputs("^C\n", stdout);
+                rl_on_new_line();
+                rl_redisplay();
+            }
+            continue;
+        }
+        if (p[1].revents & POLLIN) {
+            /* Output above the prompt: erase prompt and line, print, draw them again. */
+            rl_clear_visible_line();
+            le_async_fn();
+            fflush(stdout);
+            rl_on_new_line();
+            rl_redisplay();
+        }
+        if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) rl_callback_read_char();
+    }
+    if (!got) { fputs("\n", stdout); return NULL; }
+    *len = strlen(got);
+    return got;
+}
+
+void le_rl_history_add(const char *line)
+{
+    HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
+    if (!*line || (last && strcmp(last->line, line) == 0)) return;
+    add_history(line);
+}
+
+/* The history (its last 1000 lines) written as every file sockplay writes (safefile.h):
+ * into a temporary file beside it, renamed into place; never through a symlink. Written
+ * here, not by readline's write_history, which takes a short write (ulimit -f) for success. */
+static void save_history(void)
+{
+    char err[1200];
+    sf_file w;
+    HIST_ENTRY **list = history_list();
+    int n = history_length;
+    if (sf_check(histfile, 1, "", err, sizeof err) == 0 && sf_open(&w, histfile, err, sizeof err) == 0) {
+        for (int i = n > 1000 ? n - 1000 : 0; list && i < n; i++) fprintf(w.f, "%s\n", list[i]->line);
+        if (sf_commit(&w, err, sizeof err) == 0) return;
+    }
+    fprintf(stderr, TR("sockplay: history not saved: %s\n", "sockplay：历史没有保存：%s\n"), err);
+}
+
+void le_rl_shutdown(void)
+{
+    if (histfile[0]) save_history();
+    for (size_t i = 0; i < ncands; i++) free(cands[i]);
+    free(cands);
+    cands = NULL;
+    ncands = 0;
+    clear_history();
+    rl_callback_handler_remove();
+}

@@ -1,0 +1,89 @@
+/* repl.c — the loop of lua.c's doREPL in sockplay's terms: prompt, read, run, until EOF. */
+#include "cli/repl.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cmd/commands.h"
+#include "cli/complete.h"
+#include "core/jobs.h"
+#include "cli/lineedit.h"
+#include "report/output.h"
+#include "lang/parse.h"
+#include "lang/pyline.h"
+
+/* A line of Python (or a sockplay command with a Python tuple) is answered with the line
+ * to type instead; nothing of it runs. 1 when it was answered. */
+static int python_hint(const char *line)
+{
+    int kind;
+    char *form = pyline_form(line, &kind);
+    if (!form) return 0;
+    if (kind == PYLINE_CODE)
+        printf("%s%s%s\n", col(C_RED), TR("sockplay: this line is Python, not a sockplay command: nothing was run",
+                                         "sockplay：这一行是 Python，不是 sockplay 命令：没有执行"), col(C_RESET));
+    else
+        printf("%s%s%s\n", col(C_RED), TR("sockplay: an address is written HOST PORT here, not as a Python tuple: nothing was run",
+                                         "sockplay：这里的地址写成 HOST PORT 两个词，不用 Python 的元组：没有执行"), col(C_RESET));
+    printf("   %s↳ %s  %s%s\n", col(C_DIM), TR("did you mean:", "你是想输入："), form, col(C_RESET));
+    free(form);
+    return 1;
+}
+
+int repl_exit_code = -1;
+
+int repl_line(const char *line, size_t len)
+{
+    sp_cmd *cmds;
+    char err[300];
+    int n, quit = 0;
+    if (memchr(line, '\0', len)) {
+        printf("%s%s%s\n", col(C_RED), TR("sockplay: the line holds a NUL byte: ignored (write \\0 inside quotes)",
+                                         "sockplay：这一行包含 NUL 字节，已忽略（在引号里写 \\0）"), col(C_RESET));
+        return 0;
+    }
+    if (python_hint(line)) return 0;
+    n = parse_line(line, &cmds, err, sizeof err);
+    if (n < 0) {
+        printf("%s%s%s\n", col(C_RED), err, col(C_RESET));
+        return 0;
+    }
+    for (int i = 0; i < n && !quit; i++)
+        quit = command_run(&cmds[i]) == CMD_QUIT;
+    parse_free(cmds, n);
+    fflush(stdout);
+    return quit;
+}
+
+static void report_jobs(void) { jobs_report(); }
+
+void repl_loop(void)
+{
+    int tty = isatty(STDIN_FILENO);
+    char prompt[64];
+    snprintf(prompt, sizeof prompt, "%s", "sockplay> ");
+    le_init(tty, complete_line, complete_hint);
+    le_set_async(jobs_fd(), report_jobs);
+    if (tty)
+        out_wrap(stdout, "", 0, TR("sockplay — one socket call per line. `help` lists the commands; Tab completes; Ctrl-D leaves.",
+                                   "sockplay —— 每行一次套接字调用。`help` 列出命令；Tab 补全；Ctrl-D 退出。"), "");
+    for (;;) {
+        size_t len = 0;
+        /* On a pipe the prompt and the line are both printed, so the output reads as a transcript. */
+        char *line;
+        int quit;
+        /* A background call that finished while the last command ran is told first. */
+        if (jobs_pending()) jobs_report();
+        line = le_read(tty ? prompt : NULL, &len);
+        if (!line) break;
+        if (!tty) {
+            printf("%s%s%s%s\n", prompt, col(C_BOLD), line, col(C_RESET));
+            fflush(stdout);
+        }
+        if (tty && len) le_history_add(line);
+        quit = repl_line(line, len);
+        free(line);
+        if (quit) break;
+    }
+    le_shutdown();
+}

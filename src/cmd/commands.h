@@ -1,0 +1,32 @@
+/* commands.h — the one table of commands: dispatch, help and completion all read it. */
+#ifndef SP_COMMANDS_H
+#define SP_COMMANDS_H
+#include "lang/parse.h"
+
+enum { CMD_OK = 0, CMD_FAIL = -1, CMD_QUIT = 1 };
+
+/* What completion offers for an argument: one letter per position, the last repeats. */
+enum { A_SOCK = 'S', A_KIND = 'K', A_OPT = 'O', A_HOW = 'H', A_BOOL = 'B', A_CMD = 'C', A_NONE = '-', A_FILE = 'F',
+       A_LANG = 'L', A_EXPORT = 'X', A_VIEW = 'V', A_STATE = 'W',
+       A_SETOPT = 'P' /* an option that can be set */ };
+
+enum {
+    CMD_NAMES = 1,           /* NAME = … names the socket it returns */
+    CMD_BG = 2,              /* it may block, so … & may run it in the background */
+};
+
+typedef struct sp_command {
+    const char *name;
+    const char *args;        /* usage after the name: "S HOST PORT" */
+    const char *help_en, *help_zh;
+    const char *example;
+    int (*run)(const sp_cmd *c);
+    const char *complete;    /* A_* per argument */
+    int flags;               /* CMD_NAMES, CMD_BG */
+} sp_command;
+
+extern const sp_command commands[];
+const sp_command *command_find(const char *name);
+/* Runs one parsed command; prints its own errors. */
+int command_run(const sp_cmd *c);
+#endif

@@ -1,0 +1,271 @@
+/* jobs.c — background calls. The thread blocks every signal but SIGUSR1, so Ctrl-C still
+ * reaches the foreground; `cancel` sends SIGUSR1 (installed without SA_RESTART) until the
+ * call returns EINTR. A finished thread writes one byte to a pipe the prompt polls. */
+#include "core/jobs.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include "core/blocking.h"
+#include "report/output.h"
+
+#define MAX_JOBS 64
+
+typedef struct {
+    int n;                  /* 0: free slot */
+    sp_call *c;
+    pthread_t th;
+    atomic_int done;
+} job;
+
+static job jobs[MAX_JOBS];
+static int running;          /* jobs started and not yet finished */
+static int wake[2] = {-1, -1};
+
+static void on_usr1(int sig) { (void)sig; }
+
+static int init(void)
+{
+    struct sigaction sa;
+    if (wake[0] >= 0) return 0;
+    if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) < 0) return -1;
+    /* Out of the way, so the learner's first socket is fd 3, as in their Python programs. */
+    for (int i = 0; i < 2; i++) {
+        int high = fcntl(wake[i], F_DUPFD_CLOEXEC, 200);
+        if (high >= 0) {
+            close(wake[i]);
+            wake[i] = high;
+        }
+    }
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_usr1;      /* no SA_RESTART: the blocked call returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
+    return 0;
+}
+
+int jobs_fd(void)
+{
+    init();
+    return wake[0];
+}
+
+static void *worker(void *arg)
+{
+    job *j = arg;
+    sigset_t only;
+    sigemptyset(&only);
+    sigaddset(&only, SIGUSR1);
+    pthread_sigmask(SIG_UNBLOCK, &only, NULL);
+    core_call_block(j->c);
+    atomic_store(&j->done, 1);
+    if (write(wake[1], "", 1) < 0) { /* the pipe is full: the main thread will look anyway */ }
+    return NULL;
+}
+
+/* The job with the smallest number above after, so that reports come in order. */
+static job *next_job(int after)
+{
+    job *best = NULL;
+    for (int i = 0; i < MAX_JOBS; i++)
+        if (jobs[i].n > after && (!best || jobs[i].n < best->n)) best = &jobs[i];
+    return best;
+}
+
+static job *find(int n)
+{
+    for (int i = 0; i < MAX_JOBS; i++)
+        if (jobs[i].n == n && n) return &jobs[i];
+    return NULL;
+}
+
+int jobs_exists(int n) { return find(n) != NULL; }
+
+int jobs_pending(void) { return running; }
+
+static void free_call(sp_call *c)
+{
+    if (c->owns_buf) free(c->buf);
+    free(c);
+}
+
+int jobs_start(sp_call *c)
+{
+    sigset_t all, old;
+    job *j = NULL;
+    int n = 0, rc;
+    for (int i = 0; i < MAX_JOBS; i++) {
+        if (jobs[i].n > n) n = jobs[i].n;
+        if (!jobs[i].n && !j) j = &jobs[i];
+    }
+    if (init() < 0 || !j) {
+        printf("%s%s%s\n", col(C_RED), TR("too many background calls (64): wait for or cancel one",
+                                               "后台调用太多（64 个）：请先 wait 或 cancel 一个"), col(C_RESET));
+        free_call(c);
+        return -1;
+    }
+    j->n = c->rec.job = n + 1;
+    j->c = c;
+    running++;
+    atomic_store(&j->done, 0);
+    /* The thread starts with every signal blocked, then lets SIGUSR1 in. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    rc = pthread_create(&j->th, NULL, worker, j);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        printf("%s%s: %s%s\n", col(C_RED), c->rec.plain, strerror(rc), col(C_RESET));
+        j->n = 0;
+        running--;
+        free_call(c);
+        return -1;
+    }
+    core_cur = c->rec;
+    core_print_head();
+    if (core_trace) {
+        printf(" %s…%s\n", col(C_YELLOW), col(C_RESET));
+        core_hint(TR("runs in the background: keep typing — `jobs` lists it, `wait %d` waits for it, `cancel %d` stops it",
+                     "在后台运行：可以继续输入 —— `jobs` 列出它，`wait %d` 等待它，`cancel %d` 取消它"), j->n, j->n);
+    }
+    fflush(stdout);
+    return j->n;
+}
+
+static void finish(job *j)
+{
+    pthread_join(j->th, NULL);
+    j->n = 0;
+    running--;
+    core_call_finish(j->c);
+    free_call(j->c);
+    j->c = NULL;
+}
+
+static void drain(void)
+{
+    char b[64];
+    while (read(wake[0], b, sizeof b) > 0) {}
+}
+
+int jobs_report(void)
+{
+    int k = 0;
+    if (wake[0] < 0) return 0;
+    drain();
+    /* In the order they were started, as a shell reports them. */
+    for (job *j = next_job(0); j; ) {
+        int n = j->n;
+        if (atomic_load(&j->done)) { finish(j); k++; }
+        j = next_job(n);
+    }
+    if (k) fflush(stdout);
+    return k;
+}
+
+int jobs_name_pending(const char *name)
+{
+    for (int i = 0; i < MAX_JOBS; i++)
+        if (jobs[i].n && jobs[i].c->name[0] && !strcmp(jobs[i].c->name, name)) return 1;
+    return 0;
+}
+
+void jobs_list(void)
+{
+    double now = now_seconds();
+    if (!jobs_pending()) {
+        printf("%s\n", TR("(no background calls)", "（没有后台调用）"));
+        return;
+    }
+    for (job *j = next_job(0); j; j = next_job(j->n)) {
+        int n = j->n;
+        printf("%s[%d]%s %-32s %s %s%.1f s%s", col(C_BOLD), n, col(C_RESET), j->c->rec.plain,
+               atomic_load(&j->done) ? TR("returned after", "返回，用时") : TR("blocked for", "已阻塞"), col(C_YELLOW),
+               atomic_load(&j->done) ? j->c->rec.took : now - j->c->rec.t0, col(C_RESET));
+        if (j->c->name[0]) printf("  → %s", j->c->name);
+        printf("\n");
+    }
+}
+
+int jobs_wait(int n)
+{
+    char what[600];
+    job *j = n ? find(n) : NULL;
+    if (n && !j) return -1;
+    if (j) snprintf(what, sizeof what, "wait [%d] %s", n, j->c->rec.plain);
+    else snprintf(what, sizeof what, "wait: %d %s", jobs_pending(), TR("background calls", "个后台调用"));
+    for (;;) {
+        struct pollfd p = {wake[0], POLLIN, 0};
+        int drawn, rc;
+        jobs_report();
+        if (n ? !find(n) : !jobs_pending()) return 0;
+        fflush(stdout);
+        /* Ctrl-C here ends the waiting, not the call: the status line says only that. */
+        blocking_begin_as(what, TR("Ctrl-C stops waiting (the call goes on)", "Ctrl-C 停止等待（调用继续）"));
+        rc = poll(&p, 1, -1);
+        blocking_end(&drawn);
+        if (rc < 0 && errno == EINTR && sp_sigint) {
+            sp_sigint = 0;
+            printf("%s\n", TR("stopped waiting: the call is still in the background (`jobs`)",
+                              "停止等待：调用仍在后台（`jobs`）"));
+            return 1;
+        }
+    }
+}
+
+static void stop(job *j, const char *why)
+{
+    /* The signal may land just before the thread enters the call: send it again until
+     * the call has returned (bounded: 500 × 10 ms). */
+    j->c->cancel_why = why;
+    j->c->cancel = 1;
+    for (int i = 0; i < 500 && !atomic_load(&j->done); i++) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        pthread_kill(j->th, SIGUSR1);
+        nanosleep(&ts, NULL);
+    }
+    /* Never seen, but a thread that ignores its signal must not hang us in join. */
+    if (!atomic_load(&j->done)) shutdown(j->c->fd, SHUT_RDWR);
+    finish(j);
+}
+
+int jobs_cancel(int n)
+{
+    char why[32];
+    job *j = find(n);
+    if (!j) return -1;
+    jobs_report();          /* anything already finished is told first */
+    snprintf(why, sizeof why, "cancel %d", n);
+    if ((j = find(n))) stop(j, why);
+    return 0;
+}
+
+void jobs_cancel_on(const sp_sock *s)
+{
+    char why[SP_NAME_MAX + 16];
+    if (!running) return;            /* every close asks: the usual answer is "none" */
+    snprintf(why, sizeof why, "close %s", reg_label(s));
+    for (job *j = next_job(0); j; ) {
+        int n = j->n;
+        if (j->c->s == s) stop(j, why);
+        j = next_job(n);
+    }
+}
+
+void jobs_cancel_all(void)
+{
+    jobs_report();
+    for (job *j = next_job(0); j; j = next_job(0)) stop(j, "quit");
+    if (wake[0] >= 0) {
+        close(wake[0]);
+        close(wake[1]);
+        wake[0] = wake[1] = -1;
+    }
+}

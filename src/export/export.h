@@ -1,0 +1,39 @@
+/* export.h — the session's calls kept in order, and written out as a program that makes
+ * the same calls: Python (`export python`), C (`export c`) or a Lua script (`save`). */
+#ifndef SP_EXPORT_H
+#define SP_EXPORT_H
+#include <stddef.h>
+#include <stdio.h>
+#include "core/core_int.h"
+
+/* Keeps a copy of o (its bytes too); job is its background number or 0. */
+void export_record(const sp_op *o, int job);
+/* lang: LANG_PY_SRC, LANG_C_SRC or LANG_LUA_SRC (equiv.h). An existing file is replaced
+ * only when sockplay wrote it, or with force; never through a symlink (safefile.h).
+ * Returns the number of calls written, or -1 with err set (an old file is unchanged). */
+int export_write(int lang, const char *path, int force, char *err, size_t errlen);
+size_t export_count(void);
+void export_free(void);
+
+/* For the writers (export.c, export_c.c): the calls in the order they returned. */
+typedef struct {
+    sp_op op;
+    int job;
+} export_entry;
+extern export_entry *export_log;
+extern size_t export_n;
+/* The bind before entry i that got this port from the kernel (bind to port 0), or NULL. */
+const sp_op *export_picked_by(size_t i, int port);
+/* Entry i's variables in lang, and the port expression that reads a kernel-picked port
+ * back (NULL: use the number). */
+typedef struct {
+    char v[SP_NAME_MAX + 8], nv[400], port_expr[80];
+    const char *port;
+} export_names;
+/* Fills nm and writes the comment a background call gets. Returns 0 (after a comment)
+ * for a call interrupted in sockplay: alone it would wait for ever, so it is left out. */
+int export_start(FILE *f, size_t i, int lang, export_names *nm);
+/* The C program's body, after the header export_write writes. */
+void export_c(FILE *f);
+
+#endif

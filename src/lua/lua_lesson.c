@@ -1,0 +1,185 @@
+/* lua_lesson.c — finding, listing and stepping through lessons. A lesson is an ordinary
+ * script: the stepping comes from core_before_call, so a lesson pauses before exactly
+ * the calls a typed session would make. */
+#include "lua/lua_lesson.h"
+#include <dirent.h>
+#include <lauxlib.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "core/core.h"
+#include "cli/lineedit.h"
+#include "lua/lua_host.h"
+#include "report/output.h"
+
+#include "config.h"   /* SP_LESSONS_DIR, from the Makefile's PREFIX */
+#ifndef SP_LESSONS_DIR
+#define SP_LESSONS_DIR "/usr/local/share/sockplay/lua_lessons"
+#endif
+
+static int checks, failures, stepping;
+
+static int l_say(lua_State *L)
+{
+    const char *en = luaL_checkstring(L, 1), *zh = luaL_optstring(L, 2, en);
+    printf("\n%s%s%s\n", col(C_BOLD ";" C_GREEN), TR(en, zh), col(C_RESET));
+    fflush(stdout);
+    return 0;
+}
+
+static int l_expect(lua_State *L)
+{
+    const char *en = luaL_checkstring(L, 2), *zh = luaL_optstring(L, 3, en);
+    checks++;
+    if (lua_toboolean(L, 1)) {
+        printf("%s✓ %s%s\n", col(C_GREEN), TR(en, zh), col(C_RESET));
+        return 0;
+    }
+    failures++;
+    printf("%s✗ %s %s%s\n", col(C_BOLD ";" C_RED), TR("the lesson expected:", "课程预期："), TR(en, zh), col(C_RESET));
+    return luaL_error(L, "%s", TR("a step did not behave as the lesson says", "有一步的结果与课程所讲不符"));
+}
+
+void lesson_open(lua_State *L)
+{
+    lua_register(L, "say", l_say);
+    lua_register(L, "expect", l_expect);
+}
+
+static void pause_before(const char *call)
+{
+    size_t len;
+    char *line;
+    if (!stepping) return;
+    printf("%s   ⏎ %s() — %s%s", col(C_DIM), call, TR("press Enter", "按回车继续"), col(C_RESET));
+    fflush(stdout);
+    line = le_plain_read(NULL, &len);
+    if (!line) { stepping = 0; printf("\n"); return; }   /* input ended: run straight through */
+    free(line);
+}
+
+static const char *lessons_dir(void)
+{
+    static char dir[PATH_MAX];
+    const char *env = getenv("SOCKPLAY_LESSONS");
+    ssize_t n;
+    if (env && *env) return env;
+    /* Next to the binary (a build tree), then BIN/../share/sockplay (an install, also one
+     * staged with DESTDIR or moved), then where make install put them. */
+    n = readlink("/proc/self/exe", dir, sizeof dir - 64);
+    if (n > 0) {
+        char *slash;
+        dir[n] = '\0';
+        if ((slash = strrchr(dir, '/')) != NULL) {
+            strcpy(slash, "/lua_lessons");
+            if (access(dir, R_OK) == 0) return dir;
+            strcpy(slash, "/../share/sockplay/lua_lessons");
+            if (access(dir, R_OK) == 0) return dir;
+        }
+    }
+    return SP_LESSONS_DIR;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b) { return strcmp((*a)->d_name, (*b)->d_name); }
+static int is_lesson(const struct dirent *e)
+{
+    size_t n = strlen(e->d_name);
+    return n > 4 && strcmp(e->d_name + n - 4, ".lua") == 0 && e->d_name[0] != '.';
+}
+
+/* The name without a leading "07_" order number and without ".lua". */
+static void short_name(const char *file, char *out, size_t n)
+{
+    const char *p = file;
+    while (*p >= '0' && *p <= '9') p++;
+    p = (*p == '_' && p > file) ? p + 1 : file;
+    snprintf(out, n, "%.*s", (int)(strlen(p) - 4), p);
+}
+
+static void summary(const char *path, char *out, size_t n)
+{
+    FILE *f = fopen(path, "r");
+    char line[512], key[32];
+    snprintf(out, n, "%s", "");
+    if (!f) return;
+    snprintf(key, sizeof key, "-- summary.%s: ", out_lang == LANG_ZH ? "zh" : "en");
+    while (fgets(line, sizeof line, f) && strncmp(line, "--", 2) == 0) {
+        if (strncmp(line, key, strlen(key)) == 0) {
+            line[strcspn(line, "\n")] = '\0';
+            snprintf(out, n, "%s", line + strlen(key));
+            break;
+        }
+    }
+    fclose(f);
+}
+
+int lesson_list(void)
+{
+    struct dirent **list;
+    const char *dir = lessons_dir();
+    int n = scandir(dir, &list, is_lesson, by_name);
+    if (n < 0) {
+        printf(TR("sockplay: no lessons found in %s (set SOCKPLAY_LESSONS)\n", "sockplay：在 %s 中没有找到课程（可设置 SOCKPLAY_LESSONS）\n"), dir);
+        return -1;
+    }
+    printf("%s\n", TR("Lessons (sockplay --lesson NAME, or `lesson NAME` at the prompt):",
+                      "课程列表（sockplay --lesson 名称，或在提示符下输入 `lesson 名称`）："));
+    for (int i = 0; i < n; i++) {
+        char path[PATH_MAX], name[256], sum[400];
+        snprintf(path, sizeof path, "%s/%s", dir, list[i]->d_name);
+        short_name(list[i]->d_name, name, sizeof name);
+        summary(path, sum, sizeof sum);
+        printf("  %s%-24s%s %s\n", col(C_BOLD), name, col(C_RESET), sum);
+        free(list[i]);
+    }
+    free(list);
+    return 0;
+}
+
+static int find(const char *name, char *path, size_t n)
+{
+    struct dirent **list;
+    const char *dir = lessons_dir();
+    int k = scandir(dir, &list, is_lesson, by_name), found = -1;
+    for (int i = 0; i < k; i++) {
+        char sn[256], full[256];
+        short_name(list[i]->d_name, sn, sizeof sn);
+        snprintf(full, sizeof full, "%.*s", (int)(strlen(list[i]->d_name) - 4), list[i]->d_name);
+        if (found < 0 && (strcmp(name, sn) == 0 || strcmp(name, full) == 0)) {
+            snprintf(path, n, "%s/%s", dir, list[i]->d_name);
+            found = 0;
+        }
+        free(list[i]);
+    }
+    if (k >= 0) free(list);
+    return found;
+}
+
+int lesson_run(const char *name, int step)
+{
+    char path[PATH_MAX];
+    int rc;
+    char *argv[1];
+    int explained = core_explain;
+    if (find(name, path, sizeof path) < 0) {
+        printf(TR("sockplay: no lesson '%s' (sockplay --lessons lists them)\n", "sockplay：没有课程 '%s'（sockplay --lessons 可列出全部）\n"), name);
+        return -1;
+    }
+    checks = failures = 0;
+    stepping = step;
+    core_before_call = pause_before;
+    core_explain = 1;            /* a lesson shows each call in C and in the course's Python too */
+    argv[0] = (char *)name;
+    rc = luahost_run_file(path, 0, argv);
+    core_explain = explained;
+    core_before_call = NULL;
+    stepping = 0;
+    if (rc == 0 && failures == 0)
+        printf("\n%s%s %s: %d %s%s\n", col(C_BOLD ";" C_GREEN), TR("lesson", "课程"), name, checks, TR("checks passed", "项检查全部通过"), col(C_RESET));
+    else
+        printf("\n%s%s %s %s%s\n", col(C_BOLD ";" C_RED), TR("lesson", "课程"), name, TR("did not finish as expected", "没有按预期完成"), col(C_RESET));
+    fflush(stdout);
+    return rc == 0 && failures == 0 ? 0 : -1;
+}

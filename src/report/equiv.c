@@ -1,0 +1,385 @@
+/* equiv.c — the same call in C and in Python. The C line shows what the kernel was given
+ * (fds, lengths, flags); the Python line is what the course's programs write. */
+#include "report/equiv.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lang/encoding.h"
+#include "report/explain.h"
+#include "report/output.h"
+#include "core/sockopt.h"
+
+#define ADD(...) fprintf(f, __VA_ARGS__)
+
+/* Whether p[0..len) is wholly valid UTF-8 (*ascii: and plain ASCII). */
+static int valid_utf8(const unsigned char *p, size_t len, int *ascii)
+{
+    *ascii = 1;
+    for (size_t i = 0; i < len;) {
+        size_t k = utf8_len(p + i, len - i);
+        if (!k) return 0;
+        if (k > 1) *ascii = 0;
+        i += k;
+    }
+    return 1;
+}
+
+/* Whether byte i is written escaped: a line break or other control byte, a byte that is
+ * not UTF-8 text; in a literal the quote and backslash; in C also `?` (trigraphs) and a
+ * `*` next to `/` (a comment's ends). A comment keeps quotes and backslashes as they are. */
+static int needs_escape(const unsigned char *p, size_t i, size_t len, int lang, int utf8, int quoted)
+{
+    unsigned char c = p[i];
+    if (c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8)) return 1;
+    if (quoted && (c == '"' || c == '\\')) return 1;
+    if (lang != LANG_C_SRC) return 0;
+    return c == '?' || (c == '*' && ((i > 0 && p[i - 1] == '/') || (i + 1 < len && p[i + 1] == '/')));
+}
+
+void equiv_str(FILE *f, const void *buf, size_t len, int lang, int quoted)
+{
+    const unsigned char *p = buf;
+    int ascii, utf8 = valid_utf8(p, len, &ascii);
+    if (quoted) fputs(lang == LANG_PY_SRC && !utf8 ? "b\"" : "\"", f);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = p[i];
+        if (!needs_escape(p, i, len, lang, utf8, quoted)) { fputc(c, f); continue; }
+        if (c == '\n') fputs("\\n", f);
+        else if (c == '\r') fputs("\\r", f);
+        else if (c == '\t') fputs("\\t", f);
+        else if (c == '"' || c == '\\' || c == '?') fprintf(f, "\\%c", c);
+        else {
+            fprintf(f, "\\x%02x", c);
+            /* C reads "\x41B" as one escape: end the literal before a hex digit. */
+            if (lang == LANG_C_SRC && i + 1 < len && isxdigit(p[i + 1])) fputs(quoted ? "\" \"" : " ", f);
+        }
+    }
+    if (quoted) fputc('"', f);
+}
+
+char *equiv_shell_word(const char *s)
+{
+    size_t len = strlen(s), at = 0;
+    int ascii, utf8 = valid_utf8((const unsigned char *)s, len, &ascii), plain = len > 0, ctl = !utf8;
+    char *out = malloc(len * 4 + 4);
+    if (!out) return NULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) ctl = 1;
+        if (!isalnum(*p) && !strchr("_./+,:@%=-", *p)) plain = 0;
+    }
+    if (plain && s[0] != '-') return strcpy(out, s);
+    out[at++] = ctl ? '$' : '\'';
+    if (ctl) out[at++] = '\'';
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (!ctl && *p == '\'') at += (size_t)sprintf(out + at, "'\\''");
+        else if (ctl && (*p == '\'' || *p == '\\')) at += (size_t)sprintf(out + at, "\\%c", *p);
+        else if (ctl && *p == '\n') at += (size_t)sprintf(out + at, "\\n");
+        else if (ctl && (*p < 0x20 || *p == 0x7f || (*p >= 0x80 && !utf8))) at += (size_t)sprintf(out + at, "\\x%02x", *p);
+        else out[at++] = (char)*p;
+    }
+    out[at++] = '\'';
+    out[at] = '\0';
+    return out;
+}
+
+void equiv_bytes(FILE *f, const unsigned char *p, size_t len, int lang, size_t max, const char *enc)
+{
+    size_t shown = len < max ? len : max;
+    int ascii, utf8 = valid_utf8(p, len, &ascii);
+    const char *more = lang == LANG_PY_SRC ? " + ..." : "…";     /* Python's line stays Python */
+    if (enc && lang != LANG_C_SRC) {
+        /* gbk:"你好" was typed: say it as the text and its encoding, as the course does. */
+        char *text;
+        size_t tl;
+        long bad;
+        if (enc_convert("GBK", "UTF-8", p, len, &text, &tl, &bad) == 0) {
+            if (lang == LANG_LUA_SRC) fputs("socket.encode(", f);
+            equiv_str(f, text, tl, lang, 1);
+            fprintf(f, lang == LANG_PY_SRC ? ".encode(\"%s\")" : ", \"%s\")", enc);
+            free(text);
+            return;
+        }
+    }
+    if (lang == LANG_PY_SRC && !utf8) {
+        fputs("bytes.fromhex(\"", f);
+        for (size_t i = 0; i < shown; i++) fprintf(f, "%02x", p[i]);
+        fprintf(f, "\")%s", shown < len ? more : "");
+        return;
+    }
+    while (utf8 && shown < len && shown > 0 && (p[shown] & 0xc0) == 0x80) shown--;   /* cut between characters */
+    if (lang == LANG_PY_SRC && ascii) fputc('b', f);
+    equiv_str(f, p, shown, lang, 1);
+    if (lang == LANG_PY_SRC && !ascii) fputs(".encode(\"utf-8\")", f);
+    if (shown < len) fputs(more, f);
+}
+
+static int reserved(const char *w, int lang)
+{
+    static const char *py[] = {"False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+                               "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+                               "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
+                               "try", "while", "with", "yield", "socket", "select", "struct", "print", "data", "addr", "clientAddr", NULL};
+    static const char *c[] = {"auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
+                              "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
+                              "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
+                              "union", "unsigned", "void", "volatile", "while", "main", "buf", "rc", "n", "len", "peer",
+                              "where", "ip", "unix_path", "check", "show", "port_of", "printf", "errno", "poll", NULL};
+    static const char *lua[] = {"and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if",
+                                "in", "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
+                                "socket", "print", "data", "addr", "sockplay", NULL};
+    const char **list = lang == LANG_PY_SRC ? py : lang == LANG_C_SRC ? c : lua;
+    for (int i = 0; list[i]; i++)
+        if (!strcmp(list[i], w)) return 1;
+    return 0;
+}
+
+/* The course's names for sockets no name was given: what socket() or accept() returned
+ * is called, per fd, as the course's programs call it (tcp_client_socket, udp_socket,
+ * client_socket …), with the fd after it while an open one already has that name. Table 0
+ * follows the session (explain), table 1 an export as it goes through the calls. */
+#define COURSE_FDS 1024
+static struct { char name[SP_NAME_MAX + 8]; int open; } course[2][COURSE_FDS];
+static int course_tab;
+
+/* The course's name for the socket o makes (socket, accept). */
+static const char *course_base(const sp_op *o)
+{
+    if (o->kind == OP_ACCEPT) return "client_socket";
+    if (o->family == AF_UNIX) return o->type == SOCK_STREAM ? "unix_socket" : "unix_dgram_socket";
+    return o->type == SOCK_STREAM ? "tcp_client_socket" : "udp_socket";
+}
+
+void equiv_names_use(int table, int reset)
+{
+    course_tab = table;
+    if (reset) memset(course[table], 0, sizeof course[table]);
+}
+
+void equiv_follow(const sp_op *o)
+{
+    int fd = o->newfd, taken = 0;
+    const char *base = course_base(o);
+    if (o->kind == OP_CLOSE && o->rc == 0 && o->fd >= 0 && o->fd < COURSE_FDS) course[course_tab][o->fd].open = 0;
+    if ((o->kind != OP_SOCKET && o->kind != OP_ACCEPT) || o->rc < 0 || fd < 0 || fd >= COURSE_FDS) return;
+    if (o->newvar[0]) {              /* it has a name of its own */
+        course[course_tab][fd].name[0] = '\0';
+        course[course_tab][fd].open = 0;
+        return;
+    }
+    for (int i = 0; i < COURSE_FDS; i++)
+        taken |= i != fd && course[course_tab][i].open && !strcmp(course[course_tab][i].name, base);
+    snprintf(course[course_tab][fd].name, sizeof course[0][0].name, taken ? "%s%d" : "%s", base, fd);
+    course[course_tab][fd].open = 1;
+}
+
+void equiv_var(const char *name, int fd, int lang, char *out, size_t n)
+{
+    if (name && *name) snprintf(out, n, "%s%s", name, reserved(name, lang) ? "_" : "");
+    else if (fd >= 0 && fd < COURSE_FDS && course[course_tab][fd].name[0]) snprintf(out, n, "%s", course[course_tab][fd].name);
+    else snprintf(out, n, "socket_fd%d", fd);
+}
+
+void equiv_new_var(const sp_op *o, int lang, char *out, size_t n)
+{
+    if (o->newvar[0] || (o->rc >= 0 && o->newfd >= 0)) equiv_var(o->newvar, o->newfd, lang, out, n);
+    else snprintf(out, n, "%s", course_base(o));
+}
+
+void equiv_vars(const char *list, int lang, char *out, size_t n)
+{
+    char copy[sizeof ((sp_op *)0)->list], *save = NULL;
+    size_t used = 0;
+    snprintf(copy, sizeof copy, "%s", list);
+    out[0] = '\0';
+    for (char *w = strtok_r(copy, ", ", &save); w && used < n; w = strtok_r(NULL, ", ", &save)) {
+        char v[SP_NAME_MAX + 8];
+        int digits = strspn(w, "0123456789") == strlen(w);
+        equiv_var(digits ? NULL : w, atoi(w), lang, v, sizeof v);
+        used += (size_t)snprintf(out + used, n - used, "%s%s", used ? ", " : "", v);
+    }
+}
+
+static const char *py_family(int f) { return f == AF_INET6 ? "socket.AF_INET6" : f == AF_UNIX ? "socket.AF_UNIX" : "socket.AF_INET"; }
+
+/* ("host", port) or "path" */
+static void py_addr(FILE *f, const sp_op *o, const char *port_expr)
+{
+    if (o->port < 0) { equiv_str(f, o->host, strlen(o->host), LANG_PY_SRC, 1); return; }
+    ADD("(");
+    equiv_str(f, o->host, strlen(o->host), LANG_PY_SRC, 1);
+    if (port_expr) ADD(", %s)", port_expr);
+    else ADD(", %d)", o->port);
+}
+
+int equiv_python(FILE *f, const sp_op *o, const char *port_expr, size_t max)
+{
+    static const char *how[] = {"socket.SHUT_RD", "socket.SHUT_WR", "socket.SHUT_RDWR"};
+    const sp_optdef *d = o->opt;
+    char v[SP_NAME_MAX + 8], nv[300];
+    equiv_var(o->var, o->fd, LANG_PY_SRC, v, sizeof v);
+    equiv_new_var(o, LANG_PY_SRC, nv, sizeof nv);
+    if (o->kind == OP_SETTIMEOUT || (o->kind == OP_SETSOCKOPT && o->secs != -1 && o->opt &&
+                                     ((const sp_optdef *)o->opt)->optname != SO_RCVTIMEO))
+        return 0;
+    switch (o->kind) {
+    case OP_SOCKET:
+        ADD("%s = socket.socket(%s, socket.%s)", nv, py_family(o->family), o->type == SOCK_STREAM ? "SOCK_STREAM" : "SOCK_DGRAM");
+        break;
+    case OP_BIND: ADD("%s.bind(", v); py_addr(f, o, NULL); ADD(")"); break;
+    case OP_LISTEN: ADD("%s.listen(%ld)", v, o->n); break;
+    case OP_ACCEPT: ADD("%s, clientAddr = %s.accept()", nv, v); break;
+    case OP_CONNECT: ADD("%s.connect(", v); py_addr(f, o, port_expr); ADD(")"); break;
+    case OP_SEND:
+    case OP_SENDTO:
+        ADD("%s.%s(", v, o->kind == OP_SEND ? "send" : "sendto");
+        equiv_bytes(f, o->data, (size_t)o->n, LANG_PY_SRC, max, o->enc);
+        if (o->kind == OP_SENDTO) ADD(", "), py_addr(f, o, port_expr);
+        ADD(")");
+        break;
+    case OP_RECV: ADD("data = %s.recv(%ld)", v, o->n); break;
+    case OP_RECVFROM: ADD("data, addr = %s.recvfrom(%ld)", v, o->n); break;
+    case OP_SETSOCKOPT:
+        if (o->secs == -2 || o->secs >= 0) {
+            /* settimeout's two setsockopt calls are one Python call: said on the first. */
+            if (o->secs == -2) ADD("%s.settimeout(None)", v);
+            else ADD("%s.settimeout(%g)", v, o->secs);
+        } else if (d->kind == OPT_TIMEVAL) {
+            ADD("%s.setsockopt(socket.%s, socket.%s, struct.pack(\"ll\", %ld, %ld))", v, d->level_name, d->name,
+                (long)o->val.tv.tv_sec, (long)o->val.tv.tv_usec);
+        } else if (d->kind == OPT_LINGER) {
+            ADD("%s.setsockopt(socket.%s, socket.%s, struct.pack(\"ii\", %d, %d))", v, d->level_name, d->name,
+                o->val.lg.l_onoff, o->val.lg.l_linger);
+        } else {
+            ADD("%s.setsockopt(socket.%s, socket.%s, %d)", v, d->level_name, d->name, o->val.i);
+        }
+        break;
+    case OP_GETSOCKOPT: ADD("%s.getsockopt(socket.%s, socket.%s)", v, d->level_name, d->name); break;
+    case OP_SHUTDOWN: ADD("%s.shutdown(%s)", v, how[o->n]); break;
+    case OP_SETBLOCKING: ADD("%s.setblocking(%s)", v, o->n ? "True" : "False"); break;
+    case OP_SETTIMEOUT: break;
+    case OP_GETSOCKNAME: ADD("%s.getsockname()", v); break;
+    case OP_GETPEERNAME: ADD("%s.getpeername()", v); break;
+    case OP_CLOSE: ADD("%s.close()", v); break;
+    case OP_POLL:
+        equiv_vars(o->list, LANG_PY_SRC, nv, sizeof nv);
+        ADD("select.select([%s], [], []", nv);
+        if (o->n >= 0) ADD(", %g)", o->n / 1000.0);
+        else ADD(")");
+        break;
+    }
+    return 1;
+}
+
+static int addr_len(const sp_op *o)
+{
+    if (o->family == AF_INET6) return 28;
+    if (o->family == AF_UNIX) return (int)(2 + strlen(o->host) + 1);
+    return 16;
+}
+
+static void where(const sp_op *o, char *buf, size_t n)
+{
+    if (o->port < 0) snprintf(buf, n, "%s", o->host);
+    else if (o->family == AF_INET6) snprintf(buf, n, "[%s]:%d", *o->host ? o->host : "::", o->port);
+    else snprintf(buf, n, "%s:%d", *o->host ? o->host : "0.0.0.0", o->port);
+}
+
+static int count_socks(const char *list)
+{
+    int k = 1;
+    for (const char *p = list; (p = strstr(p, ", ")); p += 2) k++;
+    return k;
+}
+
+void equiv_c(FILE *f, const sp_op *o)
+{
+    static const char *how[] = {"SHUT_RD", "SHUT_WR", "SHUT_RDWR"};
+    const sp_optdef *d = o->opt;
+    char w[200], note[300] = "";
+    int fd = o->fd;
+    where(o, w, sizeof w);
+    switch (o->kind) {
+    case OP_SOCKET:
+        ADD("socket(%s, %s, 0)", addr_family_name(o->family), o->type == SOCK_STREAM ? "SOCK_STREAM" : "SOCK_DGRAM");
+        break;
+    case OP_BIND: ADD("bind(%d, &addr, %d)", fd, addr_len(o)); snprintf(note, sizeof note, "addr = %s", w); break;
+    case OP_LISTEN: ADD("listen(%d, %ld)", fd, o->n); break;
+    case OP_ACCEPT:
+        ADD("accept(%d, &peer, &len)", fd);
+        if (o->rc >= 0) snprintf(note, sizeof note, "peer = %s", o->peer);
+        break;
+    case OP_CONNECT: ADD("connect(%d, &addr, %d)", fd, addr_len(o)); snprintf(note, sizeof note, "addr = %s", w); break;
+    case OP_SEND:
+    case OP_SENDTO:
+        ADD("%s(%d, ", o->kind == OP_SEND ? "send" : "sendto", fd);
+        equiv_bytes(f, o->data, (size_t)o->n, LANG_C_SRC, 40, NULL);
+        ADD(", %ld, 0", o->n);
+        if (o->kind == OP_SENDTO) {
+            ADD(", &addr, %d", addr_len(o));
+            snprintf(note, sizeof note, "addr = %s", w);
+        }
+        ADD(")");
+        break;
+    case OP_RECV: ADD("recv(%d, buf, %ld, 0)", fd, o->n); break;
+    case OP_RECVFROM:
+        ADD("recvfrom(%d, buf, %ld, MSG_TRUNC, &from, &len)", fd, o->n);
+        if (o->rc >= 0) snprintf(note, sizeof note, "from = %s", o->peer);
+        break;
+    case OP_SETSOCKOPT:
+        if (d->kind == OPT_TIMEVAL)
+            ADD("setsockopt(%d, %s, %s, &(struct timeval){%ld, %ld}, sizeof(struct timeval))", fd, d->level_name, d->name,
+                (long)o->val.tv.tv_sec, (long)o->val.tv.tv_usec);
+        else if (d->kind == OPT_LINGER)
+            ADD("setsockopt(%d, %s, %s, &(struct linger){%d, %d}, sizeof(struct linger))", fd, d->level_name, d->name,
+                o->val.lg.l_onoff, o->val.lg.l_linger);
+        else ADD("setsockopt(%d, %s, %s, &(int){%d}, sizeof(int))", fd, d->level_name, d->name, o->val.i);
+        break;
+    case OP_GETSOCKOPT:
+        ADD("getsockopt(%d, %s, %s, &val, &len)", fd, d->level_name, d->name);
+        if (o->rc >= 0) snprintf(note, sizeof note, "val = %s", o->peer);
+        break;
+    case OP_SHUTDOWN: ADD("shutdown(%d, %s)", fd, how[o->n]); break;
+    case OP_SETBLOCKING:
+        ADD("fcntl(%d, F_SETFL, fcntl(%d, F_GETFL) %s)", fd, fd, o->n ? "& ~O_NONBLOCK" : "| O_NONBLOCK");
+        break;
+    case OP_SETTIMEOUT: break;
+    case OP_GETSOCKNAME:
+    case OP_GETPEERNAME:
+        ADD("%s(%d, &addr, &len)", o->kind == OP_GETSOCKNAME ? "getsockname" : "getpeername", fd);
+        if (o->rc >= 0) snprintf(note, sizeof note, "addr = %s", o->peer);
+        break;
+    case OP_CLOSE: ADD("close(%d)", fd); break;
+    case OP_POLL: ADD("poll(fds /* %s */, %d, %ld)", o->list, count_socks(o->list), o->n); break;
+    }
+    if (o->rc < 0) ADD(" = -1, errno = %s", errno_name(o->err));
+    else ADD(" = %ld", o->rc);
+    if (note[0]) ADD("   /* %s */", note);
+}
+
+/* One explain line: made in memory, then wrapped under its code to the terminal's width. */
+static void explain_line(const char *label, const sp_op *o, int python)
+{
+    char *text = NULL, lead[48];
+    size_t n = 0;
+    FILE *m = open_memstream(&text, &n);
+    if (!m) return;
+    if (!python) equiv_c(m, o);
+    else if (equiv_python(m, o, NULL, 60)) {
+        if (o->rc < 0) fputs(TR("   # raises OSError", "   # 抛出 OSError"), m);
+    } else {
+        fputs(TR("# (no line of its own)", "#（没有对应的单独一行）"), m);
+    }
+    if (fclose(m) == 0) {
+        snprintf(lead, sizeof lead, "   %s%-8s", col(C_DIM), label);
+        out_wrap(stdout, lead, -1, text, col(C_RESET));
+    }
+    free(text);
+}
+
+void equiv_explain(const sp_op *o)
+{
+    equiv_follow(o);
+    explain_line("C", o, 0);
+    explain_line("Python", o, 1);
+}
