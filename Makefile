@@ -73,7 +73,7 @@ sockplay: $(OBJS)
 $(BUILD)/config.h: FORCE | $(BUILD)
 	@t=$@.$$$$; printf '#define SP_LESSONS_DIR "%s"\n' '$(PREFIX)/share/sockplay/lua_lessons' > $$t; \
 	if cmp -s $$t $@; then rm -f $$t; else mv -f $$t $@; fi
-$(BUILD)/lua/lua_lesson.o: $(BUILD)/config.h
+$(BUILD)/lua/lesson.o: $(BUILD)/config.h
 
 $(BUILD)/%.o: src/%.c | check-deps
 	@echo "  CC  $<"; mkdir -p $(@D); t=$@.$$$$; $(CC) $(CPPFLAGS) $(CFLAGS) $(SP_CFLAGS) $(if $(LUA_CFLAGS),,$(shell pkg-config --cflags lua5.4 2>/dev/null)) \
@@ -84,7 +84,7 @@ run: deps
 	@$(MAKE) --no-print-directory sockplay
 	./sockplay
 
-UNIT_OBJS := $(addprefix $(BUILD)/,core/keymap.o lang/parse.o lang/encoding.o report/output.o core/addr.o report/explain.o \
+UNIT_OBJS := $(addprefix $(BUILD)/,core/keymap.o lang/parse.o lang/encoding.o report/out.o core/addr.o report/errtext.o \
              core/sockopt.o core/registry.o lang/pyline.o)
 $(BUILD)/unit_tests: tests/unit/unit_tests.c $(UNIT_OBJS)
 	@echo "  LD  $@"; $(CC) $(CFLAGS) $(SP_CFLAGS) $(LDFLAGS) -Isrc -o $@.$$$$ $< $(UNIT_OBJS) $(LDLIBS) && mv -f $@.$$$$ $@ || { rm -f $@.$$$$; exit 1; }
@@ -108,7 +108,7 @@ $(BUILD)/sockplay: $(OBJS)
 # libFuzzer on the command parser and the DATA decoder, FUZZ_SECONDS each (corpus in
 # tests/fuzz/NAME; what the fuzzer finds goes to build/fuzz, crashes fail the target).
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := src/lang/parse.c src/lang/encoding.c src/report/output.c src/core/registry.c src/lang/pyline.c
+FUZZ_SRCS := src/lang/parse.c src/lang/encoding.c src/report/out.c src/core/registry.c src/lang/pyline.c
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) | check-deps
 	$(call need_pkgs,clang libclang-rt-14-dev)
 	@mkdir -p build/fuzz

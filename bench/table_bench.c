@@ -12,7 +12,7 @@
 #include "core/blocking.h"
 #include "core/core.h"
 #include "kernel/kstate.h"
-#include "report/output.h"
+#include "report/out.h"
 #include "report/render.h"
 
 static int by_value(const void *a, const void *b)
@@ -45,12 +45,12 @@ int main(int argc, char **argv)
         kstate_addr(l, 0, &a);
     }
     for (int round = 0; round < 9; round++) {               /* 9 rounds of reps tables */
-        t0 = now_seconds();
+        t0 = blocking_now();
         for (int r = 0; r < reps; r++) render_table_to(null, 1, 1);
-        ms[round] = (now_seconds() - t0) / reps * 1000;
+        ms[round] = (blocking_now() - t0) / reps * 1000;
     }
     qsort(ms, 9, sizeof ms[0], by_value);
-    printf("%zu %.3f %.3f\n", reg_count(), ms[0], ms[4]);
+    printf("%zu %.3f %.3f\n", registry_count(), ms[0], ms[4]);
     /* Reset rather than close: a thousand TIME_WAITs would slow the next run's dump. */
     for (int fd = 3; fd < 4096; fd++) {
         struct linger lg = {1, 0};

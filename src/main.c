@@ -7,9 +7,9 @@
 #include "core/core.h"
 #include "export/export.h"
 #include "core/jobs.h"
-#include "lua/lua_host.h"
-#include "lua/lua_lesson.h"
-#include "report/output.h"
+#include "lua/luahost.h"
+#include "lua/lesson.h"
+#include "report/out.h"
 #include "core/registry.h"
 #include "report/render.h"
 #include "cli/repl.h"
@@ -45,12 +45,12 @@ static void usage(FILE *f)
 /* "closing 2 socket(s): s (fd 3), fd 4": what leaving closes, by name. */
 static void say_closing(void)
 {
-    size_t n = reg_count(), used = 0;
+    size_t n = registry_count(), used = 0;
     char *list;
     if (!n || !(list = malloc(n * (SP_NAME_MAX + 24) + 64))) return;
     used = (size_t)sprintf(list, TR("closing %zu socket(s)", "关闭 %zu 个套接字"), n);
     for (size_t i = 0; i < n; i++) {
-        const sp_sock *s = reg_at(i);
+        const sp_sock *s = registry_at(i);
         if (s->name[0]) used += (size_t)sprintf(list + used, "%s%s (fd %d)", i ? ", " : ": ", s->name, s->fd);
         else used += (size_t)sprintf(list + used, "%sfd %d", i ? ", " : ": ", s->fd);
     }

@@ -350,7 +350,7 @@ def two_makes_at_once_do_not_collide():
             if p.returncode:
                 fails.append(o.decode("utf-8", "replace"))
     for i in range(2):
-        os.utime(os.path.join(tree, "src", "keymap.c"))
+        os.utime(os.path.join(tree, "src", "core", "keymap.c"))
         ps = [subprocess.Popen(["make", "-s", "sockplay"], cwd=tree, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                env=env_) for _ in range(2)]
         for p in ps:

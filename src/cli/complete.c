@@ -5,7 +5,7 @@
 #include <dirent.h>
 #include <string.h>
 #include <strings.h>
-#include "cmd/commands.h"
+#include "cmd/cmd_table.h"
 #include "core/registry.h"
 #include "core/sockopt.h"
 
@@ -87,10 +87,10 @@ void complete_line(const char *line, int start, const char *text, void (*add)(co
         while (q < line + start && *q != ' ') q++;
     }
     if (argi < 0) {
-        for (k = commands; k->name; k++) offer(k->name, text, add);
+        for (k = cmd_table; k->name; k++) offer(k->name, text, add);
         return;
     }
-    if (!(k = command_find(word))) return;
+    if (!(k = cmd_find(word))) return;
     {
         size_t nk = strlen(k->complete), at = (size_t)argi;
         kind = nk ? k->complete[at < nk ? at : nk - 1] : A_NONE;
@@ -98,9 +98,9 @@ void complete_line(const char *line, int start, const char *text, void (*add)(co
     if (argi > 1) kind = kind_after(k, prev, kind);     /* argument 0 is S: a socket may be called "as" */
     switch (kind) {
     case A_SOCK:
-        for (size_t i = 0; i < reg_count(); i++) {
+        for (size_t i = 0; i < registry_count(); i++) {
             char fd[16];
-            const sp_sock *s = reg_at(i);
+            const sp_sock *s = registry_at(i);
             if (s->name[0]) offer(s->name, text, add);
             snprintf(fd, sizeof fd, "%d", s->fd);
             offer(fd, text, add);
@@ -118,7 +118,7 @@ void complete_line(const char *line, int start, const char *text, void (*add)(co
     case A_HOW: offer("rd", text, add); offer("wr", text, add); offer("rdwr", text, add); break;
     case A_BOOL: offer("on", text, add); offer("off", text, add); break;
     case A_CMD:
-        for (k = commands; k->name; k++) offer(k->name, text, add);
+        for (k = cmd_table; k->name; k++) offer(k->name, text, add);
         break;
     case A_VIEW: offer("gbk", text, add); offer("utf-8", text, add); offer("hex", text, add); break;
     case A_STATE: offer("--watch", text, add); offer("on", text, add); offer("off", text, add); break;
@@ -147,7 +147,7 @@ void complete_hint(const char *line, char *out, size_t n)
         snprintf(cmd, sizeof cmd, "%.*s", (int)l, p);
         p += l;
     }
-    if (!(k = command_find(cmd)) || !*k->args) return;
+    if (!(k = cmd_find(cmd)) || !*k->args) return;
     for (; *p; p++) {                                         /* whole words typed after it */
         if (*p != ' ' && !in) in = 1;
         else if (*p == ' ' && in) { in = 0; words++; }

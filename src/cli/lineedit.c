@@ -7,20 +7,20 @@
 #ifdef SP_READLINE
 static int use_rl;
 #endif
-int le_async_fd = -1;
-void (*le_async_fn)(void);
+int lineedit_async_fd = -1;
+void (*lineedit_async_fn)(void);
 
-void le_set_async(int fd, void (*fn)(void))
+void lineedit_set_async(int fd, void (*fn)(void))
 {
-    le_async_fd = fd;
-    le_async_fn = fn;
+    lineedit_async_fd = fd;
+    lineedit_async_fn = fn;
 }
 
-void le_init(int interactive, le_complete_fn fn, le_hint_fn hint)
+void lineedit_init(int interactive, lineedit_complete_fn fn, lineedit_hint_fn hint)
 {
 #ifdef SP_READLINE
     use_rl = interactive;
-    if (use_rl) le_rl_init(fn, hint);
+    if (use_rl) lineedit_rl_init(fn, hint);
 #else
     (void)interactive;
     (void)fn;
@@ -28,34 +28,34 @@ void le_init(int interactive, le_complete_fn fn, le_hint_fn hint)
 #endif
 }
 
-char *le_read(const char *prompt, size_t *len)
+char *lineedit_read(const char *prompt, size_t *len)
 {
 #ifdef SP_READLINE
-    if (use_rl) return le_rl_read(prompt, len);
+    if (use_rl) return lineedit_rl_read(prompt, len);
 #endif
-    return le_plain_read(prompt, len);
+    return lineedit_plain_read(prompt, len);
 }
 
-void le_clear_screen(void)
+void lineedit_clear_screen(void)
 {
     if (!isatty(STDOUT_FILENO)) return;
     fputs("\033[H\033[2J", stdout);      /* cursor home, erase the screen: what Ctrl-L does in a shell */
     fflush(stdout);
 }
 
-void le_history_add(const char *line)
+void lineedit_history_add(const char *line)
 {
 #ifdef SP_READLINE
-    if (use_rl) le_rl_history_add(line);
+    if (use_rl) lineedit_rl_history_add(line);
 #else
     (void)line;
 #endif
 }
 
-void le_shutdown(void)
+void lineedit_shutdown(void)
 {
 #ifdef SP_READLINE
-    if (use_rl) le_rl_shutdown();
+    if (use_rl) lineedit_rl_shutdown();
 #endif
-    le_plain_discard();
+    lineedit_plain_discard();
 }

@@ -5,34 +5,34 @@
 #include <stddef.h>
 
 /* Offers completions for text (the word being typed, starting at byte start of line). */
-typedef void (*le_complete_fn)(const char *line, int start, const char *text, void (*add)(const char *cand));
+typedef void (*lineedit_complete_fn)(const char *line, int start, const char *text, void (*add)(const char *cand));
 
 /* The grey hint after the cursor: what is left to type. */
-typedef void (*le_hint_fn)(const char *line, char *out, size_t n);
+typedef void (*lineedit_hint_fn)(const char *line, char *out, size_t n);
 
-void le_init(int interactive, le_complete_fn fn, le_hint_fn hint);
+void lineedit_init(int interactive, lineedit_complete_fn fn, lineedit_hint_fn hint);
 /* A malloc'd line without its newline, its length in *len; NULL at end of input.
  * Ctrl-C while typing discards the line and returns "" (length 0). */
-char *le_read(const char *prompt, size_t *len);
-void le_history_add(const char *line);
+char *lineedit_read(const char *prompt, size_t *len);
+void lineedit_history_add(const char *line);
 /* Clears the terminal (`clear`, Ctrl-L); writes nothing when stdout is not a terminal. */
-void le_clear_screen(void);
-void le_shutdown(void);
+void lineedit_clear_screen(void);
+void lineedit_shutdown(void);
 /* While waiting for a line, when fd is readable call fn to print something (a background
  * call's result) above the prompt; the line being typed is kept and redrawn. */
-void le_set_async(int fd, void (*fn)(void));
+void lineedit_set_async(int fd, void (*fn)(void));
 
 /* Shared by the backends. */
-extern int le_async_fd;
-extern void (*le_async_fn)(void);
+extern int lineedit_async_fd;
+extern void (*lineedit_async_fn)(void);
 
 /* The two backends behind it. */
-char *le_plain_read(const char *prompt, size_t *len);
-void le_plain_discard(void);
+char *lineedit_plain_read(const char *prompt, size_t *len);
+void lineedit_plain_discard(void);
 #ifdef SP_READLINE
-void le_rl_init(le_complete_fn fn, le_hint_fn hint);
-char *le_rl_read(const char *prompt, size_t *len);
-void le_rl_history_add(const char *line);
-void le_rl_shutdown(void);
+void lineedit_rl_init(lineedit_complete_fn fn, lineedit_hint_fn hint);
+char *lineedit_rl_read(const char *prompt, size_t *len);
+void lineedit_rl_history_add(const char *line);
+void lineedit_rl_shutdown(void);
 #endif
 #endif

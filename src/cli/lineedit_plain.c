@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include "core/blocking.h"
 #include "cli/lineedit.h"
-#include "report/output.h"
+#include "report/out.h"
 
 #define LINE_MAX_BYTES (8u << 20)   /* a longer line is dropped with a message, not kept */
 
@@ -16,7 +16,7 @@ static char *buf;
 static size_t have, cap;
 static int at_eof;
 
-void le_plain_discard(void)
+void lineedit_plain_discard(void)
 {
     free(buf);
     buf = NULL;
@@ -42,7 +42,7 @@ static char *ctrl_l(char *line, size_t *len)
 {
     size_t k = 0;
     if (!line || !memchr(line, '\f', *len)) return line;
-    le_clear_screen();
+    lineedit_clear_screen();
     for (size_t i = 0; i < *len; i++)
         if (line[i] != '\f') line[k++] = line[i];
     line[k] = '\0';
@@ -50,7 +50,7 @@ static char *ctrl_l(char *line, size_t *len)
     return line;
 }
 
-char *le_plain_read(const char *prompt, size_t *len)
+char *lineedit_plain_read(const char *prompt, size_t *len)
 {
     int dropping = 0;
     if (prompt) { fputs(prompt, stdout); fflush(stdout); }
@@ -82,24 +82,24 @@ char *le_plain_read(const char *prompt, size_t *len)
             cap = nc;
         }
         fflush(stdout);           /* everything said so far is out before we wait */
-        if (le_async_fd >= 0) {
-            struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {le_async_fd, POLLIN, 0}};
+        if (lineedit_async_fd >= 0) {
+            struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {lineedit_async_fd, POLLIN, 0}};
             if (poll(p, 2, -1) < 0) {
-                if (errno == EINTR && sp_sigint) { sp_sigint = 0; have = 0; fputs("^C\n", stdout); *len = 0; return strdup(""); }
+                if (errno == EINTR && blocking_sigint) { blocking_sigint = 0; have = 0; fputs("^C\n", stdout); *len = 0; return strdup(""); }
                 continue;
             }
             if (p[1].revents & POLLIN) {
                 /* The terminal keeps what was typed; the prompt is drawn again below. */
                 if (prompt) fputs("\n", stdout);
-                le_async_fn();
+                lineedit_async_fn();
                 if (prompt) fputs(prompt, stdout);
                 continue;
             }
         }
         got = read(STDIN_FILENO, buf + have, cap - have);
         if (got < 0 && errno == EINTR) {
-            if (sp_sigint) {
-                sp_sigint = 0;
+            if (blocking_sigint) {
+                blocking_sigint = 0;
                 have = 0;                 /* Ctrl-C: forget the half-typed line */
                 fputs("^C\n", stdout);
                 *len = 0;

@@ -10,11 +10,11 @@
 #include <readline/readline.h>
 #include "core/blocking.h"
 #include "cli/lineedit.h"
-#include "report/output.h"
+#include "report/out.h"
 #include "core/safefile.h"
 
-static le_complete_fn completer;
-static le_hint_fn hinter;
+static lineedit_complete_fn completer;
+static lineedit_hint_fn hinter;
 static char histfile[1024];
 static char *got;
 static int done;
@@ -83,7 +83,7 @@ static int accept_line(int count, int key)
     return rl_newline(count, key);
 }
 
-void le_rl_init(le_complete_fn fn, le_hint_fn hint)
+void lineedit_rl_init(lineedit_complete_fn fn, lineedit_hint_fn hint)
 {
     const char *home = getenv("HOME");
     completer = fn;
@@ -111,16 +111,16 @@ static void on_line(char *line)
     rl_callback_handler_remove();
 }
 
-char *le_rl_read(const char *prompt, size_t *len)
+char *lineedit_rl_read(const char *prompt, size_t *len)
 {
     got = NULL;
     done = 0;
     rl_callback_handler_install(prompt, on_line);
     while (!done) {
-        struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {le_async_fd, POLLIN, 0}};
-        if (poll(p, le_async_fd >= 0 ? 2 : 1, -1) < 0) {
-            if (errno == EINTR && sp_sigint) {
-                sp_sigint = 0;
+        struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {lineedit_async_fd, POLLIN, 0}};
+        if (poll(p, lineedit_async_fd >= 0 ? 2 : 1, -1) < 0) {
+            if (errno == EINTR && blocking_sigint) {
+                blocking_sigint = 0;
                 /* Ctrl-C at the prompt: drop what was typed, start a fresh line. */
                 rl_replace_line("", 0);
                 fputs("^C\n", stdout);
@@ -132,7 +132,7 @@ char *le_rl_read(const char *prompt, size_t *len)
         if (p[1].revents & POLLIN) {
             /* Output above the prompt: erase prompt and line, print, draw them again. */
             rl_clear_visible_line();
-            le_async_fn();
+            lineedit_async_fn();
             fflush(stdout);
             rl_on_new_line();
             rl_redisplay();
@@ -144,7 +144,7 @@ char *le_rl_read(const char *prompt, size_t *len)
     return got;
 }
 
-void le_rl_history_add(const char *line)
+void lineedit_rl_history_add(const char *line)
 {
     HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
     if (!*line || (last && strcmp(last->line, line) == 0)) return;
@@ -157,17 +157,17 @@ void le_rl_history_add(const char *line)
 static void save_history(void)
 {
     char err[1200];
-    sf_file w;
+    safefile_file w;
     HIST_ENTRY **list = history_list();
     int n = history_length;
-    if (sf_check(histfile, 1, "", err, sizeof err) == 0 && sf_open(&w, histfile, err, sizeof err) == 0) {
+    if (safefile_check(histfile, 1, "", err, sizeof err) == 0 && safefile_open(&w, histfile, err, sizeof err) == 0) {
         for (int i = n > 1000 ? n - 1000 : 0; list && i < n; i++) fprintf(w.f, "%s\n", list[i]->line);
-        if (sf_commit(&w, err, sizeof err) == 0) return;
+        if (safefile_commit(&w, err, sizeof err) == 0) return;
     }
     fprintf(stderr, TR("sockplay: history not saved: %s\n", "sockplay：历史没有保存：%s\n"), err);
 }
 
-void le_rl_shutdown(void)
+void lineedit_rl_shutdown(void)
 {
     if (histfile[0]) save_history();
     for (size_t i = 0; i < ncands; i++) free(cands[i]);

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "cmd/commands.h"
+#include "cmd/cmd_table.h"
 #include "cli/complete.h"
 #include "core/jobs.h"
 #include "cli/lineedit.h"
-#include "report/output.h"
+#include "report/out.h"
 #include "lang/parse.h"
 #include "lang/pyline.h"
 
@@ -20,12 +20,12 @@ static int python_hint(const char *line)
     char *form = pyline_form(line, &kind);
     if (!form) return 0;
     if (kind == PYLINE_CODE)
-        printf("%s%s%s\n", col(C_RED), TR("sockplay: this line is Python, not a sockplay command: nothing was run",
-                                         "sockplay：这一行是 Python，不是 sockplay 命令：没有执行"), col(C_RESET));
+        printf("%s%s%s\n", out_col(C_RED), TR("sockplay: this line is Python, not a sockplay command: nothing was run",
+                                         "sockplay：这一行是 Python，不是 sockplay 命令：没有执行"), out_col(C_RESET));
     else
-        printf("%s%s%s\n", col(C_RED), TR("sockplay: an address is written HOST PORT here, not as a Python tuple: nothing was run",
-                                         "sockplay：这里的地址写成 HOST PORT 两个词，不用 Python 的元组：没有执行"), col(C_RESET));
-    printf("   %s↳ %s  %s%s\n", col(C_DIM), TR("did you mean:", "你是想输入："), form, col(C_RESET));
+        printf("%s%s%s\n", out_col(C_RED), TR("sockplay: an address is written HOST PORT here, not as a Python tuple: nothing was run",
+                                         "sockplay：这里的地址写成 HOST PORT 两个词，不用 Python 的元组：没有执行"), out_col(C_RESET));
+    printf("   %s↳ %s  %s%s\n", out_col(C_DIM), TR("did you mean:", "你是想输入："), form, out_col(C_RESET));
     free(form);
     return 1;
 }
@@ -34,22 +34,22 @@ int repl_exit_code = -1;
 
 int repl_line(const char *line, size_t len)
 {
-    sp_cmd *cmds;
+    sp_line *cmds;
     char err[300];
     int n, quit = 0;
     if (memchr(line, '\0', len)) {
-        printf("%s%s%s\n", col(C_RED), TR("sockplay: the line holds a NUL byte: ignored (write \\0 inside quotes)",
-                                         "sockplay：这一行包含 NUL 字节，已忽略（在引号里写 \\0）"), col(C_RESET));
+        printf("%s%s%s\n", out_col(C_RED), TR("sockplay: the line holds a NUL byte: ignored (write \\0 inside quotes)",
+                                         "sockplay：这一行包含 NUL 字节，已忽略（在引号里写 \\0）"), out_col(C_RESET));
         return 0;
     }
     if (python_hint(line)) return 0;
     n = parse_line(line, &cmds, err, sizeof err);
     if (n < 0) {
-        printf("%s%s%s\n", col(C_RED), err, col(C_RESET));
+        printf("%s%s%s\n", out_col(C_RED), err, out_col(C_RESET));
         return 0;
     }
     for (int i = 0; i < n && !quit; i++)
-        quit = command_run(&cmds[i]) == CMD_QUIT;
+        quit = cmd_dispatch(&cmds[i]) == CMD_QUIT;
     parse_free(cmds, n);
     fflush(stdout);
     return quit;
@@ -62,8 +62,8 @@ void repl_loop(void)
     int tty = isatty(STDIN_FILENO);
     char prompt[64];
     snprintf(prompt, sizeof prompt, "%s", "sockplay> ");
-    le_init(tty, complete_line, complete_hint);
-    le_set_async(jobs_fd(), report_jobs);
+    lineedit_init(tty, complete_line, complete_hint);
+    lineedit_set_async(jobs_fd(), report_jobs);
     if (tty)
         out_wrap(stdout, "", 0, TR("sockplay — one socket call per line. `help` lists the commands; Tab completes; Ctrl-D leaves.",
                                    "sockplay —— 每行一次套接字调用。`help` 列出命令；Tab 补全；Ctrl-D 退出。"), "");
@@ -74,16 +74,16 @@ void repl_loop(void)
         int quit;
         /* A background call that finished while the last command ran is told first. */
         if (jobs_pending()) jobs_report();
-        line = le_read(tty ? prompt : NULL, &len);
+        line = lineedit_read(tty ? prompt : NULL, &len);
         if (!line) break;
         if (!tty) {
-            printf("%s%s%s%s\n", prompt, col(C_BOLD), line, col(C_RESET));
+            printf("%s%s%s%s\n", prompt, out_col(C_BOLD), line, out_col(C_RESET));
             fflush(stdout);
         }
-        if (tty && len) le_history_add(line);
+        if (tty && len) lineedit_history_add(line);
         quit = repl_line(line, len);
         free(line);
         if (quit) break;
     }
-    le_shutdown();
+    lineedit_shutdown();
 }

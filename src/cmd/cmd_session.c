@@ -6,77 +6,77 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-#include "cmd/cmdargs.h"
+#include "cmd/cmd_args.h"
 #include "core/core.h"
-#include "report/equiv.h"
+#include "report/explain.h"
 #include "export/export.h"
 #include "core/jobs.h"
 #include "cli/lineedit.h"
-#include "lua/lua_host.h"
+#include "lua/luahost.h"
 #include "report/netinfo.h"
-#include "lua/lua_lesson.h"
-#include "report/output.h"
+#include "lua/lesson.h"
+#include "report/out.h"
 #include "report/render.h"
 #include "cli/repl.h"
 #include "core/sockopt.h"
 #include "report/trace.h"
 #include "report/watch.h"
 
-int c_state(const sp_cmd *c)
+int cmd_state(const sp_line *c)
 {
     double limit = isatty(0) ? 3600 : 5;   /* without a keyboard to stop it, a short watch */
     char *end;
-    if (nargs(c, 0, 2, "") < 0) return CMD_FAIL;
+    if (cmd_nargs(c, 0, 2, "") < 0) return CMD_FAIL;
     if (c->ntok == 1) {
         render_table(1);
         return CMD_OK;
     }
-    if (c->ntok == 2 && (!strcasecmp(arg(c, 1), "on") || !strcasecmp(arg(c, 1), "off"))) {
-        core_show_table = !strcasecmp(arg(c, 1), "on");
+    if (c->ntok == 2 && (!strcasecmp(cmd_arg(c, 1), "on") || !strcasecmp(cmd_arg(c, 1), "off"))) {
+        core_show_table = !strcasecmp(cmd_arg(c, 1), "on");
         printf("%s\n", core_show_table ? TR("the table is printed after each call that changes it", "每次有变化的调用之后打印状态表")
                                         : TR("the table is printed only on `state`", "只在输入 `state` 时打印状态表"));
         return CMD_OK;
     }
-    if (strcmp(arg(c, 1), "--watch") != 0 && strcmp(arg(c, 1), "-w") != 0)
-        return usage(TR("'%s' is not an option of state: --watch [SECONDS], on or off", "'%s' 不是 state 的选项：--watch [SECONDS]、on 或 off"),
-                     arg(c, 1));
-    if (arg(c, 2)) {
-        limit = strtod(arg(c, 2), &end);
+    if (strcmp(cmd_arg(c, 1), "--watch") != 0 && strcmp(cmd_arg(c, 1), "-w") != 0)
+        return cmd_usage(TR("'%s' is not an option of state: --watch [SECONDS], on or off", "'%s' 不是 state 的选项：--watch [SECONDS]、on 或 off"),
+                     cmd_arg(c, 1));
+    if (cmd_arg(c, 2)) {
+        limit = strtod(cmd_arg(c, 2), &end);
         if (*end || !(limit > 0 && limit <= 86400))
-            return usage(TR("'%s' is not a number of seconds (up to 86400)", "'%s' 不是秒数（最多 86400）"), arg(c, 2));
+            return cmd_usage(TR("'%s' is not a number of seconds (up to 86400)", "'%s' 不是秒数（最多 86400）"), cmd_arg(c, 2));
     }
     watch_table(0.5, limit);
     return CMD_OK;
 }
 
 /* A job number: 2, %2 or [2]. */
-static int job_arg(const sp_cmd *c, int i)
+static int job_arg(const sp_line *c, int i)
 {
-    const char *a = arg(c, i);
+    const char *a = cmd_arg(c, i);
     char digits[16], err[200];
     long n;
     size_t k;
     if (*a == '%' || *a == '[') a++;
     k = strcspn(a, "]");
     snprintf(digits, sizeof digits, "%.*s", (int)(k < 15 ? k : 15), a);
-    if (parse_int(digits, 1, 1000000, TR("job number", "作业编号"), &n, err, sizeof err) < 0) return usage("%s", err), -1;
+    if (parse_int(digits, 1, 1000000, TR("job number", "作业编号"), &n, err, sizeof err) < 0) return cmd_usage("%s", err), -1;
     if (!jobs_exists((int)n))
-        return usage(TR("no background call [%ld] (see `jobs`)", "没有后台调用 [%ld]（见 `jobs`）"), n), -1;
+        return cmd_usage(TR("no background call [%ld] (see `jobs`)", "没有后台调用 [%ld]（见 `jobs`）"), n), -1;
     return (int)n;
 }
 
-int c_jobs(const sp_cmd *c)
+int cmd_jobs(const sp_line *c)
 {
-    if (nargs(c, 0, 0, "") < 0) return CMD_FAIL;
+    if (cmd_nargs(c, 0, 0, "") < 0) return CMD_FAIL;
     jobs_report();
     jobs_list();
     return CMD_OK;
 }
 
-int c_wait(const sp_cmd *c)
+int cmd_wait(const sp_line *c)
 {
     int n = 0;
-    if (nargs(c, 0, 1, "") < 0) return CMD_FAIL;
+    if (cmd_nargs(c, 0, 1, "") < 0) return CMD_FAIL;
     jobs_report();
     if (c->ntok == 2 && (n = job_arg(c, 1)) < 0) return CMD_FAIL;
     if (!n && !jobs_pending()) {
@@ -86,21 +86,21 @@ int c_wait(const sp_cmd *c)
     return jobs_wait(n) == 0 ? CMD_OK : CMD_FAIL;
 }
 
-int c_cancel(const sp_cmd *c)
+int cmd_cancel(const sp_line *c)
 {
     int n;
-    if (nargs(c, 1, 1, TR("N: the number `jobs` shows", "N：`jobs` 显示的编号")) < 0) return CMD_FAIL;
+    if (cmd_nargs(c, 1, 1, TR("N: the number `jobs` shows", "N：`jobs` 显示的编号")) < 0) return CMD_FAIL;
     jobs_report();
     if ((n = job_arg(c, 1)) < 0) return CMD_FAIL;
     return jobs_cancel(n) == 0 ? CMD_OK : CMD_FAIL;
 }
 
-int c_trace(const sp_cmd *c)
+int cmd_trace(const sp_line *c)
 {
     long n = 0;
     char err[200];
-    if (nargs(c, 0, 1, "") < 0) return CMD_FAIL;
-    if (arg(c, 1) && parse_int(arg(c, 1), 1, 1000000, "N", &n, err, sizeof err) < 0) return usage("%s", err);
+    if (cmd_nargs(c, 0, 1, "") < 0) return CMD_FAIL;
+    if (cmd_arg(c, 1) && parse_int(cmd_arg(c, 1), 1, 1000000, "N", &n, err, sizeof err) < 0) return cmd_usage("%s", err);
     trace_print((int)n);
     return CMD_OK;
 }
@@ -113,7 +113,7 @@ static void help_row(const sp_command *k)
     char name[64], args[128], lead[256], text[512];
     const char *desc = TR(k->help_en, k->help_zh);
     int below = 2 + 11 + 1 + 34 + 1 + out_width(desc) > out_cols() && out_width(k->args) <= 34;
-    snprintf(lead, sizeof lead, "  %s%s%s %s", col(C_BOLD), out_pad(name, sizeof name, k->name, 11), col(C_RESET),
+    snprintf(lead, sizeof lead, "  %s%s%s %s", out_col(C_BOLD), out_pad(name, sizeof name, k->name, 11), out_col(C_RESET),
              below ? k->args : out_pad(args, sizeof args, k->args, 34));
     snprintf(text, sizeof text, "%s%s", below ? "\n" : " ", desc);
     out_wrap(stdout, lead, below ? 14 : -1, text, "");
@@ -123,7 +123,7 @@ static void help_row(const sp_command *k)
 static void help_one(const sp_command *k)
 {
     char lead[128], name[32], level[32];
-    printf("%s%s %s%s\n", col(C_BOLD), k->name, k->args, col(C_RESET));
+    printf("%s%s %s%s\n", out_col(C_BOLD), k->name, k->args, out_col(C_RESET));
     out_wrap(stdout, "  ", -1, TR(k->help_en, k->help_zh), "");
     if (k->flags & CMD_NAMES) out_wrap(stdout, "  ", -1, TR("NAME = … gives the new socket a name.", "NAME = … 给新套接字起个名字。"), "");
     if (k->flags & CMD_BG)
@@ -136,24 +136,24 @@ static void help_one(const sp_command *k)
             out_wrap(stdout, lead, -1, sockopt_defs[i].help, "");
         }
     if (k->example) {
-        snprintf(lead, sizeof lead, "  %s: %s", TR("example", "示例"), col(C_CYAN));
-        out_wrap(stdout, lead, -1, k->example, col(C_RESET));
+        snprintf(lead, sizeof lead, "  %s: %s", TR("example", "示例"), out_col(C_CYAN));
+        out_wrap(stdout, lead, -1, k->example, out_col(C_RESET));
     }
 }
 
-int c_help(const sp_cmd *c)
+int cmd_help(const sp_line *c)
 {
     const sp_command *k;
-    if (nargs(c, 0, 1, "") < 0) return CMD_FAIL;
+    if (cmd_nargs(c, 0, 1, "") < 0) return CMD_FAIL;
     if (c->ntok == 2) {
-        if (!(k = command_find(arg(c, 1))))
-            return usage(TR("no command '%s' (type `help` for the list)", "没有命令 '%s'（输入 `help` 查看列表）"), arg(c, 1));
+        if (!(k = cmd_find(cmd_arg(c, 1))))
+            return cmd_usage(TR("no command '%s' (type `help` for the list)", "没有命令 '%s'（输入 `help` 查看列表）"), cmd_arg(c, 1));
         help_one(k);
         return CMD_OK;
     }
     out_wrap(stdout, "", 0, TR("One command = one socket call. S is a socket's name or fd. Commands:",
                                "一条命令 = 一次套接字调用。S 是套接字的名字或 fd。命令列表："), "");
-    for (k = commands; k->name; k++) help_row(k);
+    for (k = cmd_table; k->name; k++) help_row(k);
     out_wrap(stdout, "", 0, TR("NAME = socket …  names a socket.  DATA: \"text\\r\\n\", words, hex:48656c6c6f, @file.  "
                                "';' separates commands, '#' starts a comment, a final '&' runs a call in the background.  help CMD shows an example.",
                                "NAME = socket … 给套接字命名。DATA：\"文本\\r\\n\"、单词、hex:48656c6c6f、@文件。"
@@ -168,45 +168,45 @@ static int lua_outcome(int rc)
     return rc < 0 ? CMD_FAIL : CMD_OK;
 }
 
-int c_lua(const sp_cmd *c)
+int cmd_lua(const sp_line *c)
 {
-    if (c->ntok < 2 || !*arg(c, 1)) return usage("%s", TR("missing CHUNK: Lua code, as in  lua print(socket.AF_INET)",
+    if (c->ntok < 2 || !*cmd_arg(c, 1)) return cmd_usage("%s", TR("missing CHUNK: Lua code, as in  lua print(socket.AF_INET)",
                                                          "缺少 CHUNK：Lua 代码，例如  lua print(socket.AF_INET)"));
-    return lua_outcome(luahost_run_chunk(arg(c, 1)));
+    return lua_outcome(luahost_run_chunk(cmd_arg(c, 1)));
 }
 
-int c_run(const sp_cmd *c)
+int cmd_run(const sp_line *c)
 {
     char *argv[64];
     int n = 0;
-    if (nargs(c, 1, 64, "FILE.lua") < 0) return CMD_FAIL;
+    if (cmd_nargs(c, 1, 64, "FILE.lua") < 0) return CMD_FAIL;
     for (int i = 2; i < c->ntok; i++) argv[n++] = c->tok[i].text;
-    return lua_outcome(luahost_run_file(arg(c, 1), n, argv));
+    return lua_outcome(luahost_run_file(cmd_arg(c, 1), n, argv));
 }
 
-int c_lesson(const sp_cmd *c)
+int cmd_lesson(const sp_line *c)
 {
-    if (nargs(c, 0, 1, "") < 0) return CMD_FAIL;
+    if (cmd_nargs(c, 0, 1, "") < 0) return CMD_FAIL;
     if (c->ntok == 1) return lesson_list() < 0 ? CMD_FAIL : CMD_OK;
-    return lua_outcome(lesson_run(arg(c, 1), isatty(0)));
+    return lua_outcome(lesson_run(cmd_arg(c, 1), isatty(0)));
 }
 
 /* quit [CODE]: CODE, a whole number 0 to 255, is the exit status (default 0). */
-int c_quit(const sp_cmd *c)
+int cmd_quit(const sp_line *c)
 {
     long code = 0;
     char err[200];
-    if (arg(c, 1) && parse_int(arg(c, 1), 0, 255, TR("exit status CODE", "退出状态 CODE"), &code, err, sizeof err) < 0)
-        return usage("%s", err);
-    if (nargs(c, 0, 1, "") < 0) return CMD_FAIL;
+    if (cmd_arg(c, 1) && parse_int(cmd_arg(c, 1), 0, 255, TR("exit status CODE", "退出状态 CODE"), &code, err, sizeof err) < 0)
+        return cmd_usage("%s", err);
+    if (cmd_nargs(c, 0, 1, "") < 0) return CMD_FAIL;
     repl_exit_code = (int)code;
     return CMD_QUIT;
 }
 
-int c_explain(const sp_cmd *c)
+int cmd_explain(const sp_line *c)
 {
     int on = !core_explain;
-    if (nargs(c, 0, 1, "") < 0 || (c->ntok == 2 && on_off_arg(arg(c, 1), &on) < 0)) return CMD_FAIL;
+    if (cmd_nargs(c, 0, 1, "") < 0 || (c->ntok == 2 && cmd_on_off(cmd_arg(c, 1), &on) < 0)) return CMD_FAIL;
     core_explain = on;
     out_wrap(stdout, "", 2, on ? TR("explain on: each call is also shown as the C system call and as the course's Python line",
                                     "explain 已打开：每次调用还会显示对应的 C 系统调用和课程中的 Python 语句")
@@ -214,12 +214,12 @@ int c_explain(const sp_cmd *c)
     return CMD_OK;
 }
 
-int c_lang(const sp_cmd *c)
+int cmd_lang(const sp_line *c)
 {
-    if (nargs(c, 0, 1, "") < 0) return CMD_FAIL;
-    if (c->ntok == 2 && out_set_lang(arg(c, 1)) < 0)
-        return usage(TR("'%s' is not a language here: zh (中文) or en (English)", "'%s' 不是可用的语言：zh（中文）或 en（English）"),
-                     arg(c, 1));
+    if (cmd_nargs(c, 0, 1, "") < 0) return CMD_FAIL;
+    if (c->ntok == 2 && out_set_lang(cmd_arg(c, 1)) < 0)
+        return cmd_usage(TR("'%s' is not a language here: zh (中文) or en (English)", "'%s' 不是可用的语言：zh（中文）或 en（English）"),
+                     cmd_arg(c, 1));
     printf("%s\n", TR("messages in English (lang zh: 中文)", "消息使用中文（lang en: English）"));
     return CMD_OK;
 }
@@ -233,9 +233,9 @@ static int write_program(int lang, const char *path, int force)
         printf("%s\n", TR("nothing to write yet: no socket call has been made this session", "还没有可写的内容：本会话还没有套接字调用"));
         return CMD_FAIL;
     }
-    if ((n = export_write(lang, path, force, err, sizeof err)) < 0) return usage("%s", err);
+    if ((n = export_write(lang, path, force, err, sizeof err)) < 0) return cmd_usage("%s", err);
     /* One line, the name quoted for a shell: it can be pasted as it is. */
-    word = equiv_shell_word(path);
+    word = explain_shell_word(path);
     printf(TR("wrote %d calls to %s — run it: %s%s%s\n", "已把 %d 次调用写入 %s —— 运行：%s%s%s\n"), n, word ? word : "?",
            lang == LANG_PY_SRC ? "python3 " : lang == LANG_LUA_SRC ? "sockplay " : "cc -Wall -Werror -o session ",
            word ? word : "?", lang == LANG_C_SRC ? " && ./session" : "");
@@ -244,8 +244,8 @@ static int write_program(int lang, const char *path, int force)
 }
 
 /* The arguments of export and save, --force (unquoted, anywhere) taken out: want of them
- * into rest, *force set. -1 after usage() when there are too few, too many or a --typo. */
-static int force_args(const sp_cmd *c, const char **rest, int want, int *force, const char *missing)
+ * into rest, *force set. -1 after cmd_usage() when there are too few, too many or a --typo. */
+static int force_args(const sp_line *c, const char **rest, int want, int *force, const char *missing)
 {
     int k = 0;
     *force = 0;
@@ -253,20 +253,20 @@ static int force_args(const sp_cmd *c, const char **rest, int want, int *force, 
         const char *a = c->tok[i].text;
         if (!c->tok[i].quoted && !strncmp(a, "--", 2)) {
             if (strcmp(a, "--force"))
-                return usage(TR("'%s' is not an option of %s (--force replaces a file sockplay did not write)",
+                return cmd_usage(TR("'%s' is not an option of %s (--force replaces a file sockplay did not write)",
                                 "'%s' 不是 %s 的选项（--force 会替换不是 sockplay 写的文件）"), a, c->tok[0].text);
             *force = 1;
         } else if (k == want) {
-            return usage(TR("too many arguments: '%s' is one too many", "参数太多：'%s' 是多余的"), a);
+            return cmd_usage(TR("too many arguments: '%s' is one too many", "参数太多：'%s' 是多余的"), a);
         } else {
             rest[k++] = a;
         }
     }
-    if (k < want) return usage(TR("missing %s", "缺少 %s"), missing);
+    if (k < want) return cmd_usage(TR("missing %s", "缺少 %s"), missing);
     return 0;
 }
 
-int c_export(const sp_cmd *c)
+int cmd_export(const sp_line *c)
 {
     const char *a[2];
     int force;
@@ -274,10 +274,10 @@ int c_export(const sp_cmd *c)
     if (!strcasecmp(a[0], "python") || !strcasecmp(a[0], "py")) return write_program(LANG_PY_SRC, a[1], force);
     if (!strcasecmp(a[0], "c")) return write_program(LANG_C_SRC, a[1], force);
     if (!strcasecmp(a[0], "lua")) return write_program(LANG_LUA_SRC, a[1], force);
-    return usage(TR("'%s' is not python or c (save FILE.lua writes Lua)", "'%s' 不是 python 或 c（save FILE.lua 写 Lua）"), a[0]);
+    return cmd_usage(TR("'%s' is not python or c (save FILE.lua writes Lua)", "'%s' 不是 python 或 c（save FILE.lua 写 Lua）"), a[0]);
 }
 
-int c_save(const sp_cmd *c)
+int cmd_save(const sp_line *c)
 {
     const char *a[1];
     int force;
@@ -285,28 +285,28 @@ int c_save(const sp_cmd *c)
     return write_program(LANG_LUA_SRC, a[0], force);
 }
 
-int c_ipinfo(const sp_cmd *c)
+int cmd_ipinfo(const sp_line *c)
 {
-    if (nargs(c, 1, 2, TR("ADDR: an IPv4 address, as 192.168.1.10/24", "ADDR：IPv4 地址，例如 192.168.1.10/24")) < 0) return CMD_FAIL;
-    return netinfo_ip(arg(c, 1), arg(c, 2)) < 0 ? CMD_FAIL : CMD_OK;
+    if (cmd_nargs(c, 1, 2, TR("ADDR: an IPv4 address, as 192.168.1.10/24", "ADDR：IPv4 地址，例如 192.168.1.10/24")) < 0) return CMD_FAIL;
+    return netinfo_ip(cmd_arg(c, 1), cmd_arg(c, 2)) < 0 ? CMD_FAIL : CMD_OK;
 }
 
-int c_resolve(const sp_cmd *c)
+int cmd_resolve(const sp_line *c)
 {
-    if (nargs(c, 1, 1, TR("NAME: a host name, as localhost", "NAME：主机名，例如 localhost")) < 0) return CMD_FAIL;
-    return netinfo_resolve(arg(c, 1)) < 0 ? CMD_FAIL : CMD_OK;
+    if (cmd_nargs(c, 1, 1, TR("NAME: a host name, as localhost", "NAME：主机名，例如 localhost")) < 0) return CMD_FAIL;
+    return netinfo_resolve(cmd_arg(c, 1)) < 0 ? CMD_FAIL : CMD_OK;
 }
 
-int c_port(const sp_cmd *c)
+int cmd_port(const sp_line *c)
 {
-    if (nargs(c, 1, 1, TR("N: a port number or service name", "N：端口号或服务名")) < 0) return CMD_FAIL;
-    return netinfo_port(arg(c, 1)) < 0 ? CMD_FAIL : CMD_OK;
+    if (cmd_nargs(c, 1, 1, TR("N: a port number or service name", "N：端口号或服务名")) < 0) return CMD_FAIL;
+    return netinfo_port(cmd_arg(c, 1)) < 0 ? CMD_FAIL : CMD_OK;
 }
 
 /* clear: as in every shell; on a pipe or a file there is no screen, so nothing is written. */
-int c_clear(const sp_cmd *c)
+int cmd_clear(const sp_line *c)
 {
-    if (nargs(c, 0, 0, "") < 0) return CMD_FAIL;
-    le_clear_screen();
+    if (cmd_nargs(c, 0, 0, "") < 0) return CMD_FAIL;
+    lineedit_clear_screen();
     return CMD_OK;
 }

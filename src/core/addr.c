@@ -10,8 +10,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/un.h>
-#include "report/explain.h"
-#include "report/output.h"
+#include "report/errtext.h"
+#include "report/out.h"
 
 int addr_parse_port(const char *s, char *err, size_t errlen)
 {
@@ -46,7 +46,7 @@ int addr_parse_port(const char *s, char *err, size_t errlen)
     if (addr_unread(errno)) {
         char why[400];
         int e = errno;
-        snprintf(err, errlen, TR("port '%s': %s", "端口 '%s'：%s"), s, explain_unread("/etc/services", e, why, sizeof why));
+        snprintf(err, errlen, TR("port '%s': %s", "端口 '%s'：%s"), s, errtext_unread("/etc/services", e, why, sizeof why));
         return -1;
     }
     snprintf(err, errlen, TR("unknown port '%s': give a number from 0 to 65535 or a service name such as http",
@@ -88,7 +88,7 @@ int addr_resolve(int family, int socktype, const char *host, const char *port, i
         int e = errno;
         if (addr_unread(e))
             snprintf(err, errlen, TR("cannot resolve '%s': %s", "无法解析 '%s'：%s"), host ? host : "",
-                     explain_unread(TR("the resolver's files (/etc/hosts, /etc/nsswitch.conf)", "解析器的文件（/etc/hosts、/etc/nsswitch.conf）"),
+                     errtext_unread(TR("the resolver's files (/etc/hosts, /etc/nsswitch.conf)", "解析器的文件（/etc/hosts、/etc/nsswitch.conf）"),
                                     e, files, sizeof files));
         else if (rc == EAI_ADDRFAMILY || rc == EAI_FAMILY || rc == EAI_NONAME)
             snprintf(err, errlen, TR("cannot resolve '%s' as an %s address (%s)",

@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include "report/output.h"
+#include "report/out.h"
 
-volatile sig_atomic_t sp_sigint;
+volatile sig_atomic_t blocking_sigint;
 void (*volatile blocking_on_interrupt)(void);
 
 static pthread_t ticker;
@@ -28,11 +28,11 @@ static const char *ctrl_c;   /* what Ctrl-C does to this wait: the status line's
 static void on_sigint(int sig)
 {
     (void)sig;
-    sp_sigint = 1;
+    blocking_sigint = 1;
     if (blocking_on_interrupt) blocking_on_interrupt();
 }
 
-double now_seconds(void)
+double blocking_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -42,7 +42,7 @@ double now_seconds(void)
 static struct timespec abs_after(double s)
 {
     struct timespec ts;
-    double t = now_seconds() + s;
+    double t = blocking_now() + s;
     ts.tv_sec = (time_t)t;
     ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
     return ts;
@@ -61,8 +61,8 @@ static void *tick(void *arg)
         while (active && !quitting && gen == generation) {
             if (pthread_cond_timedwait(&cv, &mu, &due) != ETIMEDOUT) continue;
             if (!active || gen != generation) break;
-            fprintf(stdout, "\r\033[K%s⏳ %s … %.1f s — %s%s", col(C_YELLOW), what,
-                    now_seconds() - started, ctrl_c, col(C_RESET));
+            fprintf(stdout, "\r\033[K%s⏳ %s … %.1f s — %s%s", out_col(C_YELLOW), what,
+                    blocking_now() - started, ctrl_c, out_col(C_RESET));
             fflush(stdout);
             drawn = 1;
             due = abs_after(REDRAW);
@@ -113,7 +113,7 @@ void blocking_begin(const char *w) { blocking_begin_as(w, TR("Ctrl-C to interrup
 
 void blocking_begin_as(const char *w, const char *on_ctrl_c)
 {
-    started = now_seconds();
+    started = blocking_now();
     if (!have_ticker) return;
     pthread_mutex_lock(&mu);
     snprintf(what, sizeof what, "%s", w);
@@ -126,7 +126,7 @@ void blocking_begin_as(const char *w, const char *on_ctrl_c)
 
 double blocking_end(int *was_drawn)
 {
-    double took = now_seconds() - started;
+    double took = blocking_now() - started;
     *was_drawn = 0;
     if (!have_ticker) return took;
     pthread_mutex_lock(&mu);

@@ -4,7 +4,7 @@
 #include <signal.h>
 
 /* Set by the SIGINT handler; whoever acts on a Ctrl-C clears it. */
-extern volatile sig_atomic_t sp_sigint;
+extern volatile sig_atomic_t blocking_sigint;
 /* Also called from the handler (async-signal context): a running Lua script sets it. */
 extern void (*volatile blocking_on_interrupt)(void);
 
@@ -18,5 +18,5 @@ void blocking_begin_as(const char *what, const char *on_ctrl_c);
 /* Returns the seconds spent inside the call; *drawn tells whether a status line was shown
  * (and erased again: the caller reprints what the line held before). */
 double blocking_end(int *drawn);
-double now_seconds(void);
+double blocking_now(void);
 #endif

@@ -12,12 +12,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "core/blocking.h"
-#include "report/equiv.h"
 #include "report/explain.h"
+#include "report/errtext.h"
 #include "core/jobs.h"
 #include "kernel/kstate.h"
 #include "kernel/kview.h"
-#include "report/output.h"
+#include "report/out.h"
 #include "report/render.h"
 #include "export/export.h"
 #include "report/trace.h"
@@ -49,8 +49,8 @@ void core_begin(const char *call, const char *fmt, ...)
     va_end(ap);
     memset(&core_cur, 0, sizeof core_cur);
     snprintf(core_cur.plain, sizeof core_cur.plain, "%s(%.*s)", call, (int)(sizeof args - 40), args);
-    snprintf(core_cur.head, sizeof core_cur.head, "%s%s%s(%s)", col(C_BOLD ";" C_CYAN), call, col(C_RESET), args);
-    core_cur.t0 = now_seconds();
+    snprintf(core_cur.head, sizeof core_cur.head, "%s%s%s(%s)", out_col(C_BOLD ";" C_CYAN), call, out_col(C_RESET), args);
+    core_cur.t0 = blocking_now();
 }
 
 void core_op(sp_opkind kind, const sp_sock *s)
@@ -80,7 +80,7 @@ void op_where(const sp_sock *s, const char *host, const sp_addr *a)
 void core_print_head(void)
 {
     if (!core_trace) return;
-    if (core_cur.job) printf("%s[%d]%s ", col(C_BOLD), core_cur.job, col(C_RESET));
+    if (core_cur.job) printf("%s[%d]%s ", out_col(C_BOLD), core_cur.job, out_col(C_RESET));
     fputs(core_cur.head, stdout);
 }
 
@@ -93,7 +93,7 @@ void core_ret(const char *fmt, ...)
     vsnprintf(v, sizeof v, fmt, ap);
     va_end(ap);
     snprintf(core_cur.result, sizeof core_cur.result, "= %s", v);
-    if (core_trace) printf(" = %s%s%s", col(C_GREEN), v, col(C_RESET));
+    if (core_trace) printf(" = %s%s%s", out_col(C_GREEN), v, out_col(C_RESET));
 }
 
 void core_hint(const char *fmt, ...)
@@ -104,14 +104,14 @@ void core_hint(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    snprintf(lead, sizeof lead, "   %s↳ ", col(C_DIM));
-    out_wrap(stdout, lead, -1, text, col(C_RESET));      /* continued under the text, not the arrow */
+    snprintf(lead, sizeof lead, "   %s↳ ", out_col(C_DIM));
+    out_wrap(stdout, lead, -1, text, out_col(C_RESET));      /* continued under the text, not the arrow */
 }
 
 void core_blocked_note(void)
 {
     if (core_trace && core_cur.took >= 0.2)
-        printf("  %s(%s %.1f s)%s", col(C_YELLOW), TR("blocked", "阻塞了"), core_cur.took, col(C_RESET));
+        printf("  %s(%s %.1f s)%s", out_col(C_YELLOW), TR("blocked", "阻塞了"), core_cur.took, out_col(C_RESET));
 }
 
 void core_end(void)
@@ -122,7 +122,7 @@ void core_end(void)
     }
     if (core_record)
         trace_add(core_cur.t0, core_cur.plain, core_cur.result[0] ? core_cur.result : "= 0", core_cur.took, core_cur.job);
-    if (core_trace && core_explain) equiv_explain(&core_cur.op);
+    if (core_trace && core_explain) explain_call(&core_cur.op);
     if (core_record) export_record(&core_cur.op, core_cur.job);
     if (core_show_table) render_table(0);
     fflush(stdout);
@@ -132,23 +132,23 @@ void core_end(void)
 void core_fail_on(const sp_sock *s, const char *call, const char *addr, int err)
 {
     char why[512];
-    const char *ex = s && s->backlog >= 0 ? explain_on_listener(err, call, addr, why, sizeof why)
-                     : s && err == EPIPE && kstate_never_connected(s) ? explain_never_connected(err, call, addr, why, sizeof why)
-                                          : explain_errno(err, call, addr, why, sizeof why);
+    const char *ex = s && s->backlog >= 0 ? errtext_on_listener(err, call, addr, why, sizeof why)
+                     : s && err == EPIPE && kstate_never_connected(s) ? errtext_never_connected(err, call, addr, why, sizeof why)
+                                          : errtext_errno(err, call, addr, why, sizeof why);
     if (err == EAGAIN && !ex) ex = "";
-    snprintf(core_err.msg, sizeof core_err.msg, "%s: %s (%d) %s%s%s", call, errno_name(err), err, strerror(err),
+    snprintf(core_err.msg, sizeof core_err.msg, "%s: %s (%d) %s%s%s", call, errtext_name(err), err, strerror(err),
              ex ? " — " : "", ex ? ex : "");
     core_err.err = err;
     core_cur.op.rc = -1;
     core_cur.op.err = err;
-    snprintf(core_cur.result, sizeof core_cur.result, "= -1 %s", errno_name(err));
+    snprintf(core_cur.result, sizeof core_cur.result, "= -1 %s", errtext_name(err));
     if (core_trace) {
-        printf(" = -1 %s%s (%d) %s%s", col(C_BOLD ";" C_RED), errno_name(err), err, strerror(err), col(C_RESET));
+        printf(" = -1 %s%s (%d) %s%s", out_col(C_BOLD ";" C_RED), errtext_name(err), err, strerror(err), out_col(C_RESET));
         core_blocked_note();
         printf("\n");
         if (ex) core_hint("%s", ex);
     }
-    if (err == EINTR) sp_sigint = 0;
+    if (err == EINTR) blocking_sigint = 0;
     core_end();
 }
 
@@ -159,9 +159,9 @@ void core_fail_usage(const char *call, const sp_sock *s, const char *msg)
     snprintf(core_err.msg, sizeof core_err.msg, "%s: %s", call, msg);
     core_err.err = 0;
     if (!core_trace) return;
-    if (s) printf("%s%s%s(%s): ", col(C_BOLD ";" C_CYAN), call, col(C_RESET), SOCK_LABEL(s));
-    else printf("%s%s%s: ", col(C_BOLD ";" C_CYAN), call, col(C_RESET));
-    printf("%s%s%s\n", col(C_RED), msg, col(C_RESET));
+    if (s) printf("%s%s%s(%s): ", out_col(C_BOLD ";" C_CYAN), call, out_col(C_RESET), SOCK_LABEL(s));
+    else printf("%s%s%s: ", out_col(C_BOLD ";" C_CYAN), call, out_col(C_RESET));
+    printf("%s%s%s\n", out_col(C_RED), msg, out_col(C_RESET));
 }
 
 /* A call that succeeded with 0 and has nothing more to say. */
@@ -196,8 +196,8 @@ sp_sock *core_new_sock(int fd, int family, int type, const char *name)
     s->type = type;
     s->backlog = -1;
     s->timeout = -1;
-    reg_add(s);
-    renamed_fd = name && (old = reg_set_name(s, name)) ? old->fd : -1;
+    registry_add(s);
+    renamed_fd = name && (old = registry_set_name(s, name)) ? old->fd : -1;
     return s;
 }
 
@@ -268,9 +268,9 @@ static void listen_autobound(const sp_sock *s)
     char where[160];
     if (!core_trace || kstate_addr(s, 0, &a) < 0) return;
     addr_format((struct sockaddr *)&a.ss, a.len, where, sizeof where);
-    printf("   %s", col(C_YELLOW));
+    printf("   %s", out_col(C_YELLOW));
     printf(TR("(%s was not bound: the kernel bound it to %s)", "（%s 没有绑定过地址：内核把它绑定到了 %s）"), SOCK_LABEL(s), where);
-    printf("%s", col(C_RESET));
+    printf("%s", out_col(C_RESET));
 }
 
 int core_listen(sp_sock *s, int backlog)
@@ -449,7 +449,7 @@ int core_close(sp_sock *s)
     core_print_head();
     if (!CORE_QUIET) kview_remember(s);   /* its port, so its TIME_WAIT still shows in the table */
     /* The fd is gone after close() whatever it returns (Linux), so the record goes too. */
-    reg_remove(s);
+    registry_remove(s);
     rc = close(fd);
     if (rc < 0) { fail("close", errno); return -1; }
     ok0();
@@ -460,10 +460,10 @@ int core_close(sp_sock *s)
 void core_close_all(void)
 {
     jobs_cancel_all();
-    while (reg_count() > 0) {
-        sp_sock *s = reg_at(0);
+    while (registry_count() > 0) {
+        sp_sock *s = registry_at(0);
         int fd = s->fd;
-        reg_remove(s);
+        registry_remove(s);
         close(fd);
     }
 }

@@ -43,7 +43,7 @@ int core_sockname(sp_sock *s, int peer, sp_addr *a);               /* getsocknam
 int core_close(sp_sock *s);
 void core_close_all(void);
 /* "fd 3 (the old s) keeps running but is no longer called s": a name given to a new socket
- * was taken from the open socket oldfd (registry.c's reg_set_name returns it). */
+ * was taken from the open socket oldfd (registry.c's registry_set_name returns it). */
 void core_name_moved(int oldfd, const char *name);
 
 /* The calls that may block. Each is a start (checks, describes), the system call, and a
@@ -92,5 +92,5 @@ int core_poll(sp_sock **v, int n, int timeout_ms, short *revents);
 /* A failure found before any system call (bad address, closed socket): traced like the rest. */
 void core_fail_usage(const char *call, const sp_sock *s, const char *msg);
 /* The label a trace line uses for s, e.g. "conn" or "5". */
-#define SOCK_LABEL(s) reg_label(s)
+#define SOCK_LABEL(s) registry_label(s)
 #endif

@@ -1,4 +1,4 @@
-/* core_int.h — what the core's own files (core.c, core_io.c, jobs.c, export*.c, equiv.c)
+/* core_int.h — what the core's own files (core.c, core_io.c, jobs.c, export*.c, report/explain.c)
  * share: the pieces of a trace line and the structured record of a call. core.h includes
  * it only because a call (sp_call) carries its record; the commands and Lua use none of it. */
 #ifndef SP_CORE_INT_H

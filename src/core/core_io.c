@@ -12,9 +12,9 @@
 #include "core/blocking.h"
 #include "core/core.h"
 #include "report/dataview.h"
-#include "report/explain.h"
+#include "report/errtext.h"
 #include "kernel/kstate.h"
-#include "report/output.h"
+#include "report/out.h"
 
 
 static const char *call_name(sp_call_kind k)
@@ -63,7 +63,7 @@ int core_start(sp_call *c, sp_call_kind kind, sp_sock *s, const char *host, cons
 
 void core_call_block(sp_call *c)
 {
-    double t0 = CORE_QUIET ? 0 : now_seconds();
+    double t0 = CORE_QUIET ? 0 : blocking_now();
     for (;;) {
         c->addr.len = c->kind == CALL_CONNECT || c->kind == CALL_SENDTO ? c->addr.len : sizeof c->addr.ss;
         switch (c->kind) {
@@ -83,7 +83,7 @@ void core_call_block(sp_call *c)
         /* In the background only `cancel` interrupts (its signal); a stray EINTR retries. */
         if (!(c->rc < 0 && c->err == EINTR && c->rec.job && !c->cancel && c->kind != CALL_CONNECT)) break;
     }
-    if (!CORE_QUIET) c->rec.took = now_seconds() - t0;
+    if (!CORE_QUIET) c->rec.took = blocking_now() - t0;
 }
 
 /* --- the finish of each call ----------------------------------------------------- */
@@ -107,7 +107,7 @@ static void finish_fail(sp_call *c)
         core_cur.op.rc = -1;
         core_cur.op.err = e;
         snprintf(core_cur.result, sizeof core_cur.result, "= -1 EINTR (cancel)");
-        if (core_trace) printf(" = -1 %sEINTR (%d) %s%s\n", col(C_BOLD ";" C_RED), e, strerror(e), col(C_RESET));
+        if (core_trace) printf(" = -1 %sEINTR (%d) %s%s\n", out_col(C_BOLD ";" C_RED), e, strerror(e), out_col(C_RESET));
         core_hint(TR("cancelled by `%s`: a signal to its thread made the call return EINTR",
                      "被 `%s` 取消：发给它所在线程的信号使调用返回 EINTR"), c->cancel_why ? c->cancel_why : "cancel");
         core_end();
@@ -119,8 +119,8 @@ static void finish_fail(sp_call *c)
         core_err.err = e;
         core_cur.op.rc = -1;
         core_cur.op.err = e;
-        snprintf(core_cur.result, sizeof core_cur.result, "= -1 %s (timeout)", errno_name(e));
-        if (core_trace) printf(" = -1 %s%s (%d) %s%s", col(C_BOLD ";" C_RED), errno_name(e), e, strerror(e), col(C_RESET));
+        snprintf(core_cur.result, sizeof core_cur.result, "= -1 %s (timeout)", errtext_name(e));
+        if (core_trace) printf(" = -1 %s%s (%d) %s%s", out_col(C_BOLD ";" C_RED), errtext_name(e), e, strerror(e), out_col(C_RESET));
         core_blocked_note();
         if (core_trace) printf("\n");
         core_hint("%s", th);
@@ -236,7 +236,7 @@ ssize_t core_call_run(sp_call *c)
     char what[200];
     int drawn;
     core_print_head();
-    if (sp_sigint) {
+    if (blocking_sigint) {
         /* Ctrl-C pressed before the call began counts as interrupting it. */
         c->rc = -1;
         c->err = EINTR;
@@ -366,7 +366,7 @@ int core_poll(sp_sock **v, int n, int timeout_ms, short *revents)
     snprintf(core_cur.op.list, sizeof core_cur.op.list, "%s", names);
     core_cur.op.n = timeout_ms;
     core_print_head();
-    if (sp_sigint) { core_fail_on(NULL, "poll", NULL, EINTR); return -1; }
+    if (blocking_sigint) { core_fail_on(NULL, "poll", NULL, EINTR); return -1; }
     snprintf(what, sizeof what, "poll(%s): %s", names, TR("waiting until one is ready", "等待其中之一就绪"));
     if (core_trace) fflush(stdout);
     blocking_begin(what);
@@ -386,8 +386,8 @@ int core_poll(sp_sock **v, int n, int timeout_ms, short *revents)
         revents[i] = p[i].revents;
         event_names(p[i].revents, ev, sizeof ev);
         if (core_trace)
-            printf("     %-*s  %s%-24s%s %s\n", w, SOCK_LABEL(v[i]), col(p[i].revents & POLLIN ? C_GREEN : C_RESET), ev,
-                   col(C_RESET), readiness(v[i], p[i].revents));
+            printf("     %-*s  %s%-24s%s %s\n", w, SOCK_LABEL(v[i]), out_col(p[i].revents & POLLIN ? C_GREEN : C_RESET), ev,
+                   out_col(C_RESET), readiness(v[i], p[i].revents));
     }
     core_end();
     return rc;

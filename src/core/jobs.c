@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "core/blocking.h"
-#include "report/output.h"
+#include "report/out.h"
 
 #define MAX_JOBS 64
 
@@ -107,8 +107,8 @@ int jobs_start(sp_call *c)
         if (!jobs[i].n && !j) j = &jobs[i];
     }
     if (init() < 0 || !j) {
-        printf("%s%s%s\n", col(C_RED), TR("too many background calls (64): wait for or cancel one",
-                                               "后台调用太多（64 个）：请先 wait 或 cancel 一个"), col(C_RESET));
+        printf("%s%s%s\n", out_col(C_RED), TR("too many background calls (64): wait for or cancel one",
+                                               "后台调用太多（64 个）：请先 wait 或 cancel 一个"), out_col(C_RESET));
         free_call(c);
         return -1;
     }
@@ -122,7 +122,7 @@ int jobs_start(sp_call *c)
     rc = pthread_create(&j->th, NULL, worker, j);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0) {
-        printf("%s%s: %s%s\n", col(C_RED), c->rec.plain, strerror(rc), col(C_RESET));
+        printf("%s%s: %s%s\n", out_col(C_RED), c->rec.plain, strerror(rc), out_col(C_RESET));
         j->n = 0;
         running--;
         free_call(c);
@@ -131,7 +131,7 @@ int jobs_start(sp_call *c)
     core_cur = c->rec;
     core_print_head();
     if (core_trace) {
-        printf(" %s…%s\n", col(C_YELLOW), col(C_RESET));
+        printf(" %s…%s\n", out_col(C_YELLOW), out_col(C_RESET));
         core_hint(TR("runs in the background: keep typing — `jobs` lists it, `wait %d` waits for it, `cancel %d` stops it",
                      "在后台运行：可以继续输入 —— `jobs` 列出它，`wait %d` 等待它，`cancel %d` 取消它"), j->n, j->n);
     }
@@ -179,16 +179,16 @@ int jobs_name_pending(const char *name)
 
 void jobs_list(void)
 {
-    double now = now_seconds();
+    double now = blocking_now();
     if (!jobs_pending()) {
         printf("%s\n", TR("(no background calls)", "（没有后台调用）"));
         return;
     }
     for (job *j = next_job(0); j; j = next_job(j->n)) {
         int n = j->n;
-        printf("%s[%d]%s %-32s %s %s%.1f s%s", col(C_BOLD), n, col(C_RESET), j->c->rec.plain,
-               atomic_load(&j->done) ? TR("returned after", "返回，用时") : TR("blocked for", "已阻塞"), col(C_YELLOW),
-               atomic_load(&j->done) ? j->c->rec.took : now - j->c->rec.t0, col(C_RESET));
+        printf("%s[%d]%s %-32s %s %s%.1f s%s", out_col(C_BOLD), n, out_col(C_RESET), j->c->rec.plain,
+               atomic_load(&j->done) ? TR("returned after", "返回，用时") : TR("blocked for", "已阻塞"), out_col(C_YELLOW),
+               atomic_load(&j->done) ? j->c->rec.took : now - j->c->rec.t0, out_col(C_RESET));
         if (j->c->name[0]) printf("  → %s", j->c->name);
         printf("\n");
     }
@@ -211,8 +211,8 @@ int jobs_wait(int n)
         blocking_begin_as(what, TR("Ctrl-C stops waiting (the call goes on)", "Ctrl-C 停止等待（调用继续）"));
         rc = poll(&p, 1, -1);
         blocking_end(&drawn);
-        if (rc < 0 && errno == EINTR && sp_sigint) {
-            sp_sigint = 0;
+        if (rc < 0 && errno == EINTR && blocking_sigint) {
+            blocking_sigint = 0;
             printf("%s\n", TR("stopped waiting: the call is still in the background (`jobs`)",
                               "停止等待：调用仍在后台（`jobs`）"));
             return 1;
@@ -251,7 +251,7 @@ void jobs_cancel_on(const sp_sock *s)
 {
     char why[SP_NAME_MAX + 16];
     if (!running) return;            /* every close asks: the usual answer is "none" */
-    snprintf(why, sizeof why, "close %s", reg_label(s));
+    snprintf(why, sizeof why, "close %s", registry_label(s));
     for (job *j = next_job(0); j; ) {
         int n = j->n;
         if (j->c->s == s) stop(j, why);

@@ -1,6 +1,6 @@
 /* registry.c — a small fd-ordered array: a class never has more than a few thousand sockets. */
 #include "core/registry.h"
-#include "report/output.h"
+#include "report/out.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@ static sp_sock **socks;
 static size_t nsocks, cap;
 static unsigned long next_serial = 1;
 
-void reg_add(sp_sock *s)
+void registry_add(sp_sock *s)
 {
     size_t i;
     s->serial = next_serial++;
@@ -27,7 +27,7 @@ void reg_add(sp_sock *s)
     nsocks++;
 }
 
-void reg_remove(sp_sock *s)
+void registry_remove(sp_sock *s)
 {
     for (size_t i = 0; i < nsocks; i++) {
         if (socks[i] == s) {
@@ -39,7 +39,7 @@ void reg_remove(sp_sock *s)
     }
 }
 
-sp_sock *reg_by_fd(int fd)
+sp_sock *registry_by_fd(int fd)
 {
     size_t lo = 0, hi = nsocks;
     while (lo < hi) {
@@ -50,7 +50,7 @@ sp_sock *reg_by_fd(int fd)
     return NULL;
 }
 
-sp_sock *reg_by_name(const char *name)
+sp_sock *registry_by_name(const char *name)
 {
     if (!*name) return NULL;
     for (size_t i = 0; i < nsocks; i++)
@@ -58,7 +58,7 @@ sp_sock *reg_by_name(const char *name)
     return NULL;
 }
 
-sp_sock *reg_lookup(const char *ref)
+sp_sock *registry_lookup(const char *ref)
 {
     char *end;
     long fd;
@@ -66,29 +66,29 @@ sp_sock *reg_lookup(const char *ref)
     if (isdigit((unsigned char)ref[0])) {
         fd = strtol(ref, &end, 10);
         if (*end || fd < 0 || fd > 1 << 30) return NULL;
-        return reg_by_fd((int)fd);
+        return registry_by_fd((int)fd);
     }
-    return reg_by_name(ref);
+    return registry_by_name(ref);
 }
 
-sp_sock *reg_set_name(sp_sock *s, const char *name)
+sp_sock *registry_set_name(sp_sock *s, const char *name)
 {
-    sp_sock *old = reg_by_name(name);
+    sp_sock *old = registry_by_name(name);
     if (old == s) return NULL;
     if (old) old->name[0] = '\0';
     snprintf(s->name, sizeof s->name, "%s", name);
     return old;
 }
 
-size_t reg_count(void) { return nsocks; }
-sp_sock *reg_at(size_t i) { return i < nsocks ? socks[i] : NULL; }
+size_t registry_count(void) { return nsocks; }
+sp_sock *registry_at(size_t i) { return i < nsocks ? socks[i] : NULL; }
 
-const char *reg_label(const sp_sock *s)
+const char *registry_label(const sp_sock *s)
 {
     return s->name[0] ? s->name : s->fdtext;
 }
 
-int reg_valid_name(const char *name)
+int registry_valid_name(const char *name)
 {
     size_t n = strlen(name);
     if (n == 0 || n >= SP_NAME_MAX) return 0;

@@ -16,21 +16,21 @@ typedef struct sp_sock {
     unsigned long ino;        /* the socket's inode: how sock_diag's rows are matched to it */
     unsigned short lport;     /* its local port once it has one (kview.c caches it), else 0 */
     int split;                /* bytes at the end of the last recv that began a cut character */
-    char fdtext[12];          /* the fd as text, for labels (set by reg_add: an fd never changes) */
-    unsigned long serial;     /* set by reg_add: tells a reused fd number from the old socket */
+    char fdtext[12];          /* the fd as text, for labels (set by registry_add: an fd never changes) */
+    unsigned long serial;     /* set by registry_add: tells a reused fd number from the old socket */
 } sp_sock;
 
-void reg_add(sp_sock *s);               /* takes ownership */
-void reg_remove(sp_sock *s);            /* frees s */
-sp_sock *reg_by_fd(int fd);
-sp_sock *reg_by_name(const char *name);
+void registry_add(sp_sock *s);               /* takes ownership */
+void registry_remove(sp_sock *s);            /* frees s */
+sp_sock *registry_by_fd(int fd);
+sp_sock *registry_by_name(const char *name);
 /* A name or a decimal fd; NULL if the session owns no such socket. */
-sp_sock *reg_lookup(const char *ref);
+sp_sock *registry_lookup(const char *ref);
 /* Gives s the name; a socket already called that loses it. Returns that socket or NULL. */
-sp_sock *reg_set_name(sp_sock *s, const char *name);
-size_t reg_count(void);
-sp_sock *reg_at(size_t i);              /* ordered by fd */
+sp_sock *registry_set_name(sp_sock *s, const char *name);
+size_t registry_count(void);
+sp_sock *registry_at(size_t i);              /* ordered by fd */
 /* "name" or "fd 5": how a trace line refers to the socket. */
-const char *reg_label(const sp_sock *s);
-int reg_valid_name(const char *name);
+const char *registry_label(const sp_sock *s);
+int registry_valid_name(const char *name);
 #endif

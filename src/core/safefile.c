@@ -7,22 +7,22 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "report/output.h"
+#include "report/out.h"
 
-/* Whether the first line of the regular file at path holds SF_MARKER. */
+/* Whether the first line of the regular file at path holds SAFEFILE_MARKER. */
 static int has_marker(const char *path)
 {
     char line[256];
     FILE *f = fopen(path, "r");
-    int ok = f && fgets(line, sizeof line, f) && strstr(line, SF_MARKER);
+    int ok = f && fgets(line, sizeof line, f) && strstr(line, SAFEFILE_MARKER);
     if (f) fclose(f);
     return ok;
 }
 
-int sf_check(const char *path, int force, const char *flag, char *err, size_t n)
+int safefile_check(const char *path, int force, const char *flag, char *err, size_t n)
 {
     struct stat st;
-    if (lstat(path, &st) < 0) return 0;    /* nothing there (or a folder missing: sf_open says) */
+    if (lstat(path, &st) < 0) return 0;    /* nothing there (or a folder missing: safefile_open says) */
     if (S_ISLNK(st.st_mode)) {
         snprintf(err, n, TR("%s is a symbolic link: sockplay never writes through one (remove it, or write to the file it points at)",
                             "%s 是符号链接：sockplay 从不透过链接写文件（删除它，或直接写它指向的文件）"), path);
@@ -46,7 +46,7 @@ static mode_t new_file_mode(void)
     return 0666 & ~m;
 }
 
-int sf_open(sf_file *w, const char *path, char *err, size_t n)
+int safefile_open(safefile_file *w, const char *path, char *err, size_t n)
 {
     struct stat st;
     const char *slash = strrchr(path, '/');
@@ -55,15 +55,15 @@ int sf_open(sf_file *w, const char *path, char *err, size_t n)
     if ((w->path = strdup(path)) && (w->tmp = malloc(strlen(path) + 16)))
         sprintf(w->tmp, "%.*s/.%s.XXXXXX", dirlen, slash ? path : ".", slash ? slash + 1 : path);
     if (!w->tmp) {
-        sf_why(ENOMEM, path, err, n);
-        sf_abort(w);
+        safefile_why(ENOMEM, path, err, n);
+        safefile_abort(w);
         return -1;
     }
     if ((fd = mkstemp(w->tmp)) < 0 || fchmod(fd, stat(path, &st) == 0 ? (st.st_mode & 07777) : new_file_mode()) < 0
         || !(w->f = fdopen(fd, "w"))) {
         int e = errno;
         if (fd >= 0) { close(fd); unlink(w->tmp); }
-        sf_why(e, path, err, n);
+        safefile_why(e, path, err, n);
         free(w->tmp);
         free(w->path);
         memset(w, 0, sizeof *w);
@@ -72,7 +72,7 @@ int sf_open(sf_file *w, const char *path, char *err, size_t n)
     return 0;
 }
 
-int sf_commit(sf_file *w, char *err, size_t n)
+int safefile_commit(safefile_file *w, char *err, size_t n)
 {
     int e = 0;
     if (fflush(w->f) != 0 || ferror(w->f)) e = errno ? errno : EIO;
@@ -81,8 +81,8 @@ int sf_commit(sf_file *w, char *err, size_t n)
     w->f = NULL;
     if (!e && rename(w->tmp, w->path) < 0) e = errno;
     if (e) {
-        sf_why(e, w->path, err, n);
-        sf_abort(w);
+        safefile_why(e, w->path, err, n);
+        safefile_abort(w);
         return -1;
     }
     free(w->tmp);
@@ -91,7 +91,7 @@ int sf_commit(sf_file *w, char *err, size_t n)
     return 0;
 }
 
-void sf_abort(sf_file *w)
+void safefile_abort(safefile_file *w)
 {
     if (w->f) fclose(w->f);
     if (w->tmp) unlink(w->tmp);
@@ -100,7 +100,7 @@ void sf_abort(sf_file *w)
     memset(w, 0, sizeof *w);
 }
 
-void sf_why(int err, const char *path, char *out, size_t n)
+void safefile_why(int err, const char *path, char *out, size_t n)
 {
     const char *name = strerrorname_np(err), *hint = "";
     if (err == EFBIG) hint = TR(": the file size limit (ulimit -f) is reached", "：达到了文件大小上限（ulimit -f）");

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "report/output.h"
+#include "report/out.h"
 
 const sp_optdef sockopt_defs[] = {
     {"SO_REUSEADDR", "SOL_SOCKET", SOL_SOCKET, SO_REUSEADDR, OPT_BOOL, "bind a port still in TIME_WAIT (a server restarted at once)", 0},

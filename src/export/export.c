@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "report/equiv.h"
 #include "report/explain.h"
-#include "report/output.h"
+#include "report/errtext.h"
+#include "report/out.h"
 #include "core/safefile.h"
 #include "core/sockopt.h"
 
@@ -76,13 +76,13 @@ int export_start(FILE *f, size_t i, int lang, export_names *nm)
     static const char *lead[] = {"    /* ", "# ", "-- "}, *tail[] = {" */", "", ""};
     static const char *port_fmt[] = {"port_of(%s)", "%s.getsockname()[1]", "%s:getsockname()[2]"};
     const sp_op *o = &log[i].op, *b;
-    equiv_follow(o);
-    equiv_var(o->var, o->fd, lang, nm->v, sizeof nm->v);
-    equiv_new_var(o, lang, nm->nv, sizeof nm->nv);
+    explain_follow(o);
+    explain_var(o->var, o->fd, lang, nm->v, sizeof nm->v);
+    explain_new_var(o, lang, nm->nv, sizeof nm->nv);
     nm->port = NULL;
     if ((o->kind == OP_CONNECT || o->kind == OP_SENDTO) && (b = export_picked_by(i, o->port))) {
         char bv[SP_NAME_MAX + 8];
-        equiv_var(b->var, b->fd, lang, bv, sizeof bv);
+        explain_var(b->var, b->fd, lang, bv, sizeof bv);
         snprintf(nm->port_expr, sizeof nm->port_expr, port_fmt[lang], bv);
         nm->port = nm->port_expr;
     }
@@ -120,11 +120,11 @@ static void write_python(FILE *f)
         if (o->kind == OP_GETSOCKNAME || o->kind == OP_GETPEERNAME || o->kind == OP_GETSOCKOPT || o->kind == OP_POLL) {
             fprintf(f, "%sprint(\"%s:\", ", ind, o->kind == OP_POLL ? "select" : o->kind == OP_GETSOCKOPT ? "getsockopt"
                                                 : o->kind == OP_GETSOCKNAME ? "getsockname" : "getpeername");
-            equiv_python(f, o, NULL, (size_t)-1);
+            explain_python(f, o, NULL, (size_t)-1);
             fprintf(f, ")\n");
         } else {
             fputs(ind, f);
-            if (!equiv_python(f, o, nm.port, (size_t)-1)) fprintf(f, "pass");
+            if (!explain_python(f, o, nm.port, (size_t)-1)) fprintf(f, "pass");
             fputc('\n', f);
             if (o->kind == OP_ACCEPT) fprintf(f, "%sprint(\"accept:\", clientAddr)\n", ind);
             if (o->kind == OP_RECV) fprintf(f, "%sprint(\"recv:\", data)\n", ind);
@@ -132,7 +132,7 @@ static void write_python(FILE *f)
         }
         if (o->rc < 0) {
             fprintf(f, "except OSError as e:\n    print(\"%s\", e)   # sockplay: %s\n",
-                    o->kind == OP_SOCKET ? "socket:" : "failed:", errno_name(o->err));
+                    o->kind == OP_SOCKET ? "socket:" : "failed:", errtext_name(o->err));
         }
     }
 }
@@ -141,7 +141,7 @@ static void write_python(FILE *f)
 
 static void lua_addr(FILE *f, const sp_op *o, const char *port)
 {
-    equiv_str(f, o->host, strlen(o->host), LANG_LUA_SRC, 1);
+    explain_str(f, o->host, strlen(o->host), LANG_LUA_SRC, 1);
     if (port) fprintf(f, ", %s", port);
     else if (o->port >= 0) fprintf(f, ", %d", o->port);
 }
@@ -168,7 +168,7 @@ static void write_lua(FILE *f)
         case OP_SEND:
         case OP_SENDTO:
             fprintf(f, "%s:%s(", v, o->kind == OP_SEND ? "send" : "sendto");
-            equiv_bytes(f, o->data, (size_t)o->n, LANG_LUA_SRC, (size_t)-1, o->enc);
+            explain_bytes(f, o->data, (size_t)o->n, LANG_LUA_SRC, (size_t)-1, o->enc);
             if (o->kind == OP_SENDTO) fprintf(f, ", "), lua_addr(f, o, nm.port);
             fprintf(f, ")\n");
             break;
@@ -196,7 +196,7 @@ static void write_lua(FILE *f)
         case OP_GETPEERNAME: fprintf(f, "%s:getpeername()\n", v); break;
         case OP_CLOSE: fprintf(f, "%s:close()\n", v); break;
         case OP_POLL:
-            equiv_vars(o->list, LANG_LUA_SRC, nv, sizeof nm.nv);
+            explain_vars(o->list, LANG_LUA_SRC, nv, sizeof nm.nv);
             fprintf(f, "socket.poll({%s}", nv);
             if (o->n >= 0) fprintf(f, ", %g", o->n / 1000.0);
             fprintf(f, ")\n");
@@ -205,25 +205,25 @@ static void write_lua(FILE *f)
     }
 }
 
-/* The first lines of every program: SF_MARKER (sockplay may replace the file), its name
+/* The first lines of every program: SAFEFILE_MARKER (sockplay may replace the file), its name
  * and how to run it; the name goes through the language's escaper, even in a comment. */
 static void write_header(FILE *f, int lang, const char *path)
 {
     static const char *lead[] = {" * ", "# ", "-- "};
     static const char *run[] = {"cc -Wall -Werror -o session ", "python3 ", "sockplay "};
     const char *l = lead[lang];
-    char when[32], *word = equiv_shell_word(path);
+    char when[32], *word = explain_shell_word(path);
     time_t now = time(NULL);
     struct tm tm;
     localtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-    fprintf(f, "%s%s (%s): %s\n%s", lang == LANG_C_SRC ? "/* " : l, SF_MARKER, when,
+    fprintf(f, "%s%s (%s): %s\n%s", lang == LANG_C_SRC ? "/* " : l, SAFEFILE_MARKER, when,
             TR("sockplay replaces this file only while this line is here", "仅当这一行还在时 sockplay 才会替换本文件"), l);
-    equiv_str(f, path, strlen(path), lang, 0);
+    explain_str(f, path, strlen(path), lang, 0);
     fprintf(f, TR(" — %s from a sockplay session: the same socket calls, in the same order.\n%sRun it: %s",
                   " —— 从 sockplay 会话%s：同样的套接字调用，同样的顺序。\n%s运行：%s"),
             lang == LANG_LUA_SRC ? TR("saved", "保存") : TR("exported", "导出"), l, run[lang]);
-    if (word) equiv_str(f, word, strlen(word), lang, 0);
+    if (word) explain_str(f, word, strlen(word), lang, 0);
     if (lang == LANG_C_SRC) fputs(" && ./session */", f);
     if (lang == LANG_LUA_SRC) fputs(TR("   (or `run FILE` at the prompt)", "   （或在提示符下 `run 文件名`）"), f);
     fputc('\n', f);
@@ -232,19 +232,19 @@ static void write_header(FILE *f, int lang, const char *path)
 
 int export_write(int lang, const char *path, int force, char *err, size_t errlen)
 {
-    sf_file w;
+    safefile_file w;
     if (overflow) {
         snprintf(err, errlen, TR("this session is too long to write as a program (over %d calls or %u MiB of data sent)",
                                  "这个会话太长，无法写成程序（超过 %d 次调用或发送了超过 %u MiB 数据）"), KEEP_CALLS, KEEP_BYTES >> 20);
         return -1;
     }
-    if (sf_check(path, force, "--force", err, errlen) < 0 || sf_open(&w, path, err, errlen) < 0) return -1;
+    if (safefile_check(path, force, "--force", err, errlen) < 0 || safefile_open(&w, path, err, errlen) < 0) return -1;
     write_header(w.f, lang, path);
-    equiv_names_use(1, 1);           /* the course's names, given as the program goes */
+    explain_names_use(1, 1);           /* the course's names, given as the program goes */
     if (lang == LANG_PY_SRC) write_python(w.f);
     else if (lang == LANG_LUA_SRC) write_lua(w.f);
     else export_c(w.f);
-    equiv_names_use(0, 0);
-    if (sf_commit(&w, err, errlen) < 0) return -1;
+    explain_names_use(0, 0);
+    if (safefile_commit(&w, err, errlen) < 0) return -1;
     return (int)nlog;
 }

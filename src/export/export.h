@@ -8,7 +8,7 @@
 
 /* Keeps a copy of o (its bytes too); job is its background number or 0. */
 void export_record(const sp_op *o, int job);
-/* lang: LANG_PY_SRC, LANG_C_SRC or LANG_LUA_SRC (equiv.h). An existing file is replaced
+/* lang: LANG_PY_SRC, LANG_C_SRC or LANG_LUA_SRC (report/explain.h). An existing file is replaced
  * only when sockplay wrote it, or with force; never through a symlink (safefile.h).
  * Returns the number of calls written, or -1 with err set (an old file is unchanged). */
 int export_write(int lang, const char *path, int force, char *err, size_t errlen);

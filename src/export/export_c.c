@@ -2,10 +2,10 @@
  * statement per call, each checked, variables declared where first set. */
 #include <stdio.h>
 #include <string.h>
-#include "report/equiv.h"
 #include "report/explain.h"
+#include "report/errtext.h"
 #include "export/export.h"
-#include "report/output.h"
+#include "report/out.h"
 #include "core/sockopt.h"
 
 static const char prelude[] =
@@ -52,7 +52,7 @@ static const char *decl(const char *v)
 static void addr_args(FILE *f, const sp_op *o, const char *port)
 {
     fprintf(f, "(struct sockaddr *)&addr, where(&addr, %s, ", addr_family_name(o->family));
-    equiv_str(f, o->host, strlen(o->host), LANG_C_SRC, 1);
+    explain_str(f, o->host, strlen(o->host), LANG_C_SRC, 1);
     fputs(", ", f);
     if (port) fprintf(f, "%s)", port);
     else fprintf(f, "%d)", o->port < 0 ? 0 : o->port);
@@ -76,7 +76,7 @@ void export_c(FILE *f)
         export_names nm;
         char *v = nm.v, *nv = nm.nv;
         if (!export_start(f, i, LANG_C_SRC, &nm)) continue;
-        if (o->rc < 0) fprintf(f, TR("    /* in sockplay this failed: %s */\n", "    /* 在 sockplay 中这次调用失败了：%s */\n"), errno_name(o->err));
+        if (o->rc < 0) fprintf(f, TR("    /* in sockplay this failed: %s */\n", "    /* 在 sockplay 中这次调用失败了：%s */\n"), errtext_name(o->err));
         switch (o->kind) {
         case OP_SOCKET:
             fprintf(f, "    %s%s = (int)check(socket(%s, %s, 0), \"socket\");\n", decl(nv), nv, addr_family_name(o->family),
@@ -96,7 +96,7 @@ void export_c(FILE *f)
         case OP_SEND:
         case OP_SENDTO:
             fprintf(f, "    check(%s(%s, ", o->kind == OP_SEND ? "send" : "sendto", v);
-            equiv_bytes(f, o->data, (size_t)o->n, LANG_C_SRC, (size_t)-1, NULL);
+            explain_bytes(f, o->data, (size_t)o->n, LANG_C_SRC, (size_t)-1, NULL);
             fprintf(f, ", %ld, MSG_NOSIGNAL", o->n);
             if (o->kind == OP_SENDTO) fprintf(f, ", "), addr_args(f, o, nm.port);
             fprintf(f, "), \"%s\");\n", o->kind == OP_SEND ? "send" : "sendto");
@@ -138,7 +138,7 @@ void export_c(FILE *f)
         case OP_POLL: {
             char list[sizeof nm.nv], *save = NULL;
             int k = 0;
-            equiv_vars(o->list, LANG_C_SRC, nv, sizeof nm.nv);
+            explain_vars(o->list, LANG_C_SRC, nv, sizeof nm.nv);
             fprintf(f, "    {\n        struct pollfd p[] = {");
             snprintf(list, sizeof list, "%s", nv);
             for (char *w = strtok_r(list, ", ", &save); w; w = strtok_r(NULL, ", ", &save), k++)

@@ -163,7 +163,7 @@ static const lsock *listener_of(const sp_sock *s, lsock *l)
 
 static void take_snapshot(void)
 {
-    size_t n = reg_count();
+    size_t n = registry_count();
     unsigned short *u = realloc(uniq, (n + nclosed + 1) * sizeof *u);
     lsock *ls = realloc(listeners, (n + 1) * sizeof *ls);
     keymap_free(&byport);
@@ -175,7 +175,7 @@ static void take_snapshot(void)
     if (!u || !ls) return;
     if (keymap_init(&byport, n + nclosed) < 0 || keymap_init(&byconn, nclosed) < 0) return;
     for (size_t i = 0; i < n; i++) {
-        const sp_sock *s = reg_at(i);
+        const sp_sock *s = registry_at(i);
         unsigned short p = port_of(s);
         if (p) note_port(p, s->backlog >= 0 ? listener_of(s, &listeners[i]) : NULL);
         if (p && s->family == AF_INET6) want6 = 1;
@@ -388,7 +388,7 @@ int kview_read(kv_row **out)
     const char *force = getenv("SOCKPLAY_KVIEW");   /* "proc": test the fallback */
     int err = 0;
     *out = NULL;
-    if (!reg_count() && !nclosed) return 0;
+    if (!registry_count() && !nclosed) return 0;
     take_snapshot();
     /* Each dump walks the kernel's whole connection table: the IPv6 one only when needed. */
     if ((force && !strcmp(force, "proc")) || diag_dump(AF_INET, &r) < 0 || (want6 && diag_dump(AF_INET6, &r) < 0)) {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int enc_convert(const char *from, const char *to, const void *in, size_t n, char **out, size_t *outn, long *bad)
+int encoding_convert(const char *from, const char *to, const void *in, size_t n, char **out, size_t *outn, long *bad)
 {
     iconv_t cd = iconv_open(to, from);
     char *src = (char *)in, *buf, *dst;
@@ -40,7 +40,7 @@ int enc_convert(const char *from, const char *to, const void *in, size_t n, char
     return 0;
 }
 
-size_t enc_split_tail(const unsigned char *p, size_t n, int gbk)
+size_t encoding_split_tail(const unsigned char *p, size_t n, int gbk)
 {
     if (gbk) {
         /* GBK: a lead byte 0x81–0xFE wants one more byte; count pairs from the start. */
@@ -58,7 +58,7 @@ size_t enc_split_tail(const unsigned char *p, size_t n, int gbk)
     return 0;
 }
 
-size_t enc_split_head(const unsigned char *p, size_t n)
+size_t encoding_split_head(const unsigned char *p, size_t n)
 {
     size_t k = 0;
     while (k < n && k < 3 && (p[k] & 0xc0) == 0x80) k++;

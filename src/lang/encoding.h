@@ -7,11 +7,11 @@
 /* Converts n bytes from one encoding to another into a malloc'd *out (NUL-terminated,
  * length *outn). Returns 0; -1 when the input is not valid in `from` (*bad: the byte
  * offset) or an encoding is unknown (*bad = -1). */
-int enc_convert(const char *from, const char *to, const void *in, size_t n, char **out, size_t *outn, long *bad);
+int encoding_convert(const char *from, const char *to, const void *in, size_t n, char **out, size_t *outn, long *bad);
 /* How many bytes at the end of p begin a character that is not complete yet (0 if none):
  * a UTF-8 lead byte without all its continuation bytes, or a GBK lead byte alone. */
-size_t enc_split_tail(const unsigned char *p, size_t n, int gbk);
+size_t encoding_split_tail(const unsigned char *p, size_t n, int gbk);
 /* How many bytes at the start of p are continuation bytes (UTF-8), the rest of a
  * character whose start came before. */
-size_t enc_split_head(const unsigned char *p, size_t n);
+size_t encoding_split_head(const unsigned char *p, size_t n);
 #endif

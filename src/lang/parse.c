@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lang/encoding.h"
-#include "report/output.h"
+#include "report/out.h"
 #include "core/registry.h"
 
 #define MAX_FILE (64u << 20)   /* @path larger than this is refused, not loaded */
@@ -132,7 +132,7 @@ static int grown(void **v, int n, size_t size)
     return 0;
 }
 
-static int push_token(sp_cmd *c, strbuf *w, int quoted, size_t bare)
+static int push_token(sp_line *c, strbuf *w, int quoted, size_t bare)
 {
     sp_token *nt;
     if (grown((void **)&c->tok, c->ntok, sizeof *nt) < 0) return -1;
@@ -147,9 +147,9 @@ static int push_token(sp_cmd *c, strbuf *w, int quoted, size_t bare)
     return 0;
 }
 
-static int push_cmd(sp_cmd **cmds, int *n, sp_cmd *c)
+static int push_cmd(sp_line **cmds, int *n, sp_line *c)
 {
-    sp_cmd *nc;
+    sp_line *nc;
     if (c->ntok == 0) return 0;
     if (grown((void **)cmds, *n, sizeof *nc) < 0) return -1;
     nc = *cmds;
@@ -159,7 +159,7 @@ static int push_cmd(sp_cmd **cmds, int *n, sp_cmd *c)
     return 0;
 }
 
-static void drop_first(sp_cmd *c, int k)
+static void drop_first(sp_line *c, int k)
 {
     for (int i = 0; i < k; i++) free(c->tok[i].text);
     memmove(c->tok, c->tok + k, (size_t)(c->ntok - k) * sizeof *c->tok);
@@ -168,7 +168,7 @@ static void drop_first(sp_cmd *c, int k)
 
 /* A trailing unquoted '&' (alone, or stuck to the last word as in "accept s&") asks for
  * the background; anywhere else a lone '&' is a mistake worth naming. */
-static int take_background(sp_cmd *c, char *err, size_t errlen)
+static int take_background(sp_line *c, char *err, size_t errlen)
 {
     sp_token *t;
     for (int i = 0; i + 1 < c->ntok; i++)
@@ -197,13 +197,13 @@ static int take_background(sp_cmd *c, char *err, size_t errlen)
 }
 
 /* NAME = cmd, NAME= cmd, NAME=cmd: the three ways a learner types an assignment. */
-static int take_assign(sp_cmd *c, char *err, size_t errlen)
+static int take_assign(sp_line *c, char *err, size_t errlen)
 {
     sp_token *t = c->tok;
     char *eq;
     if (c->ntok == 0 || t[0].quoted) return 0;
     if (c->ntok >= 2 && !t[1].quoted && strcmp(t[1].text, "=") == 0) {
-        if (!reg_valid_name(t[0].text)) goto bad;
+        if (!registry_valid_name(t[0].text)) goto bad;
         snprintf(c->assign, sizeof c->assign, "%s", t[0].text);
         drop_first(c, 2);
     } else if ((eq = memchr(t[0].text, '=', t[0].len)) != NULL && eq > t[0].text) {
@@ -211,7 +211,7 @@ static int take_assign(sp_cmd *c, char *err, size_t errlen)
         if (k >= sizeof c->assign) goto bad;
         memcpy(c->assign, t[0].text, k);
         c->assign[k] = '\0';
-        if (!reg_valid_name(c->assign)) goto bad;
+        if (!registry_valid_name(c->assign)) goto bad;
         if (eq[1]) {
             memmove(t[0].text, eq + 1, t[0].len - k);
             t[0].len -= k + 1;
@@ -233,9 +233,9 @@ bad:
     return -1;
 }
 
-int parse_line(const char *line, sp_cmd **cmds, char *err, size_t errlen)
+int parse_line(const char *line, sp_line **cmds, char *err, size_t errlen)
 {
-    sp_cmd cur;
+    sp_line cur;
     strbuf w;
     int n = 0, in_word = 0, quoted = 0;
     size_t bare = 0;
@@ -310,7 +310,7 @@ fail:
     return -1;
 }
 
-void parse_free(sp_cmd *cmds, int n)
+void parse_free(sp_line *cmds, int n)
 {
     for (int i = 0; i < n; i++) {
         for (int j = 0; j < cmds[i].ntok; j++) free(cmds[i].tok[j].text);
@@ -396,7 +396,7 @@ int parse_data(const sp_token *tok, int n, sp_buf *out, char *err, size_t errlen
             long bad;
             if (!gbk) {
                 if (sb_put(&s, t->text + skip, t->len - skip) < 0) goto oom;
-            } else if (enc_convert("UTF-8", "GBK", t->text + skip, t->len - skip, &conv, &cl, &bad) < 0) {
+            } else if (encoding_convert("UTF-8", "GBK", t->text + skip, t->len - skip, &conv, &cl, &bad) < 0) {
                 snprintf(err, errlen, TR("gbk: cannot encode the text in GBK (at byte %ld): is it Chinese or ASCII text?",
                                          "gbk: 无法把这段文字编码为 GBK（第 %ld 字节）：它是中文或 ASCII 文本吗？"), bad + 1);
                 goto fail;

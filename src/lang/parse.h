@@ -17,7 +17,7 @@ typedef struct {
     int background;    /* ended with '&': run it in the background */
     sp_token *tok;
     int ntok;
-} sp_cmd;
+} sp_line;
 
 typedef struct {
     unsigned char *data;
@@ -27,8 +27,8 @@ typedef struct {
 
 /* Splits one input line into commands. Returns the number of commands (0 for a blank or
  * comment line), or -1 with err set: the whole line is rejected, nothing runs. */
-int parse_line(const char *line, sp_cmd **cmds, char *err, size_t errlen);
-void parse_free(sp_cmd *cmds, int n);
+int parse_line(const char *line, sp_line **cmds, char *err, size_t errlen);
+void parse_free(sp_line *cmds, int n);
 
 /* 0: @path is refused (the fuzzers must not read /dev/stdin or /dev/zero). */
 extern int parse_files;

@@ -82,7 +82,7 @@ static int sock_name(span s)
     if (s.n >= sizeof b) return 0;
     memcpy(b, s.p, s.n);
     b[s.n] = '\0';
-    return reg_valid_name(b);
+    return registry_valid_name(b);
 }
 
 /* The length of the string literal opening at p[0] (a quote), through its closing quote;

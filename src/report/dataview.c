@@ -8,7 +8,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include "lang/encoding.h"
-#include "report/output.h"
+#include "report/out.h"
 
 #define SHOW_BYTES 512    /* text longer than this is cut on the trace line */
 #define DUMP_BYTES 256    /* an automatic dump; `as hex` shows every byte */
@@ -25,9 +25,9 @@ int dataview_parse(const char *name)
  * other than tab, CR and LF. */
 static int binary(const unsigned char *p, size_t n)
 {
-    size_t tail = enc_split_tail(p, n, 0);
-    for (size_t i = enc_split_head(p, n); i < n - tail;) {
-        size_t k = utf8_len(p + i, n - tail - i);
+    size_t tail = encoding_split_tail(p, n, 0);
+    for (size_t i = encoding_split_head(p, n); i < n - tail;) {
+        size_t k = out_utf8_len(p + i, n - tail - i);
         if (!k || (p[i] < 0x20 && p[i] != '\t' && p[i] != '\r' && p[i] != '\n') || p[i] == 0x7f) return 1;
         i += k;
     }
@@ -37,7 +37,7 @@ static int binary(const unsigned char *p, size_t n)
 /* The bytes at the start of a recv's data that finish the character its last recv cut. */
 static size_t cut_head(const sp_sock *s, const unsigned char *p, size_t n)
 {
-    return s && s->type == SOCK_STREAM && s->split ? enc_split_head(p, n) : 0;
+    return s && s->type == SOCK_STREAM && s->split ? encoding_split_head(p, n) : 0;
 }
 
 void dataview_inline(const sp_sock *s, const unsigned char *p, size_t n, int view, const char *enc)
@@ -45,12 +45,12 @@ void dataview_inline(const sp_sock *s, const unsigned char *p, size_t n, int vie
     if (n == 0 || view == VIEW_HEX) return;
     if (view == VIEW_GBK || (enc && !strcmp(enc, "gbk"))) {
         char *text;
-        size_t tl, whole = n - enc_split_tail(p, n, 1);
+        size_t tl, whole = n - encoding_split_tail(p, n, 1);
         long bad;
-        if (enc_convert("GBK", "UTF-8", p, whole, &text, &tl, &bad) == 0) {
+        if (encoding_convert("GBK", "UTF-8", p, whole, &text, &tl, &bad) == 0) {
             printf("  ");
             out_quoted(stdout, text, tl, SHOW_BYTES);
-            printf(" %s(GBK)%s", col(C_DIM), col(C_RESET));
+            printf(" %s(GBK)%s", out_col(C_DIM), out_col(C_RESET));
             free(text);
             return;
         }
@@ -68,24 +68,24 @@ void dataview_hexdump(const unsigned char *p, size_t n, size_t max)
 {
     size_t shown = n < max ? n : max;
     for (size_t off = 0; off < shown; off += 16) {
-        printf("   %s%04zx%s ", col(C_DIM), off, col(C_RESET));
+        printf("   %s%04zx%s ", out_col(C_DIM), off, out_col(C_RESET));
         for (size_t i = 0; i < 16; i++) {
             if (i == 8) putchar(' ');
             if (off + i < shown) printf(" %02x", p[off + i]);
             else printf("   ");
         }
-        printf("  %s", col(C_DIM));
+        printf("  %s", out_col(C_DIM));
         for (size_t i = 0; i < 16 && off + i < shown; i++) putchar(p[off + i] >= 0x20 && p[off + i] < 0x7f ? p[off + i] : '.');
-        printf("%s\n", col(C_RESET));
+        printf("%s\n", out_col(C_RESET));
     }
     if (shown < n) printf(TR("   … %zu more bytes\n", "   …… 还有 %zu 字节\n"), n - shown);
 }
 
 static void note(const char *fmt, size_t k)
 {
-    printf("   %s↳ ", col(C_DIM));
+    printf("   %s↳ ", out_col(C_DIM));
     printf(fmt, k);
-    printf("%s\n", col(C_RESET));
+    printf("%s\n", out_col(C_RESET));
 }
 
 /* Received bytes that are not UTF-8 text but are GBK (the course's programs send it). */
@@ -95,7 +95,7 @@ static int gbk_not_utf8(const sp_sock *s, const unsigned char *p, size_t n, int 
     size_t tl;
     long bad;
     if (!s || !n || (view != VIEW_AUTO && view != VIEW_UTF8) || out_utf8_text(p, n, cut_head(s, p, n))) return 0;
-    if (enc_convert("GBK", "UTF-8", p, n - enc_split_tail(p, n, 1), &text, &tl, &bad) < 0) return 0;
+    if (encoding_convert("GBK", "UTF-8", p, n - encoding_split_tail(p, n, 1), &text, &tl, &bad) < 0) return 0;
     free(text);
     return 1;
 }
@@ -107,18 +107,18 @@ void dataview_below(sp_sock *s, const unsigned char *p, size_t n, int view)
     if (view == VIEW_HEX) dataview_hexdump(p, n, n);
     else if (n && view == VIEW_AUTO && binary(p, n)) dataview_hexdump(p, n, DUMP_BYTES);
     if (gbk_not_utf8(s, p, n, view))
-        printf("   %s↳ %s%s\n", col(C_DIM),
+        printf("   %s↳ %s%s\n", out_col(C_DIM),
                TR("not UTF-8 text, so every byte above is escaped; as GBK it is text: add `as gbk` to the call "
                   "(Python: data.decode('gbk'))",
                   "不是 UTF-8 文本，所以上面每个字节都转义了；按 GBK 它是文本：在调用后加上 `as gbk`"
-                  "（Python：data.decode('gbk')）"), col(C_RESET));
+                  "（Python：data.decode('gbk')）"), out_col(C_RESET));
     /* Only a byte stream cuts characters between recvs; a datagram is whole or truncated. */
     if (!s || view == VIEW_HEX || s->type != SOCK_STREAM) return;
-    head = gbk ? (s->split && n ? 1 : 0) : (s->split ? enc_split_head(p, n) : 0);
+    head = gbk ? (s->split && n ? 1 : 0) : (s->split ? encoding_split_head(p, n) : 0);
     if (head)
         note(TR("the first %zu byte(s) finish the character the last recv cut in two: join both pieces before decoding",
                 "开头 %zu 个字节是上一次 recv 截断的那个字符的后半部分：要把两段拼起来再解码"), head);
-    tail = n ? enc_split_tail(p, n, gbk) : 0;
+    tail = n ? encoding_split_tail(p, n, gbk) : 0;
     if (tail)
         note(TR("the last %zu byte(s) are only the start of a character: the rest is still to come (next recv). "
                 "Decoding this piece alone fails — Python: UnicodeDecodeError",

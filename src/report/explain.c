@@ -1,181 +1,385 @@
-/* explain.c — the system's message says what failed; these say why, and what to do next. */
+/* explain.c — the same call in C and in Python. The C line shows what the kernel was given
+ * (fds, lengths, flags); the Python line is what the course's programs write. */
 #include "report/explain.h"
-#include <errno.h>
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include "report/output.h"
+#include "lang/encoding.h"
+#include "report/errtext.h"
+#include "report/out.h"
+#include "core/sockopt.h"
 
-const char *errno_name(int err)
+#define ADD(...) fprintf(f, __VA_ARGS__)
+
+/* Whether p[0..len) is wholly valid UTF-8 (*ascii: and plain ASCII). */
+static int valid_utf8(const unsigned char *p, size_t len, int *ascii)
 {
-    switch (err) {
-#define E(x) case x: return #x;
-    E(EACCES) E(EADDRINUSE) E(EADDRNOTAVAIL) E(EAFNOSUPPORT) E(EAGAIN) E(EALREADY) E(EBADF)
-    E(ECONNABORTED) E(ECONNREFUSED) E(ECONNRESET) E(EDESTADDRREQ) E(EFAULT) E(EHOSTUNREACH)
-    E(EINPROGRESS) E(EINTR) E(EINVAL) E(EISCONN) E(EMFILE) E(EMSGSIZE) E(ENETDOWN)
-    E(ENETUNREACH) E(ENFILE) E(ENOBUFS) E(ENOENT) E(ENOMEM) E(ENOPROTOOPT) E(ENOTCONN)
-    E(ENOTSOCK) E(EOPNOTSUPP) E(EPERM) E(EPIPE) E(EPROTONOSUPPORT) E(EPROTOTYPE) E(ETIMEDOUT)
-    E(ENOTDIR) E(EROFS) E(ESHUTDOWN) E(ELOOP) E(ENAMETOOLONG) E(EEXIST) E(EIO)
-#undef E
-    default: return "E?";
+    *ascii = 1;
+    for (size_t i = 0; i < len;) {
+        size_t k = out_utf8_len(p + i, len - i);
+        if (!k) return 0;
+        if (k > 1) *ascii = 0;
+        i += k;
+    }
+    return 1;
+}
+
+/* Whether byte i is written escaped: a line break or other control byte, a byte that is
+ * not UTF-8 text; in a literal the quote and backslash; in C also `?` (trigraphs) and a
+ * `*` next to `/` (a comment's ends). A comment keeps quotes and backslashes as they are. */
+static int needs_escape(const unsigned char *p, size_t i, size_t len, int lang, int utf8, int quoted)
+{
+    unsigned char c = p[i];
+    if (c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8)) return 1;
+    if (quoted && (c == '"' || c == '\\')) return 1;
+    if (lang != LANG_C_SRC) return 0;
+    return c == '?' || (c == '*' && ((i > 0 && p[i - 1] == '/') || (i + 1 < len && p[i + 1] == '/')));
+}
+
+void explain_str(FILE *f, const void *buf, size_t len, int lang, int quoted)
+{
+    const unsigned char *p = buf;
+    int ascii, utf8 = valid_utf8(p, len, &ascii);
+    if (quoted) fputs(lang == LANG_PY_SRC && !utf8 ? "b\"" : "\"", f);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = p[i];
+        if (!needs_escape(p, i, len, lang, utf8, quoted)) { fputc(c, f); continue; }
+        if (c == '\n') fputs("\\n", f);
+        else if (c == '\r') fputs("\\r", f);
+        else if (c == '\t') fputs("\\t", f);
+        else if (c == '"' || c == '\\' || c == '?') fprintf(f, "\\%c", c);
+        else {
+            fprintf(f, "\\x%02x", c);
+            /* C reads "\x41B" as one escape: end the literal before a hex digit. */
+            if (lang == LANG_C_SRC && i + 1 < len && isxdigit(p[i + 1])) fputs(quoted ? "\" \"" : " ", f);
+        }
+    }
+    if (quoted) fputc('"', f);
+}
+
+char *explain_shell_word(const char *s)
+{
+    size_t len = strlen(s), at = 0;
+    int ascii, utf8 = valid_utf8((const unsigned char *)s, len, &ascii), plain = len > 0, ctl = !utf8;
+    char *out = malloc(len * 4 + 4);
+    if (!out) return NULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) ctl = 1;
+        if (!isalnum(*p) && !strchr("_./+,:@%=-", *p)) plain = 0;
+    }
+    if (plain && s[0] != '-') return strcpy(out, s);
+    out[at++] = ctl ? '$' : '\'';
+    if (ctl) out[at++] = '\'';
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (!ctl && *p == '\'') at += (size_t)sprintf(out + at, "'\\''");
+        else if (ctl && (*p == '\'' || *p == '\\')) at += (size_t)sprintf(out + at, "\\%c", *p);
+        else if (ctl && *p == '\n') at += (size_t)sprintf(out + at, "\\n");
+        else if (ctl && (*p < 0x20 || *p == 0x7f || (*p >= 0x80 && !utf8))) at += (size_t)sprintf(out + at, "\\x%02x", *p);
+        else out[at++] = (char)*p;
+    }
+    out[at++] = '\'';
+    out[at] = '\0';
+    return out;
+}
+
+void explain_bytes(FILE *f, const unsigned char *p, size_t len, int lang, size_t max, const char *enc)
+{
+    size_t shown = len < max ? len : max;
+    int ascii, utf8 = valid_utf8(p, len, &ascii);
+    const char *more = lang == LANG_PY_SRC ? " + ..." : "…";     /* Python's line stays Python */
+    if (enc && lang != LANG_C_SRC) {
+        /* gbk:"你好" was typed: say it as the text and its encoding, as the course does. */
+        char *text;
+        size_t tl;
+        long bad;
+        if (encoding_convert("GBK", "UTF-8", p, len, &text, &tl, &bad) == 0) {
+            if (lang == LANG_LUA_SRC) fputs("socket.encode(", f);
+            explain_str(f, text, tl, lang, 1);
+            fprintf(f, lang == LANG_PY_SRC ? ".encode(\"%s\")" : ", \"%s\")", enc);
+            free(text);
+            return;
+        }
+    }
+    if (lang == LANG_PY_SRC && !utf8) {
+        fputs("bytes.fromhex(\"", f);
+        for (size_t i = 0; i < shown; i++) fprintf(f, "%02x", p[i]);
+        fprintf(f, "\")%s", shown < len ? more : "");
+        return;
+    }
+    while (utf8 && shown < len && shown > 0 && (p[shown] & 0xc0) == 0x80) shown--;   /* cut between characters */
+    if (lang == LANG_PY_SRC && ascii) fputc('b', f);
+    explain_str(f, p, shown, lang, 1);
+    if (lang == LANG_PY_SRC && !ascii) fputs(".encode(\"utf-8\")", f);
+    if (shown < len) fputs(more, f);
+}
+
+static int reserved(const char *w, int lang)
+{
+    static const char *py[] = {"False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+                               "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+                               "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
+                               "try", "while", "with", "yield", "socket", "select", "struct", "print", "data", "addr", "clientAddr", NULL};
+    static const char *c[] = {"auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
+                              "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
+                              "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
+                              "union", "unsigned", "void", "volatile", "while", "main", "buf", "rc", "n", "len", "peer",
+                              "where", "ip", "unix_path", "check", "show", "port_of", "printf", "errno", "poll", NULL};
+    static const char *lua[] = {"and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if",
+                                "in", "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
+                                "socket", "print", "data", "addr", "sockplay", NULL};
+    const char **list = lang == LANG_PY_SRC ? py : lang == LANG_C_SRC ? c : lua;
+    for (int i = 0; list[i]; i++)
+        if (!strcmp(list[i], w)) return 1;
+    return 0;
+}
+
+/* The course's names for sockets no name was given: what socket() or accept() returned
+ * is called, per fd, as the course's programs call it (tcp_client_socket, udp_socket,
+ * client_socket …), with the fd after it while an open one already has that name. Table 0
+ * follows the session (explain), table 1 an export as it goes through the calls. */
+#define COURSE_FDS 1024
+static struct { char name[SP_NAME_MAX + 8]; int open; } course[2][COURSE_FDS];
+static int course_tab;
+
+/* The course's name for the socket o makes (socket, accept). */
+static const char *course_base(const sp_op *o)
+{
+    if (o->kind == OP_ACCEPT) return "client_socket";
+    if (o->family == AF_UNIX) return o->type == SOCK_STREAM ? "unix_socket" : "unix_dgram_socket";
+    return o->type == SOCK_STREAM ? "tcp_client_socket" : "udp_socket";
+}
+
+void explain_names_use(int table, int reset)
+{
+    course_tab = table;
+    if (reset) memset(course[table], 0, sizeof course[table]);
+}
+
+void explain_follow(const sp_op *o)
+{
+    int fd = o->newfd, taken = 0;
+    const char *base = course_base(o);
+    if (o->kind == OP_CLOSE && o->rc == 0 && o->fd >= 0 && o->fd < COURSE_FDS) course[course_tab][o->fd].open = 0;
+    if ((o->kind != OP_SOCKET && o->kind != OP_ACCEPT) || o->rc < 0 || fd < 0 || fd >= COURSE_FDS) return;
+    if (o->newvar[0]) {              /* it has a name of its own */
+        course[course_tab][fd].name[0] = '\0';
+        course[course_tab][fd].open = 0;
+        return;
+    }
+    for (int i = 0; i < COURSE_FDS; i++)
+        taken |= i != fd && course[course_tab][i].open && !strcmp(course[course_tab][i].name, base);
+    snprintf(course[course_tab][fd].name, sizeof course[0][0].name, taken ? "%s%d" : "%s", base, fd);
+    course[course_tab][fd].open = 1;
+}
+
+void explain_var(const char *name, int fd, int lang, char *out, size_t n)
+{
+    if (name && *name) snprintf(out, n, "%s%s", name, reserved(name, lang) ? "_" : "");
+    else if (fd >= 0 && fd < COURSE_FDS && course[course_tab][fd].name[0]) snprintf(out, n, "%s", course[course_tab][fd].name);
+    else snprintf(out, n, "socket_fd%d", fd);
+}
+
+void explain_new_var(const sp_op *o, int lang, char *out, size_t n)
+{
+    if (o->newvar[0] || (o->rc >= 0 && o->newfd >= 0)) explain_var(o->newvar, o->newfd, lang, out, n);
+    else snprintf(out, n, "%s", course_base(o));
+}
+
+void explain_vars(const char *list, int lang, char *out, size_t n)
+{
+    char copy[sizeof ((sp_op *)0)->list], *save = NULL;
+    size_t used = 0;
+    snprintf(copy, sizeof copy, "%s", list);
+    out[0] = '\0';
+    for (char *w = strtok_r(copy, ", ", &save); w && used < n; w = strtok_r(NULL, ", ", &save)) {
+        char v[SP_NAME_MAX + 8];
+        int digits = strspn(w, "0123456789") == strlen(w);
+        explain_var(digits ? NULL : w, atoi(w), lang, v, sizeof v);
+        used += (size_t)snprintf(out + used, n - used, "%s%s", used ? ", " : "", v);
     }
 }
 
-#define IS(c) (strcmp(call, c) == 0)
+static const char *py_family(int f) { return f == AF_INET6 ? "socket.AF_INET6" : f == AF_UNIX ? "socket.AF_UNIX" : "socket.AF_INET"; }
 
-const char *explain_errno(int err, const char *call, const char *addr, char *b, size_t n)
+/* ("host", port) or "path" */
+static void py_addr(FILE *f, const sp_op *o, const char *port_expr)
 {
-    const char *a = addr ? addr : "that address";
-    switch (err) {
-    case ECONNREFUSED:
-        if (IS("connect"))
-            snprintf(b, n, TR("nothing listens on %s — is the server started and has it called listen()?",
-                              "%s 上没有程序在监听 —— 服务器启动了吗？调用 listen() 了吗？"), a);
-        else
-            snprintf(b, n, "%s", TR("the other side's port is closed: an earlier datagram came back as 'port unreachable'",
-                                    "对方端口没有程序：之前发出的数据报收到了“端口不可达”"));
-        return b;
-    case EADDRINUSE:
-        if (IS("bind"))
-            snprintf(b, n, TR("another socket already uses %s — a running server, or TIME_WAIT left by a closed "
-                              "connection (about 60 s). Pick another port, or setsockopt SO_REUSEADDR 1 before bind — "
-                              "in every run of the server, since the old socket must have had it too.",
-                              "%s 已被另一个套接字占用 —— 可能是还在运行的服务器，或连接关闭后留下的 TIME_WAIT（约 60 秒）。"
-                              "换一个端口，或在 bind 之前 setsockopt SO_REUSEADDR 1 —— 服务器每次运行都要设置，旧套接字也必须设置过。"), a);
-        else
-            snprintf(b, n, "%s", TR("no free local port is left for this address", "这个地址没有空闲的本地端口了"));
-        return b;
-    case EACCES:
-        if (IS("bind"))
-            snprintf(b, n, "%s", TR("ports below 1024 are well-known ports: only root may bind them — use a port from 1024 to 65535",
-                                    "1024 以下是知名端口，只有 root 能绑定 —— 请用 1024 到 65535 的端口"));
-        else if (IS("sendto") || IS("send") || IS("connect"))
-            snprintf(b, n, "%s", TR("sending to a broadcast address needs setsockopt SO_BROADCAST 1 first",
-                                    "向广播地址发送前需要先 setsockopt SO_BROADCAST 1"));
-        else
-            snprintf(b, n, "%s", TR("permission denied", "权限不足"));
-        return b;
-    case ENOTCONN:
-        snprintf(b, n, "%s", TR("this socket is not connected: a client must connect() first; a server sends and "
-                                "receives on the socket accept() returned, not on the listening socket",
-                                "这个套接字没有连接：客户端要先 connect()；服务器要用 accept() 返回的新套接字收发，而不是监听套接字"));
-        return b;
-    case EPIPE:
-        snprintf(b, n, "%s", TR("the connection is closed for sending (the peer closed it, or shutdown wr was called). "
-                                "This would have been SIGPIPE, which kills a program; sockplay ignores it",
-                                "连接已不能发送（对方已关闭，或本端调用了 shutdown wr）。本来会产生 SIGPIPE 杀死程序，sockplay 忽略了它"));
-        return b;
-    case ECONNRESET:
-        snprintf(b, n, "%s", TR("the peer reset the connection (RST): it closed with data unread, or its program ended abruptly",
-                                "对方重置了连接（RST）：它关闭时还有没读的数据，或程序异常退出"));
-        return b;
-    case EINVAL:
-        if (IS("accept"))
-            snprintf(b, n, "%s", TR("accept() needs a listening socket: call listen() on it first",
-                                    "accept() 需要监听套接字：请先对它调用 listen()"));
-        else if (IS("bind"))
-            snprintf(b, n, "%s", TR("this socket is already bound: a socket is bound once — make a new socket",
-                                    "这个套接字已经绑定过了：一个套接字只能绑定一次 —— 请新建一个"));
-        else if (IS("listen"))
-            snprintf(b, n, "%s", TR("this socket cannot listen now (it is connected, or shut down)",
-                                    "这个套接字现在不能监听（已连接或已关闭）"));
-        else
-            return NULL;
-        return b;
-    case EOPNOTSUPP:
-        if (IS("listen") || IS("accept"))
-            snprintf(b, n, "%s", TR("UDP has no connections: listen() and accept() are for TCP (SOCK_STREAM) sockets",
-                                    "UDP 没有连接：listen() 和 accept() 只用于 TCP（SOCK_STREAM）套接字"));
-        else
-            return NULL;
-        return b;
-    case EISCONN:
-        snprintf(b, n, "%s", TR("already connected: a TCP socket connects once — make a new socket for a new connection",
-                                "已经连接了：一个 TCP 套接字只能连接一次 —— 新连接请新建套接字"));
-        return b;
-    case EALREADY:
-        snprintf(b, n, "%s", TR("a connect() is already in progress on this socket", "这个套接字上已有一个 connect() 正在进行"));
-        return b;
-    case EINPROGRESS:
-        snprintf(b, n, "%s", TR("the socket is non-blocking: the handshake goes on in the background — poll the socket "
-                                "for writability, then check the state table",
-                                "套接字是非阻塞的：三次握手在后台继续 —— 等它可写后再看状态表"));
-        return b;
-    case EAGAIN:
-        snprintf(b, n, "%s", TR("nothing is ready yet and the call may not wait (non-blocking socket, or its timeout ran out) — try again later",
-                                "现在还没有就绪的数据/连接，而这个调用不能等待（非阻塞套接字，或超时已到）—— 稍后再试"));
-        return b;
-    case EINTR:
-        snprintf(b, n, "%s", TR("interrupted by Ctrl-C: the call was abandoned; the socket is still open and usable",
-                                "被 Ctrl-C 中断：这次调用放弃了；套接字仍然打开，可以继续使用"));
-        return b;
-    case EADDRNOTAVAIL:
-        if (IS("bind"))
-            snprintf(b, n, TR("%s is not an address of this machine: bind to \"\" (any), 127.0.0.1 or one of its own IPs",
-                              "%s 不是本机的地址：请绑定 \"\"（任意地址）、127.0.0.1 或本机自己的 IP"), a);
-        else
-            snprintf(b, n, TR("cannot reach %s from here (port 0, or no free local port)",
-                              "无法从这里连接 %s（端口为 0，或没有空闲的本地端口）"), a);
-        return b;
-    case ENETUNREACH:
-    case EHOSTUNREACH:
-        snprintf(b, n, TR("no route to %s: check the address", "没有到 %s 的路由：请检查地址"), a);
-        return b;
-    case ETIMEDOUT:
-        snprintf(b, n, "%s", TR("the other side did not answer in time", "对方没有及时响应"));
-        return b;
-    case EMSGSIZE:
-        snprintf(b, n, "%s", TR("the datagram is too large: one UDP datagram carries at most 65507 bytes",
-                                "数据报太大：一个 UDP 数据报最多 65507 字节"));
-        return b;
-    case EDESTADDRREQ:
-        snprintf(b, n, "%s", TR("this socket has no destination: use sendto with an address, or connect first",
-                                "这个套接字没有目的地址：请用 sendto 指定地址，或先 connect"));
-        return b;
-    case EMFILE:
-    case ENFILE:
-        snprintf(b, n, "%s", TR("too many open files for this process (ulimit -n): close some sockets",
-                                "本进程打开的文件太多了（ulimit -n）：请关闭一些套接字"));
-        return b;
-    case ENOENT:
-        snprintf(b, n, TR("no socket file at %s: is the server bound there?", "%s 处没有套接字文件：服务器绑定在这里吗？"), a);
-        return b;
-    case ESHUTDOWN:
-        snprintf(b, n, "%s", TR("this direction was shut down with shutdown()", "这个方向已经用 shutdown() 关闭了"));
-        return b;
-    default:
-        return NULL;
-    }
+    if (o->port < 0) { explain_str(f, o->host, strlen(o->host), LANG_PY_SRC, 1); return; }
+    ADD("(");
+    explain_str(f, o->host, strlen(o->host), LANG_PY_SRC, 1);
+    if (port_expr) ADD(", %s)", port_expr);
+    else ADD(", %d)", o->port);
 }
 
-const char *explain_on_listener(int err, const char *call, const char *addr, char *b, size_t n)
+int explain_python(FILE *f, const sp_op *o, const char *port_expr, size_t max)
 {
-    if (err == EPIPE || err == ENOTCONN) {
-        snprintf(b, n, "%s", TR("this is the listening socket: it only accepts connections and cannot send or receive data — "
-                                "use the socket accept() returned",
-                                "这是监听套接字：它只负责接受连接，不能收发数据 —— 请使用 accept() 返回的套接字"));
-        return b;
+    static const char *how[] = {"socket.SHUT_RD", "socket.SHUT_WR", "socket.SHUT_RDWR"};
+    const sp_optdef *d = o->opt;
+    char v[SP_NAME_MAX + 8], nv[300];
+    explain_var(o->var, o->fd, LANG_PY_SRC, v, sizeof v);
+    explain_new_var(o, LANG_PY_SRC, nv, sizeof nv);
+    if (o->kind == OP_SETTIMEOUT || (o->kind == OP_SETSOCKOPT && o->secs != -1 && o->opt &&
+                                     ((const sp_optdef *)o->opt)->optname != SO_RCVTIMEO))
+        return 0;
+    switch (o->kind) {
+    case OP_SOCKET:
+        ADD("%s = socket.socket(%s, socket.%s)", nv, py_family(o->family), o->type == SOCK_STREAM ? "SOCK_STREAM" : "SOCK_DGRAM");
+        break;
+    case OP_BIND: ADD("%s.bind(", v); py_addr(f, o, NULL); ADD(")"); break;
+    case OP_LISTEN: ADD("%s.listen(%ld)", v, o->n); break;
+    case OP_ACCEPT: ADD("%s, clientAddr = %s.accept()", nv, v); break;
+    case OP_CONNECT: ADD("%s.connect(", v); py_addr(f, o, port_expr); ADD(")"); break;
+    case OP_SEND:
+    case OP_SENDTO:
+        ADD("%s.%s(", v, o->kind == OP_SEND ? "send" : "sendto");
+        explain_bytes(f, o->data, (size_t)o->n, LANG_PY_SRC, max, o->enc);
+        if (o->kind == OP_SENDTO) ADD(", "), py_addr(f, o, port_expr);
+        ADD(")");
+        break;
+    case OP_RECV: ADD("data = %s.recv(%ld)", v, o->n); break;
+    case OP_RECVFROM: ADD("data, addr = %s.recvfrom(%ld)", v, o->n); break;
+    case OP_SETSOCKOPT:
+        if (o->secs == -2 || o->secs >= 0) {
+            /* settimeout's two setsockopt calls are one Python call: said on the first. */
+            if (o->secs == -2) ADD("%s.settimeout(None)", v);
+            else ADD("%s.settimeout(%g)", v, o->secs);
+        } else if (d->kind == OPT_TIMEVAL) {
+            ADD("%s.setsockopt(socket.%s, socket.%s, struct.pack(\"ll\", %ld, %ld))", v, d->level_name, d->name,
+                (long)o->val.tv.tv_sec, (long)o->val.tv.tv_usec);
+        } else if (d->kind == OPT_LINGER) {
+            ADD("%s.setsockopt(socket.%s, socket.%s, struct.pack(\"ii\", %d, %d))", v, d->level_name, d->name,
+                o->val.lg.l_onoff, o->val.lg.l_linger);
+        } else {
+            ADD("%s.setsockopt(socket.%s, socket.%s, %d)", v, d->level_name, d->name, o->val.i);
+        }
+        break;
+    case OP_GETSOCKOPT: ADD("%s.getsockopt(socket.%s, socket.%s)", v, d->level_name, d->name); break;
+    case OP_SHUTDOWN: ADD("%s.shutdown(%s)", v, how[o->n]); break;
+    case OP_SETBLOCKING: ADD("%s.setblocking(%s)", v, o->n ? "True" : "False"); break;
+    case OP_SETTIMEOUT: break;
+    case OP_GETSOCKNAME: ADD("%s.getsockname()", v); break;
+    case OP_GETPEERNAME: ADD("%s.getpeername()", v); break;
+    case OP_CLOSE: ADD("%s.close()", v); break;
+    case OP_POLL:
+        explain_vars(o->list, LANG_PY_SRC, nv, sizeof nv);
+        ADD("select.select([%s], [], []", nv);
+        if (o->n >= 0) ADD(", %g)", o->n / 1000.0);
+        else ADD(")");
+        break;
     }
-    return explain_errno(err, call, addr, b, n);
+    return 1;
 }
 
-const char *explain_never_connected(int err, const char *call, const char *addr, char *b, size_t n)
+static int addr_len(const sp_op *o)
 {
-    if (err == EPIPE) {
-        snprintf(b, n, "%s", TR("this socket never connected: TCP sends only on a connection — connect() first; a server sends on "
-                                "the socket accept() returned. Linux says EPIPE here, where ENOTCONN would be clearer; "
-                                "Python raises BrokenPipeError",
-                                "这个套接字从未连接过：TCP 只能在连接上发送 —— 请先 connect()；服务器要用 accept() 返回的套接字发送。"
-                                "Linux 在这里返回 EPIPE（而不是更清楚的 ENOTCONN）；Python 会抛出 BrokenPipeError"));
-        return b;
-    }
-    return explain_errno(err, call, addr, b, n);
+    if (o->family == AF_INET6) return 28;
+    if (o->family == AF_UNIX) return (int)(2 + strlen(o->host) + 1);
+    return 16;
 }
 
-const char *explain_unread(const char *what, int err, char *b, size_t n)
+static void where(const sp_op *o, char *buf, size_t n)
 {
-    char why[256];
-    const char *ex = explain_errno(err, "read", NULL, why, sizeof why);
-    snprintf(b, n, TR("%s could not be read: %s (%s)%s%s", "无法读取%s：%s（%s）%s%s"), what, errno_name(err), strerror(err),
-             ex ? TR(" — ", " —— ") : "", ex ? ex : "");
-    return b;
+    if (o->port < 0) snprintf(buf, n, "%s", o->host);
+    else if (o->family == AF_INET6) snprintf(buf, n, "[%s]:%d", *o->host ? o->host : "::", o->port);
+    else snprintf(buf, n, "%s:%d", *o->host ? o->host : "0.0.0.0", o->port);
+}
+
+static int count_socks(const char *list)
+{
+    int k = 1;
+    for (const char *p = list; (p = strstr(p, ", ")); p += 2) k++;
+    return k;
+}
+
+void explain_c(FILE *f, const sp_op *o)
+{
+    static const char *how[] = {"SHUT_RD", "SHUT_WR", "SHUT_RDWR"};
+    const sp_optdef *d = o->opt;
+    char w[200], note[300] = "";
+    int fd = o->fd;
+    where(o, w, sizeof w);
+    switch (o->kind) {
+    case OP_SOCKET:
+        ADD("socket(%s, %s, 0)", addr_family_name(o->family), o->type == SOCK_STREAM ? "SOCK_STREAM" : "SOCK_DGRAM");
+        break;
+    case OP_BIND: ADD("bind(%d, &addr, %d)", fd, addr_len(o)); snprintf(note, sizeof note, "addr = %s", w); break;
+    case OP_LISTEN: ADD("listen(%d, %ld)", fd, o->n); break;
+    case OP_ACCEPT:
+        ADD("accept(%d, &peer, &len)", fd);
+        if (o->rc >= 0) snprintf(note, sizeof note, "peer = %s", o->peer);
+        break;
+    case OP_CONNECT: ADD("connect(%d, &addr, %d)", fd, addr_len(o)); snprintf(note, sizeof note, "addr = %s", w); break;
+    case OP_SEND:
+    case OP_SENDTO:
+        ADD("%s(%d, ", o->kind == OP_SEND ? "send" : "sendto", fd);
+        explain_bytes(f, o->data, (size_t)o->n, LANG_C_SRC, 40, NULL);
+        ADD(", %ld, 0", o->n);
+        if (o->kind == OP_SENDTO) {
+            ADD(", &addr, %d", addr_len(o));
+            snprintf(note, sizeof note, "addr = %s", w);
+        }
+        ADD(")");
+        break;
+    case OP_RECV: ADD("recv(%d, buf, %ld, 0)", fd, o->n); break;
+    case OP_RECVFROM:
+        ADD("recvfrom(%d, buf, %ld, MSG_TRUNC, &from, &len)", fd, o->n);
+        if (o->rc >= 0) snprintf(note, sizeof note, "from = %s", o->peer);
+        break;
+    case OP_SETSOCKOPT:
+        if (d->kind == OPT_TIMEVAL)
+            ADD("setsockopt(%d, %s, %s, &(struct timeval){%ld, %ld}, sizeof(struct timeval))", fd, d->level_name, d->name,
+                (long)o->val.tv.tv_sec, (long)o->val.tv.tv_usec);
+        else if (d->kind == OPT_LINGER)
+            ADD("setsockopt(%d, %s, %s, &(struct linger){%d, %d}, sizeof(struct linger))", fd, d->level_name, d->name,
+                o->val.lg.l_onoff, o->val.lg.l_linger);
+        else ADD("setsockopt(%d, %s, %s, &(int){%d}, sizeof(int))", fd, d->level_name, d->name, o->val.i);
+        break;
+    case OP_GETSOCKOPT:
+        ADD("getsockopt(%d, %s, %s, &val, &len)", fd, d->level_name, d->name);
+        if (o->rc >= 0) snprintf(note, sizeof note, "val = %s", o->peer);
+        break;
+    case OP_SHUTDOWN: ADD("shutdown(%d, %s)", fd, how[o->n]); break;
+    case OP_SETBLOCKING:
+        ADD("fcntl(%d, F_SETFL, fcntl(%d, F_GETFL) %s)", fd, fd, o->n ? "& ~O_NONBLOCK" : "| O_NONBLOCK");
+        break;
+    case OP_SETTIMEOUT: break;
+    case OP_GETSOCKNAME:
+    case OP_GETPEERNAME:
+        ADD("%s(%d, &addr, &len)", o->kind == OP_GETSOCKNAME ? "getsockname" : "getpeername", fd);
+        if (o->rc >= 0) snprintf(note, sizeof note, "addr = %s", o->peer);
+        break;
+    case OP_CLOSE: ADD("close(%d)", fd); break;
+    case OP_POLL: ADD("poll(fds /* %s */, %d, %ld)", o->list, count_socks(o->list), o->n); break;
+    }
+    if (o->rc < 0) ADD(" = -1, errno = %s", errtext_name(o->err));
+    else ADD(" = %ld", o->rc);
+    if (note[0]) ADD("   /* %s */", note);
+}
+
+/* One explain line: made in memory, then wrapped under its code to the terminal's width. */
+static void explain_line(const char *label, const sp_op *o, int python)
+{
+    char *text = NULL, lead[48];
+    size_t n = 0;
+    FILE *m = open_memstream(&text, &n);
+    if (!m) return;
+    if (!python) explain_c(m, o);
+    else if (explain_python(m, o, NULL, 60)) {
+        if (o->rc < 0) fputs(TR("   # raises OSError", "   # 抛出 OSError"), m);
+    } else {
+        fputs(TR("# (no line of its own)", "#（没有对应的单独一行）"), m);
+    }
+    if (fclose(m) == 0) {
+        snprintf(lead, sizeof lead, "   %s%-8s", out_col(C_DIM), label);
+        out_wrap(stdout, lead, -1, text, out_col(C_RESET));
+    }
+    free(text);
+}
+
+void explain_call(const sp_op *o)
+{
+    explain_follow(o);
+    explain_line("C", o, 0);
+    explain_line("Python", o, 1);
 }

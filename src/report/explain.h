@@ -1,17 +1,46 @@
-/* explain.h — one sentence per errno that a learner can act on. */
+/* explain.h — a call as the C system call with its real arguments, and as the line of the
+ * course's Python that makes it: for `explain on` and for `export`. */
 #ifndef SP_EXPLAIN_H
 #define SP_EXPLAIN_H
 #include <stddef.h>
+#include <stdio.h>
+#include "core/core_int.h"
 
-/* The symbolic name: "ECONNREFUSED". */
-const char *errno_name(int err);
-/* What err means for this call ("connect", "bind" …) on addr (may be NULL); NULL if nothing to add. */
-const char *explain_errno(int err, const char *call, const char *addr, char *buf, size_t n);
-/* The same for a call made on a listening socket, where some errnos mean "wrong socket". */
-const char *explain_on_listener(int err, const char *call, const char *addr, char *buf, size_t n);
-/* The same for a call made on a TCP socket that never connected, where Linux says EPIPE. */
-const char *explain_never_connected(int err, const char *call, const char *addr, char *buf, size_t n);
-/* "WHAT could not be read: EMFILE (…) — why": a read that failed (the kernel's table, a
- * system file) said as such, so that nothing is claimed from data that was never read. */
-const char *explain_unread(const char *what, int err, char *buf, size_t n);
+enum { LANG_C_SRC, LANG_PY_SRC, LANG_LUA_SRC };
+
+/* Prints "   C       bind(3, &addr, 16) = 0 …" and "   Python  s.bind(("", 7788))". */
+void explain_call(const sp_op *o);
+/* The variable a program uses for the socket: its name (safe in lang), else the course's
+ * name explain_follow gave its fd (tcp_client_socket, client_socket …); always an identifier. */
+void explain_var(const char *name, int fd, int lang, char *out, size_t n);
+/* The variable for the socket o makes (socket, accept): its name, else the course's, also
+ * when the call failed (client_socket, not sock-1). */
+void explain_new_var(const sp_op *o, int lang, char *out, size_t n);
+/* Keeps the course's names up to date with call o (a new fd named, a closed one freed):
+ * called once per call, in order, before its lines are written. */
+void explain_follow(const sp_op *o);
+/* Which table of names explain_var reads and explain_follow fills: 0 the session's (explain),
+ * 1 an export's; reset empties it. */
+void explain_names_use(int table, int reset);
+/* "s, 5" (poll's list of labels) as variables: "s, sock5". */
+void explain_vars(const char *list, int lang, char *out, size_t n);
+/* Writes the Python statement for o; port_expr (or NULL) replaces the port number of
+ * connect and sendto (s.getsockname()[1]); data longer than max is cut with "…".
+ * Returns 0 (writing nothing) when Python has no line of its own for it. */
+int explain_python(FILE *f, const sp_op *o, const char *port_expr, size_t max);
+/* Writes the C call with its real fds and result, for `explain`. */
+void explain_c(FILE *f, const sp_op *o);
+/* Writes bytes as a Python bytes expression (b"…", "…".encode("utf-8"), bytes.fromhex),
+ * a C string literal or a Lua string; at most max bytes (then "…"). enc "gbk": the bytes
+ * were gbk:"…", written as the text and .encode("gbk") (Python, Lua). */
+void explain_bytes(FILE *f, const unsigned char *p, size_t len, int lang, size_t max, const char *enc);
+/* The one escaper of each language, for everything a generated program holds (data, unix
+ * paths, hosts, file names in comments): p[0..len) as a string literal of lang ("…"; b"…"
+ * in Python for bytes that are not UTF-8), or with quoted 0 as the same text without the
+ * quotes, for a comment. It never writes a line break, a NUL, a comment's end, a trigraph
+ * or bytes that are not UTF-8. */
+void explain_str(FILE *f, const void *p, size_t len, int lang, int quoted);
+/* s as one shell word that a shell gives back whole (plain, '…', or $'…' when it holds
+ * control bytes or is not UTF-8), on one line; malloc'd, NULL without memory. */
+char *explain_shell_word(const char *s);
 #endif

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "core/addr.h"
-#include "report/explain.h"
-#include "report/output.h"
+#include "report/errtext.h"
+#include "report/out.h"
 
 static void bits(uint32_t v, char *b)
 {
@@ -78,7 +78,7 @@ static int ipinfo6(const char *addr)
     else if (IN6_IS_ADDR_MULTICAST(&a)) kind = TR("multicast (ff00::/8)", "组播（ff00::/8）");
     else if ((b[0] & 0xfe) == 0xfc) kind = TR("unique local (fc00::/7): IPv6's private addresses", "唯一本地地址（fc00::/7）：IPv6 的私有地址");
     else kind = TR("global unicast: routable on the Internet", "全局单播：可在互联网上路由");
-    printf("%s%s%s  IPv6, 128 bits\n", col(C_BOLD), addr, col(C_RESET));
+    printf("%s%s%s  IPv6, 128 bits\n", out_col(C_BOLD), addr, out_col(C_RESET));
     field(TR("full", "完整"), "%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x", b[0], b[1], b[2], b[3],
           b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
     field(TR("kind", "类型"), "%s", kind);
@@ -96,10 +96,10 @@ int netinfo_ip(const char *addr, const char *mask)
     snprintf(text, sizeof text, "%.*s", slash ? (int)(slash - addr) : (int)strlen(addr), addr);
     if (inet_pton(AF_INET, text, &in) != 1) {
         if (!slash && !mask && ipinfo6(text) == 0) return 0;
-        printf("%s%s%s\n", col(C_RED),
+        printf("%s%s%s\n", out_col(C_RED),
                out_lang == LANG_ZH ? "ipinfo：这不是 IPv4 地址（写成 192.168.1.10、10.0.0.1/8 或 192.168.1.10 255.255.255.0）"
                                    : "ipinfo: not an IPv4 address (write 192.168.1.10, 10.0.0.1/8 or 192.168.1.10 255.255.255.0)",
-               col(C_RESET));
+               out_col(C_RESET));
         return -1;
     }
     a = ntohl(in.s_addr);
@@ -112,15 +112,15 @@ int netinfo_ip(const char *addr, const char *mask)
         else if (inet_pton(AF_INET, pm, &mi) == 1) {
             uint32_t mm = ntohl(mi.s_addr);
             if (mm && (~mm & (~mm + 1))) {   /* the ones must come first: 255.0.255.0 is no mask */
-                printf("%s%s%s\n", col(C_RED), TR("ipinfo: a mask is ones then zeros (255.255.255.0); this one is not",
-                                                  "ipinfo：掩码必须是连续的 1 再接 0（如 255.255.255.0）；这个不是"), col(C_RESET));
+                printf("%s%s%s\n", out_col(C_RED), TR("ipinfo: a mask is ones then zeros (255.255.255.0); this one is not",
+                                                  "ipinfo：掩码必须是连续的 1 再接 0（如 255.255.255.0）；这个不是"), out_col(C_RESET));
                 return -1;
             }
             prefix = 0;
             while (prefix < 32 && (mm & (0x80000000u >> prefix))) prefix++;
         } else {
-            printf("%s%s '%s'%s\n", col(C_RED), TR("ipinfo: not a mask or prefix length (0–32):", "ipinfo：不是掩码或前缀长度（0–32）："),
-                   pm, col(C_RESET));
+            printf("%s%s '%s'%s\n", out_col(C_RED), TR("ipinfo: not a mask or prefix length (0–32):", "ipinfo：不是掩码或前缀长度（0–32）："),
+                   pm, out_col(C_RESET));
             return -1;
         }
     }
@@ -130,7 +130,7 @@ int netinfo_ip(const char *addr, const char *mask)
         classful = 1;
     }
     bits(a, b1);
-    printf("%s%s%s\n", col(C_BOLD), text, col(C_RESET));
+    printf("%s%s%s\n", out_col(C_BOLD), text, out_col(C_RESET));
     field(TR("binary", "二进制"), "%s", b1);
     field(TR("class", "类别"), "%c  %s", cls,
            cls == 'A' ? TR("(first bit 0: 0–127, default mask /8)", "（首位 0：0–127，默认掩码 /8）")
@@ -163,20 +163,20 @@ int netinfo_resolve(const char *name)
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_CANONNAME;
-    printf("%sgetaddrinfo%s(\"%s\", NULL, {AF_UNSPEC, SOCK_STREAM})", col(C_BOLD ";" C_CYAN), col(C_RESET), name);
+    printf("%sgetaddrinfo%s(\"%s\", NULL, {AF_UNSPEC, SOCK_STREAM})", out_col(C_BOLD ";" C_CYAN), out_col(C_RESET), name);
     fflush(stdout);
     errno = 0;
     rc = getaddrinfo(name, NULL, &hints, &res);
     if (rc != 0) {
         int err = errno;
         char why[512];
-        printf(" = %s%s%s\n", col(C_RED), gai_strerror(rc), col(C_RESET));
+        printf(" = %s%s%s\n", out_col(C_RED), gai_strerror(rc), out_col(C_RESET));
         /* Out of fds, the resolver could not open /etc/hosts: it says EAI_NONAME all the same. */
-        printf("   %s↳ %s%s\n", col(C_DIM),
-               addr_unread(err) ? explain_unread(TR("the resolver's files (/etc/hosts, /etc/nsswitch.conf)",
+        printf("   %s↳ %s%s\n", out_col(C_DIM),
+               addr_unread(err) ? errtext_unread(TR("the resolver's files (/etc/hosts, /etc/nsswitch.conf)",
                                                     "解析器的文件（/etc/hosts、/etc/nsswitch.conf）"), err, why, sizeof why)
                : TR("the name is not in /etc/hosts and no DNS server answered for it (sockplay needs no network for localhost)",
-                    "这个名字不在 /etc/hosts 中，也没有 DNS 服务器给出答案（localhost 不需要网络）"), col(C_RESET));
+                    "这个名字不在 /etc/hosts 中，也没有 DNS 服务器给出答案（localhost 不需要网络）"), out_col(C_RESET));
         return -1;
     }
     printf(" = 0\n");
@@ -189,10 +189,10 @@ int netinfo_resolve(const char *name)
         n++;
     }
     freeaddrinfo(res);
-    printf("   %s↳ %s%s\n", col(C_DIM),
+    printf("   %s↳ %s%s\n", out_col(C_DIM),
            TR("connect tries these in order; Python: socket.getaddrinfo(name, None), or gethostbyname for one IPv4",
               "connect 会按顺序尝试这些地址；Python：socket.getaddrinfo(name, None)，只要一个 IPv4 用 gethostbyname"),
-           col(C_RESET));
+           out_col(C_RESET));
     return n ? 0 : -1;
 }
 
@@ -237,7 +237,7 @@ static void port_line(const char *label, const char *text)
 static void port_unread(const char *label, const char *what, int err)
 {
     char b[512];
-    printf("  %-10s %s%s%s\n", label, col(C_YELLOW), explain_unread(what, err, b, sizeof b), col(C_RESET));
+    printf("  %-10s %s%s%s\n", label, out_col(C_YELLOW), errtext_unread(what, err, b, sizeof b), out_col(C_RESET));
 }
 
 /* The "here" line: whether a TCP socket listens on p, from the kernel's table. */
@@ -261,14 +261,14 @@ int netinfo_port(const char *text)
     long lo = read_long("/proc/sys/net/ipv4/ip_local_port_range", 0, &rerr), hi = read_long("/proc/sys/net/ipv4/ip_local_port_range", 1, &rerr);
     struct servent *tcp, *udp;
     if (p < 0) {
-        printf("%sport: %s%s\n", col(C_RED), err, col(C_RESET));
+        printf("%sport: %s%s\n", out_col(C_RED), err, out_col(C_RESET));
         return -1;
     }
     if (unpriv < 0) unpriv = 1024;
     errno = 0;
     tcp = getservbyport(htons((unsigned short)p), "tcp");
     serr = tcp ? 0 : errno;
-    printf("%sport %d%s\n", col(C_BOLD), p, col(C_RESET));
+    printf("%sport %d%s\n", out_col(C_BOLD), p, out_col(C_RESET));
     if (addr_unread(serr)) {
         port_unread(TR("service", "服务"), "/etc/services", serr);
     } else {

@@ -13,11 +13,11 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include "report/explain.h"
+#include "report/errtext.h"
 #include "kernel/kstate.h"
 #include "core/keymap.h"
 #include "kernel/kview.h"
-#include "report/output.h"
+#include "report/out.h"
 #include "core/registry.h"
 
 enum { COL_FD, COL_NAME, COL_KIND, COL_LOCAL, COL_PEER, COL_STATE, COL_RECVQ, COL_SENDQ, NCOLS };
@@ -128,7 +128,7 @@ static void kernel_row(const kv_row *k, row *r)
     qfmt(r, COL_SENDQ, k->sendq);
     if (k->queue)
         snprintf(r->note, sizeof r->note, TR("no fd yet: in %s's accept queue — accept() returns it",
-                                             "还没有 fd：在 %s 的 accept 队列中 —— accept() 会返回它"), reg_label(k->queue));
+                                             "还没有 fd：在 %s 的 accept 队列中 —— accept() 会返回它"), registry_label(k->queue));
     else if (!strcmp(r->cell[COL_STATE], "TIME_WAIT") && k->expires >= 0)
         snprintf(r->note, sizeof r->note, TR("no fd: the kernel keeps it %.0f s more (this side closed first)",
                                              "没有 fd：内核还会保留它 %.0f 秒（这一端先关闭）"), k->expires);
@@ -190,7 +190,7 @@ static void pad(line *l, int k)
     l->n += (size_t)k;
 }
 
-/* A colour code as text, made once per table (col() formats it on every call). */
+/* A colour code as text, made once per table (out_col() formats it on every call). */
 typedef struct {
     char s[16];
     size_t n;
@@ -199,7 +199,7 @@ typedef struct {
 static paint paint_of(const char *code)
 {
     paint p;
-    snprintf(p.s, sizeof p.s, "%s", col(code));
+    snprintf(p.s, sizeof p.s, "%s", out_col(code));
     p.n = strlen(p.s);
     return p;
 }
@@ -376,14 +376,14 @@ static row *current(size_t *n)
     kv_row *kv = NULL;
     keymap by_ino;
     int got = kview_read(&kv);
-    size_t ns = reg_count(), nk = got < 0 ? 0 : (size_t)got, nkernel = 0;
+    size_t ns = registry_count(), nk = got < 0 ? 0 : (size_t)got, nkernel = 0;
     row *now;
     kernel_err = got < 0 ? errno : 0;    /* the session's rows are then read per fd, which needs no new fd */
     now = malloc((ns + nk + 1) * sizeof *now);     /* every field is set: no need to clear 1 KiB a row */
     if (now && keymap_init(&by_ino, nk) == 0) {
         for (size_t i = 0; i < nk; i++) keymap_put(&by_ino, kv[i].ino, &kv[i]);   /* no fd: inode 0, left out */
         for (size_t i = 0; i < ns; i++) {
-            sp_sock *s = reg_at(i);
+            sp_sock *s = registry_at(i);
             const kv_row *k;
             struct stat st;
             /* The inode is asked for once, when a table first needs it. */
@@ -433,11 +433,11 @@ static void print_unread(FILE *f)
 {
     char b[512];
     if (!kernel_err) return;
-    fprintf(f, "  %s%s%s\n", col(C_YELLOW), explain_unread(TR("the kernel's table", "内核的套接字表"), kernel_err, b, sizeof b),
-            col(C_RESET));
-    fprintf(f, "  %s%s%s\n", col(C_DIM),
+    fprintf(f, "  %s%s%s\n", out_col(C_YELLOW), errtext_unread(TR("the kernel's table", "内核的套接字表"), kernel_err, b, sizeof b),
+            out_col(C_RESET));
+    fprintf(f, "  %s%s%s\n", out_col(C_DIM),
             TR("so sockets with no fd (accept queue, TIME_WAIT) are not shown; the rows above were read from each fd",
-               "所以没有 fd 的套接字（accept 队列、TIME_WAIT）现在无法显示；上面各行是逐个 fd 读取的"), col(C_RESET));
+               "所以没有 fd 的套接字（accept 队列、TIME_WAIT）现在无法显示；上面各行是逐个 fd 读取的"), out_col(C_RESET));
 }
 
 int render_table_to(FILE *f, int force, int keep)

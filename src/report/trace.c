@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "core/blocking.h"
-#include "report/output.h"
+#include "report/out.h"
 
 #define TRACE_KEEP 10000
 
@@ -39,7 +39,7 @@ void trace_add(double t0, const char *call, const char *result, double took, int
         count--;
     }
     e = &ring[(first + count) % TRACE_KEEP];
-    e->wall = wall_now() - (now_seconds() - t0);
+    e->wall = wall_now() - (blocking_now() - t0);
     e->took = took;
     e->job = job;
     e->call = strdup(call);
@@ -55,8 +55,8 @@ void trace_print(int n)
         printf("%s\n", TR("(no calls yet this session)", "（本会话还没有调用）"));
         return;
     }
-    printf("%s  %-12s  %-8s  %s%s\n", col(C_DIM), TR("TIME", "时间"), TR("BLOCKED", "阻塞"), TR("CALL = RESULT", "调用 = 结果"),
-           col(C_RESET));
+    printf("%s  %-12s  %-8s  %s%s\n", out_col(C_DIM), TR("TIME", "时间"), TR("BLOCKED", "阻塞"), TR("CALL = RESULT", "调用 = 结果"),
+           out_col(C_RESET));
     if (total > count && from == 0)
         printf(TR("  (%lu earlier calls are not kept)\n", "  （更早的 %lu 次调用没有保留）\n"), total - count);
     for (size_t i = from; i < count; i++) {
@@ -70,7 +70,7 @@ void trace_print(int n)
         if (e->took >= 0.001) snprintf(blocked, sizeof blocked, "%.3f s", e->took);
         else snprintf(blocked, sizeof blocked, "-");
         if (e->job) snprintf(job, sizeof job, "[%d] ", e->job);
-        printf("  %s  %s%-8s%s  %s%s %s\n", when, e->took >= 0.2 ? col(C_YELLOW) : "", blocked, col(C_RESET), job, e->call,
+        printf("  %s  %s%-8s%s  %s%s %s\n", when, e->took >= 0.2 ? out_col(C_YELLOW) : "", blocked, out_col(C_RESET), job, e->call,
                e->result);
     }
 }

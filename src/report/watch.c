@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include "core/blocking.h"
 #include "core/jobs.h"
-#include "report/output.h"
+#include "report/out.h"
 #include "report/render.h"
 
 /* Screen rows the text takes: a line wider than the terminal wraps onto more. */
@@ -36,7 +36,7 @@ int watch_table(double interval, double limit)
 {
     struct termios old, raw;
     int key = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0, frames = 0, shown = 0;
-    double end = now_seconds() + limit;
+    double end = blocking_now() + limit;
     char *prev = NULL;
     FILE *m;
 
@@ -48,17 +48,17 @@ int watch_table(double interval, double limit)
         raw.c_cc[VTIME] = 0;
         tcsetattr(STDIN_FILENO, TCSANOW, &raw);
     }
-    printf("%s%s%s\n", col(C_DIM),
+    printf("%s%s%s\n", out_col(C_DIM),
            key ? TR("watching the table (refreshed every 0.5 s) — press any key to stop",
                     "正在观察状态表（每 0.5 秒刷新）—— 按任意键停止")
                : TR("watching the table (printed when it changes)", "正在观察状态表（有变化时打印）"),
-           col(C_RESET));
+           out_col(C_RESET));
     render_table(0);    /* the baseline: what the watch's marks compare against */
     for (;;) {
         struct pollfd p[2] = {{jobs_fd(), POLLIN, 0}, {STDIN_FILENO, POLLIN, 0}};
         char *frame = NULL;
         size_t len = 0;
-        double left = end - now_seconds();
+        double left = end - blocking_now();
         int rc;
         if (!(m = open_memstream(&frame, &len))) break;
         render_table_to(m, 1, 0);
@@ -74,7 +74,7 @@ int watch_table(double interval, double limit)
         prev = frame;
         if (left <= 0) break;
         rc = poll(p, key ? 2 : 1, (int)(1000 * (left < interval ? left : interval)));
-        if (rc < 0 && errno == EINTR && sp_sigint) { sp_sigint = 0; break; }
+        if (rc < 0 && errno == EINTR && blocking_sigint) { blocking_sigint = 0; break; }
         if (rc > 0 && key && (p[1].revents & POLLIN)) {
             char c;
             if (read(STDIN_FILENO, &c, 1) < 0) { /* the key is dropped either way */ }

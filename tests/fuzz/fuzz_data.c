@@ -9,7 +9,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *line = malloc(size + 1), err[300];
-    sp_cmd *cmds;
+    sp_line *cmds;
     int n;
     parse_files = 0;
     if (!line) return 0;

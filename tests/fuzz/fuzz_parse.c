@@ -10,7 +10,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *line = malloc(size + 1), err[300], *form;
-    sp_cmd *cmds;
+    sp_line *cmds;
     int n, kind;
     if (!line) return 0;
     memcpy(line, data, size);

@@ -6,7 +6,7 @@
 #include <string.h>
 #include "core/addr.h"
 #include "core/keymap.h"
-#include "report/output.h"
+#include "report/out.h"
 #include "lang/parse.h"
 #include "lang/pyline.h"
 #include "core/sockopt.h"
@@ -21,7 +21,7 @@ static int passed, failed;
 /* Parses line and compares with the expected commands, written "tok|tok;tok" (assign as "NAME=>"). */
 static void lex(const char *line, const char *want)
 {
-    sp_cmd *c;
+    sp_line *c;
     char err[300], got[1024] = "";
     int n = parse_line(line, &c, err, sizeof err);
     if (n < 0) { CHECK(0, "'%s' failed: %s", line, err); return; }
@@ -39,7 +39,7 @@ static void lex(const char *line, const char *want)
 
 static void lex_err(const char *line, const char *want_in_msg)
 {
-    sp_cmd *c;
+    sp_line *c;
     char err[300] = "";
     int n = parse_line(line, &c, err, sizeof err);
     CHECK(n < 0 && strstr(err, want_in_msg), "'%s': want an error with '%s', got %d '%s'", line, want_in_msg, n, err);
@@ -49,7 +49,7 @@ static void lex_err(const char *line, const char *want_in_msg)
 /* DATA from the tokens after the first of line. */
 static void data(const char *line, const char *want, size_t wantlen)
 {
-    sp_cmd *c;
+    sp_line *c;
     sp_buf b;
     char err[300];
     int n = parse_line(line, &c, err, sizeof err);
@@ -66,7 +66,7 @@ static void data(const char *line, const char *want, size_t wantlen)
 
 static void data_err(const char *line, const char *want_in_msg)
 {
-    sp_cmd *c;
+    sp_line *c;
     sp_buf b;
     char err[300] = "";
     int n = parse_line(line, &c, err, sizeof err);

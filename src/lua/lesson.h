@@ -1,7 +1,7 @@
-/* lua_lesson.h — lessons: Lua scripts in lua_lessons/ that narrate, make calls, and check
+/* lesson.h — lessons: Lua scripts in lua_lessons/ that narrate, make calls, and check
  * that each call behaved as the lesson says. */
-#ifndef SP_LUA_LESSON_H
-#define SP_LUA_LESSON_H
+#ifndef SP_LESSON_H
+#define SP_LESSON_H
 #include <lua.h>
 
 /* say(en, zh) and expect(cond, en, zh) into a state. */

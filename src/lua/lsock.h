@@ -1,6 +1,6 @@
-/* lua_socket.h — the `socket` module for Lua: Python-shaped, a thin client of core.c. */
-#ifndef SP_LUA_SOCKET_H
-#define SP_LUA_SOCKET_H
+/* lsock.h — the `socket` module for Lua: Python-shaped, a thin client of core.c. */
+#ifndef SP_LSOCK_H
+#define SP_LSOCK_H
 #include <lua.h>
 #include "core/registry.h"
 

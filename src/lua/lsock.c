@@ -1,7 +1,7 @@
-/* lua_socket.c — socket userdata in the manner of liolib.c's files: __gc, __close,
+/* lsock.c — socket userdata in the manner of liolib.c's files: __gc, __close,
  * __tostring and a clear closed state. The userdata holds an fd and the registry's serial
  * number, never a pointer, so a socket closed by a typed `close` reads as closed here. */
-#include "lua/lua_socket.h"
+#include "lua/lsock.h"
 #include <errno.h>
 #include <lauxlib.h>
 #include <netdb.h>
@@ -17,9 +17,9 @@
 #include "core/blocking.h"
 #include "core/core.h"
 #include "lang/encoding.h"
-#include "report/explain.h"
+#include "report/errtext.h"
 #include "kernel/kstate.h"
-#include "report/output.h"
+#include "report/out.h"
 #include "core/registry.h"
 #include "core/sockopt.h"
 
@@ -48,7 +48,7 @@ void lsock_push(lua_State *L, const sp_sock *s, int owned) { push_sock(L, s, own
 
 static sp_sock *lookup(const lsock *u)
 {
-    sp_sock *s = u->serial ? reg_by_fd(u->fd) : NULL;
+    sp_sock *s = u->serial ? registry_by_fd(u->fd) : NULL;
     return s && s->serial == u->serial ? s : NULL;
 }
 
@@ -164,7 +164,7 @@ static const char *assigned_global(lua_State *L, char *name, size_t n)
     if (k == 0 || k >= n) return NULL;
     snprintf(name, n, "%.*s", (int)k, p);
     p += k + strspn(p + k, " \t");
-    if (!((p[0] == '=' && p[1] != '=') || p[0] == ',') || !reg_valid_name(name)) return NULL;
+    if (!((p[0] == '=' && p[1] != '=') || p[0] == ',') || !registry_valid_name(name)) return NULL;
     for (int i = 1; (local = lua_getlocal(L, &ar, i)); i++) {
         lua_pop(L, 1);
         if (!strcmp(local, name)) return NULL;
@@ -485,7 +485,7 @@ static int l_gethostbyname(lua_State *L)
         luaL_pushfail(L);
         /* No fd for /etc/hosts is not "no such name". */
         lua_pushfstring(L, "cannot resolve '%s': %s", name,
-                        addr_unread(e) ? explain_unread("/etc/hosts", e, why, sizeof why) : gai_strerror(rc));
+                        addr_unread(e) ? errtext_unread("/etc/hosts", e, why, sizeof why) : gai_strerror(rc));
         return 2;
     }
     addr_split(res->ai_addr, res->ai_addrlen, host, sizeof host, &port);
@@ -501,7 +501,7 @@ static int convert(lua_State *L, const char *from, const char *to)
     const char *in = luaL_checklstring(L, 1, &inlen);
     char *out;
     long bad;
-    if (enc_convert(from, to, in, inlen, &out, &outlen, &bad) < 0) {
+    if (encoding_convert(from, to, in, inlen, &out, &outlen, &bad) < 0) {
         if (bad < 0) return luaL_error(L, "unknown encoding (%s to %s)", from, to);
         luaL_pushfail(L);
         lua_pushfstring(L, "bytes that are not valid %s (at byte %d)", from, (int)bad + 1);
@@ -569,7 +569,7 @@ static int l_trace(lua_State *L)
 /* socket.gettime(): seconds on a monotonic clock, with fractions — for timing a loop. */
 static int l_gettime(lua_State *L)
 {
-    lua_pushnumber(L, now_seconds());
+    lua_pushnumber(L, blocking_now());
     return 1;
 }
 

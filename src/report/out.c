@@ -1,5 +1,5 @@
-/* output.c — colour and language decisions are made once, here. */
-#include "report/output.h"
+/* out.c — colour and language decisions are made once, here. */
+#include "report/out.h"
 #include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -41,7 +41,7 @@ void out_init(void)
     cols_init();
 }
 
-const char *col(const char *code)
+const char *out_col(const char *code)
 {
     static char buf[4][16];
     static int i;
@@ -51,7 +51,7 @@ const char *col(const char *code)
     return buf[i];
 }
 
-size_t utf8_len(const unsigned char *p, size_t avail)
+size_t out_utf8_len(const unsigned char *p, size_t avail)
 {
     size_t k;
     unsigned cp;
@@ -85,7 +85,7 @@ int out_utf8_text(const void *buf, size_t len, size_t head)
 {
     const unsigned char *p = buf;
     for (size_t i = head; i < len;) {
-        size_t k = utf8_len(p + i, len - i);
+        size_t k = out_utf8_len(p + i, len - i);
         if (!k) return utf8_cut(p + i, len - i);     /* only a character the next bytes finish may end it */
         i += k;
     }
@@ -118,7 +118,7 @@ void out_quoted_cut(FILE *f, const void *buf, size_t len, size_t max, size_t hea
                 fputc(c, f);
             } else {
                 /* Valid UTF-8 passes through so 中文 stays readable; stray bytes are escaped. */
-                size_t k = text ? utf8_len(p + i, n - i) : 0;
+                size_t k = text ? out_utf8_len(p + i, n - i) : 0;
                 if (k == 0) fprintf(f, "\\x%02x", c);
                 else { fwrite(p + i, 1, k, f); i += k - 1; }
             }
@@ -207,7 +207,7 @@ static size_t char_at(const unsigned char *p, size_t n, int *w, unsigned long *c
         *w = p[0] < 0x20 || p[0] == 0x7f ? 0 : 1;
         return 1;
     }
-    k = utf8_len(p, n);
+    k = out_utf8_len(p, n);
     if (k == 0) { *w = 1; return 1; }
     *cp = cp_at(p, k);
     *w = cp_width(*cp);

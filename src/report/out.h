@@ -1,6 +1,6 @@
-/* output.h — where everything sockplay prints goes: colour, language, the status line. */
-#ifndef SP_OUTPUT_H
-#define SP_OUTPUT_H
+/* out.h — where everything sockplay prints goes: colour, language, the status line. */
+#ifndef SP_OUT_H
+#define SP_OUT_H
 #include <stdio.h>
 
 enum { LANG_EN, LANG_ZH };
@@ -14,7 +14,7 @@ int out_lang_from_env(void);
 int out_set_lang(const char *name);       /* "zh"/"en"; 0 ok, -1 unknown */
 
 /* An ANSI sequence, or "" when colour is off. */
-const char *col(const char *code);
+const char *out_col(const char *code);
 #define C_RESET "0"
 #define C_BOLD "1"
 #define C_DIM "2"
@@ -27,7 +27,7 @@ const char *col(const char *code);
 #define TR(en, zh) (out_lang == LANG_ZH ? (zh) : (en))
 
 /* Length of the valid UTF-8 sequence at p (1 for ASCII), 0 if invalid or cut short. */
-size_t utf8_len(const unsigned char *p, size_t avail);
+size_t out_utf8_len(const unsigned char *p, size_t avail);
 /* Writes v in decimal at p and returns the end (no NUL): for the counts, ports and fds a
  * table or a loop of quiet calls writes thousands of, where printf would dominate. */
 char *out_decimal(char *p, unsigned long long v);

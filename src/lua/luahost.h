@@ -1,6 +1,6 @@
-/* lua_host.h — the one Lua state of a session: scripts, `lua` chunks and lessons run here. */
-#ifndef SP_LUA_HOST_H
-#define SP_LUA_HOST_H
+/* luahost.h — the one Lua state of a session: scripts, `lua` chunks and lessons run here. */
+#ifndef SP_LUAHOST_H
+#define SP_LUAHOST_H
 
 /* Runs a script with arg = {[0]=path, ...}; 0 ok, -1 after printing the error. */
 int luahost_run_file(const char *path, int argc, char **argv);

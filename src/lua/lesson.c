@@ -1,7 +1,7 @@
-/* lua_lesson.c — finding, listing and stepping through lessons. A lesson is an ordinary
+/* lesson.c — finding, listing and stepping through lessons. A lesson is an ordinary
  * script: the stepping comes from core_before_call, so a lesson pauses before exactly
  * the calls a typed session would make. */
-#include "lua/lua_lesson.h"
+#include "lua/lesson.h"
 #include <dirent.h>
 #include <lauxlib.h>
 #include <limits.h>
@@ -11,8 +11,8 @@
 #include <unistd.h>
 #include "core/core.h"
 #include "cli/lineedit.h"
-#include "lua/lua_host.h"
-#include "report/output.h"
+#include "lua/luahost.h"
+#include "report/out.h"
 
 #include "config.h"   /* SP_LESSONS_DIR, from the Makefile's PREFIX */
 #ifndef SP_LESSONS_DIR
@@ -24,7 +24,7 @@ static int checks, failures, stepping;
 static int l_say(lua_State *L)
 {
     const char *en = luaL_checkstring(L, 1), *zh = luaL_optstring(L, 2, en);
-    printf("\n%s%s%s\n", col(C_BOLD ";" C_GREEN), TR(en, zh), col(C_RESET));
+    printf("\n%s%s%s\n", out_col(C_BOLD ";" C_GREEN), TR(en, zh), out_col(C_RESET));
     fflush(stdout);
     return 0;
 }
@@ -34,11 +34,11 @@ static int l_expect(lua_State *L)
     const char *en = luaL_checkstring(L, 2), *zh = luaL_optstring(L, 3, en);
     checks++;
     if (lua_toboolean(L, 1)) {
-        printf("%s✓ %s%s\n", col(C_GREEN), TR(en, zh), col(C_RESET));
+        printf("%s✓ %s%s\n", out_col(C_GREEN), TR(en, zh), out_col(C_RESET));
         return 0;
     }
     failures++;
-    printf("%s✗ %s %s%s\n", col(C_BOLD ";" C_RED), TR("the lesson expected:", "课程预期："), TR(en, zh), col(C_RESET));
+    printf("%s✗ %s %s%s\n", out_col(C_BOLD ";" C_RED), TR("the lesson expected:", "课程预期："), TR(en, zh), out_col(C_RESET));
     return luaL_error(L, "%s", TR("a step did not behave as the lesson says", "有一步的结果与课程所讲不符"));
 }
 
@@ -53,9 +53,9 @@ static void pause_before(const char *call)
     size_t len;
     char *line;
     if (!stepping) return;
-    printf("%s   ⏎ %s() — %s%s", col(C_DIM), call, TR("press Enter", "按回车继续"), col(C_RESET));
+    printf("%s   ⏎ %s() — %s%s", out_col(C_DIM), call, TR("press Enter", "按回车继续"), out_col(C_RESET));
     fflush(stdout);
-    line = le_plain_read(NULL, &len);
+    line = lineedit_plain_read(NULL, &len);
     if (!line) { stepping = 0; printf("\n"); return; }   /* input ended: run straight through */
     free(line);
 }
@@ -131,7 +131,7 @@ int lesson_list(void)
         snprintf(path, sizeof path, "%s/%s", dir, list[i]->d_name);
         short_name(list[i]->d_name, name, sizeof name);
         summary(path, sum, sizeof sum);
-        printf("  %s%-24s%s %s\n", col(C_BOLD), name, col(C_RESET), sum);
+        printf("  %s%-24s%s %s\n", out_col(C_BOLD), name, out_col(C_RESET), sum);
         free(list[i]);
     }
     free(list);
@@ -177,9 +177,9 @@ int lesson_run(const char *name, int step)
     core_before_call = NULL;
     stepping = 0;
     if (rc == 0 && failures == 0)
-        printf("\n%s%s %s: %d %s%s\n", col(C_BOLD ";" C_GREEN), TR("lesson", "课程"), name, checks, TR("checks passed", "项检查全部通过"), col(C_RESET));
+        printf("\n%s%s %s: %d %s%s\n", out_col(C_BOLD ";" C_GREEN), TR("lesson", "课程"), name, checks, TR("checks passed", "项检查全部通过"), out_col(C_RESET));
     else
-        printf("\n%s%s %s %s%s\n", col(C_BOLD ";" C_RED), TR("lesson", "课程"), name, TR("did not finish as expected", "没有按预期完成"), col(C_RESET));
+        printf("\n%s%s %s %s%s\n", out_col(C_BOLD ";" C_RED), TR("lesson", "课程"), name, TR("did not finish as expected", "没有按预期完成"), out_col(C_RESET));
     fflush(stdout);
     return rc == 0 && failures == 0 ? 0 : -1;
 }

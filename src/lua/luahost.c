@@ -1,6 +1,6 @@
-/* lua_host.c — lua.c's docall/msghandler/laction, adapted: Ctrl-C sets a hook that stops
+/* luahost.c — lua.c's docall/msghandler/laction, adapted: Ctrl-C sets a hook that stops
  * the script at its next instruction; errors print a traceback and the REPL goes on. */
-#include "lua/lua_host.h"
+#include "lua/luahost.h"
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
@@ -10,9 +10,9 @@
 #include <string.h>
 #include "core/blocking.h"
 #include "core/core.h"
-#include "lua/lua_lesson.h"
-#include "lua/lua_socket.h"
-#include "report/output.h"
+#include "lua/lesson.h"
+#include "lua/lsock.h"
+#include "report/out.h"
 #include "core/registry.h"
 #include "cli/repl.h"
 
@@ -37,7 +37,7 @@ static void lstop(lua_State *l, lua_Debug *ar)
 {
     (void)ar;
     lua_sethook(l, NULL, 0, 0);
-    sp_sigint = 0;
+    blocking_sigint = 0;
     luaL_error(l, "interrupted by Ctrl-C");
 }
 
@@ -111,7 +111,7 @@ static int report(int rc)
     }
     if (rc != LUA_OK) {
         const char *msg = lua_tostring(L, -1);
-        printf("%slua: %s%s\n", col(C_RED), msg ? msg : "(error)", col(C_RESET));
+        printf("%slua: %s%s\n", out_col(C_RED), msg ? msg : "(error)", out_col(C_RESET));
         lua_pop(L, 1);
         fflush(stdout);
         return -1;
@@ -122,7 +122,7 @@ static int report(int rc)
 /* _G's __index: a REPL socket's name reads as that socket. */
 static int g_index(lua_State *l)
 {
-    sp_sock *s = lua_type(l, 2) == LUA_TSTRING ? reg_by_name(lua_tostring(l, 2)) : NULL;
+    sp_sock *s = lua_type(l, 2) == LUA_TSTRING ? registry_by_name(lua_tostring(l, 2)) : NULL;
     if (!s) return 0;
     lsock_push(l, s, 0);
     return 1;
@@ -133,8 +133,8 @@ static int g_newindex(lua_State *l)
 {
     sp_sock *s = lsock_peek(l, 3);
     sp_sock *old;
-    if (s && lua_type(l, 2) == LUA_TSTRING && reg_valid_name(lua_tostring(l, 2)) && !s->name[0] &&
-        (old = reg_set_name(s, lua_tostring(l, 2))))
+    if (s && lua_type(l, 2) == LUA_TSTRING && registry_valid_name(lua_tostring(l, 2)) && !s->name[0] &&
+        (old = registry_set_name(s, lua_tostring(l, 2))))
         core_name_moved(old->fd, s->name);
     lua_rawset(l, 1);
     return 0;

@@ -1,6 +1,6 @@
-/* commands.h — the one table of commands: dispatch, help and completion all read it. */
-#ifndef SP_COMMANDS_H
-#define SP_COMMANDS_H
+/* cmd_table.h — the one table of commands: dispatch, help and completion all read it. */
+#ifndef SP_CMD_TABLE_H
+#define SP_CMD_TABLE_H
 #include "lang/parse.h"
 
 enum { CMD_OK = 0, CMD_FAIL = -1, CMD_QUIT = 1 };
@@ -20,13 +20,13 @@ typedef struct sp_command {
     const char *args;        /* usage after the name: "S HOST PORT" */
     const char *help_en, *help_zh;
     const char *example;
-    int (*run)(const sp_cmd *c);
+    int (*run)(const sp_line *c);
     const char *complete;    /* A_* per argument */
     int flags;               /* CMD_NAMES, CMD_BG */
 } sp_command;
 
-extern const sp_command commands[];
-const sp_command *command_find(const char *name);
+extern const sp_command cmd_table[];
+const sp_command *cmd_find(const char *name);
 /* Runs one parsed command; prints its own errors. */
-int command_run(const sp_cmd *c);
+int cmd_dispatch(const sp_line *c);
 #endif
