@@ -266,11 +266,11 @@ def visible(t, pattern, timeout=3.0):
             raise Fail("the visible screen never matched %r:\n%s" % (pattern, s))
         time.sleep(0.1)
 
-def ctrl_l_clears(binary):
+def ctrl_l_clears(binary, color=False):
     import harness
     saved, harness.SOCKPLAY = harness.SOCKPLAY, binary
     try:
-        t = Term()
+        t = Term(color=color)
     finally:
         harness.SOCKPLAY = saved
     try:
@@ -288,6 +288,12 @@ def ctrl_l_clears(binary):
 @test
 def ctrl_l_clears_the_screen_with_readline():
     ctrl_l_clears(SOCKPLAY)
+
+@test
+def ctrl_l_clears_the_screen_with_readline_in_colour():
+    # With colour on (the default) the grey argument hints replace readline's redisplay,
+    # and readline's own clear-screen then left the screen as it was.
+    ctrl_l_clears(SOCKPLAY, color=True)
 
 @test
 def ctrl_l_clears_the_screen_in_the_plain_reader():

@@ -83,6 +83,16 @@ static int accept_line(int count, int key)
     return rl_newline(count, key);
 }
 
+/* Ctrl-L: readline's own clear-screen left the screen as it was once our redisplay (the
+ * grey hint) was installed; clear it as the `clear` command does, then draw the line again. */
+static int clear_key(int count, int key)
+{
+    (void)count, (void)key;
+    lineedit_clear_screen();
+    rl_forced_update_display();
+    return 0;
+}
+
 void lineedit_rl_init(lineedit_complete_fn fn, lineedit_hint_fn hint)
 {
     const char *home = getenv("HOME");
@@ -93,6 +103,7 @@ void lineedit_rl_init(lineedit_complete_fn fn, lineedit_hint_fn hint)
         rl_bind_key('\r', accept_line);
         rl_bind_key('\n', accept_line);
     }
+    rl_bind_key('\f', clear_key);
     rl_readline_name = "sockplay";
     rl_catch_signals = 0;               /* our SIGINT handler stays in charge */
     rl_attempted_completion_function = complete;
