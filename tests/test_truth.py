@@ -2,7 +2,7 @@
 session's kernel rows, RECV-Q counts bytes, a failed read of the kernel's table is said as
 such, EPIPE on a socket that never connected is explained as that, bytes that are not UTF-8
 are escaped whole, and `as hex` dumps every byte."""
-import os, re, resource, socket, struct, sys, time
+import os, re, resource, socket, struct, sys, tempfile, time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from harness import *
 
@@ -274,6 +274,29 @@ def as_hex_dumps_every_byte_of_a_large_datagram():
         got = bytes.fromhex((a + (b or "")).replace(" ", ""))
         assert got == data[i * 16:i * 16 + 16], (i, got, data[i * 16:i * 16 + 16])
     assert sp.close() == 0
+
+@test
+def a_peers_unix_path_never_reaches_the_terminal_raw():
+    """A client chooses its own unix path: an ESC in it could clear the screen, a newline
+    fake a line of the table. Typed paths and peers' paths are shown escaped."""
+    d = tempfile.mkdtemp()
+    srv = os.path.join(d, "srv")
+    sp = Sockplay()
+    try:
+        sp.run('x = socket unix; bind x "%s/a\\x1b[2Jb"' % d, r"bind\(x, .*a\\x1b\[2Jb\) = 0")
+        sp.run('s = socket unix; bind s "%s"; listen s' % srv, r"listen\(s")
+        c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        c.bind(os.path.join(d, "evil\x1b[2J\nline"))
+        c.connect(srv)
+        sp.run("conn = accept s", r"evil\\x1b\[2J\\nline")
+        sp.run("getpeername conn", r"= .*evil\\x1b\[2J\\nline")
+        sp.run("state", r"RECV-Q")
+        sp.sync()
+        c.close()
+    finally:
+        sp.close()
+    assert b"\x1b" not in sp.out, sp.text()[-1500:]
+    assert not re.search(rb"\n\s*line", sp.out), sp.text()[-1500:]
 
 if __name__ == "__main__":
     main()

@@ -147,6 +147,33 @@ int addr_split(const struct sockaddr *sa, socklen_t len, char *host, size_t hn, 
     return 0;
 }
 
+/* A unix path as it may be shown at a terminal: a peer (or a typed name) chooses its bytes,
+ * so control bytes, backslashes and bytes that are not UTF-8 are written as C escapes and
+ * never reach the terminal raw (an ESC could clear the screen, a newline fake a line). */
+static void shown_path(char *buf, size_t n, const char *path)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)path;
+    size_t o = 0, avail = strlen(path);
+    while (*p && o + 5 < n) {
+        size_t k = out_utf8_len(p, avail);
+        if (*p >= 0x20 && *p < 0x7f && *p != '\\') k = 1;
+        else if (*p < 0x80 || k <= 1) k = 0;            /* a control byte, \\, or not UTF-8 */
+        else if (k == 2 && p[0] == 0xc2 && p[1] < 0xa0) k = 0;   /* C1 controls (U+0080-009F, CSI) */
+        if (k && o + k < n) {
+            memcpy(buf + o, p, k);
+            o += k, p += k, avail -= k;
+            continue;
+        }
+        if (!k && *p == '\\') buf[o++] = '\\', buf[o++] = '\\';
+        else if (!k && *p == '\n') buf[o++] = '\\', buf[o++] = 'n';
+        else if (!k) buf[o++] = '\\', buf[o++] = 'x', buf[o++] = hex[*p >> 4], buf[o++] = hex[*p & 15];
+        else break;
+        p++, avail--;
+    }
+    buf[o < n ? o : n - 1] = '\0';
+}
+
 void addr_format(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
 {
     char host[INET6_ADDRSTRLEN + 110];
@@ -167,7 +194,7 @@ void addr_format(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
         snprintf(buf, n, "*");
         return;
     }
-    if (sa->sa_family == AF_UNIX) snprintf(buf, n, "%s", host);
+    if (sa->sa_family == AF_UNIX) shown_path(buf, n, host);
     else if (sa->sa_family == AF_INET6) snprintf(buf, n, "[%s]:%d", host, port);
     else snprintf(buf, n, "%s:%d", host, port);
 }

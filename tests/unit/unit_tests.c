@@ -88,6 +88,22 @@ static void ports(void)
     CHECK(addr_parse_port("99999999999999999999", err, sizeof err) == -1, "huge port");
 }
 
+/* A unix path reaches the terminal escaped: no control byte, C1 control or stray byte raw. */
+static void unix_paths(void)
+{
+    struct { const char *path, *want; } t[] = {
+        {"/tmp/s.sock", "/tmp/s.sock"}, {"a\x1b[2Jb", "a\\x1b[2Jb"}, {"a\nb", "a\\nb"}, {"a\\b", "a\\\\b"},
+        {"\xff\xfe", "\\xff\\xfe"}, {"\xc2\x9b" "1m", "\\xc2\\x9b1m"}, {"路径", "路径"}, {"@abs", "@abs"},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        sp_addr a;
+        char err[200], got[200];
+        CHECK(addr_unix(t[i].path, &a, err, sizeof err) == 0, "addr_unix %s: %s", t[i].want, err);
+        addr_format((struct sockaddr *)&a.ss, a.len, got, sizeof got);
+        CHECK(!strcmp(got, t[i].want), "unix path shown as %s, want %s", got, t[i].want);
+    }
+}
+
 static void options(void)
 {
     sp_optval v;
@@ -241,6 +257,7 @@ int main(void)
 {
     keymaps();
     decimals();
+    unix_paths();
     out_lang = LANG_EN;
     lex("socket tcp", "socket|tcp");
     lex("  bind   s  \"\"  7788 ", "bind|s||7788");
