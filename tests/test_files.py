@@ -365,4 +365,17 @@ def two_makes_at_once_do_not_collide():
     assert r.returncode == 0, r.stdout
     shutil.rmtree(d, ignore_errors=True)
 
+@test
+def an_exported_c_program_builds_with_the_command_its_hint_prints():
+    """A socket made and never used again: the hint's own `cc -Wall -Werror` must build it."""
+    d = tempfile.mkdtemp()
+    p = subprocess.run([SOCKPLAY, "-c", "s = socket udp; export c one.c"], cwd=d, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, env=env(), timeout=10)
+    out = p.stdout.decode()
+    m = re.search(r"wrote 1 call to one\.c — run it: (.*)", out)
+    assert m, out
+    b = subprocess.run(["bash", "-c", m.group(1).strip()], cwd=d, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+    assert b.returncode == 0, b.stdout.decode()
+    shutil.rmtree(d, ignore_errors=True)
+
 main()

@@ -148,5 +148,11 @@ void export_c(FILE *f)
         }
         }
     }
+    /* A socket the session made and never used again must not fail -Wall -Werror. */
+    if (ndeclared) {
+        fprintf(f, "   ");
+        for (size_t i = 0; i < ndeclared; i++) fprintf(f, "%s(void)%s", i ? ", " : " ", declared[i]);
+        fprintf(f, ";\n");
+    }
     fprintf(f, "    return 0;\n}\n");
 }
