@@ -302,5 +302,18 @@ def ctrl_l_clears_the_screen_in_the_plain_reader():
         raise Fail("SOCKPLAY_PLAIN is not set: run through tests/run.sh (or set it to a READLINE=no build)")
     ctrl_l_clears(plain)
 
+@test
+def python_that_is_no_socket_call_is_named_without_losing_its_quotes():
+    """os.system("touch PWN") was answered as unknown command 'os.system(touch PWN)': the
+    message showed a line nobody typed. Now it shows what stood before the quotes."""
+    d = tempfile.mkdtemp()
+    p = subprocess.run([SOCKPLAY, "-c", 'import os; os.system("touch PWN")'], cwd=d, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, env=env(), timeout=10)
+    out = p.stdout.decode()
+    assert "import has no place here" in out, out
+    assert "unknown command 'os.system(…' — a line of Python?" in out, out
+    assert "touch PWN)" not in out, out
+    assert not os.listdir(d), os.listdir(d)
+
 if __name__ == "__main__":
     main()

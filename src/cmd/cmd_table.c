@@ -85,6 +85,14 @@ int cmd_dispatch(const sp_line *c)
     cmd_current = NULL;
     if (c->tok[0].quoted && cmd_find(c->tok[0].text))
         return cmd_usage(TR("a command's name is written without quotes: %s", "命令名不要加引号：%s"), c->tok[0].text);
+    if (!c->tok[0].quoted && (!strcmp(c->tok[0].text, "import") || !strcmp(c->tok[0].text, "from")))
+        return cmd_usage("%s", TR("Python's import has no place here: sockplay is the socket module, and each command is one of its calls",
+                                  "这里不需要 Python 的 import：sockplay 本身就是 socket 模块，每条命令是它的一次调用"));
+    if (c->tok[0].quoted && c->tok[0].bare > 0 && c->tok[0].bare < 40 && memchr(c->tok[0].text, '(', c->tok[0].bare))
+        /* os.system("x"): the quotes are gone from the token, so show only what stood before them. */
+        return cmd_usage(TR("unknown command '%.*s…' — a line of Python? sockplay's commands are words (`help` lists them); nothing was run",
+                            "未知命令 '%.*s…' —— 这是一行 Python 吗？sockplay 的命令是单词（`help` 列出）；没有执行"),
+                         (int)c->tok[0].bare, c->tok[0].text);
     if (c->tok[0].quoted || !(k = cmd_find(c->tok[0].text))) {
         char shown[64];
         snprintf(shown, sizeof shown, "%.*s", 40, c->tok[0].text);
