@@ -45,7 +45,9 @@ def course_session(sp, port):
     peers = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(2)]
     sp.run("client_socket = accept tcp_server_socket", r"→ client_socket")
     sp.run("udp_socket = socket udp")
-    sp.run('bind udp_socket "" 0')
+    up = sp.run('bind udp_socket "" 0', r"(?:picked|选了)\s+0\.0\.0\.0:(\d+)").group(1).decode()
+    sp.run("sendto udp_socket 127.0.0.1 %s hex:cad5b5bd" % up)      # the course's GBK: "收到"
+    sp.run("recvfrom udp_socket", r"as\s+gbk")
     sp.run("state", r"SEND-Q")
     sp.run("help")
     sp.run("help setsockopt")

@@ -67,25 +67,34 @@ void dataview_inline(const sp_sock *s, const unsigned char *p, size_t n, int vie
 void dataview_hexdump(const unsigned char *p, size_t n, size_t max)
 {
     size_t shown = n < max ? n : max;
-    for (size_t off = 0; off < shown; off += 16) {
+    size_t per = out_cols() >= 75 ? 16 : 8;    /* 16 bytes a row take 75 columns */
+    for (size_t off = 0; off < shown; off += per) {
         printf("   %s%04zx%s ", out_col(C_DIM), off, out_col(C_RESET));
-        for (size_t i = 0; i < 16; i++) {
+        for (size_t i = 0; i < per; i++) {
             if (i == 8) putchar(' ');
             if (off + i < shown) printf(" %02x", p[off + i]);
             else printf("   ");
         }
         printf("  %s", out_col(C_DIM));
-        for (size_t i = 0; i < 16 && off + i < shown; i++) putchar(p[off + i] >= 0x20 && p[off + i] < 0x7f ? p[off + i] : '.');
+        for (size_t i = 0; i < per && off + i < shown; i++) putchar(p[off + i] >= 0x20 && p[off + i] < 0x7f ? p[off + i] : '.');
         printf("%s\n", out_col(C_RESET));
     }
     if (shown < n) printf(TR("   … %zu more bytes\n", "   …… 还有 %zu 字节\n"), n - shown);
 }
 
+/* A dim "↳ …" line under the data, wrapped to the terminal's width. */
+static void hint(const char *text)
+{
+    char lead[32];
+    snprintf(lead, sizeof lead, "   %s↳ ", out_col(C_DIM));
+    out_wrap(stdout, lead, -1, text, out_col(C_RESET));
+}
+
 static void note(const char *fmt, size_t k)
 {
-    printf("   %s↳ ", out_col(C_DIM));
-    printf(fmt, k);
-    printf("%s\n", out_col(C_RESET));
+    char text[400];
+    snprintf(text, sizeof text, fmt, k);
+    hint(text);
 }
 
 /* Received bytes that are not UTF-8 text but are GBK (the course's programs send it). */
@@ -107,11 +116,10 @@ void dataview_below(sp_sock *s, const unsigned char *p, size_t n, int view)
     if (view == VIEW_HEX) dataview_hexdump(p, n, n);
     else if (n && view == VIEW_AUTO && binary(p, n)) dataview_hexdump(p, n, DUMP_BYTES);
     if (gbk_not_utf8(s, p, n, view))
-        printf("   %s↳ %s%s\n", out_col(C_DIM),
-               TR("not UTF-8 text, so every byte above is escaped; as GBK it is text: add `as gbk` to the call "
-                  "(Python: data.decode('gbk'))",
-                  "不是 UTF-8 文本，所以上面每个字节都转义了；按 GBK 它是文本：在调用后加上 `as gbk`"
-                  "（Python：data.decode('gbk')）"), out_col(C_RESET));
+        hint(TR("not UTF-8 text, so every byte above is escaped; as GBK it is text: add `as gbk` to the call "
+                "(Python: data.decode('gbk'))",
+                "不是 UTF-8 文本，所以上面每个字节都转义了；按 GBK 它是文本：在调用后加上 `as gbk`"
+                "（Python：data.decode('gbk')）"));
     /* Only a byte stream cuts characters between recvs; a datagram is whole or truncated. */
     if (!s || view == VIEW_HEX || s->type != SOCK_STREAM) return;
     head = gbk ? (s->split && n ? 1 : 0) : (s->split ? encoding_split_head(p, n) : 0);
