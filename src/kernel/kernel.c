@@ -185,12 +185,17 @@ static void row_of(const kernel_entry *e, const sp_sock *owner, const sp_sock *q
 }
 
 /* What one table's dump collects: the session's rows in place (own[i] set when the dump
- * gave socket i's row), and the fd-less rows after them. */
+ * gave socket i's row), and the fd-less rows after them. The arrays are kept from one table
+ * to the next: a table of a thousand rows is read many times a second under `state --watch`,
+ * and allocating it afresh each time costs more than reading it. */
 typedef struct {
     kernel_row *v;
     size_t nsess, nfree, cap;        /* v holds nsess session rows, then nfree fd-less ones */
     char *own;
 } dump;
+
+static dump kept;
+static size_t owncap;
 
 static void take(const kernel_entry *e, void *ctx)
 {
@@ -214,6 +219,27 @@ static void take(const kernel_entry *e, void *ctx)
         d->cap = nc;
     }
     row_of(e, NULL, queue, &d->v[d->nsess + d->nfree++]);
+}
+
+/* Room for ns session rows and some fd-less ones, and ns flags; -1 when out of memory. */
+static int room(dump *d, size_t ns)
+{
+    if (ns + 16 > d->cap) {
+        kernel_row *nv = realloc(d->v, (ns + 16) * sizeof *nv);
+        if (!nv) return -1;
+        d->v = nv;
+        d->cap = ns + 16;
+    }
+    if (ns + 1 > owncap) {
+        char *no = realloc(d->own, ns + 1);
+        if (!no) return -1;
+        d->own = no;
+        owncap = ns + 1;
+    }
+    d->nsess = ns;
+    d->nfree = 0;
+    memset(d->own, 0, ns);
+    return 0;
 }
 
 /* A socket's local port never changes once it has one: it is asked of the kernel once. */
@@ -276,33 +302,29 @@ static int by_place(const void *a, const void *b)
     return c ? c : strcmp(x->peer, y->peer);
 }
 
-int kernel_dump(kernel_row **rows, size_t *n)
+int kernel_dump(const kernel_row **rows, size_t *n)
 {
     size_t ns = registry_count();
-    dump d = {malloc((ns + 16) * sizeof *d.v), ns, 0, ns + 16, calloc(ns + 1, 1)};
     int rc = 0, err = 0;
     *rows = NULL;
     *n = 0;
-    if (!d.v || !d.own) {
-        free(d.v);
-        free(d.own);
+    if (room(&kept, ns) < 0) {
         errno = ENOMEM;
         return -1;
     }
     if (ns || kernel_match_closed()) {
         snapshot(ns);
         errno = 0;
-        if ((rc = read_table(&d)) < 0) err = errno;
+        if ((rc = read_table(&kept)) < 0) err = errno;
         else kernel_match_end();
     }
     /* The sockets the dump did not give (not TCP, listeners, not bound yet) are read per
      * fd; when the table could not be read, all of them, which needs no new fd. */
     for (size_t i = 0; i < ns; i++)
-        if (!d.own[i]) kernel_read(registry_at(i), &d.v[i]);
-    qsort(d.v + ns, d.nfree, sizeof *d.v, by_place);
-    free(d.own);
-    *rows = d.v;
-    *n = ns + d.nfree;
+        if (!kept.own[i]) kernel_read(registry_at(i), &kept.v[i]);
+    qsort(kept.v + ns, kept.nfree, sizeof *kept.v, by_place);
+    *rows = kept.v;
+    *n = ns + kept.nfree;
     if (rc < 0) errno = err;
     return rc;
 }
@@ -334,4 +356,11 @@ int kernel_listening(unsigned short p)
     return v6 < 0 && errno != ENOENT ? -1 : 0;     /* no tcp6 file: no IPv6, nothing there */
 }
 
-void kernel_free(void) { kernel_match_free(); }
+void kernel_free(void)
+{
+    free(kept.v);
+    free(kept.own);
+    memset(&kept, 0, sizeof kept);
+    owncap = 0;
+    kernel_match_free();
+}

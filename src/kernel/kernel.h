@@ -27,13 +27,14 @@ typedef struct {
 /* s's row, read through its fd. */
 void kernel_read(const sp_sock *s, kernel_row *k);
 /* The session's rows: one for each session socket, in the registry's (fd) order, then the
- * kernel's rows of the session that no fd holds, by local then peer address; in a malloc'd
- * array (*rows, free it) of *n. The session's TCP sockets come from the same dump (one
- * netlink round trip per family, filtered by the session's ports, as ss does). Returns 0,
- * or -1 with errno when the kernel's table could not be read (EMFILE: no fd for the netlink
- * socket nor for /proc/net/tcp): *rows then holds the session's rows read per fd, and no
- * fd-less ones; *rows is NULL only when memory ran out. */
-int kernel_dump(kernel_row **rows, size_t *n);
+ * kernel's rows of the session that no fd holds, by local then peer address: *n rows in
+ * an array the module keeps (*rows), valid until the next kernel_dump or kernel_free. The
+ * session's TCP sockets come from the same dump (one netlink round trip per family,
+ * filtered by the session's ports, as ss does). Returns 0, or -1 with errno when the
+ * kernel's table could not be read (EMFILE: no fd for the netlink socket nor for
+ * /proc/net/tcp): *rows then holds the session's rows read per fd, and no fd-less ones;
+ * *rows is NULL only when memory ran out. */
+int kernel_dump(const kernel_row **rows, size_t *n);
 /* Before s is closed: a connected s's 4-tuple is remembered, so what the kernel keeps of its
  * connection (TIME_WAIT …) still shows, until the kernel lets it go. */
 void kernel_remember(const sp_sock *s);

@@ -347,7 +347,7 @@ static void print_row(FILE *f, const row *r, const row *before, char mark, const
  * holds (kernel_dump reads them all in one round trip, as ss does). */
 static row *current(size_t *n)
 {
-    kernel_row *kr;
+    const kernel_row *kr;
     size_t nk;
     row *now;
     kernel_err = kernel_dump(&kr, &nk) < 0 ? errno : 0;   /* the session's rows are then read per fd */
@@ -357,7 +357,6 @@ static row *current(size_t *n)
         for (size_t i = 0; i < nk; i++) row_from(&kr[i], &now[i]);
         *n = nk;
     }
-    free(kr);
     return now;
 }
 
@@ -429,7 +428,9 @@ int render_table_to(FILE *f, int force, int keep)
     if (found < nold) index_rows(&is, now, n);
 
     /* A socket closed since the last table is shown once more, so the learner sees it go. */
-    gone = malloc((nlast + 1) * sizeof *gone);   /* rows are copied in whole: no need to clear them */
+    /* Rows are copied in whole: no need to clear them. Only when a row went: a thousand rows
+     * allocated and freed on every table would make malloc give memory back and ask again. */
+    gone = found < nold ? malloc((nlast + 1) * sizeof *gone) : NULL;
     for (i = 0; gone && found < nold && i < nlast; i++) {
         row *g = &gone[ngone];
         if (keymap_get(&is, last[i].key) || (last[i].kernel && (kernel_err || became_fd(&last[i], now, n)))) continue;
