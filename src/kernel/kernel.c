@@ -186,8 +186,8 @@ static void row_of(const kernel_entry *e, const sp_sock *owner, const sp_sock *q
 
 /* What one table's dump collects: the session's rows in place (own[i] set when the dump
  * gave socket i's row), and the fd-less rows after them. The arrays are kept from one table
- * to the next: a table of a thousand rows is read many times a second under `state --watch`,
- * and allocating it afresh each time costs more than reading it. */
+ * to the next: a thousand rows allocated and freed for every table made malloc give the
+ * memory back and fault it in again, which cost as much as reading the table. */
 typedef struct {
     kernel_row *v;
     size_t nsess, nfree, cap;        /* v holds nsess session rows, then nfree fd-less ones */
