@@ -2,7 +2,8 @@
  * (no system call): a session socket's own row (by inode), a connection waiting in a
  * session listener's accept queue (its port, and the listener's address), what is left of a
  * connection the session closed (its 4-tuple). kernel_entry is a row as the table gives it,
- * which kernel_diag.c and kernel_proc.c produce. Used by kernel.c and the unit tests. */
+ * which kernel_diag.c and kernel_proc.c produce. Used by kernel.c, those two (for
+ * kernel_entry) and the unit tests. */
 #ifndef SP_KERNEL_MATCH_H
 #define SP_KERNEL_MATCH_H
 #include <stddef.h>
