@@ -85,7 +85,7 @@ run: deps
 	./sockplay
 
 UNIT_OBJS := $(addprefix $(BUILD)/,core/keymap.o lang/parse.o lang/encoding.o report/out.o core/addr.o report/errtext.o \
-             core/sockopt.o core/registry.o lang/pyline.o)
+             core/sockopt.o core/registry.o lang/pyline.o kernel/kernel_match.o kernel/kernel_proc.o)
 $(BUILD)/unit_tests: tests/unit/unit_tests.c $(UNIT_OBJS)
 	@echo "  LD  $@"; $(CC) $(CFLAGS) $(SP_CFLAGS) $(LDFLAGS) -Isrc -o $@.$$$$ $< $(UNIT_OBJS) $(LDLIBS) && mv -f $@.$$$$ $@ || { rm -f $@.$$$$; exit 1; }
 

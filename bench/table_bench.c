@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include "core/blocking.h"
 #include "core/core.h"
-#include "kernel/kstate.h"
+#include "kernel/kernel.h"
 #include "report/out.h"
 #include "report/render.h"
 
@@ -34,7 +34,7 @@ int main(int argc, char **argv)
     core_trace = core_show_table = core_record = 0;
     out_color = 1;                                          /* as at a terminal: the table in colour */
     if (!null || !(l = core_socket(AF_INET, SOCK_STREAM, "server")) || core_bind(l, "127.0.0.1", "0") < 0 ||
-        core_listen(l, 4096) < 0 || kstate_addr(l, 0, &a) < 0)
+        core_listen(l, 4096) < 0 || kernel_addr(l, 0, &a) < 0)
         return 1;
     snprintf(port, sizeof port, "%d", ntohs(((struct sockaddr_in *)&a.ss)->sin_port));
     for (int i = 1; i < n; i++) {                           /* the listener plus n-1 connections */
@@ -42,7 +42,7 @@ int main(int argc, char **argv)
                                  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
         int c = socket(AF_INET, SOCK_STREAM, 0);               /* the client: not the session's */
         if (c < 0 || connect(c, (struct sockaddr *)&to, sizeof to) < 0 || !core_accept(l, NULL, &a)) return 1;
-        kstate_addr(l, 0, &a);
+        kernel_addr(l, 0, &a);
     }
     for (int round = 0; round < 9; round++) {               /* 9 rounds of reps tables */
         t0 = blocking_now();

@@ -15,8 +15,7 @@
 #include "report/explain.h"
 #include "report/errtext.h"
 #include "core/jobs.h"
-#include "kernel/kstate.h"
-#include "kernel/kview.h"
+#include "kernel/kernel.h"
 #include "report/out.h"
 #include "report/render.h"
 #include "export/export.h"
@@ -133,7 +132,7 @@ void core_fail_on(const sp_sock *s, const char *call, const char *addr, int err)
 {
     char why[512];
     const char *ex = s && s->backlog >= 0 ? errtext_on_listener(err, call, addr, why, sizeof why)
-                     : s && err == EPIPE && kstate_never_connected(s) ? errtext_never_connected(err, call, addr, why, sizeof why)
+                     : s && err == EPIPE && kernel_never_connected(s) ? errtext_never_connected(err, call, addr, why, sizeof why)
                                           : errtext_errno(err, call, addr, why, sizeof why);
     if (err == EAGAIN && !ex) ex = "";
     snprintf(core_err.msg, sizeof core_err.msg, "%s: %s (%d) %s%s%s", call, errtext_name(err), err, strerror(err),
@@ -249,7 +248,7 @@ int core_bind(sp_sock *s, const char *host, const char *port)
     core_print_head();
     if (bind(s->fd, (struct sockaddr *)&a.ss, a.len) < 0) { core_fail_on(NULL, "bind", where, errno); return -1; }
     ok0();
-    if (port && kstate_addr(s, 0, &got) == 0) {
+    if (port && kernel_addr(s, 0, &got) == 0) {
         char h[160];
         addr_split((struct sockaddr *)&got.ss, got.len, h, sizeof h, &core_cur.op.picked);
         addr_format((struct sockaddr *)&got.ss, got.len, now, sizeof now);
@@ -266,7 +265,7 @@ static void listen_autobound(const sp_sock *s)
 {
     sp_addr a;
     char where[160];
-    if (!core_trace || kstate_addr(s, 0, &a) < 0) return;
+    if (!core_trace || kernel_addr(s, 0, &a) < 0) return;
     addr_format((struct sockaddr *)&a.ss, a.len, where, sizeof where);
     printf("   %s", out_col(C_YELLOW));
     printf(TR("(%s was not bound: the kernel bound it to %s)", "（%s 没有绑定过地址：内核把它绑定到了 %s）"), SOCK_LABEL(s), where);
@@ -275,7 +274,7 @@ static void listen_autobound(const sp_sock *s)
 
 int core_listen(sp_sock *s, int backlog)
 {
-    int was_unbound = !CORE_QUIET && kstate_unbound(s);
+    int was_unbound = !CORE_QUIET && kernel_unbound(s);
     core_begin("listen", "%s, %d", SOCK_LABEL(s), backlog);
     core_op(OP_LISTEN, s);
     core_cur.op.n = backlog;
@@ -429,7 +428,7 @@ int core_sockname(sp_sock *s, int peer, sp_addr *a)
     core_begin(call, "%s", SOCK_LABEL(s));
     core_op(peer ? OP_GETPEERNAME : OP_GETSOCKNAME, s);
     core_print_head();
-    if (kstate_addr(s, peer, a) < 0) { fail(call, errno); return -1; }
+    if (kernel_addr(s, peer, a) < 0) { fail(call, errno); return -1; }
     addr_format((struct sockaddr *)&a->ss, a->len, buf, sizeof buf);
     if (s->family == AF_UNIX && !buf[0]) snprintf(buf, sizeof buf, "%s", TR("(unnamed)", "（匿名）"));
     snprintf(core_cur.op.peer, sizeof core_cur.op.peer, "%s", buf);
@@ -447,7 +446,7 @@ int core_close(sp_sock *s)
     core_begin("close", "%s", SOCK_LABEL(s));
     core_op(OP_CLOSE, s);
     core_print_head();
-    if (!CORE_QUIET) kview_remember(s);   /* its port, so its TIME_WAIT still shows in the table */
+    if (!CORE_QUIET) kernel_remember(s);   /* its port, so its TIME_WAIT still shows in the table */
     /* The fd is gone after close() whatever it returns (Linux), so the record goes too. */
     registry_remove(s);
     rc = close(fd);

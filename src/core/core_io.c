@@ -13,7 +13,7 @@
 #include "core/core.h"
 #include "report/dataview.h"
 #include "report/errtext.h"
-#include "kernel/kstate.h"
+#include "kernel/kernel.h"
 #include "report/out.h"
 
 
@@ -351,8 +351,8 @@ int core_poll(sp_sock **v, int n, int timeout_ms, short *revents)
     size_t used = 0;
     int rc, drawn, w = 4;
     for (int i = 0; i < n; i++) {
-        sp_kstate k;
-        kstate_read(v[i], &k);
+        kernel_row k;
+        kernel_read(v[i], &k);
         /* Wait for what a learner waits for: data, a connection, a FIN — or, for a
          * non-blocking connect still in its handshake, the socket becoming writable. */
         p[i].fd = v[i]->fd;

@@ -18,7 +18,7 @@
 #include "core/core.h"
 #include "lang/encoding.h"
 #include "report/errtext.h"
-#include "kernel/kstate.h"
+#include "kernel/kernel.h"
 #include "report/out.h"
 #include "core/registry.h"
 #include "core/sockopt.h"
@@ -408,8 +408,8 @@ static int l_getpeername(lua_State *L) { return l_name(L, 1); }
 /* The table row as Lua values, so lessons can assert what the kernel says. */
 static int l_state(lua_State *L)
 {
-    sp_kstate k;
-    kstate_read(check(L), &k);
+    kernel_row k;
+    kernel_read(check(L), &k);
     {
         const struct { const char *key, *str; long num; } f[] = {
             {"state", k.state, 0}, {"local", k.local, 0}, {"peer", k.peer, 0}, {"recvq", NULL, k.recvq},
@@ -455,9 +455,9 @@ static int l_tostring(lua_State *L)
 {
     lsock *u = self(L);
     sp_sock *s = lookup(u);
-    sp_kstate k;
+    kernel_row k;
     if (!s) { lua_pushliteral(L, "socket (closed)"); return 1; }
-    kstate_read(s, &k);
+    kernel_read(s, &k);
     lua_pushfstring(L, "socket fd=%d %s %s %s", s->fd,
                     s->family == AF_UNIX ? "UNIX" : s->type == SOCK_STREAM ? "TCP" : "UDP", k.local, k.state);
     return 1;

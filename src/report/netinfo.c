@@ -1,5 +1,5 @@
 /* netinfo.c — answers computed here (bits, classes, masks) or asked of the system
- * (getaddrinfo, getservbyport, /proc/sys/net). */
+ * (getaddrinfo, getservbyport, /proc/sys/net, the kernel's table through kernel/). */
 #include "report/netinfo.h"
 #include <arpa/inet.h>
 #include <errno.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "core/addr.h"
+#include "kernel/kernel.h"
 #include "report/errtext.h"
 #include "report/out.h"
 
@@ -211,22 +212,6 @@ static long read_long(const char *path, int field, int *err)
     return v[field];
 }
 
-/* Is something listening on TCP port p, or bound to UDP port p, on this machine? -1 with
- * errno when the kernel's table could not be read (no tcp6 file: no IPv6, nothing there). */
-static int in_use(const char *path, unsigned p, int tcp)
-{
-    FILE *f = fopen(path, "r");
-    char line[512];
-    int found = 0;
-    if (!f) return errno == ENOENT && strstr(path, "tcp6") ? 0 : -1;
-    while (!found && fgets(line, sizeof line, f)) {
-        unsigned lp, st;
-        if (sscanf(line, " %*d: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x", &lp, &st) == 2 && lp == p && (!tcp || st == 10)) found = 1;
-    }
-    fclose(f);
-    return found;
-}
-
 /* One line of `port`: "label  text". */
 static void port_line(const char *label, const char *text)
 {
@@ -243,12 +228,12 @@ static void port_unread(const char *label, const char *what, int err)
 /* The "here" line: whether a TCP socket listens on p, from the kernel's table. */
 static void port_here(int p)
 {
-    int v4 = in_use("/proc/net/tcp", (unsigned)p, 1), e4 = errno, v6 = v4 == 1 ? 0 : in_use("/proc/net/tcp6", (unsigned)p, 1);
-    if (v4 == 1 || v6 == 1)
+    int here = kernel_listening((unsigned short)p);
+    if (here == 1)
         port_line(TR("here", "本机"), TR("a TCP socket is listening on it now: bind would fail with EADDRINUSE",
                                          "现在有 TCP 套接字在监听它：bind 会失败（EADDRINUSE）"));
-    else if (v4 < 0 || v6 < 0)
-        port_unread(TR("here", "本机"), TR("the kernel's table", "内核的套接字表"), v4 < 0 ? e4 : errno);
+    else if (here < 0)
+        port_unread(TR("here", "本机"), TR("the kernel's table", "内核的套接字表"), errno);
     else
         port_line(TR("here", "本机"), TR("no TCP socket listens on it now", "现在没有 TCP 套接字在监听它"));
 }

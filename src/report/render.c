@@ -1,7 +1,7 @@
 /* render.c — like `ss`, aligned columns; unlike ss, it remembers the last table it showed
  * so that a learner sees which cell one call changed: + new row, * changed, - closed.
  * Under the session's own sockets come the kernel's sockets of the session that no fd
- * holds (kview.c): queued connections, TIME_WAIT, orphans; or, when the kernel's table could
+ * holds (kernel/): queued connections, TIME_WAIT, orphans; or, when the kernel's table could
  * not be read, a line that says so (and no kernel row is called gone for it). */
 #include "report/render.h"
 #include <errno.h>
@@ -12,11 +12,9 @@
 #include <string.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include "report/errtext.h"
-#include "kernel/kstate.h"
 #include "core/keymap.h"
-#include "kernel/kview.h"
+#include "kernel/kernel.h"
 #include "report/out.h"
 #include "core/registry.h"
 
@@ -85,24 +83,6 @@ static void own_cells(const sp_sock *s, row *r)
     put(r, COL_KIND, kind_name(s->family, s->type));
 }
 
-static void sock_row(const sp_sock *s, row *r)
-{
-    sp_kstate k;
-    kstate_read(s, &k);
-    own_cells(s, r);
-    put(r, COL_LOCAL, k.local);
-    put(r, COL_PEER, k.peer);
-    put(r, COL_STATE, k.state);
-    if (k.backlog >= 0) {
-        if (k.accq >= 0) cellf(r, COL_RECVQ, "%ld/%ld", k.accq, k.backlog);
-        else cellf(r, COL_RECVQ, "-/%ld", k.backlog);
-        put(r, COL_SENDQ, "-");
-    } else {
-        qfmt(r, COL_RECVQ, k.recvq);
-        qfmt(r, COL_SENDQ, k.sendq);
-    }
-}
-
 static unsigned long hash_place(const char *a, const char *b)
 {
     uint64_t h = 1469598103934665603ull;               /* FNV-1a */
@@ -112,29 +92,42 @@ static unsigned long hash_place(const char *a, const char *b)
     return (unsigned long)(h | 1ull << 63);             /* never a serial */
 }
 
-static void kernel_row(const kv_row *k, row *r)
+/* The cells of a row no fd holds, and why it is there. */
+static void fdless_cells(const kernel_row *k, row *r)
 {
-    r->kernel = 0;
     r->note[0] = '\0';
     r->key = hash_place(k->local, k->peer);
     r->kernel = 1;
     put(r, COL_FD, "-");
     put(r, COL_NAME, "-");
     put(r, COL_KIND, kind_name(k->family, SOCK_STREAM));
-    put(r, COL_LOCAL, k->local);
-    put(r, COL_PEER, k->peer);
-    put(r, COL_STATE, tcp_state_name(k->state));
-    qfmt(r, COL_RECVQ, k->recvq);
-    qfmt(r, COL_SENDQ, k->sendq);
     if (k->queue)
         snprintf(r->note, sizeof r->note, TR("no fd yet: in %s's accept queue — accept() returns it",
                                              "还没有 fd：在 %s 的 accept 队列中 —— accept() 会返回它"), registry_label(k->queue));
-    else if (!strcmp(r->cell[COL_STATE], "TIME_WAIT") && k->expires >= 0)
+    else if (k->tcp_state == TCP_TIME_WAIT && k->expires >= 0)
         snprintf(r->note, sizeof r->note, TR("no fd: the kernel keeps it %.0f s more (this side closed first)",
                                              "没有 fd：内核还会保留它 %.0f 秒（这一端先关闭）"), k->expires);
     else
         snprintf(r->note, sizeof r->note, "%s", TR("no fd: closed here; the kernel finishes the goodbye",
                                                    "没有 fd：这里已关闭；内核在完成挥手"));
+}
+
+/* A table row from the kernel's: a session socket's (its fd, name, kind) or one no fd holds. */
+static void row_from(const kernel_row *k, row *r)
+{
+    if (k->owner) own_cells(k->owner, r);
+    else fdless_cells(k, r);
+    put(r, COL_LOCAL, k->local);
+    put(r, COL_PEER, k->peer);
+    put(r, COL_STATE, k->state);
+    if (k->backlog >= 0) {
+        if (k->accq >= 0) cellf(r, COL_RECVQ, "%ld/%ld", k->accq, k->backlog);
+        else cellf(r, COL_RECVQ, "-/%ld", k->backlog);
+        put(r, COL_SENDQ, "-");
+    } else {
+        qfmt(r, COL_RECVQ, k->recvq);
+        qfmt(r, COL_SENDQ, k->sendq);
+    }
 }
 
 /* Rows by key, for the lookups that compare two tables (a thousand rows each). */
@@ -350,59 +343,20 @@ static void print_row(FILE *f, const row *r, const row *before, char mark, const
     if (r->note[0] && !inl) print_note_below(f, r, L, pal);
 }
 
-/* The session's TCP sockets come from the same dump as the kernel's rows (one netlink
- * round trip for the whole table, as ss does); anything else, and a socket the dump did not
- * cover (not bound yet), is read per fd. */
-static void diag_row(const sp_sock *s, const kv_row *k, row *r)
-{
-    int quiet = k->state == TCP_SYN_SENT || k->state == TCP_CLOSE;
-    own_cells(s, r);
-    put(r, COL_LOCAL, k->local);
-    put(r, COL_PEER, k->state == TCP_CLOSE ? "-" : k->peer);
-    put(r, COL_STATE, tcp_state_name(k->state));
-    qfmt(r, COL_RECVQ, quiet ? -1 : k->recvq);
-    qfmt(r, COL_SENDQ, quiet ? -1 : k->sendq);
-}
-
-static int by_place(const void *a, const void *b)
-{
-    const row *x = a, *y = b;
-    int c = strcmp(x->cell[COL_LOCAL], y->cell[COL_LOCAL]);
-    return c ? c : strcmp(x->cell[COL_PEER], y->cell[COL_PEER]);
-}
-
+/* The rows of the table: the session's sockets in fd order, then the kernel's that no fd
+ * holds (kernel_dump reads them all in one round trip, as ss does). */
 static row *current(size_t *n)
 {
-    kv_row *kv = NULL;
-    keymap by_ino;
-    int got = kview_read(&kv);
-    size_t ns = registry_count(), nk = got < 0 ? 0 : (size_t)got, nkernel = 0;
+    const kernel_row *kr;
+    size_t nk;
     row *now;
-    kernel_err = got < 0 ? errno : 0;    /* the session's rows are then read per fd, which needs no new fd */
-    now = malloc((ns + nk + 1) * sizeof *now);     /* every field is set: no need to clear 1 KiB a row */
-    if (now && keymap_init(&by_ino, nk) == 0) {
-        for (size_t i = 0; i < nk; i++) keymap_put(&by_ino, kv[i].ino, &kv[i]);   /* no fd: inode 0, left out */
-        for (size_t i = 0; i < ns; i++) {
-            sp_sock *s = registry_at(i);
-            const kv_row *k;
-            struct stat st;
-            /* The inode is asked for once, when a table first needs it. */
-            if (!s->ino && fstat(s->fd, &st) == 0) s->ino = (unsigned long)st.st_ino;
-            k = s->ino && s->family != AF_UNIX && s->type == SOCK_STREAM ? keymap_get(&by_ino, s->ino) : NULL;
-            /* A listener's queue limit is not in /proc's rows: TCP_INFO tells both. */
-            if (k && k->state != TCP_LISTEN) diag_row(s, k, &now[i]);
-            else sock_row(s, &now[i]);
-        }
-        for (size_t i = 0; i < nk; i++)
-            if (!kv[i].ino) kernel_row(&kv[i], &now[ns + nkernel++]);
-        qsort(now + ns, nkernel, sizeof *now, by_place);     /* the session's rows stay in fd order */
-        *n = ns + nkernel;
-        keymap_free(&by_ino);
-    } else {
-        free(now);
-        now = NULL;
+    kernel_err = kernel_dump(&kr, &nk) < 0 ? errno : 0;   /* the session's rows are then read per fd */
+    if (!kr) return NULL;
+    now = malloc((nk + 1) * sizeof *now);     /* every field is set: no need to clear 1 KiB a row */
+    if (now) {
+        for (size_t i = 0; i < nk; i++) row_from(&kr[i], &now[i]);
+        *n = nk;
     }
-    free(kv);
     return now;
 }
 
@@ -474,7 +428,9 @@ int render_table_to(FILE *f, int force, int keep)
     if (found < nold) index_rows(&is, now, n);
 
     /* A socket closed since the last table is shown once more, so the learner sees it go. */
-    gone = malloc((nlast + 1) * sizeof *gone);   /* rows are copied in whole: no need to clear them */
+    /* Rows are copied in whole: no need to clear them. Only when a row went: a thousand rows
+     * allocated and freed on every table would make malloc give memory back and ask again. */
+    gone = found < nold ? malloc((nlast + 1) * sizeof *gone) : NULL;
     for (i = 0; gone && found < nold && i < nlast; i++) {
         row *g = &gone[ngone];
         if (keymap_get(&is, last[i].key) || (last[i].kernel && (kernel_err || became_fd(&last[i], now, n)))) continue;
@@ -546,5 +502,5 @@ void render_free(void)
     free(last);
     last = NULL;
     nlast = 0;
-    kview_free();
+    kernel_free();
 }

@@ -1,11 +1,15 @@
 /* unit_tests.c — the command language's lexer and DATA decoder, in the style of Lua's
  * testes: one check per line, a count at the end. */
+#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/addr.h"
 #include "core/keymap.h"
+#include "kernel/kernel_match.h"
+#include "kernel/kernel_proc.h"
 #include "report/out.h"
 #include "lang/parse.h"
 #include "lang/pyline.h"
@@ -253,6 +257,143 @@ static void pylines(void)
     py("socket tcp", NULL, 0);
 }
 
+/* An address as the kernel prints it in /proc/net/tcp{,6}: each 32-bit word as a
+ * native-endian hex number. */
+static void proc_hex(const unsigned char *a, int nwords, char *out)
+{
+    for (int w = 0; w < nwords; w++) {
+        unsigned int v;
+        memcpy(&v, a + 4 * w, 4);
+        sprintf(out + 8 * w, "%08X", v);
+    }
+}
+
+/* Lines of /proc/net/tcp and tcp6 into entries: addresses, ports, state, queues, timer, inode. */
+static void proc_lines(void)
+{
+    unsigned char lo[16], any[16], v6lo[16];
+    char l[40], r[40], line[300];
+    kernel_entry e;
+    inet_pton(AF_INET, "127.0.0.1", lo);
+    inet_pton(AF_INET, "0.0.0.0", any);
+    inet_pton(AF_INET6, "::1", v6lo);
+    CHECK(!kernel_proc_parse("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
+                             AF_INET, 100, &e), "the header is not a socket");
+    proc_hex(lo, 1, l);
+    proc_hex(any, 1, r);
+    snprintf(line, sizeof line, "   0: %s:1E6C %s:0000 0A 00000000:00000003 00:00000000 00000000  1000        0 4242 1 0000000000000000 100 0 0 10 0",
+             l, r);
+    CHECK(kernel_proc_parse(line, AF_INET, 100, &e) == 1 && e.family == AF_INET && !memcmp(e.src, lo, 4) && e.sport == 7788 &&
+              e.dport == 0 && e.state == TCP_LISTEN && e.rq == -1 && e.wq == -1 && e.ino == 4242 && e.expires == -1,
+          "a listener: port %u state %d rq %ld ino %lu", e.sport, e.state, e.rq, e.ino);
+    snprintf(line, sizeof line, "   1: %s:1E6C %s:C350 08 00000002:00000006 01:0000012C 00000000  1000        0 0 1 0000000000000000 20 4 30 10 -1",
+             l, l);
+    CHECK(kernel_proc_parse(line, AF_INET, 100, &e) == 1 && e.state == TCP_CLOSE_WAIT && e.dport == 50000 && !memcmp(e.dst, lo, 4) &&
+              e.rq == 6 && e.wq == 2 && e.ino == 0 && e.expires == 3.0,
+          "CLOSE_WAIT: rq %ld wq %ld expires %g (the FIN still counted here)", e.rq, e.wq, e.expires);
+    CHECK(!kernel_proc_parse("   2: 0100007F:1E6C 0000", AF_INET, 100, &e), "a cut line");
+    proc_hex(v6lo, 4, l);
+    snprintf(line, sizeof line, "   0: %s:1F90 %s:D431 06 00000000:00000000 03:00000BB8 00000000     0        0 0 3 0000000000000000",
+             l, l);
+    CHECK(kernel_proc_parse(line, AF_INET6, 100, &e) == 1 && e.family == AF_INET6 && !memcmp(e.src, v6lo, 16) && e.sport == 8080 &&
+              e.dport == 54321 && e.state == TCP_TIME_WAIT && e.expires == 30.0,
+          "an IPv6 TIME_WAIT: port %u state %d expires %g", e.sport, e.state, e.expires);
+    CHECK(!kernel_proc_parse(line, AF_INET, 100, &e), "an IPv6 line read as IPv4");
+}
+
+static sp_addr ip(int family, const char *host, unsigned short port)
+{
+    sp_addr a;
+    memset(&a, 0, sizeof a);
+    if (family == AF_INET) {
+        struct sockaddr_in *v = (struct sockaddr_in *)&a.ss;
+        v->sin_family = AF_INET;
+        v->sin_port = htons(port);
+        inet_pton(AF_INET, host, &v->sin_addr);
+        a.len = sizeof *v;
+    } else {
+        struct sockaddr_in6 *v = (struct sockaddr_in6 *)&a.ss;
+        v->sin6_family = AF_INET6;
+        v->sin6_port = htons(port);
+        inet_pton(AF_INET6, host, &v->sin6_addr);
+        a.len = sizeof *v;
+    }
+    return a;
+}
+
+/* A row of the kernel's table with no fd, or the inode's. */
+static kernel_entry row(unsigned long ino, int family, const char *src, unsigned short sport, const char *dst,
+                        unsigned short dport, int state)
+{
+    kernel_entry e;
+    memset(&e, 0, sizeof e);
+    e.ino = ino;
+    e.family = family;
+    inet_pton(family, src, e.src);
+    inet_pton(family, dst, e.dst);
+    e.sport = sport;
+    e.dport = dport;
+    e.state = state;
+    return e;
+}
+
+/* Which rows of the kernel's table are the session's: its own by inode, a queued
+ * connection only to a listener's address, a closed connection only by its 4-tuple. */
+static void matching(void)
+{
+    sp_sock l = {.fd = 3, .family = AF_INET, .type = SOCK_STREAM, .backlog = 5},
+            c = {.fd = 4, .family = AF_INET, .type = SOCK_STREAM, .backlog = -1},
+            w = {.fd = 5, .family = AF_INET, .type = SOCK_STREAM, .backlog = 5};
+    sp_addr la = ip(AF_INET, "127.0.0.1", 7788), wa = ip(AF_INET, "0.0.0.0", 9000);
+    sp_addr cl = ip(AF_INET, "127.0.0.1", 40000), cp = ip(AF_INET, "127.0.0.1", 8080);
+    const unsigned short *ports;
+    const sp_sock *q = NULL;
+    size_t at = 99, np;
+    kernel_entry e;
+    int seen[3] = {0, 0, 0};
+
+    kernel_match_remember(&cl, &cp);
+    kernel_match_remember(&cl, &cp);
+    CHECK(kernel_match_closed() == 1, "a tuple is remembered once");
+    CHECK(kernel_match_begin(3) == 0, "begin");
+    kernel_match_socket(&l, 0, 100, 7788, &la);
+    kernel_match_socket(&c, 1, 111, 7788, NULL);
+    kernel_match_socket(&w, 2, 300, 9000, &wa);
+    np = kernel_match_ports(&ports);
+    for (size_t i = 0; i < np; i++) seen[ports[i] == 7788 ? 0 : ports[i] == 9000 ? 1 : ports[i] == 40000 ? 2 : 0] += 1;
+    CHECK(np == 3 && seen[0] == 1 && seen[1] == 1 && seen[2] == 1, "the filter's ports: each once (%zu)", np);
+    CHECK(!kernel_match_want6(), "no IPv6 port");
+
+    e = row(111, AF_INET, "127.0.0.1", 7788, "127.0.0.1", 50000, TCP_ESTABLISHED);
+    CHECK(kernel_match_entry(&e, &at, &q) == KERNEL_MATCH_OWN && at == 1, "a session socket by its inode");
+    e = row(999, AF_INET, "127.0.0.1", 7788, "127.0.0.1", 50001, TCP_ESTABLISHED);
+    CHECK(kernel_match_entry(&e, &at, &q) == KERNEL_MATCH_NONE, "another program's socket on the session's port");
+    e = row(0, AF_INET, "127.0.0.1", 7788, "127.0.0.1", 50002, TCP_ESTABLISHED);
+    CHECK(kernel_match_entry(&e, &at, &q) == KERNEL_MATCH_QUEUED && q == &l, "in the listener's accept queue");
+    e = row(0, AF_INET, "127.0.0.2", 7788, "127.0.0.1", 50003, TCP_ESTABLISHED);
+    CHECK(kernel_match_entry(&e, &at, &q) == KERNEL_MATCH_NONE, "to another address on the listener's port: not its queue");
+    e = row(0, AF_INET, "127.0.0.1", 7788, "127.0.0.1", 50004, TCP_TIME_WAIT);
+    CHECK(kernel_match_entry(&e, &at, &q) == KERNEL_MATCH_NONE, "a TIME_WAIT on the session's port, not its tuple");
+    e = row(0, AF_INET, "127.0.0.1", 40000, "127.0.0.1", 8080, TCP_TIME_WAIT);
+    CHECK(kernel_match_entry(&e, &at, &q) == KERNEL_MATCH_CLOSED, "a closed session connection by its 4-tuple");
+    e = row(0, AF_INET, "127.0.0.1", 40000, "127.0.0.1", 8081, TCP_TIME_WAIT);
+    CHECK(kernel_match_entry(&e, &at, &q) == KERNEL_MATCH_NONE, "the closed connection's port, another peer");
+    e = row(0, AF_INET6, "::ffff:127.0.0.1", 40000, "::ffff:127.0.0.1", 8080, TCP_FIN_WAIT2);
+    CHECK(kernel_match_entry(&e, &at, &q) == KERNEL_MATCH_CLOSED, "the same tuple v4-mapped");
+    e = row(0, AF_INET, "10.1.2.3", 9000, "10.9.9.9", 1234, TCP_SYN_RECV);
+    CHECK(kernel_match_entry(&e, &at, &q) == KERNEL_MATCH_QUEUED && q == &w, "a listener on 0.0.0.0 queues any IPv4 address");
+    e = row(0, AF_INET6, "::1", 9000, "::1", 1234, TCP_ESTABLISHED);
+    CHECK(kernel_match_entry(&e, &at, &q) == KERNEL_MATCH_NONE, "but not an IPv6 one");
+    e = row(0, AF_INET, "127.0.0.1", 1234, "127.0.0.1", 7788, TCP_ESTABLISHED);
+    CHECK(kernel_match_entry(&e, &at, &q) == KERNEL_MATCH_NONE, "a port that is not the session's");
+    kernel_match_end();
+    CHECK(kernel_match_closed() == 1, "a closed connection the table still holds is kept");
+    CHECK(kernel_match_begin(0) == 0, "begin again");
+    kernel_match_end();
+    CHECK(kernel_match_closed() == 0, "one the table no longer holds is forgotten");
+    kernel_match_free();
+}
+
 int main(void)
 {
     keymaps();
@@ -312,6 +453,8 @@ int main(void)
     ports();
     options();
     pylines();
+    proc_lines();
+    matching();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed != 0;
 }
