@@ -144,6 +144,31 @@ def recv_q_is_bytes_not_the_fin_via_sock_diag():
 def recv_q_is_bytes_not_the_fin_via_proc():
     recv_q_counts_bytes("proc")
 
+def send_q_counts_bytes(kview):
+    """After `send c hello; close c` the closed side's row is often still in FIN_WAIT1: the
+    FIN it sent is not acknowledged yet, and the kernel counts it in the send queue."""
+    for _ in range(3):
+        sp = Sockplay(extra_env={"SOCKPLAY_KVIEW": kview} if kview else None)
+        port = listen_here(sp)
+        sp.run("c = socket tcp")
+        sp.run("connect c 127.0.0.1 %d" % port)
+        sp.run("conn = accept s", r"→ conn")
+        sp.run("send c hello", r"= 5")
+        sp.run("close c")
+        sp.sync()
+        rows = re.findall(r"^.*\b(FIN_WAIT1|FIN_WAIT2|CLOSING|LAST_ACK)\s+(\S+)\s+(\S+).*$", sp.text(), re.M)
+        sp.close()
+        for state, recvq, sendq in rows:
+            assert sendq in ("0", "-"), "%s row with SEND-Q %s after the peer acknowledged every byte:\n%s" % (state, sendq, sp.text()[-1500:])
+
+@test
+def send_q_is_bytes_not_the_fin_via_sock_diag():
+    send_q_counts_bytes(None)
+
+@test
+def send_q_is_bytes_not_the_fin_via_proc():
+    send_q_counts_bytes("proc")
+
 def fd_limit(lang, kview):
     sp = Sockplay(extra_env={"SOCKPLAY_KVIEW": kview} if kview else None)
     port = listen_here(sp)

@@ -14,7 +14,7 @@ typedef struct sp_sock {
     int nonblocking;          /* O_NONBLOCK set through sockplay */
     double timeout;           /* Python-style settimeout seconds; < 0 means none */
     unsigned long ino;        /* the socket's inode: how sock_diag's rows are matched to it */
-    unsigned short lport;     /* its local port once it has one (kview.c caches it), else 0 */
+    unsigned short lport;     /* its local port once it has one (kernel/kernel.c caches it), else 0 */
     int split;                /* bytes at the end of the last recv that began a cut character */
     char fdtext[12];          /* the fd as text, for labels (set by registry_add: an fd never changes) */
     unsigned long serial;     /* set by registry_add: tells a reused fd number from the old socket */

@@ -49,6 +49,13 @@ int kernel_unbound(const sp_sock *s)
     return kernel_addr(s, 0, &a) == 0 && unbound(&a.ss, a.len);
 }
 
+/* A FIN sent and not yet acknowledged takes a sequence number
+ * (write_seq - snd_una) in FIN_WAIT1, CLOSING and LAST_ACK; SEND-Q says bytes. */
+static long unacked_bytes(int state, long wq)
+{
+    return wq > 0 && (state == TCP_FIN_WAIT1 || state == TCP_CLOSING || state == TCP_LAST_ACK) ? wq - 1 : wq;
+}
+
 /* A row with nothing known yet. */
 static void blank(kernel_row *k, const sp_sock *owner, int family, int type)
 {
@@ -107,7 +114,7 @@ void kernel_read(const sp_sock *s, kernel_row *k)
         k->state = connected ? "CONNECTED" : "UNCONN";
     }
     if (ioctl(s->fd, SIOCINQ, &v) == 0) k->recvq = v;
-    if (ioctl(s->fd, SIOCOUTQ, &v) == 0) k->sendq = v;
+    if (ioctl(s->fd, SIOCOUTQ, &v) == 0) k->sendq = s->type == SOCK_STREAM && s->family != AF_UNIX ? unacked_bytes(k->tcp_state, v) : v;
 }
 
 /* Linux's struct tcp_info past glibc's copy of it: tcpi_segs_in (Linux 4.2) at byte 140.
@@ -147,6 +154,7 @@ static long unread_bytes(int state, long rq)
     return rq > 0 && (state == TCP_CLOSE_WAIT || state == TCP_LAST_ACK || state == TCP_CLOSING) ? rq - 1 : rq;
 }
 
+
 /* One end of e as text: the local (end 0) or the remote (end 1) address. */
 static void format_end(const kernel_entry *e, int end, char *b, size_t n)
 {
@@ -177,7 +185,7 @@ static void row_of(const kernel_entry *e, const sp_sock *owner, const sp_sock *q
     k->tcp_state = e->state;
     k->state = kernel_state_name(e->state);
     k->recvq = quiet ? -1 : unread_bytes(e->state, e->rq);
-    k->sendq = quiet ? -1 : e->wq;
+    k->sendq = quiet ? -1 : unacked_bytes(e->state, e->wq);
     k->expires = e->expires;
     format_end(e, 0, k->local, sizeof k->local);
     if (owner && e->state == TCP_CLOSE) snprintf(k->peer, sizeof k->peer, "-");
