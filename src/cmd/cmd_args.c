@@ -11,12 +11,18 @@ const sp_command *cmd_current;
 int cmd_usage(const char *fmt, ...)
 {
     va_list ap;
-    printf("%s%s: ", out_col(C_RED), cmd_current ? cmd_current->name : "sockplay");
+    char msg[1024], lead[96], use[300];
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (cmd_current) printf("%s\n   %s: %s %s", out_col(C_RESET), TR("usage", "用法"), cmd_current->name, cmd_current->args);
-    printf("%s\n", out_col(C_RESET));
+    /* Wrapped to the terminal's width, as all prose: a long mistake names itself on a projector too. */
+    snprintf(lead, sizeof lead, "%s%s: ", out_col(C_RED), cmd_current ? cmd_current->name : "sockplay");
+    out_wrap(stdout, lead, -1, msg, out_col(C_RESET));
+    if (cmd_current) {
+        snprintf(use, sizeof use, "%s %s", cmd_current->name, cmd_current->args);
+        snprintf(lead, sizeof lead, "   %s%s: ", out_col(C_RED), TR("usage", "用法"));
+        out_wrap(stdout, lead, -1, use, out_col(C_RESET));
+    }
     return CMD_FAIL;
 }
 

@@ -66,6 +66,14 @@ static void field(const char *label, const char *fmt, ...)
     out_wrap(stdout, lead, -1, value, "");
 }
 
+/* A dim "↳ …" line, wrapped to the terminal's width under its text. */
+static void hint(const char *text)
+{
+    char lead[32];
+    snprintf(lead, sizeof lead, "   %s↳ ", out_col(C_DIM));
+    out_wrap(stdout, lead, -1, text, out_col(C_RESET));
+}
+
 static int ipinfo6(const char *addr)
 {
     struct in6_addr a;
@@ -173,27 +181,24 @@ int netinfo_resolve(const char *name)
         char why[512];
         printf(" = %s%s%s\n", out_col(C_RED), gai_strerror(rc), out_col(C_RESET));
         /* Out of fds, the resolver could not open /etc/hosts: it says EAI_NONAME all the same. */
-        printf("   %s↳ %s%s\n", out_col(C_DIM),
-               addr_unread(err) ? errtext_unread(TR("the resolver's files (/etc/hosts, /etc/nsswitch.conf)",
-                                                    "解析器的文件（/etc/hosts、/etc/nsswitch.conf）"), err, why, sizeof why)
-               : TR("the name is not in /etc/hosts and no DNS server answered for it (sockplay needs no network for localhost)",
-                    "这个名字不在 /etc/hosts 中，也没有 DNS 服务器给出答案（localhost 不需要网络）"), out_col(C_RESET));
+        hint(addr_unread(err) ? errtext_unread(TR("the resolver's files (/etc/hosts, /etc/nsswitch.conf)",
+                                                  "解析器的文件（/etc/hosts、/etc/nsswitch.conf）"), err, why, sizeof why)
+             : TR("the name is not in /etc/hosts and no DNS server answered for it (sockplay needs no network for localhost)",
+                  "这个名字不在 /etc/hosts 中，也没有 DNS 服务器给出答案（localhost 不需要网络）"));
         return -1;
     }
     printf(" = 0\n");
-    if (res->ai_canonname && strcmp(res->ai_canonname, name) != 0) printf("  %-10s %s\n", TR("canonical", "规范名"), res->ai_canonname);
+    if (res->ai_canonname && strcmp(res->ai_canonname, name) != 0) field(TR("canonical", "规范名"), "%s", res->ai_canonname);
     for (r = res; r; r = r->ai_next) {
         char host[128];
         int port;
         if (addr_split(r->ai_addr, r->ai_addrlen, host, sizeof host, &port) < 0) continue;
-        printf("  %-10s %s\n", r->ai_family == AF_INET6 ? "AF_INET6" : "AF_INET", host);
+        field(r->ai_family == AF_INET6 ? "AF_INET6" : "AF_INET", "%s", host);
         n++;
     }
     freeaddrinfo(res);
-    printf("   %s↳ %s%s\n", out_col(C_DIM),
-           TR("connect tries these in order; Python: socket.getaddrinfo(name, None), or gethostbyname for one IPv4",
-              "connect 会按顺序尝试这些地址；Python：socket.getaddrinfo(name, None)，只要一个 IPv4 用 gethostbyname"),
-           out_col(C_RESET));
+    hint(TR("connect tries these in order; Python: socket.getaddrinfo(name, None), or gethostbyname for one IPv4",
+            "connect 会按顺序尝试这些地址；Python：socket.getaddrinfo(name, None)，只要一个 IPv4 用 gethostbyname"));
     return n ? 0 : -1;
 }
 
@@ -215,14 +220,14 @@ static long read_long(const char *path, int field, int *err)
 /* One line of `port`: "label  text". */
 static void port_line(const char *label, const char *text)
 {
-    printf("  %-10s %s\n", label, text);
+    field(label, "%s", text);
 }
 
 /* One line of `port` for a read that failed: said as such, nothing claimed. */
 static void port_unread(const char *label, const char *what, int err)
 {
     char b[512];
-    printf("  %-10s %s%s%s\n", label, out_col(C_YELLOW), errtext_unread(what, err, b, sizeof b), out_col(C_RESET));
+    field(label, "%s%s%s", out_col(C_YELLOW), errtext_unread(what, err, b, sizeof b), out_col(C_RESET));
 }
 
 /* The "here" line: whether a TCP socket listens on p, from the kernel's table. */
@@ -257,11 +262,11 @@ int netinfo_port(const char *text)
     if (addr_unread(serr)) {
         port_unread(TR("service", "服务"), "/etc/services", serr);
     } else {
-        printf("  %-10s %s", TR("service", "服务"), tcp ? tcp->s_name : TR("(none in /etc/services)", "（/etc/services 中没有）"));
+        char tname[64];   /* getservbyport's answer is overwritten by the next call */
+        snprintf(tname, sizeof tname, "%s", tcp ? tcp->s_name : "");
         udp = getservbyport(htons((unsigned short)p), "udp");
-        if (tcp) printf(" (tcp)");
-        if (udp) printf("%s%s (udp)", tcp ? ", " : "", udp->s_name);
-        printf("\n");
+        field(TR("service", "服务"), "%s%s%s%s%s", tcp ? tname : TR("(none in /etc/services)", "（/etc/services 中没有）"),
+              tcp ? " (tcp)" : "", udp ? (tcp ? ", " : "") : "", udp ? udp->s_name : "", udp ? " (udp)" : "");
     }
     if (p == 0)
         port_line(TR("meaning", "含义"), TR("bind to port 0: the kernel picks a free port", "绑定端口 0：由内核挑一个空闲端口"));
@@ -277,8 +282,8 @@ int netinfo_port(const char *text)
     if (rerr)
         port_unread(TR("ephemeral", "临时端口"), "/proc/sys/net/ipv4/ip_local_port_range", rerr);
     else if (lo > 0 && p >= lo && p <= hi)
-        printf("  %-10s %s (%ld–%ld)\n", TR("ephemeral", "临时端口"),
-               TR("in the range the kernel picks client ports from", "在内核为客户端挑选端口的范围内"), lo, hi);
+        field(TR("ephemeral", "临时端口"), "%s (%ld–%ld)",
+              TR("in the range the kernel picks client ports from", "在内核为客户端挑选端口的范围内"), lo, hi);
     if (p > 0) port_here(p);
     return 0;
 }

@@ -385,13 +385,13 @@ static row *with_old_kernel_rows(row *now, size_t *n)
 /* Under the rows: that the kernel's table could not be read, and what is not shown for it. */
 static void print_unread(FILE *f)
 {
-    char b[512];
+    char b[512], lead[32];
     if (!kernel_err) return;
-    fprintf(f, "  %s%s%s\n", out_col(C_YELLOW), errtext_unread(TR("the kernel's table", "内核的套接字表"), kernel_err, b, sizeof b),
-            out_col(C_RESET));
-    fprintf(f, "  %s%s%s\n", out_col(C_DIM),
-            TR("so sockets with no fd (accept queue, TIME_WAIT) are not shown; the rows above were read from each fd",
-               "所以没有 fd 的套接字（accept 队列、TIME_WAIT）现在无法显示；上面各行是逐个 fd 读取的"), out_col(C_RESET));
+    snprintf(lead, sizeof lead, "  %s", out_col(C_YELLOW));
+    out_wrap(f, lead, -1, errtext_unread(TR("the kernel's table", "内核的套接字表"), kernel_err, b, sizeof b), out_col(C_RESET));
+    snprintf(lead, sizeof lead, "  %s", out_col(C_DIM));
+    out_wrap(f, lead, -1, TR("so sockets with no fd (accept queue, TIME_WAIT) are not shown; the rows above were read from each fd",
+                             "所以没有 fd 的套接字（accept 队列、TIME_WAIT）现在无法显示；上面各行是逐个 fd 读取的"), out_col(C_RESET));
 }
 
 int render_table_to(FILE *f, int force, int keep)
