@@ -48,7 +48,9 @@ int words_timeout(const char *text, double *seconds);
 int words_poll_ms(double seconds, int *ms);
 /* The same typed: "2", "1.5", "2s", "500ms"; -1 when w is not such a number. */
 int words_poll_timeout(const char *w, int *ms);
-/* poll's events, value the bit: POLLIN, POLLOUT, POLLHUP, POLLRDHUP, POLLERR, POLLNVAL. */
+/* poll's events, value the bit: POLLIN, POLLOUT, POLLHUP, POLLRDHUP, POLLERR, POLLNVAL.
+ * (core/core_io.c's event_names still has its own copy: it is to call words_event_names,
+ * showing "-" for "".) */
 extern const sp_word words_events[];
 /* The bits of re by name, "POLLIN|POLLOUT"; "" when none. Returns b. */
 const char *words_event_names(short re, char *b, size_t n);
