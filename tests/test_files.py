@@ -240,20 +240,24 @@ class HomeTerm(term.Term):
     def __init__(self, home, prefix=""):
         self.home = home
         self.sock = "sockplay-files-%d-%d" % (os.getpid(), int(time.monotonic() * 1000))
-        cmd = "%s env NO_COLOR=1 HOME=%s LANG=C.UTF-8 TERM=xterm-256color %s; sleep 30" % (prefix, home, shlex.quote(SOCKPLAY))
+        cmd = "%s env -u XDG_STATE_HOME NO_COLOR=1 HOME=%s LANG=C.UTF-8 TERM=xterm-256color %s; sleep 30" % (prefix, home, shlex.quote(SOCKPLAY))
         self.tmux("new-session", "-d", "-s", "t", "-x", "150", "-y", "50", "sh -c %s" % shlex.quote(cmd))
         self.wait(r"sockplay>")
 
+HISTDIR = ".local/state/sockplay"
+
 @test
 def history_is_written_safely_and_never_through_a_link():
-    """Items 3-4 for ~/.sockplay_history: a symlink is left alone (its target neither cut nor
-    chmod-ed, a note says so); under ulimit -f the old history stays whole."""
+    """Items 3-4 for the history (~/.local/state/sockplay/history): a symlink is left alone
+    (its target neither cut nor chmod-ed, a note says so); under ulimit -f the old history
+    stays whole."""
     home = tempfile.mkdtemp()
     target = os.path.join(home, "elsewhere")
     lines = "".join("old line %d\n" % i for i in range(1500))
     open(target, "w").write(lines)
     os.chmod(target, 0o640)
-    os.symlink(target, os.path.join(home, ".sockplay_history"))
+    os.makedirs(os.path.join(home, HISTDIR))
+    os.symlink(target, os.path.join(home, HISTDIR, "history"))
     t = HomeTerm(home)
     try:
         t.type("socket udp")
@@ -265,11 +269,12 @@ def history_is_written_safely_and_never_through_a_link():
         t.close()
     assert open(target).read() == lines, "the symlink's target was rewritten"
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o640
-    assert os.path.islink(os.path.join(home, ".sockplay_history"))
+    assert os.path.islink(os.path.join(home, HISTDIR, "history"))
     assert "symbolic link" in screen, screen[-1500:]
     # ulimit -f 1 (1 KiB): the history file (16 KiB) cannot be rewritten; it stays whole.
     home2 = tempfile.mkdtemp()
-    hist = os.path.join(home2, ".sockplay_history")
+    os.makedirs(os.path.join(home2, HISTDIR))
+    hist = os.path.join(home2, HISTDIR, "history")
     open(hist, "w").write(lines[:16000])
     os.chmod(hist, 0o600)
     t = HomeTerm(home2, prefix="ulimit -f 1;")
@@ -282,7 +287,7 @@ def history_is_written_safely_and_never_through_a_link():
         t.close()
     assert open(hist).read() == lines[:16000], "the history was cut: %d bytes" % len(open(hist).read())
     assert stat.S_IMODE(os.stat(hist).st_mode) == 0o600
-    assert not [f for f in os.listdir(home2) if f != ".sockplay_history"], os.listdir(home2)
+    assert os.listdir(os.path.join(home2, HISTDIR)) == ["history"], os.listdir(os.path.join(home2, HISTDIR))
     # And without a limit it is rewritten as before (through a temp file: mode kept).
     t = HomeTerm(home2)
     try:
@@ -293,7 +298,7 @@ def history_is_written_safely_and_never_through_a_link():
         t.close()
     assert "socket tcp" in open(hist).read()
     assert stat.S_IMODE(os.stat(hist).st_mode) == 0o600
-    assert not [f for f in os.listdir(home2) if f != ".sockplay_history"], os.listdir(home2)
+    assert os.listdir(os.path.join(home2, HISTDIR)) == ["history"], os.listdir(os.path.join(home2, HISTDIR))
 
 KEYWORDS = set(__import__("keyword").kwlist)
 

@@ -1,5 +1,5 @@
 """sockplay at a real terminal (tmux): the blocking status line, Ctrl-C, completion, history."""
-import os, re, socket, subprocess, sys, time
+import os, re, socket, stat, subprocess, sys, time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from harness import *
 from term import Term
@@ -87,10 +87,54 @@ def history_is_saved_between_sessions():
         t.type("socket udp")
         t.type("quit")
         time.sleep(0.5)
-        hist = open(os.path.join(t.home, ".sockplay_history")).read()
+        hist = open(os.path.join(t.home, ".local/state/sockplay/history")).read()
         assert "socket udp" in hist, hist
     finally:
         t.close()
+
+def history_session(home, *lines, extra=""):
+    """One session at a terminal with HOME=home (and extra env): Up recalls the last line of
+    the history it read, then lines are typed; returns the screen."""
+    t = Term(extra=extra)
+    t.home = home
+    try:
+        t.keys("Up")
+        time.sleep(0.3)
+        recalled = t.screen()
+        t.keys("C-u")
+        for line in lines:
+            t.type(line)
+        t.type("quit")
+        time.sleep(0.6)
+        return recalled + t.screen()
+    finally:
+        t.close()
+
+@test
+def history_lives_under_xdg_state_home_and_the_old_file_is_read_once():
+    """$XDG_STATE_HOME/sockplay/history, else ~/.local/state/sockplay/history (folders 0700);
+    an old ~/.sockplay_history is read the first time, quietly, and left as it was."""
+    home = tempfile.mkdtemp()
+    old = os.path.join(home, ".sockplay_history")
+    open(old, "w").write("lang en\nsocket tcp6\n")
+    screen = history_session(home, "socket udp", extra="HOME=%s" % home)
+    new = os.path.join(home, ".local/state/sockplay/history")
+    assert "sockplay> socket tcp6" in screen, "Up did not recall the old history:\n" + screen[-1500:]
+    assert "history" not in screen.lower(), screen[-1500:]
+    assert open(new).read() == "lang en\nsocket tcp6\nsocket udp\nquit\n", open(new).read()
+    assert open(old).read() == "lang en\nsocket tcp6\n", "the old file was changed"
+    for d in (".local", ".local/state", ".local/state/sockplay"):
+        assert stat.S_IMODE(os.stat(os.path.join(home, d)).st_mode) == 0o700, d
+    # Once the new file is there, the old one is not read again.
+    screen = history_session(home, "socket unix", extra="HOME=%s" % home)
+    assert open(new).read().count("socket tcp6") == 1, open(new).read()
+    assert open(new).read().endswith("socket unix\nquit\n"), open(new).read()
+    # With XDG_STATE_HOME (absolute) the history goes there, and nothing under HOME.
+    home2, state = tempfile.mkdtemp(), tempfile.mkdtemp()
+    history_session(home2, "socket udp6", extra="HOME=%s XDG_STATE_HOME=%s" % (home2, state))
+    assert "socket udp6" in open(os.path.join(state, "sockplay/history")).read()
+    assert stat.S_IMODE(os.stat(os.path.join(state, "sockplay")).st_mode) == 0o700
+    assert os.listdir(home2) == [], os.listdir(home2)
 
 @test
 def changes_are_coloured_on_a_terminal_and_not_with_no_color():

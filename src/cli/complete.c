@@ -1,10 +1,12 @@
 /* complete.c — which word is being typed decides what to offer: the command table's
- * A_* letters say what each argument position holds. */
+ * A_* letters say what each argument position holds, and the words behind a letter are
+ * the tables their parsers read (cmd_words): no word list lives here. */
 #include "cli/complete.h"
 #include <stdio.h>
 #include <dirent.h>
 #include <string.h>
 #include <strings.h>
+#include "cmd/cmd_args.h"
 #include "cmd/cmd_table.h"
 #include "core/registry.h"
 #include "core/sockopt.h"
@@ -35,23 +37,38 @@ static void offer_files(const char *text, void (*add)(const char *))
 }
 
 /* Option names (only those setsockopt can set when settable), of one level after a level
- * name; the level names themselves when no level was typed (level < 0). */
+ * name; when no level was typed (level < 0), also the levels the option table names, each
+ * once. */
 static void offer_opts(const char *text, void (*add)(const char *), int settable, int level)
 {
     for (size_t i = 0; i < sockopt_ndefs; i++)
         if (!(settable && sockopt_defs[i].readonly) && (level < 0 || sockopt_defs[i].level == level))
             offer(sockopt_defs[i].name, text, add);
     if (level >= 0) return;
-    offer("SOL_SOCKET", text, add);
-    offer("IPPROTO_TCP", text, add);
-    offer("IPPROTO_IPV6", text, add);
+    for (size_t i = 0; i < sockopt_ndefs; i++) {
+        size_t j = 0;
+        while (j < i && strcmp(sockopt_defs[j].level_name, sockopt_defs[i].level_name) != 0) j++;
+        if (j == i) offer(sockopt_defs[i].level_name, text, add);
+    }
+}
+
+/* The words of a completion letter's tables (cmd_words), aliases left out; 0 if the letter
+ * is not a word list. */
+static int offer_words(char letter, const char *text, void (*add)(const char *))
+{
+    const sp_word *const *tables = cmd_words(letter);
+    if (!tables) return 0;
+    for (; *tables; tables++)
+        for (const sp_word *w = *tables; w->word; w++)
+            if (!w->alias) offer(w->word, text, add);
+    return 1;
 }
 
 /* What the word after prev holds whatever its position: the view after "as", an option
  * after a level name; else the table's letter. */
 static char kind_after(const sp_command *k, const char *prev, char kind)
 {
-    if (!strcasecmp(prev, "as") && strchr(k->complete, A_VIEW)) return A_VIEW;
+    if (!strcasecmp(prev, cmd_as_word) && strchr(k->complete, A_VIEW)) return A_VIEW;
     if (sockopt_level(prev) >= 0 && strchr(k->complete, A_SETOPT)) return A_SETOPT;
     if (sockopt_level(prev) >= 0 && strchr(k->complete, A_OPT)) return A_OPT;
     return kind;
@@ -96,6 +113,7 @@ void complete_line(const char *line, int start, const char *text, void (*add)(co
         kind = nk ? k->complete[at < nk ? at : nk - 1] : A_NONE;
     }
     if (argi > 1) kind = kind_after(k, prev, kind);     /* argument 0 is S: a socket may be called "as" */
+    if (offer_words(kind, text, add)) return;
     switch (kind) {
     case A_SOCK:
         for (size_t i = 0; i < registry_count(); i++) {
@@ -106,24 +124,12 @@ void complete_line(const char *line, int start, const char *text, void (*add)(co
             offer(fd, text, add);
         }
         break;
-    case A_KIND: {
-        static const char *kinds[] = {"tcp", "udp", "tcp6", "udp6", "unix", "unix-dgram", "AF_INET", "AF_INET6", "AF_UNIX",
-                                      "SOCK_STREAM", "SOCK_DGRAM"};
-        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) offer(kinds[i], text, add);
-        break;
-    }
     case A_OPT: case A_SETOPT:
         offer_opts(text, add, kind == A_SETOPT, argi > 1 ? sockopt_level(prev) : -1);
         break;
-    case A_HOW: offer("rd", text, add); offer("wr", text, add); offer("rdwr", text, add); break;
-    case A_BOOL: offer("on", text, add); offer("off", text, add); break;
     case A_CMD:
         for (k = cmd_table; k->name; k++) offer(k->name, text, add);
         break;
-    case A_VIEW: offer("gbk", text, add); offer("utf-8", text, add); offer("hex", text, add); break;
-    case A_STATE: offer("--watch", text, add); offer("on", text, add); offer("off", text, add); break;
-    case A_LANG: offer("zh", text, add); offer("en", text, add); break;
-    case A_EXPORT: offer("python", text, add); offer("c", text, add); offer("--force", text, add); break;
     case A_FILE: offer_files(text, add); break;
     default: break;
     }

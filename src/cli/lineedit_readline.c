@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <readline/history.h>
 #include <readline/readline.h>
 #include "core/blocking.h"
@@ -93,6 +94,42 @@ static int clear_key(int count, int key)
     return 0;
 }
 
+/* Where the history lives, as the XDG base directories say: $XDG_STATE_HOME/sockplay/history
+ * (an absolute XDG_STATE_HOME only), else ~/.local/state/sockplay/history. 0, or -1 with
+ * no home to put it in (no history then). */
+static int history_path(const char *home)
+{
+    const char *state = getenv("XDG_STATE_HOME");
+    int n;
+    if (state && state[0] == '/') n = snprintf(histfile, sizeof histfile, "%s/sockplay/history", state);
+    else if (home && *home) n = snprintf(histfile, sizeof histfile, "%s/.local/state/sockplay/history", home);
+    else n = -1;
+    if (n < 0 || (size_t)n >= sizeof histfile) histfile[0] = '\0';
+    return histfile[0] ? 0 : -1;
+}
+
+/* The history of an earlier session: the file above, or — read once, the first time, when
+ * that file does not exist yet — the old ~/.sockplay_history; from then on the new file is
+ * written. The old file is left as it is, and nothing is said. */
+static void history_read(const char *home)
+{
+    char old[1100];
+    if (read_history(histfile) != ENOENT || !home || !*home) return;
+    if ((size_t)snprintf(old, sizeof old, "%s/.sockplay_history", home) < sizeof old) read_history(old);
+}
+
+/* The history's folders, each made 0700 (private, as the XDG spec asks) when missing. */
+static void history_folders(void)
+{
+    char dir[sizeof histfile];
+    snprintf(dir, sizeof dir, "%s", histfile);
+    for (char *p = dir + 1; (p = strchr(p, '/')); p++) {
+        *p = '\0';
+        mkdir(dir, 0700);           /* EEXIST for most; a real failure shows at safefile_open */
+        *p = '/';
+    }
+}
+
 void lineedit_rl_init(lineedit_complete_fn fn, lineedit_hint_fn hint)
 {
     const char *home = getenv("HOME");
@@ -109,10 +146,7 @@ void lineedit_rl_init(lineedit_complete_fn fn, lineedit_hint_fn hint)
     rl_attempted_completion_function = complete;
     rl_basic_word_break_characters = " \t;=";
     using_history();
-    if (home && *home) {
-        snprintf(histfile, sizeof histfile, "%s/.sockplay_history", home);
-        read_history(histfile);
-    }
+    if (history_path(home) == 0) history_read(home);
 }
 
 static void on_line(char *line)
@@ -171,6 +205,7 @@ static void save_history(void)
     safefile_file w;
     HIST_ENTRY **list = history_list();
     int n = history_length;
+    history_folders();
     if (safefile_check(histfile, 1, "", err, sizeof err) == 0 && safefile_open(&w, histfile, err, sizeof err) == 0) {
         for (int i = n > 1000 ? n - 1000 : 0; list && i < n; i++) fprintf(w.f, "%s\n", list[i]->line);
         if (safefile_commit(&w, err, sizeof err) == 0) return;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include "lang/words.h"
 #include "report/out.h"
 
 const sp_command *cmd_current;
@@ -28,9 +29,9 @@ int cmd_usage(const char *fmt, ...)
 
 int cmd_on_off(const char *v, int *on)
 {
-    if (!strcasecmp(v, "on") || !strcasecmp(v, "true") || !strcmp(v, "1")) *on = 1;
-    else if (!strcasecmp(v, "off") || !strcasecmp(v, "false") || !strcmp(v, "0")) *on = 0;
-    else return cmd_usage(TR("'%s' is not on or off", "'%s' 不是 on 或 off"), v), -1;
+    char list[80];
+    if ((*on = words_on_off_value(v)) < 0)
+        return cmd_usage(TR("'%s' is not %s", "'%s' 不是 %s"), v, words_join(words_on_off, TR(", ", "、"), TR(" or ", " 或 "), list, sizeof list)), -1;
     return 0;
 }
 

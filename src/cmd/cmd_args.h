@@ -4,6 +4,7 @@
 #define SP_CMD_ARGS_H
 #include "cmd/cmd_table.h"
 #include "core/registry.h"
+#include "lang/words.h"
 
 /* The command being run, for usage lines (set by command_run). */
 extern const sp_command *cmd_current;
@@ -20,6 +21,13 @@ sp_sock *cmd_sock(const sp_line *c, int i);
 int cmd_on_off(const char *v, int *on);
 /* NAME in "NAME = …", or NULL. */
 const char *cmd_assigned(const sp_line *c);
+
+/* The words of the session commands, beside their parsers in cmd_session.c (Tab offers them
+ * through cmd_words): state's --watch|on|off, export's python|c, export's and save's --force. */
+enum { CMD_STATE_OFF, CMD_STATE_ON, CMD_STATE_WATCH };
+extern const sp_word cmd_state_words[], cmd_export_words[], cmd_force_words[];
+/* recv's and recvfrom's keyword before a view (`recv s 10 as hex`), in cmd_socket.c. */
+extern const char cmd_as_word[];
 
 /* The handlers the table points at. */
 int cmd_socket(const sp_line *c), cmd_bind(const sp_line *c), cmd_listen(const sp_line *c), cmd_accept(const sp_line *c);

@@ -22,22 +22,29 @@
 #include "report/trace.h"
 #include "report/watch.h"
 
+const sp_word cmd_state_words[] = {
+    {"--watch", CMD_STATE_WATCH, 0, 0}, {"on", CMD_STATE_ON, 0, 0}, {"off", CMD_STATE_OFF, 0, 0}, {"-w", CMD_STATE_WATCH, 0, 1},
+    {NULL, 0, 0, 0},
+};
+
 int cmd_state(const sp_line *c)
 {
     double limit = isatty(0) ? 3600 : 5;   /* without a keyboard to stop it, a short watch */
+    const sp_word *w;
     char *end;
     if (cmd_nargs(c, 0, 2, "") < 0) return CMD_FAIL;
     if (c->ntok == 1) {
         render_table(1);
         return CMD_OK;
     }
-    if (c->ntok == 2 && (!strcasecmp(cmd_arg(c, 1), "on") || !strcasecmp(cmd_arg(c, 1), "off"))) {
-        core_show_table = !strcasecmp(cmd_arg(c, 1), "on");
+    w = words_find(cmd_state_words, cmd_arg(c, 1));
+    if (c->ntok == 2 && w && w->value != CMD_STATE_WATCH) {
+        core_show_table = w->value == CMD_STATE_ON;
         printf("%s\n", core_show_table ? TR("the table is printed after each call that changes it", "每次有变化的调用之后打印状态表")
                                         : TR("the table is printed only on `state`", "只在输入 `state` 时打印状态表"));
         return CMD_OK;
     }
-    if (strcmp(cmd_arg(c, 1), "--watch") != 0 && strcmp(cmd_arg(c, 1), "-w") != 0)
+    if (!w || w->value != CMD_STATE_WATCH)
         return cmd_usage(TR("'%s' is not an option of state: --watch [SECONDS], on or off", "'%s' 不是 state 的选项：--watch [SECONDS]、on 或 off"),
                      cmd_arg(c, 1));
     if (cmd_arg(c, 2)) {
@@ -243,6 +250,8 @@ static int write_program(int lang, const char *path, int force)
     return CMD_OK;
 }
 
+const sp_word cmd_force_words[] = {{"--force", 1, 0, 0}, {NULL, 0, 0, 0}};
+
 /* The arguments of export and save, --force (unquoted, anywhere) taken out: want of them
  * into rest, *force set. -1 after cmd_usage() when there are too few, too many or a --typo. */
 static int force_args(const sp_line *c, const char **rest, int want, int *force, const char *missing)
@@ -252,7 +261,7 @@ static int force_args(const sp_line *c, const char **rest, int want, int *force,
     for (int i = 1; i < c->ntok; i++) {
         const char *a = c->tok[i].text;
         if (!c->tok[i].quoted && !strncmp(a, "--", 2)) {
-            if (strcmp(a, "--force"))
+            if (!words_find(cmd_force_words, a))
                 return cmd_usage(TR("'%s' is not an option of %s (--force replaces a file sockplay did not write)",
                                 "'%s' 不是 %s 的选项（--force 会替换不是 sockplay 写的文件）"), a, c->tok[0].text);
             *force = 1;
@@ -266,14 +275,18 @@ static int force_args(const sp_line *c, const char **rest, int want, int *force,
     return 0;
 }
 
+/* export's languages; lua is save's (FILE.lua), taken here too. */
+const sp_word cmd_export_words[] = {
+    {"python", LANG_PY_SRC, 0, 0}, {"c", LANG_C_SRC, 0, 0}, {"py", LANG_PY_SRC, 0, 1}, {"lua", LANG_LUA_SRC, 0, 1}, {NULL, 0, 0, 0},
+};
+
 int cmd_export(const sp_line *c)
 {
     const char *a[2];
+    const sp_word *w;
     int force;
     if (force_args(c, a, 2, &force, TR("python|c and FILE", "python|c 和 FILE")) < 0) return CMD_FAIL;
-    if (!strcasecmp(a[0], "python") || !strcasecmp(a[0], "py")) return write_program(LANG_PY_SRC, a[1], force);
-    if (!strcasecmp(a[0], "c")) return write_program(LANG_C_SRC, a[1], force);
-    if (!strcasecmp(a[0], "lua")) return write_program(LANG_LUA_SRC, a[1], force);
+    if ((w = words_find(cmd_export_words, a[0]))) return write_program(w->value, a[1], force);
     return cmd_usage(TR("'%s' is not python or c (save FILE.lua writes Lua)", "'%s' 不是 python 或 c（save FILE.lua 写 Lua）"), a[0]);
 }
 

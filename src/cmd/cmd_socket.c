@@ -8,6 +8,7 @@
 #include "cmd/cmd_args.h"
 #include "core/core.h"
 #include "report/dataview.h"
+#include "lang/words.h"
 #include "core/jobs.h"
 #include "report/out.h"
 #include "core/sockopt.h"
@@ -52,54 +53,50 @@ static int go(const sp_line *c, sp_call *k, sp_call_kind kind, sp_sock *s, const
 
 /* --- socket ------------------------------------------------------------------ */
 
+/* "a, b or c" of a table's words, in the session's language. */
+static const char *listed(const sp_word *table, char *buf, size_t n)
+{
+    return words_join(table, TR(", ", "、"), TR(" or ", " 或 "), buf, n);
+}
+
 int cmd_socket(const sp_line *c)
 {
     int family = AF_INET, type = SOCK_STREAM;
+    const sp_word *w;
+    char list[160];
     if (cmd_nargs(c, 0, 2, "") < 0) return CMD_FAIL;
-    if (c->ntok == 2 && addr_kind(cmd_arg(c, 1), &family, &type) < 0)
-        return cmd_usage(TR("unknown kind '%s': use tcp, udp, tcp6, udp6, unix or unix-dgram",
-                        "未知类型 '%s'：请用 tcp、udp、tcp6、udp6、unix 或 unix-dgram"), cmd_arg(c, 1));
+    if (c->ntok == 2 && words_kind(cmd_arg(c, 1), &family, &type) < 0)
+        return cmd_usage(TR("unknown kind '%s': use %s", "未知类型 '%s'：请用 %s"), cmd_arg(c, 1), listed(words_kinds, list, sizeof list));
     if (c->ntok == 3) {
         const char *f = cmd_arg(c, 1), *t = cmd_arg(c, 2);
-        if ((family = addr_family_of(f)) < 0) return cmd_usage(TR("unknown address family '%s': AF_INET, AF_INET6 or AF_UNIX",
-                             "未知地址族 '%s'：AF_INET、AF_INET6 或 AF_UNIX"), f);
-        if (!strcasecmp(t, "SOCK_STREAM")) type = SOCK_STREAM;
-        else if (!strcasecmp(t, "SOCK_DGRAM")) type = SOCK_DGRAM;
-        else return cmd_usage(TR("unknown socket type '%s': SOCK_STREAM (TCP) or SOCK_DGRAM (UDP)",
+        if (!(w = words_find(words_families, f)))
+            return cmd_usage(TR("unknown address family '%s': %s", "未知地址族 '%s'：%s"), f, listed(words_families, list, sizeof list));
+        family = w->value;
+        if (!(w = words_find(words_types, t))) return cmd_usage(TR("unknown socket type '%s': SOCK_STREAM (TCP) or SOCK_DGRAM (UDP)",
                              "未知套接字类型 '%s'：SOCK_STREAM（TCP）或 SOCK_DGRAM（UDP）"), t);
+        type = w->value;
     }
     return core_socket(family, type, cmd_assigned(c)) ? CMD_OK : CMD_FAIL;
 }
 
 /* --- addresses ------------------------------------------------------------------ */
 
-/* HOST PORT, or PATH for a unix socket, starting at argument i. */
-static int where_args(const sp_line *c, const sp_sock *s, int i, const char **host, const char **port)
+/* HOST PORT, or PATH for a unix socket, starting at argument i (words_address's forms;
+ * lone: bind's lone PORT). */
+static int where_args(const sp_line *c, const sp_sock *s, int i, int lone, const char **host, const char **port)
 {
-    if (s->family == AF_UNIX) {
-        if (!cmd_arg(c, i)) return cmd_usage("%s", TR("missing PATH of the unix socket", "缺少 unix 套接字的路径 PATH"));
-        *host = cmd_arg(c, i);
-        *port = NULL;
-        return 0;
-    }
-    if (!cmd_arg(c, i)) return cmd_usage("%s", TR("missing HOST and PORT", "缺少 HOST 和 PORT"));
-    if (!cmd_arg(c, i + 1)) return cmd_usage(TR("missing PORT after HOST '%s'", "HOST '%s' 后面缺少 PORT"), cmd_arg(c, i));
-    *host = cmd_arg(c, i);
-    *port = cmd_arg(c, i + 1);
+    char err[300];
+    if (words_address(s->family, cmd_arg(c, i), cmd_arg(c, i + 1), lone, host, port, err, sizeof err) < 0)
+        return cmd_usage("%s", err);
     return 0;
 }
 
 int cmd_bind(const sp_line *c)
 {
     sp_sock *s = cmd_sock(c, 1);
-    const char *host = "", *port;
-    if (!s) return CMD_FAIL;
-    if (s->family != AF_UNIX && c->ntok == 3) {
-        port = cmd_arg(c, 2);              /* bind S PORT: every local address, as Python's ("", PORT) */
-    } else {
-        if (where_args(c, s, 2, &host, &port) < 0) return CMD_FAIL;
-        if (c->ntok > (s->family == AF_UNIX ? 3 : 4)) return cmd_nargs(c, 0, s->family == AF_UNIX ? 2 : 3, ""), CMD_FAIL;
-    }
+    const char *host, *port;
+    if (!s || where_args(c, s, 2, 1, &host, &port) < 0) return CMD_FAIL;
+    if (c->ntok > (s->family == AF_UNIX ? 3 : 4)) return cmd_nargs(c, 0, s->family == AF_UNIX ? 2 : 3, ""), CMD_FAIL;
     return core_bind(s, host, port) < 0 ? CMD_FAIL : CMD_OK;
 }
 
@@ -107,7 +104,7 @@ int cmd_connect(const sp_line *c)
 {
     sp_sock *s = cmd_sock(c, 1);
     const char *host, *port;
-    if (!s || where_args(c, s, 2, &host, &port) < 0) return CMD_FAIL;
+    if (!s || where_args(c, s, 2, 0, &host, &port) < 0) return CMD_FAIL;
     if (cmd_nargs(c, 0, s->family == AF_UNIX ? 2 : 3, "") < 0) return CMD_FAIL;
     return go(c, new_call(NULL, 0, 0, NULL), CALL_CONNECT, s, host, port);
 }
@@ -144,6 +141,8 @@ int cmd_send(const sp_line *c)
     return go(c, new_call(b.data, b.len, 0, b.enc), CALL_SEND, s, NULL, NULL);
 }
 
+const char cmd_as_word[] = "as";
+
 /* S [MAX] [as gbk|utf-8|hex] */
 static int recv_any(const sp_line *c, sp_call_kind kind)
 {
@@ -153,17 +152,17 @@ static int recv_any(const sp_line *c, sp_call_kind kind)
     int view = VIEW_AUTO, i = 2;
     char err[200];
     if (cmd_nargs(c, 1, 4, "S") < 0 || !(s = cmd_sock(c, 1))) return CMD_FAIL;
-    if (cmd_arg(c, i) && strcasecmp(cmd_arg(c, i), "as") != 0) {
+    if (cmd_arg(c, i) && strcasecmp(cmd_arg(c, i), cmd_as_word) != 0) {
         if (parse_int(cmd_arg(c, i), 1, RECV_MAX, "MAX", &max, err, sizeof err) < 0) return cmd_usage("%s", err);
         i++;
     }
     if (cmd_arg(c, i)) {
-        if (strcasecmp(cmd_arg(c, i), "as") != 0)
+        if (strcasecmp(cmd_arg(c, i), cmd_as_word) != 0)
             return cmd_usage(TR("'%s': after MAX comes `as gbk|utf-8|hex` or nothing", "'%s'：MAX 之后只能是 `as gbk|utf-8|hex`"), cmd_arg(c, i));
         if (!cmd_arg(c, i + 1)) return cmd_usage("%s", TR("missing how to show the bytes after 'as': gbk, utf-8 or hex",
                                                   "'as' 后面缺少显示方式：gbk、utf-8 或 hex"));
         if ((view = dataview_parse(cmd_arg(c, i + 1))) < 0)
-            return cmd_usage(TR("'%s' is not gbk, utf-8 or hex", "'%s' 不是 gbk、utf-8 或 hex"), cmd_arg(c, i + 1));
+            return cmd_usage(TR("'%s' is not %s", "'%s' 不是 %s"), cmd_arg(c, i + 1), listed(dataview_views, err, sizeof err));
         if (cmd_arg(c, i + 2)) return cmd_usage(TR("too many arguments: '%s' is one too many", "参数太多：'%s' 是多余的"), cmd_arg(c, i + 2));
     }
     if ((k = new_call(NULL, (size_t)max, 1, NULL))) k->view = view;
@@ -180,7 +179,7 @@ int cmd_sendto(const sp_line *c)
     int first;
     sp_buf b;
     char err[300];
-    if (!s || where_args(c, s, 2, &host, &port) < 0) return CMD_FAIL;
+    if (!s || where_args(c, s, 2, 0, &host, &port) < 0) return CMD_FAIL;
     first = s->family == AF_UNIX ? 3 : 4;
     if (parse_data(c->tok + first, c->ntok - first, &b, err, sizeof err) < 0) return cmd_usage("%s", err);
     return go(c, new_call(b.data, b.len, 0, b.enc), CALL_SENDTO, s, host, port);
@@ -236,14 +235,11 @@ int cmd_getsockopt(const sp_line *c)
 int cmd_shutdown(const sp_line *c)
 {
     sp_sock *s;
-    const char *h;
+    char list[80];
     int how;
     if (cmd_nargs(c, 2, 2, "S and rd|wr|rdwr") < 0 || !(s = cmd_sock(c, 1))) return CMD_FAIL;
-    h = cmd_arg(c, 2);
-    if (!strcasecmp(h, "rd") || !strcasecmp(h, "SHUT_RD")) how = SHUT_RD;
-    else if (!strcasecmp(h, "wr") || !strcasecmp(h, "SHUT_WR")) how = SHUT_WR;
-    else if (!strcasecmp(h, "rdwr") || !strcasecmp(h, "SHUT_RDWR")) how = SHUT_RDWR;
-    else return cmd_usage(TR("'%s' is not rd, wr or rdwr", "'%s' 不是 rd、wr 或 rdwr"), h);
+    if ((how = words_shutdown_how(cmd_arg(c, 2))) < 0)
+        return cmd_usage(TR("'%s' is not %s", "'%s' 不是 %s"), cmd_arg(c, 2), listed(words_shutdown, list, sizeof list));
     return core_shutdown(s, how) < 0 ? CMD_FAIL : CMD_OK;
 }
 
@@ -260,15 +256,12 @@ int cmd_settimeout(const sp_line *c)
 {
     sp_sock *s;
     const char *v;
-    char *end;
-    double t = CORE_NO_TIMEOUT;
+    double t;
+    int none;
     if (cmd_nargs(c, 2, 2, "S and SECONDS|none") < 0 || !(s = cmd_sock(c, 1))) return CMD_FAIL;
     v = cmd_arg(c, 2);
-    if (strcasecmp(v, "none") != 0 && strcasecmp(v, "off") != 0) {
-        t = strtod(v, &end);
-        if (!*v || *end) return cmd_usage(TR("'%s' is not a number of seconds or none", "'%s' 不是秒数或 none"), v);
-        if (core_timeout_bad(t)) return cmd_usage("%s", core_timeout_bad(t));
-    }
+    if ((none = words_timeout(v, &t)) < 0) return cmd_usage(TR("'%s' is not a number of seconds or none", "'%s' 不是秒数或 none"), v);
+    if (!none && core_timeout_bad(t)) return cmd_usage("%s", core_timeout_bad(t));
     return core_settimeout(s, t) < 0 ? CMD_FAIL : CMD_OK;   /* the core has Python's rule for 0 and none */
 }
 
@@ -300,16 +293,8 @@ int cmd_close(const sp_line *c)
  * that is not also one of the session's fd numbers. */
 static int timeout_word(const char *w, int *ms)
 {
-    char *end;
-    double v = strtod(w, &end);
-    double scale = 1000;
-    if (end == w || !(v >= 0)) return 0;
-    if (!strcmp(end, "ms")) scale = 1;
-    else if (*end && strcmp(end, "s") != 0) return 0;
-    if (!*end && registry_lookup(w)) return 0;
-    if (v * scale > 86400000.0) return 0;
-    *ms = (int)(v * scale + 0.5);
-    return 1;
+    if (registry_lookup(w)) return 0;
+    return words_poll_timeout(w, ms) == 0;
 }
 
 int cmd_poll(const sp_line *c)

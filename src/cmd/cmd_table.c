@@ -5,6 +5,7 @@
 #include <string.h>
 #include "cmd/cmd_args.h"
 #include "core/jobs.h"
+#include "report/dataview.h"
 #include "report/out.h"
 
 const sp_command cmd_table[] = {
@@ -70,6 +71,24 @@ const sp_command cmd_table[] = {
     {"exit", "[CODE]", "same as quit", "同 quit", "exit", cmd_quit, "-", 0},
     {NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0},
 };
+
+const sp_word *const *cmd_words(char letter)
+{
+    static const sp_word *const kind[] = {words_kinds, words_families, words_types, NULL};
+    static const sp_word *const how[] = {words_shutdown, NULL}, *const on_off[] = {words_on_off, NULL};
+    static const sp_word *const view[] = {dataview_views, NULL}, *const state[] = {cmd_state_words, NULL};
+    static const sp_word *const lang[] = {out_langs, NULL}, *const export[] = {cmd_export_words, cmd_force_words, NULL};
+    switch (letter) {
+    case A_KIND: return kind;
+    case A_HOW: return how;
+    case A_BOOL: return on_off;
+    case A_VIEW: return view;
+    case A_STATE: return state;
+    case A_LANG: return lang;
+    case A_EXPORT: return export;
+    default: return NULL;
+    }
+}
 
 const sp_command *cmd_find(const char *name)
 {

@@ -2,6 +2,7 @@
 #ifndef SP_CMD_TABLE_H
 #define SP_CMD_TABLE_H
 #include "lang/parse.h"
+#include "lang/words.h"
 
 enum { CMD_OK = 0, CMD_FAIL = -1, CMD_QUIT = 1 };
 
@@ -26,6 +27,9 @@ typedef struct sp_command {
 } sp_command;
 
 extern const sp_command cmd_table[];
+/* The word tables behind a completion letter (A_KIND: the kinds, the families, the types),
+ * each the one its parser reads; NULL-ended; NULL when the letter is not a word list. */
+const sp_word *const *cmd_words(char letter);
 const sp_command *cmd_find(const char *name);
 /* Runs one parsed command; prints its own errors. */
 int cmd_dispatch(const sp_line *c);

@@ -17,6 +17,7 @@
 #include "core/blocking.h"
 #include "core/core.h"
 #include "lang/encoding.h"
+#include "lang/words.h"
 #include "report/errtext.h"
 #include "kernel/kernel.h"
 #include "report/out.h"
@@ -105,18 +106,22 @@ static int push_addr(lua_State *L, const struct sockaddr *sa, socklen_t len)
     return 1;
 }
 
-/* (host, port), ({host, port}) or (path): the address arguments starting at i. */
-static void where_args(lua_State *L, const sp_sock *s, int i, const char **host, const char **port, char *pbuf, size_t pn)
+/* (host, port), ({host, port}) or (path), and for bind (lone) a lone port: the address
+ * arguments starting at i, read by words_address as the prompt reads them. */
+static void where_args(lua_State *L, const sp_sock *s, int i, int lone, const char **host, const char **port, char *pbuf,
+                       size_t pn)
 {
+    const char *a, *b = NULL;
+    char err[300];
     if (lua_istable(L, i)) {   /* {host, port} becomes host, port in place */
         lua_settop(L, i);
         lua_rawgeti(L, i, 1);
         lua_rawgeti(L, i, 2);
         lua_remove(L, i);
     }
-    *host = luaL_checkstring(L, i);
-    if (s->family == AF_UNIX) { *port = NULL; return; }
-    if (lua_type(L, i + 1) == LUA_TSTRING) *port = lua_tostring(L, i + 1);
+    a = luaL_checkstring(L, i);
+    if (s->family == AF_UNIX || lua_isnoneornil(L, i + 1)) b = NULL;
+    else if (lua_type(L, i + 1) == LUA_TSTRING) b = lua_tostring(L, i + 1);
     else {
         /* The number as text for the core, without printf (it is on every connect). */
         lua_Integer p = luaL_checkinteger(L, i + 1);
@@ -124,8 +129,9 @@ static void where_args(lua_State *L, const sp_sock *s, int i, const char **host,
         if (pn < 24) luaL_error(L, "port buffer too small");
         if (p < 0) *e++ = '-';
         *out_decimal(e, p < 0 ? 0ULL - (unsigned long long)p : (unsigned long long)p) = '\0';
-        *port = pbuf;
+        b = pbuf;
     }
+    if (words_address(s->family, a, b, lone, host, port, err, sizeof err) < 0) luaL_argerror(L, i + 1, err);
 }
 
 /* Line `want` of a chunk's source: a file ("@path") or the chunk's own text; 0 if unknown. */
@@ -178,8 +184,9 @@ static int l_socket(lua_State *L)
     sp_sock *s;
     char name[SP_NAME_MAX];
     if (lua_type(L, 1) == LUA_TSTRING) {
-        if (addr_kind(lua_tostring(L, 1), &family, &type) < 0)
-            return luaL_argerror(L, 1, "expected tcp, udp, tcp6, udp6, unix or unix-dgram");
+        char list[160];
+        if (words_kind(lua_tostring(L, 1), &family, &type) < 0)
+            return luaL_argerror(L, 1, lua_pushfstring(L, "expected %s", words_join(words_kinds, ", ", " or ", list, sizeof list)));
     } else {
         family = (int)luaL_optinteger(L, 1, AF_INET);
         type = (int)luaL_optinteger(L, 2, SOCK_STREAM);
@@ -193,19 +200,19 @@ static int l_socket(lua_State *L)
     return 1;
 }
 
-/* bind and connect take the same address arguments and return true. */
-static int address_call(lua_State *L, int (*op)(sp_sock *, const char *, const char *))
+/* bind and connect take the same address arguments (bind also a lone port) and return true. */
+static int address_call(lua_State *L, int (*op)(sp_sock *, const char *, const char *), int lone)
 {
     sp_sock *s = check(L);
     const char *host, *port;
     char pb[32];
-    where_args(L, s, 2, &host, &port, pb, sizeof pb);
+    where_args(L, s, 2, lone, &host, &port, pb, sizeof pb);
     if (op(s, host, port) < 0) return fail(L);
     lua_pushboolean(L, 1);
     return 1;
 }
-static int l_bind(lua_State *L) { return address_call(L, core_bind); }
-static int l_connect(lua_State *L) { return address_call(L, core_connect); }
+static int l_bind(lua_State *L) { return address_call(L, core_bind, 1); }
+static int l_connect(lua_State *L) { return address_call(L, core_connect, 0); }
 
 static int l_listen(lua_State *L)
 {
@@ -283,7 +290,7 @@ static int l_sendto(lua_State *L)
     const char *data = luaL_checklstring(L, 2, &len), *host, *port;
     char pb[32];
     ssize_t n;
-    where_args(L, s, 3, &host, &port, pb, sizeof pb);
+    where_args(L, s, 3, 0, &host, &port, pb, sizeof pb);
     n = core_sendto(s, host, port, data, len);
     if (n < 0) return fail(L);
     lua_pushinteger(L, n);
@@ -362,8 +369,10 @@ static int l_shutdown(lua_State *L)
     sp_sock *s = check(L);
     int how;
     if (lua_type(L, 2) == LUA_TSTRING) {
-        static const char *const names[] = {"rd", "wr", "rdwr", NULL};
-        how = luaL_checkoption(L, 2, NULL, names);
+        char list[80];
+        if ((how = words_shutdown_how(lua_tostring(L, 2))) < 0)
+            return luaL_argerror(L, 2, lua_pushfstring(L, "expected %s, not '%s'", words_join(words_shutdown, ", ", " or ", list, sizeof list),
+                                                       lua_tostring(L, 2)));
     } else {
         how = (int)luaL_checkinteger(L, 2);
         luaL_argcheck(L, how >= SHUT_RD && how <= SHUT_RDWR, 2, "expected socket.SHUT_RD, SHUT_WR or SHUT_RDWR");
@@ -376,11 +385,9 @@ static int l_shutdown(lua_State *L)
 static int l_settimeout(lua_State *L)
 {
     sp_sock *s = check(L);
-    double t = CORE_NO_TIMEOUT;
-    if (!lua_isnoneornil(L, 2)) {
-        t = luaL_checknumber(L, 2);
-        if (core_timeout_bad(t)) luaL_argerror(L, 2, core_timeout_bad(t));
-    }
+    double t;
+    if (lua_isnoneornil(L, 2)) words_timeout(NULL, &t);   /* nil is Python's None */
+    else if (core_timeout_bad(t = luaL_checknumber(L, 2))) luaL_argerror(L, 2, core_timeout_bad(t));
     if (core_settimeout(s, t) < 0) return fail(L);   /* the core has Python's rule for 0 and nil */
     lua_pushboolean(L, 1);
     return 1;
@@ -524,11 +531,7 @@ static int l_poll(lua_State *L)
     luaL_checktype(L, 1, LUA_TTABLE);
     n = (int)luaL_len(L, 1);
     luaL_argcheck(L, n >= 1 && n <= CORE_POLL_MAX, 1, "a list of 1 to 64 sockets");
-    if (!lua_isnoneornil(L, 2)) {
-        lua_Number t = luaL_checknumber(L, 2);
-        luaL_argcheck(L, t >= 0 && t <= 86400, 2, "seconds from 0 to 86400");
-        ms = (int)(t * 1000 + 0.5);
-    }
+    if (!lua_isnoneornil(L, 2)) luaL_argcheck(L, words_poll_ms(luaL_checknumber(L, 2), &ms) == 0, 2, "seconds from 0 to 86400");
     for (int i = 0; i < n; i++) {
         lua_geti(L, 1, i + 1);
         if (!(v[i] = lsock_peek(L, -1))) luaL_error(L, "bad item #%d in the list (an open socket expected)", i + 1);
@@ -538,19 +541,8 @@ static int l_poll(lua_State *L)
     lua_pushinteger(L, rc);
     lua_createtable(L, n, 0);
     for (int i = 0; i < n; i++) {
-        luaL_Buffer b;
-        static const struct { short bit; const char *name; } ev[] = {
-            {POLLIN, "POLLIN"}, {POLLOUT, "POLLOUT"}, {POLLHUP, "POLLHUP"}, {POLLRDHUP, "POLLRDHUP"}, {POLLERR, "POLLERR"},
-        };
-        int first = 1;
-        luaL_buffinit(L, &b);
-        for (size_t k = 0; k < sizeof ev / sizeof ev[0]; k++)
-            if (re[i] & ev[k].bit) {
-                if (!first) luaL_addchar(&b, '|');
-                luaL_addstring(&b, ev[k].name);
-                first = 0;
-            }
-        luaL_pushresult(&b);
+        char ev[80];
+        lua_pushstring(L, words_event_names(re[i], ev, sizeof ev));
         lua_seti(L, -2, i + 1);
     }
     return 2;

@@ -8,17 +8,20 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include "lang/encoding.h"
+#include "lang/words.h"
 #include "report/out.h"
 
 #define SHOW_BYTES 512    /* text longer than this is cut on the trace line */
 #define DUMP_BYTES 256    /* an automatic dump; `as hex` shows every byte */
 
+const sp_word dataview_views[] = {
+    {"gbk", VIEW_GBK, 0, 0}, {"utf-8", VIEW_UTF8, 0, 0}, {"hex", VIEW_HEX, 0, 0}, {"utf8", VIEW_UTF8, 0, 1}, {NULL, 0, 0, 0},
+};
+
 int dataview_parse(const char *name)
 {
-    if (!strcasecmp(name, "gbk")) return VIEW_GBK;
-    if (!strcasecmp(name, "utf-8") || !strcasecmp(name, "utf8")) return VIEW_UTF8;
-    if (!strcasecmp(name, "hex")) return VIEW_HEX;
-    return -1;
+    const sp_word *w = words_find(dataview_views, name);
+    return w ? w->value : -1;
 }
 
 /* Binary: not UTF-8 (a character cut at the end still counts as text), or control bytes

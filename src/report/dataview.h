@@ -5,9 +5,12 @@
 #define SP_DATAVIEW_H
 #include <stddef.h>
 #include "core/registry.h"
+#include "lang/words.h"
 
 enum { VIEW_AUTO, VIEW_UTF8, VIEW_GBK, VIEW_HEX };
 
+/* The views `recv … as` takes, value VIEW_*: gbk, utf-8 (also utf8), hex. */
+extern const sp_word dataview_views[];
 /* "gbk", "utf-8"/"utf8", "hex" → VIEW_*; -1 if none of them. */
 int dataview_parse(const char *name);
 /* After " = N" on the trace line: the data as text (nothing for `as hex`); s: the socket

@@ -23,10 +23,14 @@ int out_lang_from_env(void)
     return (v && strncmp(v, "zh", 2) == 0) ? LANG_ZH : LANG_EN;
 }
 
+const sp_word out_langs[] = {{"zh", LANG_ZH, 0, 0}, {"en", LANG_EN, 0, 0}, {NULL, 0, 0, 0}};
+
 int out_set_lang(const char *name)
 {
-    if (strcmp(name, "zh") == 0 || strncmp(name, "zh_", 3) == 0) out_lang = LANG_ZH;
-    else if (strcmp(name, "en") == 0 || strncmp(name, "en_", 3) == 0) out_lang = LANG_EN;
+    const sp_word *w = words_find(out_langs, name);
+    if (w) out_lang = w->value;
+    else if (strncmp(name, "zh_", 3) == 0) out_lang = LANG_ZH;   /* a locale's name: zh_CN.UTF-8 */
+    else if (strncmp(name, "en_", 3) == 0) out_lang = LANG_EN;
     else return -1;
     return 0;
 }

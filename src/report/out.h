@@ -2,6 +2,7 @@
 #ifndef SP_OUT_H
 #define SP_OUT_H
 #include <stdio.h>
+#include "lang/words.h"
 
 enum { LANG_EN, LANG_ZH };
 
@@ -11,7 +12,9 @@ extern int out_lang;    /* LANG_EN or LANG_ZH */
 
 void out_init(void);
 int out_lang_from_env(void);
-int out_set_lang(const char *name);       /* "zh"/"en"; 0 ok, -1 unknown */
+int out_set_lang(const char *name);       /* "zh"/"en" (or zh_…, en_…); 0 ok, -1 unknown */
+/* The languages out_set_lang takes: zh, en. */
+extern const sp_word out_langs[];
 
 /* An ANSI sequence, or "" when colour is off. */
 const char *out_col(const char *code);

@@ -7,7 +7,7 @@ class Term:
     def __init__(self, *args, extra="", color=False, width=150):
         self.home = tempfile.mkdtemp()
         self.sock = "sockplay-test-%d-%d" % (os.getpid(), int(time.monotonic() * 1000))
-        cmd = "env %s HOME=%s LANG=C.UTF-8 TERM=xterm-256color %s %s %s" % ("-u NO_COLOR" if color else "NO_COLOR=1", self.home, extra, shlex.quote(harness.SOCKPLAY),
+        cmd = "env -u XDG_STATE_HOME %s HOME=%s LANG=C.UTF-8 TERM=xterm-256color %s %s %s" % ("-u NO_COLOR" if color else "NO_COLOR=1", self.home, extra, shlex.quote(harness.SOCKPLAY),
                                                              " ".join(map(shlex.quote, args)))
         if args:    # keep the pane after sockplay exits, so its last screen can be read
             cmd = "sh -c %s" % shlex.quote(cmd + "; sleep 30")

@@ -14,6 +14,10 @@
 #include "lang/parse.h"
 #include "lang/pyline.h"
 #include "core/sockopt.h"
+#include <poll.h>
+#include "cmd/cmd_args.h"
+#include "core/core.h"
+#include "lang/words.h"
 
 static int passed, failed;
 
@@ -394,6 +398,76 @@ static void matching(void)
     kernel_match_free();
 }
 
+/* w appears in text as a whole word (between spaces, brackets, '|' or the ends). */
+static int names_word(const char *text, const char *w)
+{
+    size_t n = strlen(w);
+    for (const char *p = text; (p = strstr(p, w)); p++)
+        if ((p == text || strchr(" [|(", p[-1])) && (!p[n] || strchr(" ]|),", p[n]))) return 1;
+    return 0;
+}
+
+/* The word tables parse what they list, and each command's usage line names the words Tab
+ * offers for it — and offers nothing it does not accept: they cannot drift apart. */
+static void word_tables(void)
+{
+    int f, t, ms;
+    double sec;
+    const char *host, *port;
+    char err[300], buf[200];
+    CHECK(words_kind("TCP6", &f, &t) == 0 && f == AF_INET6 && t == SOCK_STREAM, "tcp6");
+    CHECK(words_kind("unix-dgram", &f, &t) == 0 && f == AF_UNIX && t == SOCK_DGRAM, "unix-dgram");
+    CHECK(words_kind("sctp", &f, &t) == -1, "sctp");
+    CHECK(!strcmp(words_join(words_kinds, ", ", " or ", buf, sizeof buf), "tcp, udp, tcp6, udp6, unix or unix-dgram"), "%s", buf);
+    CHECK(words_shutdown_how("rd") == SHUT_RD && words_shutdown_how("SHUT_WR") == SHUT_WR && words_shutdown_how("RDWR") == SHUT_RDWR,
+          "shutdown names");
+    CHECK(words_shutdown_how("both") == -1, "shutdown both");
+    CHECK(words_on_off_value("on") == 1 && words_on_off_value("false") == 0 && words_on_off_value("maybe") == -1, "on/off");
+    CHECK(words_timeout(NULL, &sec) == 1 && sec == WORDS_NO_TIMEOUT && WORDS_NO_TIMEOUT == CORE_NO_TIMEOUT, "nil");
+    CHECK(words_timeout("None", &sec) == 1 && words_timeout("0", &sec) == 0 && sec == 0, "none, 0");
+    CHECK(words_timeout("2.5", &sec) == 0 && sec == 2.5, "2.5");
+    CHECK(words_timeout("-1", &sec) == 0 && sec == -1 && core_timeout_bad(sec), "-1 is a number the core refuses, not none");
+    CHECK(words_timeout("soon", &sec) == -1 && words_timeout("", &sec) == -1, "not a number");
+    CHECK(words_poll_timeout("2", &ms) == 0 && ms == 2000 && words_poll_timeout("500ms", &ms) == 0 && ms == 500, "2, 500ms");
+    CHECK(words_poll_timeout("1.5s", &ms) == 0 && ms == 1500 && words_poll_ms(0, &ms) == 0 && ms == 0, "1.5s, 0");
+    CHECK(words_poll_timeout("-1", &ms) == -1 && words_poll_timeout("86401", &ms) == -1 && words_poll_timeout("x", &ms) == -1,
+          "bad poll timeouts");
+    CHECK(!strcmp(words_event_names(POLLIN | POLLOUT, buf, sizeof buf), "POLLIN|POLLOUT"), "%s", buf);
+    CHECK(!strcmp(words_event_names(0, buf, sizeof buf), ""), "no events");
+    CHECK(words_address(AF_INET, "7788", NULL, 1, &host, &port, err, sizeof err) == 0 && !strcmp(host, "") && !strcmp(port, "7788"),
+          "bind's lone port");
+    CHECK(words_address(AF_INET, "127.0.0.1", NULL, 0, &host, &port, err, sizeof err) == -1 && strstr(err, "missing PORT after HOST"),
+          "%s", err);
+    CHECK(words_address(AF_INET, NULL, NULL, 1, &host, &port, err, sizeof err) == -1 && strstr(err, "missing HOST and PORT"), "%s", err);
+    CHECK(words_address(AF_UNIX, "/tmp/s", "x", 0, &host, &port, err, sizeof err) == 0 && !strcmp(host, "/tmp/s") && !port, "path");
+    for (const sp_command *k = cmd_table; k->name; k++)
+        for (const char *l = k->complete; *l; l++) {
+            const sp_word *const *tables = cmd_words(*l);
+            if (!tables || strchr(k->complete, *l) != l) continue;
+            /* The first table is the usage line's list; the others (socket's AF_… SOCK_…,
+             * export's --force) are shown by one word at least, in the usage or the help. */
+            for (const sp_word *w = tables[0]; w->word; w++)
+                CHECK(w->alias || names_word(k->args, w->word), "%s: Tab offers '%s', the usage '%s' does not name it", k->name,
+                      w->word, k->args);
+            for (int i = 1; tables[i]; i++) {
+                int named = 0;
+                for (const sp_word *w = tables[i]; w->word; w++) named |= names_word(k->args, w->word) || names_word(k->help_en, w->word);
+                CHECK(named, "%s: no word of its table %d ('%s' …) in its usage or help", k->name, i, tables[i][0].word);
+            }
+            /* Every word of a|b|c in the usage is one a table accepts (recv's "as" is the keyword before a view). */
+            for (const char *p = k->args; *p;) {
+                size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-");
+                char word[40];
+                int known = 0;
+                if (!n) { p++; continue; }
+                snprintf(word, sizeof word, "%.*s", (int)n, p);
+                for (int i = 0; tables[i]; i++) known |= words_find(tables[i], word) != NULL;
+                CHECK(known || !strcmp(word, cmd_as_word), "%s: the usage '%s' names '%s', which no table accepts", k->name, k->args, word);
+                p += n;
+            }
+        }
+}
+
 int main(void)
 {
     keymaps();
@@ -455,6 +529,7 @@ int main(void)
     pylines();
     proc_lines();
     matching();
+    word_tables();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed != 0;
 }
