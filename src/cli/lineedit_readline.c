@@ -210,7 +210,7 @@ static void save_history(void)
         for (int i = n > 1000 ? n - 1000 : 0; list && i < n; i++) fprintf(w.f, "%s\n", list[i]->line);
         if (safefile_commit(&w, err, sizeof err) == 0) return;
     }
-    fprintf(stderr, TR("sockplay: history not saved: %s\n", "sockplay：历史没有保存：%s\n"), err);
+    out_wrap(stderr, TR("sockplay: history not saved: ", "sockplay：历史没有保存："), 2, err, "");
 }
 
 void lineedit_rl_shutdown(void)
