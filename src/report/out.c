@@ -381,3 +381,49 @@ void out_wrap(FILE *f, const char *lead, int indent, const char *text, const cha
     fputs(tail, f);
     fputc('\n', f);
 }
+
+/* The code unit at p: up to a space outside quotes (a string literal is never cut); *w its
+ * width, *depth the bracket depth after it. */
+static size_t code_unit(const unsigned char *p, int *w, int *depth)
+{
+    size_t n = 0, rest = strlen((const char *)p), k;
+    int cw;
+    unsigned long cp;
+    unsigned char q = 0;
+    *w = 0;
+    while (p[n] && (q || (p[n] != ' ' && p[n] != '\n'))) {
+        if (q && p[n] == '\\' && p[n + 1] > 0x20 && p[n + 1] < 0x7f) { n += 2, *w += 2; continue; }
+        if (p[n] == '"' || p[n] == '\'') q = !q ? p[n] : q == p[n] ? 0 : q;
+        else if (!q && (p[n] == '(' || p[n] == '[' || p[n] == '{')) (*depth)++;
+        else if (!q && (p[n] == ')' || p[n] == ']' || p[n] == '}') && *depth > 0) (*depth)--;
+        k = char_at(p + n, rest - n, &cw, &cp);
+        n += k, *w += cw;
+    }
+    return n;
+}
+
+void out_wrap_code(FILE *f, const char *lead, const char *text, int python, const char *tail)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    int width = out_cols(), indent = out_width(lead), x = indent, pend = 0, depth = 0;
+    fputs(lead, f);
+    while (*p) {
+        int w, before = depth;
+        size_t n;
+        if (*p == ' ' || *p == '\n') { pend++; p++; continue; }
+        n = code_unit(p, &w, &depth);
+        /* Python continues a line only inside brackets (or starts a comment anew); C anywhere. */
+        if (x > indent && x + pend + w > width && (!python || before > 0 || *p == '#')) {
+            wrap_break(f, indent);
+            x = indent;
+        } else {
+            for (; pend > 0; pend--, x++) fputc(' ', f);
+        }
+        pend = 0;
+        fwrite(p, 1, n, f);
+        p += n;
+        x += w;
+    }
+    fputs(tail, f);
+    fputc('\n', f);
+}

@@ -49,6 +49,10 @@ int out_cols(void);
  * characters; a '\n' in text breaks too), continuation lines indented by indent columns
  * (-1: under the text's first character), then tail (a colour reset) and a newline. */
 void out_wrap(FILE *f, const char *lead, int indent, const char *text, const char *tail);
+/* The same for a line of code, which must stay code when pasted: it breaks only at spaces
+ * outside string literals (never cutting one), continuation lines under the code's first
+ * character; python 1: only inside brackets or before a # comment, where Python allows it. */
+void out_wrap_code(FILE *f, const char *lead, const char *text, int python, const char *tail);
 /* s padded with spaces to width display columns, in dst; returns dst. */
 char *out_pad(char *dst, size_t cap, const char *s, int width);
 /* The len bytes of s shortened to width columns by a `…` in the middle, keeping its last
