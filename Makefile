@@ -84,8 +84,8 @@ run: deps
 	@$(MAKE) --no-print-directory sockplay
 	./sockplay
 
-UNIT_OBJS := $(addprefix $(BUILD)/,core/keymap.o lang/parse.o lang/encoding.o report/out.o core/addr.o report/errtext.o \
-             core/sockopt.o core/registry.o lang/pyline.o)
+UNIT_OBJS := $(addprefix $(BUILD)/,core/keymap.o lang/parse.o lang/encoding.o report/out.o lang/addr.o report/errtext.o \
+             lang/sockopt.o core/registry.o lang/pyline.o)
 $(BUILD)/unit_tests: tests/unit/unit_tests.c $(UNIT_OBJS)
 	@echo "  LD  $@"; $(CC) $(CFLAGS) $(SP_CFLAGS) $(LDFLAGS) -Isrc -o $@.$$$$ $< $(UNIT_OBJS) $(LDLIBS) && mv -f $@.$$$$ $@ || { rm -f $@.$$$$; exit 1; }
 

@@ -18,7 +18,7 @@
 #include "report/out.h"
 #include "report/render.h"
 #include "cli/repl.h"
-#include "core/sockopt.h"
+#include "lang/sockopt.h"
 #include "report/trace.h"
 #include "report/watch.h"
 

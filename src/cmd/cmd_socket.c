@@ -10,7 +10,7 @@
 #include "report/dataview.h"
 #include "core/jobs.h"
 #include "report/out.h"
-#include "core/sockopt.h"
+#include "lang/sockopt.h"
 
 #define RECV_MAX (16L << 20)
 

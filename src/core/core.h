@@ -4,10 +4,10 @@
 #ifndef SP_CORE_H
 #define SP_CORE_H
 #include <sys/types.h>
-#include "core/addr.h"
+#include "lang/addr.h"
 #include "core/core_int.h"
 #include "core/registry.h"
-#include "core/sockopt.h"
+#include "lang/sockopt.h"
 
 typedef struct {
     int err;            /* errno, or 0 when the failure was not the system's (a bad address) */

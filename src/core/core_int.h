@@ -5,7 +5,7 @@
 #define SP_CORE_INT_H
 #include <sys/time.h>
 #include <sys/socket.h>
-#include "core/addr.h"
+#include "lang/addr.h"
 #include "core/registry.h"
 
 /* One call in structured form: what `explain` turns into C and Python lines and what

@@ -11,8 +11,8 @@
 #include "report/explain.h"
 #include "report/errtext.h"
 #include "report/out.h"
-#include "core/safefile.h"
-#include "core/sockopt.h"
+#include "export/safefile.h"
+#include "lang/sockopt.h"
 
 export_entry *export_log;
 size_t export_n;

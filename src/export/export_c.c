@@ -6,7 +6,7 @@
 #include "report/errtext.h"
 #include "export/export.h"
 #include "report/out.h"
-#include "core/sockopt.h"
+#include "lang/sockopt.h"
 
 static const char prelude[] =
     "#define _GNU_SOURCE\n"

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include "core/addr.h"
+#include "lang/addr.h"
 #include "core/blocking.h"
 #include "core/core.h"
 #include "lang/encoding.h"
@@ -21,7 +21,7 @@
 #include "kernel/kstate.h"
 #include "report/out.h"
 #include "core/registry.h"
-#include "core/sockopt.h"
+#include "lang/sockopt.h"
 
 typedef struct {
     int fd;

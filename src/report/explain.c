@@ -8,7 +8,7 @@
 #include "lang/encoding.h"
 #include "report/errtext.h"
 #include "report/out.h"
-#include "core/sockopt.h"
+#include "lang/sockopt.h"
 
 #define ADD(...) fprintf(f, __VA_ARGS__)
 

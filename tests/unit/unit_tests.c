@@ -4,12 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/addr.h"
+#include "lang/addr.h"
 #include "core/keymap.h"
 #include "report/out.h"
 #include "lang/parse.h"
 #include "lang/pyline.h"
-#include "core/sockopt.h"
+#include "lang/sockopt.h"
 
 static int passed, failed;
 

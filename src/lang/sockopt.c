@@ -1,5 +1,5 @@
 /* sockopt.c — option names and value conversions; the call itself is core.c's. */
-#include "core/sockopt.h"
+#include "lang/sockopt.h"
 #include <math.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
