@@ -129,3 +129,13 @@ void sockopt_format(const sp_optdef *d, const sp_optval *v, char *buf, size_t n)
     default: snprintf(buf, n, "%d", v->u.i);
     }
 }
+
+const char *sockopt_timeout_bad(double seconds)
+{
+    static char why[160];
+    if (seconds >= 0 && seconds <= SOCKOPT_TIMEOUT_MAX) return NULL;   /* also false for NaN */
+    if (isnan(seconds)) seconds = NAN;                                 /* "nan", never "-nan" */
+    snprintf(why, sizeof why, TR("a timeout is 0 to %.0f seconds (or none), not %g", "超时应为 0 到 %.0f 秒（或 none），而不是 %g"),
+             SOCKOPT_TIMEOUT_MAX, seconds);
+    return why;
+}
