@@ -80,6 +80,7 @@ int core_refuse(sp_call *c, const char *why)
     c->rc = -1;
     c->err = 0;
     c->why = why;
+    if (c->s) call_copy(c->var, sizeof c->var, c->s->name);   /* its message names the socket */
     keep_failed(c);
     if (call_listening) call_emit(CALL_REFUSED, c);
     return -1;
