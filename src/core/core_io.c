@@ -38,7 +38,7 @@ int core_start(sp_call *c, call_kind kind, sp_sock *s, const char *host, const c
 
 void core_call_block(sp_call *c)
 {
-    double t0 = call_listening || c->job ? blocking_now() : 0;
+    double t0 = c->job || call_listening ? blocking_now() : 0;   /* a job thread never reads call_listening */
     for (;;) {
         c->addr.len = c->kind == CALL_CONNECT || c->kind == CALL_SENDTO ? c->addr.len : sizeof c->addr.ss;
         switch (c->kind) {
@@ -59,7 +59,7 @@ void core_call_block(sp_call *c)
         /* In the background only `cancel` interrupts (its signal); a stray EINTR retries. */
         if (!(c->rc < 0 && c->err == EINTR && c->job && !c->cancel && c->kind != CALL_CONNECT)) break;
     }
-    if (call_listening || c->job) c->took = blocking_now() - t0;
+    if (c->job || call_listening) c->took = blocking_now() - t0;
 }
 
 /* --- the finish of each call ----------------------------------------------------- */
