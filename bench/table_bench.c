@@ -31,7 +31,7 @@ int main(int argc, char **argv)
     char port[16];
     double t0, ms[9];
     setrlimit(RLIMIT_NOFILE, &rl);
-    core_trace = core_show_table = core_record = 0;
+    /* no listener is registered here: the calls are quiet, as socket.trace(false) */
     out_color = 1;                                          /* as at a terminal: the table in colour */
     if (!null || !(l = core_socket(AF_INET, SOCK_STREAM, "server")) || core_bind(l, "127.0.0.1", "0") < 0 ||
         core_listen(l, 4096) < 0 || kernel_addr(l, 0, &a) < 0)

@@ -5,7 +5,7 @@
 #include <unistd.h>
 #include "core/blocking.h"
 #include "core/core.h"
-#include "export/export.h"
+#include "core/log.h"
 #include "core/jobs.h"
 #include "lua/luahost.h"
 #include "lua/lesson.h"
@@ -13,7 +13,7 @@
 #include "core/registry.h"
 #include "report/render.h"
 #include "cli/repl.h"
-#include "report/trace.h"
+#include "report/report.h"
 
 #ifndef SP_VERSION
 #define SP_VERSION "0.1.0"
@@ -60,7 +60,7 @@ static void say_closing(void)
 
 static void leave(void)
 {
-    core_show_table = 0;      /* leaving: no more tables */
+    report_set(REPORT_TABLE, 0);   /* leaving: no more tables */
     if (jobs_pending())
         printf(TR("%d background call(s) still waiting: cancelling them\n", "还有 %d 个后台调用在等待：正在取消\n"), jobs_pending());
     jobs_cancel_all();
@@ -68,9 +68,8 @@ static void leave(void)
     luahost_close();
     core_close_all();
     render_free();
-    export_free();
-    trace_free();
-    blocking_shutdown();
+    log_free();
+    report_shutdown();
     fflush(stdout);
 }
 
@@ -102,6 +101,8 @@ int main(int argc, char **argv)
         }
     }
     blocking_init();
+    report_init();               /* the listeners: what is printed, then what is kept */
+    log_init();
     if (list) rc = lesson_list() < 0;
     else if (lesson) rc = lesson_run(lesson, !autorun && isatty(STDIN_FILENO)) < 0;
     else if (script) rc = luahost_run_file(script, argc - first_arg, argv + first_arg) < 0;

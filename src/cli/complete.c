@@ -9,7 +9,7 @@
 #include "cmd/cmd_args.h"
 #include "cmd/cmd_table.h"
 #include "core/registry.h"
-#include "core/sockopt.h"
+#include "lang/sockopt.h"
 
 static void offer(const char *cand, const char *text, void (*add)(const char *))
 {

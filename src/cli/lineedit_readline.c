@@ -12,7 +12,7 @@
 #include "core/blocking.h"
 #include "cli/lineedit.h"
 #include "report/out.h"
-#include "core/safefile.h"
+#include "export/safefile.h"
 
 static lineedit_complete_fn completer;
 static lineedit_hint_fn hinter;

@@ -1,15 +1,19 @@
 /* cmd_session.c — the commands about the session rather than one socket: the table,
  * background calls, the trace, help, Lua and lessons, quitting. */
+#include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 #include "cmd/cmd_args.h"
+#include "core/blocking.h"
 #include "core/core.h"
 #include "report/explain.h"
 #include "export/export.h"
+#include "core/log.h"
 #include "core/jobs.h"
 #include "cli/lineedit.h"
 #include "lua/luahost.h"
@@ -17,8 +21,10 @@
 #include "lua/lesson.h"
 #include "report/out.h"
 #include "report/render.h"
+#include "report/report.h"
+#include "report/status.h"
 #include "cli/repl.h"
-#include "core/sockopt.h"
+#include "lang/sockopt.h"
 #include "report/trace.h"
 #include "report/watch.h"
 
@@ -39,8 +45,9 @@ int cmd_state(const sp_line *c)
     }
     w = words_find(cmd_state_words, cmd_arg(c, 1));
     if (c->ntok == 2 && w && w->value != CMD_STATE_WATCH) {
-        core_show_table = w->value == CMD_STATE_ON;
-        printf("%s\n", core_show_table ? TR("the table is printed after each call that changes it", "每次有变化的调用之后打印状态表")
+        int on = w->value == CMD_STATE_ON;
+        report_set(REPORT_TABLE, on);
+        printf("%s\n", on ? TR("the table is printed after each call that changes it", "每次有变化的调用之后打印状态表")
                                         : TR("the table is printed only on `state`", "只在输入 `state` 时打印状态表"));
         return CMD_OK;
     }
@@ -74,10 +81,56 @@ static int job_arg(const sp_line *c, int i)
 
 int cmd_jobs(const sp_line *c)
 {
+    double now = blocking_now();
     if (cmd_nargs(c, 0, 0, "") < 0) return CMD_FAIL;
     jobs_report();
-    jobs_list();
+    if (!jobs_pending()) {
+        printf("%s\n", TR("(no background calls)", "（没有后台调用）"));
+        return CMD_OK;
+    }
+    for (int n = jobs_next(0); n; n = jobs_next(n)) {
+        int done;
+        const sp_call *k = jobs_call(n, &done);
+        char plain[600];
+        report_call_text(k, 0, plain, sizeof plain);
+        printf("%s[%d]%s %-32s %s %s%.1f s%s", out_col(C_BOLD), n, out_col(C_RESET), plain,
+               done ? TR("returned after", "返回，用时") : TR("blocked for", "已阻塞"), out_col(C_YELLOW), done ? k->took : now - k->t0,
+               out_col(C_RESET));
+        if (k->newvar[0]) printf("  → %s", k->newvar);
+        printf("\n");
+    }
     return CMD_OK;
+}
+
+/* Waits in the foreground for call n (0: all), ending each call that returns. Ctrl-C stops
+ * the wait, not the call: 1 then. */
+static int wait_for(int n)
+{
+    char what[600], plain[560];
+    int done;
+    const sp_call *k = n ? jobs_call(n, &done) : NULL;
+    if (n && !k) return -1;
+    if (k) {
+        report_call_text(k, 0, plain, sizeof plain);
+        snprintf(what, sizeof what, "wait [%d] %s", n, plain);
+    } else snprintf(what, sizeof what, "wait: %d %s", jobs_pending(), TR("background calls", "个后台调用"));
+    for (;;) {
+        struct pollfd p = {jobs_fd(), POLLIN, 0};
+        int drawn, rc;
+        jobs_report();
+        if (n ? !jobs_exists(n) : !jobs_pending()) return 0;
+        fflush(stdout);
+        /* Ctrl-C here ends the waiting, not the call: the status line says only that. */
+        status_begin_as(what, TR("Ctrl-C stops waiting (the call goes on)", "Ctrl-C 停止等待（调用继续）"));
+        rc = poll(&p, 1, -1);
+        status_end(&drawn);
+        if (rc < 0 && errno == EINTR && blocking_sigint) {
+            blocking_sigint = 0;
+            printf("%s\n", TR("stopped waiting: the call is still in the background (`jobs`)",
+                              "停止等待：调用仍在后台（`jobs`）"));
+            return 1;
+        }
+    }
 }
 
 int cmd_wait(const sp_line *c)
@@ -90,7 +143,7 @@ int cmd_wait(const sp_line *c)
         printf("%s\n", TR("(no background calls to wait for)", "（没有要等待的后台调用）"));
         return CMD_OK;
     }
-    return jobs_wait(n) == 0 ? CMD_OK : CMD_FAIL;
+    return wait_for(n) == 0 ? CMD_OK : CMD_FAIL;
 }
 
 int cmd_cancel(const sp_line *c)
@@ -212,9 +265,9 @@ int cmd_quit(const sp_line *c)
 
 int cmd_explain(const sp_line *c)
 {
-    int on = !core_explain;
+    int on = !report_set(REPORT_EXPLAIN, -1);
     if (cmd_nargs(c, 0, 1, "") < 0 || (c->ntok == 2 && cmd_on_off(cmd_arg(c, 1), &on) < 0)) return CMD_FAIL;
-    core_explain = on;
+    report_set(REPORT_EXPLAIN, on);
     out_wrap(stdout, "", 2, on ? TR("explain on: each call is also shown as the C system call and as the course's Python line",
                                     "explain 已打开：每次调用还会显示对应的 C 系统调用和课程中的 Python 语句")
                                : TR("explain off", "explain 已关闭"), "");
@@ -236,7 +289,7 @@ static int write_program(int lang, const char *path, int force)
 {
     char err[PATH_MAX + 300], *word;
     int n;
-    if (!export_count()) {
+    if (!log_count()) {
         printf("%s\n", TR("nothing to write yet: no socket call has been made this session", "还没有可写的内容：本会话还没有套接字调用"));
         return CMD_FAIL;
     }

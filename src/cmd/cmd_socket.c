@@ -1,5 +1,6 @@
 /* cmd_socket.c — the commands that are socket calls. Each handler checks its arguments,
  * names the mistake if any, and calls the core; nothing here touches a socket itself. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,8 @@
 #include "lang/words.h"
 #include "core/jobs.h"
 #include "report/out.h"
-#include "core/sockopt.h"
+#include "report/report.h"
+#include "lang/sockopt.h"
 
 #define RECV_MAX (16L << 20)
 
@@ -40,12 +42,17 @@ static void free_call(sp_call *k)
 }
 
 /* Runs k here, or in the background when the line ended with '&'. */
-static int go(const sp_line *c, sp_call *k, sp_call_kind kind, sp_sock *s, const char *host, const char *port)
+static int go(const sp_line *c, sp_call *k, call_kind kind, sp_sock *s, const char *host, const char *port)
 {
     ssize_t rc;
     if (!k) return CMD_FAIL;
     if (core_start(k, kind, s, host, port) < 0) { free_call(k); return CMD_FAIL; }
-    if (c->background) return jobs_start(k) < 0 ? CMD_FAIL : CMD_OK;
+    if (c->background) {
+        if (jobs_start(k) >= 0) return CMD_OK;
+        report_job_refused(k, errno);
+        free_call(k);
+        return CMD_FAIL;
+    }
     rc = core_call_run(k);
     free_call(k);
     return rc < 0 ? CMD_FAIL : CMD_OK;
@@ -125,7 +132,7 @@ int cmd_accept(const sp_line *c)
     sp_call *k;
     if (cmd_nargs(c, 1, 1, "S") < 0 || !(s = cmd_sock(c, 1))) return CMD_FAIL;
     if (!(k = new_call(NULL, 0, 0, NULL))) return CMD_FAIL;
-    if (cmd_assigned(c)) snprintf(k->name, sizeof k->name, "%s", cmd_assigned(c));
+    if (cmd_assigned(c)) call_copy(k->newvar, sizeof k->newvar, cmd_assigned(c));
     return go(c, k, CALL_ACCEPT, s, NULL, NULL);
 }
 
@@ -144,7 +151,7 @@ int cmd_send(const sp_line *c)
 const char cmd_as_word[] = "as";
 
 /* S [MAX] [as gbk|utf-8|hex] */
-static int recv_any(const sp_line *c, sp_call_kind kind)
+static int recv_any(const sp_line *c, call_kind kind)
 {
     sp_sock *s;
     sp_call *k;
@@ -261,7 +268,7 @@ int cmd_settimeout(const sp_line *c)
     if (cmd_nargs(c, 2, 2, "S and SECONDS|none") < 0 || !(s = cmd_sock(c, 1))) return CMD_FAIL;
     v = cmd_arg(c, 2);
     if ((none = words_timeout(v, &t)) < 0) return cmd_usage(TR("'%s' is not a number of seconds or none", "'%s' 不是秒数或 none"), v);
-    if (!none && core_timeout_bad(t)) return cmd_usage("%s", core_timeout_bad(t));
+    if (!none && sockopt_timeout_bad(t)) return cmd_usage("%s", sockopt_timeout_bad(t));
     return core_settimeout(s, t) < 0 ? CMD_FAIL : CMD_OK;   /* the core has Python's rule for 0 and none */
 }
 

@@ -1,29 +1,12 @@
-/* blocking.c — the call itself blocks in the kernel on the main thread; a helper thread,
- * with every signal blocked so Ctrl-C always reaches the call, only draws the status line.
- * The helper exists only when stdout is a terminal. */
+/* blocking.c — a call that blocks must be interruptible: SIGINT without SA_RESTART, so
+ * the blocked call returns EINTR; SIGPIPE and SIGXFSZ ignored, so they become errnos. And
+ * the monotonic clock calls are timed with. (The status line is report/status.c's.) */
 #include "core/blocking.h"
-#include <errno.h>
-#include <pthread.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include "report/out.h"
 
 volatile sig_atomic_t blocking_sigint;
 void (*volatile blocking_on_interrupt)(void);
-
-static pthread_t ticker;
-static int have_ticker;
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cv;
-static int active, quitting, drawn;
-static unsigned long generation;
-static double started;
-static char what[256];
-static const char *ctrl_c;   /* what Ctrl-C does to this wait: the status line's last words */
-
-#define SHOW_AFTER 0.2   /* a call that returns sooner never shows a status line */
-#define REDRAW 0.1
 
 static void on_sigint(int sig)
 {
@@ -39,43 +22,9 @@ double blocking_now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static struct timespec abs_after(double s)
-{
-    struct timespec ts;
-    double t = blocking_now() + s;
-    ts.tv_sec = (time_t)t;
-    ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
-    return ts;
-}
-
-static void *tick(void *arg)
-{
-    (void)arg;
-    pthread_mutex_lock(&mu);
-    while (!quitting) {
-        unsigned long gen;
-        struct timespec due;
-        while (!active && !quitting) pthread_cond_wait(&cv, &mu);
-        gen = generation;
-        due = abs_after(SHOW_AFTER);
-        while (active && !quitting && gen == generation) {
-            if (pthread_cond_timedwait(&cv, &mu, &due) != ETIMEDOUT) continue;
-            if (!active || gen != generation) break;
-            fprintf(stdout, "\r\033[K%s⏳ %s … %.1f s — %s%s", out_col(C_YELLOW), what,
-                    blocking_now() - started, ctrl_c, out_col(C_RESET));
-            fflush(stdout);
-            drawn = 1;
-            due = abs_after(REDRAW);
-        }
-    }
-    pthread_mutex_unlock(&mu);
-    return NULL;
-}
-
 void blocking_init(void)
 {
     struct sigaction sa;
-    pthread_condattr_t ca;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
@@ -83,61 +32,4 @@ void blocking_init(void)
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);     /* a send to a closed peer reports EPIPE instead of killing us */
     signal(SIGXFSZ, SIG_IGN);     /* a write past ulimit -f reports EFBIG (safefile.c says so) instead of killing us */
-
-    if (!out_tty || have_ticker) return;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&cv, &ca);
-    pthread_condattr_destroy(&ca);
-    {
-        sigset_t all, old;
-        sigfillset(&all);
-        pthread_sigmask(SIG_SETMASK, &all, &old);
-        have_ticker = pthread_create(&ticker, NULL, tick, NULL) == 0;
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
-    }
-}
-
-void blocking_shutdown(void)
-{
-    if (!have_ticker) return;
-    pthread_mutex_lock(&mu);
-    quitting = 1;
-    pthread_cond_signal(&cv);
-    pthread_mutex_unlock(&mu);
-    pthread_join(ticker, NULL);
-    have_ticker = 0;
-}
-
-void blocking_begin(const char *w) { blocking_begin_as(w, TR("Ctrl-C to interrupt", "按 Ctrl-C 中断")); }
-
-void blocking_begin_as(const char *w, const char *on_ctrl_c)
-{
-    started = blocking_now();
-    if (!have_ticker) return;
-    pthread_mutex_lock(&mu);
-    snprintf(what, sizeof what, "%s", w);
-    ctrl_c = on_ctrl_c;
-    active = 1;
-    generation++;
-    pthread_cond_signal(&cv);
-    pthread_mutex_unlock(&mu);
-}
-
-double blocking_end(int *was_drawn)
-{
-    double took = blocking_now() - started;
-    *was_drawn = 0;
-    if (!have_ticker) return took;
-    pthread_mutex_lock(&mu);
-    active = 0;
-    *was_drawn = drawn;
-    if (drawn) {
-        fputs("\r\033[K", stdout);
-        fflush(stdout);
-        drawn = 0;
-    }
-    pthread_cond_signal(&cv);
-    pthread_mutex_unlock(&mu);
-    return took;
 }

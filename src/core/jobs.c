@@ -1,6 +1,7 @@
 /* jobs.c — background calls. The thread blocks every signal but SIGUSR1, so Ctrl-C still
  * reaches the foreground; `cancel` sends SIGUSR1 (installed without SA_RESTART) until the
- * call returns EINTR. A finished thread writes one byte to a pipe the prompt polls. */
+ * call returns EINTR. A finished thread writes one byte to a pipe the prompt polls. The
+ * listeners hear of a job on the main thread (BACKGROUND, then END); nothing is printed here. */
 #include "core/jobs.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -8,16 +9,15 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include "core/blocking.h"
-#include "report/out.h"
+#include "core/core_int.h"
 
-#define MAX_JOBS 64
+#define MAX_JOBS 64   /* jobs_start refuses more (EAGAIN) */
 
 typedef struct {
     int n;                  /* 0: free slot */
@@ -97,6 +97,20 @@ static void free_call(sp_call *c)
     free(c);
 }
 
+int jobs_next(int after)
+{
+    job *j = next_job(after);
+    return j ? j->n : 0;
+}
+
+const sp_call *jobs_call(int n, int *done)
+{
+    job *j = find(n);
+    if (!j) return NULL;
+    *done = atomic_load(&j->done);
+    return j->c;
+}
+
 int jobs_start(sp_call *c)
 {
     sigset_t all, old;
@@ -107,13 +121,13 @@ int jobs_start(sp_call *c)
         if (!jobs[i].n && !j) j = &jobs[i];
     }
     if (init() < 0 || !j) {
-        printf("%s%s%s\n", out_col(C_RED), TR("too many background calls (64): wait for or cancel one",
-                                               "后台调用太多（64 个）：请先 wait 或 cancel 一个"), out_col(C_RESET));
-        free_call(c);
+        errno = EAGAIN;
         return -1;
     }
-    j->n = c->rec.job = n + 1;
+    j->n = c->job = n + 1;
     j->c = c;
+    core_begin(c);                    /* lessons pause here, as before a call in the foreground */
+    c->t0 = blocking_now();
     running++;
     atomic_store(&j->done, 0);
     /* The thread starts with every signal blocked, then lets SIGUSR1 in. */
@@ -122,20 +136,12 @@ int jobs_start(sp_call *c)
     rc = pthread_create(&j->th, NULL, worker, j);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0) {
-        printf("%s%s: %s%s\n", out_col(C_RED), c->rec.plain, strerror(rc), out_col(C_RESET));
-        j->n = 0;
+        j->n = c->job = 0;
         running--;
-        free_call(c);
+        errno = rc;
         return -1;
     }
-    core_cur = c->rec;
-    core_print_head();
-    if (core_trace) {
-        printf(" %s…%s\n", out_col(C_YELLOW), out_col(C_RESET));
-        core_hint(TR("runs in the background: keep typing — `jobs` lists it, `wait %d` waits for it, `cancel %d` stops it",
-                     "在后台运行：可以继续输入 —— `jobs` 列出它，`wait %d` 等待它，`cancel %d` 取消它"), j->n, j->n);
-    }
-    fflush(stdout);
+    if (call_listening) call_emit(CALL_BACKGROUND, c);
     return j->n;
 }
 
@@ -166,65 +172,22 @@ int jobs_report(void)
         if (atomic_load(&j->done)) { finish(j); k++; }
         j = next_job(n);
     }
-    if (k) fflush(stdout);
     return k;
 }
 
 int jobs_name_pending(const char *name)
 {
     for (int i = 0; i < MAX_JOBS; i++)
-        if (jobs[i].n && jobs[i].c->name[0] && !strcmp(jobs[i].c->name, name)) return 1;
+        if (jobs[i].n && jobs[i].c->newvar[0] && !strcmp(jobs[i].c->newvar, name)) return 1;
     return 0;
 }
 
-void jobs_list(void)
-{
-    double now = blocking_now();
-    if (!jobs_pending()) {
-        printf("%s\n", TR("(no background calls)", "（没有后台调用）"));
-        return;
-    }
-    for (job *j = next_job(0); j; j = next_job(j->n)) {
-        int n = j->n;
-        printf("%s[%d]%s %-32s %s %s%.1f s%s", out_col(C_BOLD), n, out_col(C_RESET), j->c->rec.plain,
-               atomic_load(&j->done) ? TR("returned after", "返回，用时") : TR("blocked for", "已阻塞"), out_col(C_YELLOW),
-               atomic_load(&j->done) ? j->c->rec.took : now - j->c->rec.t0, out_col(C_RESET));
-        if (j->c->name[0]) printf("  → %s", j->c->name);
-        printf("\n");
-    }
-}
-
-int jobs_wait(int n)
-{
-    char what[600];
-    job *j = n ? find(n) : NULL;
-    if (n && !j) return -1;
-    if (j) snprintf(what, sizeof what, "wait [%d] %s", n, j->c->rec.plain);
-    else snprintf(what, sizeof what, "wait: %d %s", jobs_pending(), TR("background calls", "个后台调用"));
-    for (;;) {
-        struct pollfd p = {wake[0], POLLIN, 0};
-        int drawn, rc;
-        jobs_report();
-        if (n ? !find(n) : !jobs_pending()) return 0;
-        fflush(stdout);
-        /* Ctrl-C here ends the waiting, not the call: the status line says only that. */
-        blocking_begin_as(what, TR("Ctrl-C stops waiting (the call goes on)", "Ctrl-C 停止等待（调用继续）"));
-        rc = poll(&p, 1, -1);
-        blocking_end(&drawn);
-        if (rc < 0 && errno == EINTR && blocking_sigint) {
-            blocking_sigint = 0;
-            printf("%s\n", TR("stopped waiting: the call is still in the background (`jobs`)",
-                              "停止等待：调用仍在后台（`jobs`）"));
-            return 1;
-        }
-    }
-}
-
-static void stop(job *j, const char *why)
+static void stop(job *j, int by, int n)
 {
     /* The signal may land just before the thread enters the call: send it again until
      * the call has returned (bounded: 500 × 10 ms). */
-    j->c->cancel_why = why;
+    j->c->cancel_by = by;
+    j->c->cancel_job = n;
     j->c->cancel = 1;
     for (int i = 0; i < 500 && !atomic_load(&j->done); i++) {
         struct timespec ts = {0, 10 * 1000 * 1000};
@@ -238,23 +201,19 @@ static void stop(job *j, const char *why)
 
 int jobs_cancel(int n)
 {
-    char why[32];
     job *j = find(n);
     if (!j) return -1;
     jobs_report();          /* anything already finished is told first */
-    snprintf(why, sizeof why, "cancel %d", n);
-    if ((j = find(n))) stop(j, why);
+    if ((j = find(n))) stop(j, CANCEL_JOB, n);
     return 0;
 }
 
 void jobs_cancel_on(const sp_sock *s)
 {
-    char why[SP_NAME_MAX + 16];
     if (!running) return;            /* every close asks: the usual answer is "none" */
-    snprintf(why, sizeof why, "close %s", registry_label(s));
     for (job *j = next_job(0); j; ) {
         int n = j->n;
-        if (j->c->s == s) stop(j, why);
+        if (j->c->s == s) stop(j, CANCEL_CLOSE, 0);
         j = next_job(n);
     }
 }
@@ -262,7 +221,7 @@ void jobs_cancel_on(const sp_sock *s)
 void jobs_cancel_all(void)
 {
     jobs_report();
-    for (job *j = next_job(0); j; j = next_job(0)) stop(j, "quit");
+    for (job *j = next_job(0); j; j = next_job(0)) stop(j, CANCEL_QUIT, 0);
     if (wake[0] >= 0) {
         close(wake[0]);
         close(wake[1]);

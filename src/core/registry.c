@@ -74,9 +74,11 @@ sp_sock *registry_lookup(const char *ref)
 sp_sock *registry_set_name(sp_sock *s, const char *name)
 {
     sp_sock *old = registry_by_name(name);
+    size_t k = strnlen(name, sizeof s->name - 1);
     if (old == s) return NULL;
     if (old) old->name[0] = '\0';
-    snprintf(s->name, sizeof s->name, "%s", name);
+    memcpy(s->name, name, k);            /* cut to fit, as every name sockplay keeps */
+    s->name[k] = '\0';
     return old;
 }
 

@@ -1,8 +1,9 @@
-/* export.c — a program from the session. Calls are written in the order they returned,
- * so a call that ran in the background comes after what unblocked it and the program
- * runs straight through. A port the kernel picked (bind to port 0) is read back from the
+/* export.c — a program from the session log (core/log.h). Calls are written in the order
+ * they returned, so a call that ran in the background comes after what unblocked it and
+ * the program runs straight through. A port the kernel picked (bind to port 0) is read back from the
  * socket at run time, not copied. A failed call is kept, and reported by the program. */
 #include "export/export.h"
+#include "core/log.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,63 +12,16 @@
 #include "report/explain.h"
 #include "report/errtext.h"
 #include "report/out.h"
-#include "core/safefile.h"
-#include "core/sockopt.h"
-
-export_entry *export_log;
-size_t export_n;
-static size_t cap, kept_bytes;
-static int overflow;            /* the session outgrew the limits: no program can be written */
-
-#define KEEP_CALLS 200000
-#define KEEP_BYTES (64u << 20)
-#define log export_log
-#define nlog export_n
-
-void export_record(const sp_op *o, int job)
-{
-    export_entry *e;
-    if (overflow || nlog >= KEEP_CALLS || ((o->kind == OP_SEND || o->kind == OP_SENDTO) && kept_bytes + (size_t)o->n > KEEP_BYTES)) {
-        overflow = 1;
-        return;
-    }
-    if (nlog == cap) {
-        size_t nc = cap ? cap * 2 : 64;
-        export_entry *n = realloc(log, nc * sizeof *n);
-        if (!n) return;
-        log = n;
-        cap = nc;
-    }
-    e = &log[nlog];
-    e->op = *o;
-    e->job = job;
-    e->op.data = NULL;
-    if ((o->kind == OP_SEND || o->kind == OP_SENDTO) && o->n > 0) {
-        unsigned char *copy = malloc((size_t)o->n);
-        if (!copy) return;
-        memcpy(copy, o->data, (size_t)o->n);
-        e->op.data = copy;
-        kept_bytes += (size_t)o->n;
-    }
-    nlog++;
-}
-
-size_t export_count(void) { return nlog; }
-
-void export_free(void)
-{
-    for (size_t i = 0; i < nlog; i++) free((void *)log[i].op.data);
-    free(log);
-    log = NULL;
-    nlog = cap = kept_bytes = 0;
-    overflow = 0;
-}
+#include "export/safefile.h"
+#include "lang/sockopt.h"
 
 /* The bind that got this port from the kernel (port 0), if any, before entry i. */
-const sp_op *export_picked_by(size_t i, int port)
+const sp_call *export_picked_by(size_t i, int port)
 {
-    while (i-- > 0)
-        if (log[i].op.kind == OP_BIND && log[i].op.rc == 0 && log[i].op.port == 0 && log[i].op.picked == port) return &log[i].op;
+    while (i-- > 0) {
+        const sp_call *o = log_at(i);
+        if (o->kind == CALL_BIND && o->rc == 0 && o->port == 0 && (o->facts & FACT_PICKED) && o->picked == port) return o;
+    }
     return NULL;
 }
 
@@ -75,12 +29,12 @@ int export_start(FILE *f, size_t i, int lang, export_names *nm)
 {
     static const char *lead[] = {"    /* ", "# ", "-- "}, *tail[] = {" */", "", ""};
     static const char *port_fmt[] = {"port_of(%s)", "%s.getsockname()[1]", "%s:getsockname()[2]"};
-    const sp_op *o = &log[i].op, *b;
+    const sp_call *o = log_at(i), *b;
     explain_follow(o);
     explain_var(o->var, o->fd, lang, nm->v, sizeof nm->v);
     explain_new_var(o, lang, nm->nv, sizeof nm->nv);
     nm->port = NULL;
-    if ((o->kind == OP_CONNECT || o->kind == OP_SENDTO) && (b = export_picked_by(i, o->port))) {
+    if ((o->kind == CALL_CONNECT || o->kind == CALL_SENDTO) && (b = export_picked_by(i, o->port))) {
         char bv[SP_NAME_MAX + 8];
         explain_var(b->var, b->fd, lang, bv, sizeof bv);
         snprintf(nm->port_expr, sizeof nm->port_expr, port_fmt[lang], bv);
@@ -92,9 +46,9 @@ int export_start(FILE *f, size_t i, int lang, export_names *nm)
                                               "（在 sockplay 中被中断的调用这里省略）"), tail[lang]);
         return 0;
     }
-    if (log[i].job)
+    if (o->job)
         fprintf(f, TR("%s[%d] ran in the background in sockplay; here it comes where it returned%s\n",
-                      "%s[%d] 在 sockplay 中是后台调用；这里放在它返回的位置%s\n"), lead[lang], log[i].job, tail[lang]);
+                      "%s[%d] 在 sockplay 中是后台调用；这里放在它返回的位置%s\n"), lead[lang], o->job, tail[lang]);
     return 1;
 }
 
@@ -103,43 +57,44 @@ int export_start(FILE *f, size_t i, int lang, export_names *nm)
 static void write_python(FILE *f)
 {
     int sel = 0, pack = 0;
-    for (size_t i = 0; i < nlog; i++) {
-        const sp_optdef *d = log[i].op.opt;
-        sel |= log[i].op.kind == OP_POLL;
-        pack |= log[i].op.kind == OP_SETSOCKOPT && log[i].op.secs == -1 && d && d->kind != OPT_INT && d->kind != OPT_BOOL;
+    for (size_t i = 0; i < log_count(); i++) {
+        const sp_call *o = log_at(i);
+        const sp_optdef *d = o->opt;
+        sel |= o->kind == CALL_POLL;
+        pack |= o->kind == CALL_SETSOCKOPT && o->secs == -1 && d && d->kind != OPT_INT && d->kind != OPT_BOOL;
     }
     fprintf(f, "import socket\n%s%s\n", sel ? "import select\n" : "", pack ? "import struct\n" : "");
-    for (size_t i = 0; i < nlog; i++) {
-        const sp_op *o = &log[i].op;
+    for (size_t i = 0; i < log_count(); i++) {
+        const sp_call *o = log_at(i);
         const char *ind = o->rc < 0 ? "    " : "";
         export_names nm;
         if (!export_start(f, i, LANG_PY_SRC, &nm)) continue;
-        if (o->rc >= 0 && o->kind == OP_SETSOCKOPT && o->secs != -1 && ((const sp_optdef *)o->opt)->optname != SO_RCVTIMEO)
+        if (o->rc >= 0 && o->kind == CALL_SETSOCKOPT && o->secs != -1 && o->opt->optname != SO_RCVTIMEO)
             continue;    /* settimeout's second setsockopt: Python has one line for both */
         if (o->rc < 0) fprintf(f, "try:\n");
-        if (o->kind == OP_GETSOCKNAME || o->kind == OP_GETPEERNAME || o->kind == OP_GETSOCKOPT || o->kind == OP_POLL) {
-            fprintf(f, "%sprint(\"%s:\", ", ind, o->kind == OP_POLL ? "select" : o->kind == OP_GETSOCKOPT ? "getsockopt"
-                                                : o->kind == OP_GETSOCKNAME ? "getsockname" : "getpeername");
+        if (o->kind == CALL_GETSOCKNAME || o->kind == CALL_GETPEERNAME || o->kind == CALL_GETSOCKOPT || o->kind == CALL_POLL) {
+            fprintf(f, "%sprint(\"%s:\", ", ind, o->kind == CALL_POLL ? "select" : o->kind == CALL_GETSOCKOPT ? "getsockopt"
+                                                : o->kind == CALL_GETSOCKNAME ? "getsockname" : "getpeername");
             explain_python(f, o, NULL, (size_t)-1);
             fprintf(f, ")\n");
         } else {
             fputs(ind, f);
             if (!explain_python(f, o, nm.port, (size_t)-1)) fprintf(f, "pass");
             fputc('\n', f);
-            if (o->kind == OP_ACCEPT) fprintf(f, "%sprint(\"accept:\", clientAddr)\n", ind);
-            if (o->kind == OP_RECV) fprintf(f, "%sprint(\"recv:\", data)\n", ind);
-            if (o->kind == OP_RECVFROM) fprintf(f, "%sprint(\"recvfrom:\", data, addr)\n", ind);
+            if (o->kind == CALL_ACCEPT) fprintf(f, "%sprint(\"accept:\", clientAddr)\n", ind);
+            if (o->kind == CALL_RECV) fprintf(f, "%sprint(\"recv:\", data)\n", ind);
+            if (o->kind == CALL_RECVFROM) fprintf(f, "%sprint(\"recvfrom:\", data, addr)\n", ind);
         }
         if (o->rc < 0) {
             fprintf(f, "except OSError as e:\n    print(\"%s\", e)   # sockplay: %s\n",
-                    o->kind == OP_SOCKET ? "socket:" : "failed:", errtext_name(o->err));
+                    o->kind == CALL_SOCKET ? "socket:" : "failed:", errtext_name(o->err));
         }
     }
 }
 
 /* --- Lua ----------------------------------------------------------------------------- */
 
-static void lua_addr(FILE *f, const sp_op *o, const char *port)
+static void lua_addr(FILE *f, const sp_call *o, const char *port)
 {
     explain_str(f, o->host, strlen(o->host), LANG_LUA_SRC, 1);
     if (port) fprintf(f, ", %s", port);
@@ -150,53 +105,53 @@ static void write_lua(FILE *f)
 {
     static const char *how[] = {"rd", "wr", "rdwr"};
     static const char *kinds[2][3] = {{"tcp", "tcp6", "unix"}, {"udp", "udp6", "unix-dgram"}};
-    for (size_t i = 0; i < nlog; i++) {
-        const sp_op *o = &log[i].op;
+    for (size_t i = 0; i < log_count(); i++) {
+        const sp_call *o = log_at(i);
         const sp_optdef *d = o->opt;
         export_names nm;
         char *v = nm.v, *nv = nm.nv;
         if (!export_start(f, i, LANG_LUA_SRC, &nm)) continue;
         switch (o->kind) {
-        case OP_SOCKET:
+        case CALL_SOCKET:
             fprintf(f, "%s = socket.socket(\"%s\")\n", nv,
                     kinds[o->type != SOCK_STREAM][o->family == AF_INET6 ? 1 : o->family == AF_UNIX ? 2 : 0]);
             break;
-        case OP_BIND: fprintf(f, "%s:bind(", v); lua_addr(f, o, NULL); fprintf(f, ")\n"); break;
-        case OP_LISTEN: fprintf(f, "%s:listen(%ld)\n", v, o->n); break;
-        case OP_ACCEPT: fprintf(f, "%s = %s:accept()\n", nv, v); break;
-        case OP_CONNECT: fprintf(f, "%s:connect(", v); lua_addr(f, o, nm.port); fprintf(f, ")\n"); break;
-        case OP_SEND:
-        case OP_SENDTO:
-            fprintf(f, "%s:%s(", v, o->kind == OP_SEND ? "send" : "sendto");
-            explain_bytes(f, o->data, (size_t)o->n, LANG_LUA_SRC, (size_t)-1, o->enc);
-            if (o->kind == OP_SENDTO) fprintf(f, ", "), lua_addr(f, o, nm.port);
+        case CALL_BIND: fprintf(f, "%s:bind(", v); lua_addr(f, o, NULL); fprintf(f, ")\n"); break;
+        case CALL_LISTEN: fprintf(f, "%s:listen(%ld)\n", v, o->n); break;
+        case CALL_ACCEPT: fprintf(f, "%s = %s:accept()\n", nv, v); break;
+        case CALL_CONNECT: fprintf(f, "%s:connect(", v); lua_addr(f, o, nm.port); fprintf(f, ")\n"); break;
+        case CALL_SEND:
+        case CALL_SENDTO:
+            fprintf(f, "%s:%s(", v, o->kind == CALL_SEND ? "send" : "sendto");
+            explain_bytes(f, o->buf, (size_t)o->n, LANG_LUA_SRC, (size_t)-1, o->enc);
+            if (o->kind == CALL_SENDTO) fprintf(f, ", "), lua_addr(f, o, nm.port);
             fprintf(f, ")\n");
             break;
-        case OP_RECV: fprintf(f, "%s:recv(%ld)\n", v, o->n); break;
-        case OP_RECVFROM: fprintf(f, "%s:recvfrom(%ld)\n", v, o->n); break;
-        case OP_SETSOCKOPT:
+        case CALL_RECV: fprintf(f, "%s:recv(%ld)\n", v, o->n); break;
+        case CALL_RECVFROM: fprintf(f, "%s:recvfrom(%ld)\n", v, o->n); break;
+        case CALL_SETSOCKOPT:
             if (o->secs == -2 || o->secs >= 0) {
                 if (d->optname != SO_RCVTIMEO) break;
                 if (o->secs == -2) fprintf(f, "%s:settimeout(nil)\n", v);
                 else fprintf(f, "%s:settimeout(%g)\n", v, o->secs);
             } else if (d->kind == OPT_TIMEVAL) {
-                fprintf(f, "%s:setsockopt(\"%s\", %g)\n", v, d->name, o->val.tv.tv_sec + o->val.tv.tv_usec / 1e6);
+                fprintf(f, "%s:setsockopt(\"%s\", %g)\n", v, d->name, o->val.u.tv.tv_sec + o->val.u.tv.tv_usec / 1e6);
             } else if (d->kind == OPT_LINGER) {
-                if (o->val.lg.l_onoff) fprintf(f, "%s:setsockopt(\"%s\", %d)\n", v, d->name, o->val.lg.l_linger);
+                if (o->val.u.lg.l_onoff) fprintf(f, "%s:setsockopt(\"%s\", %d)\n", v, d->name, o->val.u.lg.l_linger);
                 else fprintf(f, "%s:setsockopt(\"%s\", false)\n", v, d->name);
             } else {
-                fprintf(f, "%s:setsockopt(\"%s\", %d)\n", v, d->name, o->val.i);
+                fprintf(f, "%s:setsockopt(\"%s\", %d)\n", v, d->name, o->val.u.i);
             }
             break;
-        case OP_GETSOCKOPT: fprintf(f, "%s:getsockopt(\"%s\")\n", v, d->name); break;
-        case OP_SHUTDOWN: fprintf(f, "%s:shutdown(\"%s\")\n", v, how[o->n]); break;
-        case OP_SETBLOCKING: fprintf(f, "%s:setblocking(%s)\n", v, o->n ? "true" : "false"); break;
-        case OP_SETTIMEOUT: break;
-        case OP_GETSOCKNAME: fprintf(f, "%s:getsockname()\n", v); break;
-        case OP_GETPEERNAME: fprintf(f, "%s:getpeername()\n", v); break;
-        case OP_CLOSE: fprintf(f, "%s:close()\n", v); break;
-        case OP_POLL:
-            explain_vars(o->list, LANG_LUA_SRC, nv, sizeof nm.nv);
+        case CALL_GETSOCKOPT: fprintf(f, "%s:getsockopt(\"%s\")\n", v, d->name); break;
+        case CALL_SHUTDOWN: fprintf(f, "%s:shutdown(\"%s\")\n", v, how[o->n]); break;
+        case CALL_SETBLOCKING: fprintf(f, "%s:setblocking(%s)\n", v, o->n ? "true" : "false"); break;
+        case CALL_SETTIMEOUT: break;
+        case CALL_GETSOCKNAME: fprintf(f, "%s:getsockname()\n", v); break;
+        case CALL_GETPEERNAME: fprintf(f, "%s:getpeername()\n", v); break;
+        case CALL_CLOSE: fprintf(f, "%s:close()\n", v); break;
+        case CALL_POLL:
+            explain_vars(o, LANG_LUA_SRC, nv, sizeof nm.nv);
             fprintf(f, "socket.poll({%s}", nv);
             if (o->n >= 0) fprintf(f, ", %g", o->n / 1000.0);
             fprintf(f, ")\n");
@@ -233,9 +188,9 @@ static void write_header(FILE *f, int lang, const char *path)
 int export_write(int lang, const char *path, int force, char *err, size_t errlen)
 {
     safefile_file w;
-    if (overflow) {
+    if (log_too_long()) {
         snprintf(err, errlen, TR("this session is too long to write as a program (over %d calls or %u MiB of data sent)",
-                                 "这个会话太长，无法写成程序（超过 %d 次调用或发送了超过 %u MiB 数据）"), KEEP_CALLS, KEEP_BYTES >> 20);
+                                 "这个会话太长，无法写成程序（超过 %d 次调用或发送了超过 %u MiB 数据）"), LOG_KEEP_CALLS, LOG_KEEP_BYTES >> 20);
         return -1;
     }
     if (safefile_check(path, force, "--force", err, errlen) < 0 || safefile_open(&w, path, err, errlen) < 0) return -1;
@@ -246,5 +201,5 @@ int export_write(int lang, const char *path, int force, char *err, size_t errlen
     else export_c(w.f);
     explain_names_use(0, 0);
     if (safefile_commit(&w, err, errlen) < 0) return -1;
-    return (int)nlog;
+    return (int)log_count();
 }

@@ -1,29 +1,19 @@
-/* export.h — the session's calls kept in order, and written out as a program that makes
- * the same calls: Python (`export python`), C (`export c`) or a Lua script (`save`). */
+/* export.h — the session log (core/log.h) written out as a program that makes the same
+ * calls: Python (`export python`), C (`export c`) or a Lua script (`save`). */
 #ifndef SP_EXPORT_H
 #define SP_EXPORT_H
 #include <stddef.h>
 #include <stdio.h>
-#include "core/core_int.h"
+#include "core/call.h"
 
-/* Keeps a copy of o (its bytes too); job is its background number or 0. */
-void export_record(const sp_op *o, int job);
 /* lang: LANG_PY_SRC, LANG_C_SRC or LANG_LUA_SRC (report/explain.h). An existing file is replaced
  * only when sockplay wrote it, or with force; never through a symlink (safefile.h).
  * Returns the number of calls written, or -1 with err set (an old file is unchanged). */
 int export_write(int lang, const char *path, int force, char *err, size_t errlen);
-size_t export_count(void);
-void export_free(void);
 
-/* For the writers (export.c, export_c.c): the calls in the order they returned. */
-typedef struct {
-    sp_op op;
-    int job;
-} export_entry;
-extern export_entry *export_log;
-extern size_t export_n;
+/* For the writers (export.c, export_c.c), over the log's calls in the order they returned: */
 /* The bind before entry i that got this port from the kernel (bind to port 0), or NULL. */
-const sp_op *export_picked_by(size_t i, int port);
+const sp_call *export_picked_by(size_t i, int port);
 /* Entry i's variables in lang, and the port expression that reads a kernel-picked port
  * back (NULL: use the number). */
 typedef struct {

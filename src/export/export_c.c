@@ -5,8 +5,9 @@
 #include "report/explain.h"
 #include "report/errtext.h"
 #include "export/export.h"
+#include "core/log.h"
 #include "report/out.h"
-#include "core/sockopt.h"
+#include "lang/sockopt.h"
 
 static const char prelude[] =
     "#define _GNU_SOURCE\n"
@@ -49,7 +50,7 @@ static const char *decl(const char *v)
     return "int ";
 }
 
-static void addr_args(FILE *f, const sp_op *o, const char *port)
+static void addr_args(FILE *f, const sp_call *o, const char *port)
 {
     fprintf(f, "(struct sockaddr *)&addr, where(&addr, %s, ", addr_family_name(o->family));
     explain_str(f, o->host, strlen(o->host), LANG_C_SRC, 1);
@@ -63,82 +64,81 @@ void export_c(FILE *f)
     static const char *how[] = {"SHUT_RD", "SHUT_WR", "SHUT_RDWR"};
     long maxrecv = 1;
     ndeclared = 0;
-    for (size_t i = 0; i < export_n; i++)
-        if ((export_log[i].op.kind == OP_RECV || export_log[i].op.kind == OP_RECVFROM) && export_log[i].op.n > maxrecv)
-            maxrecv = export_log[i].op.n;
+    for (size_t i = 0; i < log_count(); i++)
+        if ((log_at(i)->kind == CALL_RECV || log_at(i)->kind == CALL_RECVFROM) && log_at(i)->n > maxrecv) maxrecv = log_at(i)->n;
     fputs(prelude, f);
     fprintf(f, "int main(void)\n{\n    static char buf[%ld];\n    struct sockaddr_storage addr, peer;\n"
                "    socklen_t len;\n    long n;\n\n    (void)buf, (void)addr, (void)peer, (void)len, (void)n;\n",
             maxrecv);
-    for (size_t i = 0; i < export_n; i++) {
-        const sp_op *o = &export_log[i].op;
+    for (size_t i = 0; i < log_count(); i++) {
+        const sp_call *o = log_at(i);
         const sp_optdef *d = o->opt;
         export_names nm;
         char *v = nm.v, *nv = nm.nv;
         if (!export_start(f, i, LANG_C_SRC, &nm)) continue;
         if (o->rc < 0) fprintf(f, TR("    /* in sockplay this failed: %s */\n", "    /* 在 sockplay 中这次调用失败了：%s */\n"), errtext_name(o->err));
         switch (o->kind) {
-        case OP_SOCKET:
+        case CALL_SOCKET:
             fprintf(f, "    %s%s = (int)check(socket(%s, %s, 0), \"socket\");\n", decl(nv), nv, addr_family_name(o->family),
                     o->type == SOCK_STREAM ? "SOCK_STREAM" : "SOCK_DGRAM");
             break;
-        case OP_BIND: fprintf(f, "    check(bind(%s, ", v); addr_args(f, o, NULL); fprintf(f, "), \"bind\");\n"); break;
-        case OP_LISTEN: fprintf(f, "    check(listen(%s, %ld), \"listen\");\n", v, o->n); break;
-        case OP_ACCEPT:
+        case CALL_BIND: fprintf(f, "    check(bind(%s, ", v); addr_args(f, o, NULL); fprintf(f, "), \"bind\");\n"); break;
+        case CALL_LISTEN: fprintf(f, "    check(listen(%s, %ld), \"listen\");\n", v, o->n); break;
+        case CALL_ACCEPT:
             fprintf(f, "    len = sizeof peer;\n    %s%s = (int)check(accept(%s, (struct sockaddr *)&peer, &len), \"accept\");\n",
                     decl(nv), nv, v);
             break;
-        case OP_CONNECT:
+        case CALL_CONNECT:
             fprintf(f, "    check(connect(%s, ", v);
             addr_args(f, o, nm.port);
             fprintf(f, "), \"connect\");\n");
             break;
-        case OP_SEND:
-        case OP_SENDTO:
-            fprintf(f, "    check(%s(%s, ", o->kind == OP_SEND ? "send" : "sendto", v);
-            explain_bytes(f, o->data, (size_t)o->n, LANG_C_SRC, (size_t)-1, NULL);
+        case CALL_SEND:
+        case CALL_SENDTO:
+            fprintf(f, "    check(%s(%s, ", o->kind == CALL_SEND ? "send" : "sendto", v);
+            explain_bytes(f, o->buf, (size_t)o->n, LANG_C_SRC, (size_t)-1, NULL);
             fprintf(f, ", %ld, MSG_NOSIGNAL", o->n);
-            if (o->kind == OP_SENDTO) fprintf(f, ", "), addr_args(f, o, nm.port);
-            fprintf(f, "), \"%s\");\n", o->kind == OP_SEND ? "send" : "sendto");
+            if (o->kind == CALL_SENDTO) fprintf(f, ", "), addr_args(f, o, nm.port);
+            fprintf(f, "), \"%s\");\n", o->kind == CALL_SEND ? "send" : "sendto");
             break;
-        case OP_RECV:
+        case CALL_RECV:
             fprintf(f, "    n = check(recv(%s, buf, %ld, 0), \"recv\");\n    show(\"recv\", buf, n);\n", v, o->n);
             break;
-        case OP_RECVFROM:
+        case CALL_RECVFROM:
             fprintf(f, "    len = sizeof peer;\n    n = check(recvfrom(%s, buf, %ld, 0, (struct sockaddr *)&peer, &len), \"recvfrom\");\n"
                        "    show(\"recvfrom\", buf, n);\n", v, o->n);
             break;
-        case OP_SETSOCKOPT:
+        case CALL_SETSOCKOPT:
             if (d->kind == OPT_TIMEVAL)
                 fprintf(f, "    check(setsockopt(%s, %s, %s, &(struct timeval){%ld, %ld}, sizeof(struct timeval)), \"setsockopt\");\n",
-                        v, d->level_name, d->name, (long)o->val.tv.tv_sec, (long)o->val.tv.tv_usec);
+                        v, d->level_name, d->name, (long)o->val.u.tv.tv_sec, (long)o->val.u.tv.tv_usec);
             else if (d->kind == OPT_LINGER)
                 fprintf(f, "    check(setsockopt(%s, %s, %s, &(struct linger){%d, %d}, sizeof(struct linger)), \"setsockopt\");\n",
-                        v, d->level_name, d->name, o->val.lg.l_onoff, o->val.lg.l_linger);
+                        v, d->level_name, d->name, o->val.u.lg.l_onoff, o->val.u.lg.l_linger);
             else
                 fprintf(f, "    check(setsockopt(%s, %s, %s, &(int){%d}, sizeof(int)), \"setsockopt\");\n", v, d->level_name,
-                        d->name, o->val.i);
+                        d->name, o->val.u.i);
             break;
-        case OP_GETSOCKOPT:
+        case CALL_GETSOCKOPT:
             fprintf(f, "    len = sizeof buf;\n    check(getsockopt(%s, %s, %s, buf, &len), \"getsockopt\");\n", v, d->level_name,
                     d->name);
             break;
-        case OP_SHUTDOWN: fprintf(f, "    check(shutdown(%s, %s), \"shutdown\");\n", v, how[o->n]); break;
-        case OP_SETBLOCKING:
+        case CALL_SHUTDOWN: fprintf(f, "    check(shutdown(%s, %s), \"shutdown\");\n", v, how[o->n]); break;
+        case CALL_SETBLOCKING:
             fprintf(f, "    check(fcntl(%s, F_SETFL, fcntl(%s, F_GETFL) %s), \"fcntl\");\n", v, v, o->n ? "& ~O_NONBLOCK" : "| O_NONBLOCK");
             break;
-        case OP_SETTIMEOUT: break;
-        case OP_GETSOCKNAME:
-        case OP_GETPEERNAME:
+        case CALL_SETTIMEOUT: break;
+        case CALL_GETSOCKNAME:
+        case CALL_GETPEERNAME:
             fprintf(f, "    len = sizeof peer;\n    check(%s(%s, (struct sockaddr *)&peer, &len), \"%s\");\n",
-                    o->kind == OP_GETSOCKNAME ? "getsockname" : "getpeername", v,
-                    o->kind == OP_GETSOCKNAME ? "getsockname" : "getpeername");
+                    o->kind == CALL_GETSOCKNAME ? "getsockname" : "getpeername", v,
+                    o->kind == CALL_GETSOCKNAME ? "getsockname" : "getpeername");
             break;
-        case OP_CLOSE: fprintf(f, "    check(close(%s), \"close\");\n", v); break;
-        case OP_POLL: {
+        case CALL_CLOSE: fprintf(f, "    check(close(%s), \"close\");\n", v); break;
+        case CALL_POLL: {
             char list[sizeof nm.nv], *save = NULL;
             int k = 0;
-            explain_vars(o->list, LANG_C_SRC, nv, sizeof nm.nv);
+            explain_vars(o, LANG_C_SRC, nv, sizeof nm.nv);
             fprintf(f, "    {\n        struct pollfd p[] = {");
             snprintf(list, sizeof list, "%s", nv);
             for (char *w = strtok_r(list, ", ", &save); w; w = strtok_r(NULL, ", ", &save), k++)

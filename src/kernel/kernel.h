@@ -9,7 +9,7 @@
 #ifndef SP_KERNEL_H
 #define SP_KERNEL_H
 #include <stddef.h>
-#include "core/addr.h"
+#include "lang/addr.h"
 #include "core/registry.h"
 
 typedef struct {

@@ -7,7 +7,7 @@
 #ifndef SP_KERNEL_MATCH_H
 #define SP_KERNEL_MATCH_H
 #include <stddef.h>
-#include "core/addr.h"
+#include "lang/addr.h"
 #include "core/registry.h"
 
 typedef struct {

@@ -39,7 +39,7 @@ int words_on_off_value(const char *w);
 /* settimeout's value, Python's settimeout(None | 0 | seconds) as the prompt types it and
  * as Lua gives it: no value (text NULL: Lua's nil) or the word none (or off) is no timeout,
  * 1 with *seconds WORDS_NO_TIMEOUT; else 0 with the number of seconds the text says, which
- * may still be out of range (core_timeout_bad says so, for both); -1 when not a number. */
+ * may still be out of range (sockopt_timeout_bad says so, for both); -1 when not a number. */
 #define WORDS_NO_TIMEOUT (-1.0)
 extern const sp_word words_timeout_none[];
 int words_timeout(const char *text, double *seconds);
@@ -48,9 +48,8 @@ int words_timeout(const char *text, double *seconds);
 int words_poll_ms(double seconds, int *ms);
 /* The same typed: "2", "1.5", "2s", "500ms"; -1 when w is not such a number. */
 int words_poll_timeout(const char *w, int *ms);
-/* poll's events, value the bit: POLLIN, POLLOUT, POLLHUP, POLLRDHUP, POLLERR, POLLNVAL.
- * (core/core_io.c's event_names still has its own copy: it is to call words_event_names,
- * showing "-" for "".) */
+/* poll's events, value the bit: POLLIN, POLLOUT, POLLHUP, POLLRDHUP, POLLERR, POLLNVAL
+ * (read by the prompt's and Lua's poll, and by the report's lines under a poll). */
 extern const sp_word words_events[];
 /* The bits of re by name, "POLLIN|POLLOUT"; "" when none. Returns b. */
 const char *words_event_names(short re, char *b, size_t n);

@@ -1,6 +1,6 @@
 /* lesson.c — finding, listing and stepping through lessons. A lesson is an ordinary
- * script: the stepping comes from core_before_call, so a lesson pauses before exactly
- * the calls a typed session would make. */
+ * script: the stepping is a listener on each call's BEGIN (core/call.h), so a lesson
+ * pauses before exactly the calls a typed session would make. */
 #include "lua/lesson.h"
 #include <dirent.h>
 #include <lauxlib.h>
@@ -9,10 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "core/core.h"
+#include "core/call.h"
 #include "cli/lineedit.h"
 #include "lua/luahost.h"
 #include "report/out.h"
+#include "report/report.h"
 
 #include "config.h"   /* SP_LESSONS_DIR, from the Makefile's PREFIX */
 #ifndef SP_LESSONS_DIR
@@ -48,12 +49,12 @@ void lesson_open(lua_State *L)
     lua_register(L, "expect", l_expect);
 }
 
-static void pause_before(const char *call)
+static void pause_before(call_event ev, const sp_call *c)
 {
     size_t len;
     char *line;
-    if (!stepping) return;
-    printf("%s   ⏎ %s() — %s%s", out_col(C_DIM), call, TR("press Enter", "按回车继续"), out_col(C_RESET));
+    if (ev != CALL_BEGIN || !stepping) return;
+    printf("%s   ⏎ %s() — %s%s", out_col(C_DIM), call_kinds[c->kind].name, TR("press Enter", "按回车继续"), out_col(C_RESET));
     fflush(stdout);
     line = lineedit_plain_read(NULL, &len);
     if (!line) { stepping = 0; printf("\n"); return; }   /* input ended: run straight through */
@@ -162,19 +163,22 @@ int lesson_run(const char *name, int step)
     char path[PATH_MAX];
     int rc;
     char *argv[1];
-    int explained = core_explain;
+    int explained = report_set(REPORT_EXPLAIN, -1);
+    static int listening;
     if (find(name, path, sizeof path) < 0) {
         printf(TR("sockplay: no lesson '%s' (sockplay --lessons lists them)\n", "sockplay：没有课程 '%s'（sockplay --lessons 可列出全部）\n"), name);
         return -1;
     }
     checks = failures = 0;
     stepping = step;
-    core_before_call = pause_before;
-    core_explain = 1;            /* a lesson shows each call in C and in the course's Python too */
+    if (!listening) call_listen(pause_before, 1);
+    listening = 1;
+    call_listener_on(pause_before, step);
+    report_set(REPORT_EXPLAIN, 1);   /* a lesson shows each call in C and in the course's Python too */
     argv[0] = (char *)name;
     rc = luahost_run_file(path, 0, argv);
-    core_explain = explained;
-    core_before_call = NULL;
+    report_set(REPORT_EXPLAIN, explained);
+    call_listener_on(pause_before, 0);
     stepping = 0;
     if (rc == 0 && failures == 0)
         printf("\n%s%s %s: %d %s%s\n", out_col(C_BOLD ";" C_GREEN), TR("lesson", "课程"), name, checks, TR("checks passed", "项检查全部通过"), out_col(C_RESET));

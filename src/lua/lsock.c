@@ -13,16 +13,18 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include "core/addr.h"
+#include "lang/addr.h"
 #include "core/blocking.h"
 #include "core/core.h"
+#include "core/log.h"
 #include "lang/encoding.h"
 #include "lang/words.h"
 #include "report/errtext.h"
 #include "kernel/kernel.h"
 #include "report/out.h"
+#include "report/report.h"
 #include "core/registry.h"
-#include "core/sockopt.h"
+#include "lang/sockopt.h"
 
 typedef struct {
     int fd;
@@ -84,9 +86,11 @@ static sp_sock *check(lua_State *L)
 /* OS failures return nil, message, errno (Lua's io convention). */
 static int fail(lua_State *L)
 {
+    const sp_call *c = core_failed();
+    char msg[600];
     luaL_pushfail(L);
-    lua_pushstring(L, core_err.msg);
-    if (core_err.err) lua_pushinteger(L, core_err.err);
+    lua_pushstring(L, report_error(c, msg, sizeof msg));
+    if (c->err) lua_pushinteger(L, c->err);
     else lua_pushnil(L);
     return 3;
 }
@@ -387,7 +391,7 @@ static int l_settimeout(lua_State *L)
     sp_sock *s = check(L);
     double t;
     if (lua_isnoneornil(L, 2)) words_timeout(NULL, &t);   /* nil is Python's None */
-    else if (core_timeout_bad(t = luaL_checknumber(L, 2))) luaL_argerror(L, 2, core_timeout_bad(t));
+    else if (sockopt_timeout_bad(t = luaL_checknumber(L, 2))) luaL_argerror(L, 2, sockopt_timeout_bad(t));
     if (core_settimeout(s, t) < 0) return fail(L);   /* the core has Python's rule for 0 and nil */
     lua_pushboolean(L, 1);
     return 1;
@@ -552,8 +556,13 @@ static int l_poll(lua_State *L)
  * loops that make thousands of calls (and the benchmarks). Returns the previous setting. */
 static int l_trace(lua_State *L)
 {
-    int was = core_trace;
-    if (!lua_isnone(L, 1)) core_trace = core_show_table = core_record = lua_toboolean(L, 1);
+    int was = report_set(REPORT_TRACE, -1);
+    if (!lua_isnone(L, 1)) {
+        int on = lua_toboolean(L, 1);
+        report_set(REPORT_TRACE, on);
+        report_set(REPORT_TABLE, on);
+        log_keep(on);
+    }
     lua_pushboolean(L, was);
     return 1;
 }

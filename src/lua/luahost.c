@@ -10,6 +10,7 @@
 #include <string.h>
 #include "core/blocking.h"
 #include "core/core.h"
+#include "report/report.h"
 #include "lua/lesson.h"
 #include "lua/lsock.h"
 #include "report/out.h"
@@ -135,7 +136,7 @@ static int g_newindex(lua_State *l)
     sp_sock *old;
     if (s && lua_type(l, 2) == LUA_TSTRING && registry_valid_name(lua_tostring(l, 2)) && !s->name[0] &&
         (old = registry_set_name(s, lua_tostring(l, 2))))
-        core_name_moved(old->fd, s->name);
+        report_name_moved(old->fd, s->name);
     lua_rawset(l, 1);
     return 0;
 }

@@ -8,7 +8,8 @@
 #include "lang/encoding.h"
 #include "report/errtext.h"
 #include "report/out.h"
-#include "core/sockopt.h"
+#include "report/report.h"
+#include "lang/sockopt.h"
 
 #define ADD(...) fprintf(f, __VA_ARGS__)
 
@@ -143,9 +144,9 @@ static struct { char name[SP_NAME_MAX + 8]; int open; } course[2][COURSE_FDS];
 static int course_tab;
 
 /* The course's name for the socket o makes (socket, accept). */
-static const char *course_base(const sp_op *o)
+static const char *course_base(const sp_call *o)
 {
-    if (o->kind == OP_ACCEPT) return "client_socket";
+    if (o->kind == CALL_ACCEPT) return "client_socket";
     if (o->family == AF_UNIX) return o->type == SOCK_STREAM ? "unix_socket" : "unix_dgram_socket";
     return o->type == SOCK_STREAM ? "tcp_client_socket" : "udp_socket";
 }
@@ -156,12 +157,12 @@ void explain_names_use(int table, int reset)
     if (reset) memset(course[table], 0, sizeof course[table]);
 }
 
-void explain_follow(const sp_op *o)
+void explain_follow(const sp_call *o)
 {
     int fd = o->newfd, taken = 0;
     const char *base = course_base(o);
-    if (o->kind == OP_CLOSE && o->rc == 0 && o->fd >= 0 && o->fd < COURSE_FDS) course[course_tab][o->fd].open = 0;
-    if ((o->kind != OP_SOCKET && o->kind != OP_ACCEPT) || o->rc < 0 || fd < 0 || fd >= COURSE_FDS) return;
+    if (o->kind == CALL_CLOSE && o->rc == 0 && o->fd >= 0 && o->fd < COURSE_FDS) course[course_tab][o->fd].open = 0;
+    if ((o->kind != CALL_SOCKET && o->kind != CALL_ACCEPT) || o->rc < 0 || fd < 0 || fd >= COURSE_FDS) return;
     if (o->newvar[0]) {              /* it has a name of its own */
         course[course_tab][fd].name[0] = '\0';
         course[course_tab][fd].open = 0;
@@ -180,22 +181,19 @@ void explain_var(const char *name, int fd, int lang, char *out, size_t n)
     else snprintf(out, n, "socket_fd%d", fd);
 }
 
-void explain_new_var(const sp_op *o, int lang, char *out, size_t n)
+void explain_new_var(const sp_call *o, int lang, char *out, size_t n)
 {
     if (o->newvar[0] || (o->rc >= 0 && o->newfd >= 0)) explain_var(o->newvar, o->newfd, lang, out, n);
     else snprintf(out, n, "%s", course_base(o));
 }
 
-void explain_vars(const char *list, int lang, char *out, size_t n)
+void explain_vars(const sp_call *o, int lang, char *out, size_t n)
 {
-    char copy[sizeof ((sp_op *)0)->list], *save = NULL;
     size_t used = 0;
-    snprintf(copy, sizeof copy, "%s", list);
     out[0] = '\0';
-    for (char *w = strtok_r(copy, ", ", &save); w && used < n; w = strtok_r(NULL, ", ", &save)) {
+    for (int i = 0; i < o->npolls && used < n; i++) {
         char v[SP_NAME_MAX + 8];
-        int digits = strspn(w, "0123456789") == strlen(w);
-        explain_var(digits ? NULL : w, atoi(w), lang, v, sizeof v);
+        explain_var(o->polls[i].name, o->polls[i].fd, lang, v, sizeof v);
         used += (size_t)snprintf(out + used, n - used, "%s%s", used ? ", " : "", v);
     }
 }
@@ -203,7 +201,7 @@ void explain_vars(const char *list, int lang, char *out, size_t n)
 static const char *py_family(int f) { return f == AF_INET6 ? "socket.AF_INET6" : f == AF_UNIX ? "socket.AF_UNIX" : "socket.AF_INET"; }
 
 /* ("host", port) or "path" */
-static void py_addr(FILE *f, const sp_op *o, const char *port_expr)
+static void py_addr(FILE *f, const sp_call *o, const char *port_expr)
 {
     if (o->port < 0) { explain_str(f, o->host, strlen(o->host), LANG_PY_SRC, 1); return; }
     ADD("(");
@@ -212,57 +210,56 @@ static void py_addr(FILE *f, const sp_op *o, const char *port_expr)
     else ADD(", %d)", o->port);
 }
 
-int explain_python(FILE *f, const sp_op *o, const char *port_expr, size_t max)
+int explain_python(FILE *f, const sp_call *o, const char *port_expr, size_t max)
 {
     static const char *how[] = {"socket.SHUT_RD", "socket.SHUT_WR", "socket.SHUT_RDWR"};
     const sp_optdef *d = o->opt;
     char v[SP_NAME_MAX + 8], nv[300];
     explain_var(o->var, o->fd, LANG_PY_SRC, v, sizeof v);
     explain_new_var(o, LANG_PY_SRC, nv, sizeof nv);
-    if (o->kind == OP_SETTIMEOUT || (o->kind == OP_SETSOCKOPT && o->secs != -1 && o->opt &&
-                                     ((const sp_optdef *)o->opt)->optname != SO_RCVTIMEO))
+    if (o->kind == CALL_SETTIMEOUT || (o->kind == CALL_SETSOCKOPT && o->secs != -1 && o->opt && o->opt->optname != SO_RCVTIMEO))
         return 0;
     switch (o->kind) {
-    case OP_SOCKET:
+    case CALL_SOCKET:
         ADD("%s = socket.socket(%s, socket.%s)", nv, py_family(o->family), o->type == SOCK_STREAM ? "SOCK_STREAM" : "SOCK_DGRAM");
         break;
-    case OP_BIND: ADD("%s.bind(", v); py_addr(f, o, NULL); ADD(")"); break;
-    case OP_LISTEN: ADD("%s.listen(%ld)", v, o->n); break;
-    case OP_ACCEPT: ADD("%s, clientAddr = %s.accept()", nv, v); break;
-    case OP_CONNECT: ADD("%s.connect(", v); py_addr(f, o, port_expr); ADD(")"); break;
-    case OP_SEND:
-    case OP_SENDTO:
-        ADD("%s.%s(", v, o->kind == OP_SEND ? "send" : "sendto");
-        explain_bytes(f, o->data, (size_t)o->n, LANG_PY_SRC, max, o->enc);
-        if (o->kind == OP_SENDTO) ADD(", "), py_addr(f, o, port_expr);
+    case CALL_BIND: ADD("%s.bind(", v); py_addr(f, o, NULL); ADD(")"); break;
+    case CALL_LISTEN: ADD("%s.listen(%ld)", v, o->n); break;
+    case CALL_ACCEPT: ADD("%s, clientAddr = %s.accept()", nv, v); break;
+    case CALL_CONNECT: ADD("%s.connect(", v); py_addr(f, o, port_expr); ADD(")"); break;
+    case CALL_SEND:
+    case CALL_SENDTO:
+        ADD("%s.%s(", v, o->kind == CALL_SEND ? "send" : "sendto");
+        explain_bytes(f, o->buf, (size_t)o->n, LANG_PY_SRC, max, o->enc);
+        if (o->kind == CALL_SENDTO) ADD(", "), py_addr(f, o, port_expr);
         ADD(")");
         break;
-    case OP_RECV: ADD("data = %s.recv(%ld)", v, o->n); break;
-    case OP_RECVFROM: ADD("data, addr = %s.recvfrom(%ld)", v, o->n); break;
-    case OP_SETSOCKOPT:
+    case CALL_RECV: ADD("data = %s.recv(%ld)", v, o->n); break;
+    case CALL_RECVFROM: ADD("data, addr = %s.recvfrom(%ld)", v, o->n); break;
+    case CALL_SETSOCKOPT:
         if (o->secs == -2 || o->secs >= 0) {
             /* settimeout's two setsockopt calls are one Python call: said on the first. */
             if (o->secs == -2) ADD("%s.settimeout(None)", v);
             else ADD("%s.settimeout(%g)", v, o->secs);
         } else if (d->kind == OPT_TIMEVAL) {
             ADD("%s.setsockopt(socket.%s, socket.%s, struct.pack(\"ll\", %ld, %ld))", v, d->level_name, d->name,
-                (long)o->val.tv.tv_sec, (long)o->val.tv.tv_usec);
+                (long)o->val.u.tv.tv_sec, (long)o->val.u.tv.tv_usec);
         } else if (d->kind == OPT_LINGER) {
             ADD("%s.setsockopt(socket.%s, socket.%s, struct.pack(\"ii\", %d, %d))", v, d->level_name, d->name,
-                o->val.lg.l_onoff, o->val.lg.l_linger);
+                o->val.u.lg.l_onoff, o->val.u.lg.l_linger);
         } else {
-            ADD("%s.setsockopt(socket.%s, socket.%s, %d)", v, d->level_name, d->name, o->val.i);
+            ADD("%s.setsockopt(socket.%s, socket.%s, %d)", v, d->level_name, d->name, o->val.u.i);
         }
         break;
-    case OP_GETSOCKOPT: ADD("%s.getsockopt(socket.%s, socket.%s)", v, d->level_name, d->name); break;
-    case OP_SHUTDOWN: ADD("%s.shutdown(%s)", v, how[o->n]); break;
-    case OP_SETBLOCKING: ADD("%s.setblocking(%s)", v, o->n ? "True" : "False"); break;
-    case OP_SETTIMEOUT: break;
-    case OP_GETSOCKNAME: ADD("%s.getsockname()", v); break;
-    case OP_GETPEERNAME: ADD("%s.getpeername()", v); break;
-    case OP_CLOSE: ADD("%s.close()", v); break;
-    case OP_POLL:
-        explain_vars(o->list, LANG_PY_SRC, nv, sizeof nv);
+    case CALL_GETSOCKOPT: ADD("%s.getsockopt(socket.%s, socket.%s)", v, d->level_name, d->name); break;
+    case CALL_SHUTDOWN: ADD("%s.shutdown(%s)", v, how[o->n]); break;
+    case CALL_SETBLOCKING: ADD("%s.setblocking(%s)", v, o->n ? "True" : "False"); break;
+    case CALL_SETTIMEOUT: break;
+    case CALL_GETSOCKNAME: ADD("%s.getsockname()", v); break;
+    case CALL_GETPEERNAME: ADD("%s.getpeername()", v); break;
+    case CALL_CLOSE: ADD("%s.close()", v); break;
+    case CALL_POLL:
+        explain_vars(o, LANG_PY_SRC, nv, sizeof nv);
         ADD("select.select([%s], [], []", nv);
         if (o->n >= 0) ADD(", %g)", o->n / 1000.0);
         else ADD(")");
@@ -271,86 +268,83 @@ int explain_python(FILE *f, const sp_op *o, const char *port_expr, size_t max)
     return 1;
 }
 
-static int addr_len(const sp_op *o)
+static int addr_len(const sp_call *o)
 {
     if (o->family == AF_INET6) return 28;
     if (o->family == AF_UNIX) return (int)(2 + strlen(o->host) + 1);
     return 16;
 }
 
-static void where(const sp_op *o, char *buf, size_t n)
+static void where(const sp_call *o, char *buf, size_t n)
 {
     if (o->port < 0) snprintf(buf, n, "%s", o->host);
     else if (o->family == AF_INET6) snprintf(buf, n, "[%s]:%d", *o->host ? o->host : "::", o->port);
     else snprintf(buf, n, "%s:%d", *o->host ? o->host : "0.0.0.0", o->port);
 }
 
-static int count_socks(const char *list)
-{
-    int k = 1;
-    for (const char *p = list; (p = strstr(p, ", ")); p += 2) k++;
-    return k;
-}
-
-void explain_c(FILE *f, const sp_op *o)
+void explain_c(FILE *f, const sp_call *o)
 {
     static const char *how[] = {"SHUT_RD", "SHUT_WR", "SHUT_RDWR"};
     const sp_optdef *d = o->opt;
-    char w[200], note[300] = "";
+    char w[200], note[300] = "", got[160], list[400];
     int fd = o->fd;
     where(o, w, sizeof w);
+    report_got_text(o, got, sizeof got);
     switch (o->kind) {
-    case OP_SOCKET:
+    case CALL_SOCKET:
         ADD("socket(%s, %s, 0)", addr_family_name(o->family), o->type == SOCK_STREAM ? "SOCK_STREAM" : "SOCK_DGRAM");
         break;
-    case OP_BIND: ADD("bind(%d, &addr, %d)", fd, addr_len(o)); snprintf(note, sizeof note, "addr = %s", w); break;
-    case OP_LISTEN: ADD("listen(%d, %ld)", fd, o->n); break;
-    case OP_ACCEPT:
+    case CALL_BIND: ADD("bind(%d, &addr, %d)", fd, addr_len(o)); snprintf(note, sizeof note, "addr = %s", w); break;
+    case CALL_LISTEN: ADD("listen(%d, %ld)", fd, o->n); break;
+    case CALL_ACCEPT:
         ADD("accept(%d, &peer, &len)", fd);
-        if (o->rc >= 0) snprintf(note, sizeof note, "peer = %s", o->peer);
+        if (o->rc >= 0) snprintf(note, sizeof note, "peer = %s", got);
         break;
-    case OP_CONNECT: ADD("connect(%d, &addr, %d)", fd, addr_len(o)); snprintf(note, sizeof note, "addr = %s", w); break;
-    case OP_SEND:
-    case OP_SENDTO:
-        ADD("%s(%d, ", o->kind == OP_SEND ? "send" : "sendto", fd);
-        explain_bytes(f, o->data, (size_t)o->n, LANG_C_SRC, 40, NULL);
+    case CALL_CONNECT: ADD("connect(%d, &addr, %d)", fd, addr_len(o)); snprintf(note, sizeof note, "addr = %s", w); break;
+    case CALL_SEND:
+    case CALL_SENDTO:
+        ADD("%s(%d, ", o->kind == CALL_SEND ? "send" : "sendto", fd);
+        explain_bytes(f, o->buf, (size_t)o->n, LANG_C_SRC, 40, NULL);
         ADD(", %ld, 0", o->n);
-        if (o->kind == OP_SENDTO) {
+        if (o->kind == CALL_SENDTO) {
             ADD(", &addr, %d", addr_len(o));
             snprintf(note, sizeof note, "addr = %s", w);
         }
         ADD(")");
         break;
-    case OP_RECV: ADD("recv(%d, buf, %ld, 0)", fd, o->n); break;
-    case OP_RECVFROM:
+    case CALL_RECV: ADD("recv(%d, buf, %ld, 0)", fd, o->n); break;
+    case CALL_RECVFROM:
         ADD("recvfrom(%d, buf, %ld, MSG_TRUNC, &from, &len)", fd, o->n);
-        if (o->rc >= 0) snprintf(note, sizeof note, "from = %s", o->peer);
+        if (o->rc >= 0) snprintf(note, sizeof note, "from = %s", got);
         break;
-    case OP_SETSOCKOPT:
+    case CALL_SETSOCKOPT:
         if (d->kind == OPT_TIMEVAL)
             ADD("setsockopt(%d, %s, %s, &(struct timeval){%ld, %ld}, sizeof(struct timeval))", fd, d->level_name, d->name,
-                (long)o->val.tv.tv_sec, (long)o->val.tv.tv_usec);
+                (long)o->val.u.tv.tv_sec, (long)o->val.u.tv.tv_usec);
         else if (d->kind == OPT_LINGER)
             ADD("setsockopt(%d, %s, %s, &(struct linger){%d, %d}, sizeof(struct linger))", fd, d->level_name, d->name,
-                o->val.lg.l_onoff, o->val.lg.l_linger);
-        else ADD("setsockopt(%d, %s, %s, &(int){%d}, sizeof(int))", fd, d->level_name, d->name, o->val.i);
+                o->val.u.lg.l_onoff, o->val.u.lg.l_linger);
+        else ADD("setsockopt(%d, %s, %s, &(int){%d}, sizeof(int))", fd, d->level_name, d->name, o->val.u.i);
         break;
-    case OP_GETSOCKOPT:
+    case CALL_GETSOCKOPT:
         ADD("getsockopt(%d, %s, %s, &val, &len)", fd, d->level_name, d->name);
-        if (o->rc >= 0) snprintf(note, sizeof note, "val = %s", o->peer);
+        if (o->rc >= 0) snprintf(note, sizeof note, "val = %s", got);
         break;
-    case OP_SHUTDOWN: ADD("shutdown(%d, %s)", fd, how[o->n]); break;
-    case OP_SETBLOCKING:
+    case CALL_SHUTDOWN: ADD("shutdown(%d, %s)", fd, how[o->n]); break;
+    case CALL_SETBLOCKING:
         ADD("fcntl(%d, F_SETFL, fcntl(%d, F_GETFL) %s)", fd, fd, o->n ? "& ~O_NONBLOCK" : "| O_NONBLOCK");
         break;
-    case OP_SETTIMEOUT: break;
-    case OP_GETSOCKNAME:
-    case OP_GETPEERNAME:
-        ADD("%s(%d, &addr, &len)", o->kind == OP_GETSOCKNAME ? "getsockname" : "getpeername", fd);
-        if (o->rc >= 0) snprintf(note, sizeof note, "addr = %s", o->peer);
+    case CALL_SETTIMEOUT: break;
+    case CALL_GETSOCKNAME:
+    case CALL_GETPEERNAME:
+        ADD("%s(%d, &addr, &len)", o->kind == CALL_GETSOCKNAME ? "getsockname" : "getpeername", fd);
+        if (o->rc >= 0) snprintf(note, sizeof note, "addr = %s", got);
         break;
-    case OP_CLOSE: ADD("close(%d)", fd); break;
-    case OP_POLL: ADD("poll(fds /* %s */, %d, %ld)", o->list, count_socks(o->list), o->n); break;
+    case CALL_CLOSE: ADD("close(%d)", fd); break;
+    case CALL_POLL:
+        report_poll_list(o, list, sizeof list);
+        ADD("poll(fds /* %s */, %d, %ld)", list, o->npolls, o->n);
+        break;
     }
     if (o->rc < 0) ADD(" = -1, errno = %s", errtext_name(o->err));
     else ADD(" = %ld", o->rc);
@@ -358,7 +352,7 @@ void explain_c(FILE *f, const sp_op *o)
 }
 
 /* One explain line: made in memory, then wrapped under its code to the terminal's width. */
-static void explain_line(const char *label, const sp_op *o, int python)
+static void explain_line(const char *label, const sp_call *o, int python)
 {
     char *text = NULL, lead[48];
     size_t n = 0;
@@ -377,7 +371,7 @@ static void explain_line(const char *label, const sp_op *o, int python)
     free(text);
 }
 
-void explain_call(const sp_op *o)
+void explain_call(const sp_call *o)
 {
     explain_follow(o);
     explain_line("C", o, 0);

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include "core/addr.h"
+#include "lang/addr.h"
 #include "kernel/kernel.h"
 #include "report/errtext.h"
 #include "report/out.h"

@@ -6,14 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/addr.h"
+#include "lang/addr.h"
 #include "core/keymap.h"
 #include "kernel/kernel_match.h"
 #include "kernel/kernel_proc.h"
 #include "report/out.h"
 #include "lang/parse.h"
 #include "lang/pyline.h"
-#include "core/sockopt.h"
+#include "lang/sockopt.h"
 #include <poll.h>
 #include "cmd/cmd_args.h"
 #include "core/core.h"
@@ -426,7 +426,7 @@ static void word_tables(void)
     CHECK(words_timeout(NULL, &sec) == 1 && sec == WORDS_NO_TIMEOUT && WORDS_NO_TIMEOUT == CORE_NO_TIMEOUT, "nil");
     CHECK(words_timeout("None", &sec) == 1 && words_timeout("0", &sec) == 0 && sec == 0, "none, 0");
     CHECK(words_timeout("2.5", &sec) == 0 && sec == 2.5, "2.5");
-    CHECK(words_timeout("-1", &sec) == 0 && sec == -1 && core_timeout_bad(sec), "-1 is a number the core refuses, not none");
+    CHECK(words_timeout("-1", &sec) == 0 && sec == -1 && sockopt_timeout_bad(sec), "-1 is a number the core refuses, not none");
     CHECK(words_timeout("soon", &sec) == -1 && words_timeout("", &sec) == -1, "not a number");
     CHECK(words_poll_timeout("2", &ms) == 0 && ms == 2000 && words_poll_timeout("500ms", &ms) == 0 && ms == 500, "2, 500ms");
     CHECK(words_poll_timeout("1.5s", &ms) == 0 && ms == 1500 && words_poll_ms(0, &ms) == 0 && ms == 0, "1.5s, 0");

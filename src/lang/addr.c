@@ -1,5 +1,5 @@
 /* addr.c — getaddrinfo with the course's conventions: "" means any address, as in Python. */
-#include "core/addr.h"
+#include "lang/addr.h"
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* sockopt.c — option names and value conversions; the call itself is core.c's. */
-#include "core/sockopt.h"
+#include "lang/sockopt.h"
 #include <math.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -128,4 +128,14 @@ void sockopt_format(const sp_optdef *d, const sp_optval *v, char *buf, size_t n)
         break;
     default: snprintf(buf, n, "%d", v->u.i);
     }
+}
+
+const char *sockopt_timeout_bad(double seconds)
+{
+    static char why[160];
+    if (seconds >= 0 && seconds <= SOCKOPT_TIMEOUT_MAX) return NULL;   /* also false for NaN */
+    if (isnan(seconds)) seconds = NAN;                                 /* "nan", never "-nan" */
+    snprintf(why, sizeof why, TR("a timeout is 0 to %.0f seconds (or none), not %g", "超时应为 0 到 %.0f 秒（或 none），而不是 %g"),
+             SOCKOPT_TIMEOUT_MAX, seconds);
+    return why;
 }

@@ -35,4 +35,8 @@ void sockopt_from_number(const sp_optdef *d, double v, int off, sp_optval *out);
 void sockopt_format(const sp_optdef *d, const sp_optval *v, char *buf, size_t n);
 /* As a number for Lua and getsockopt: the int, the seconds, or linger seconds (-1 when off). */
 double sockopt_number(const sp_optdef *d, const sp_optval *v);
+/* Python's settimeout takes 0 to SOCKOPT_TIMEOUT_MAX seconds: NULL when it takes these,
+ * else why not (for a usage line, a Lua error or the report of a refused settimeout). */
+#define SOCKOPT_TIMEOUT_MAX 1e6
+const char *sockopt_timeout_bad(double seconds);
 #endif

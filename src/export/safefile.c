@@ -1,6 +1,6 @@
 /* safefile.c — write to PATH's folder under a unique temporary name, sync, rename over
  * PATH: rename(2) replaces the name (never what a symlink points at) all at once. */
-#include "core/safefile.h"
+#include "export/safefile.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>

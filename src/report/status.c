@@ -1,0 +1,120 @@
+/* status.c — the status line under a call that blocks ("⏳ accept(s): waiting … 4.2 s"):
+ * the call itself blocks in the kernel on the main thread; a helper thread, with every
+ * signal blocked so Ctrl-C always reaches the call, only draws the line. The helper exists
+ * only when stdout is a terminal. */
+#include "report/status.h"
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <signal.h>
+#include <time.h>
+#include "core/blocking.h"
+#include "report/out.h"
+
+static pthread_t ticker;
+static int have_ticker;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv;
+static int active, quitting, drawn;
+static unsigned long generation;
+static double started;
+static char what[256];
+static const char *ctrl_c;   /* what Ctrl-C does to this wait: the status line's last words */
+
+#define SHOW_AFTER 0.2   /* a call that returns sooner never shows a status line */
+#define REDRAW 0.1
+
+static struct timespec abs_after(double s)
+{
+    struct timespec ts;
+    double t = blocking_now() + s;
+    ts.tv_sec = (time_t)t;
+    ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
+    return ts;
+}
+
+static void *tick(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&mu);
+    while (!quitting) {
+        unsigned long gen;
+        struct timespec due;
+        while (!active && !quitting) pthread_cond_wait(&cv, &mu);
+        gen = generation;
+        due = abs_after(SHOW_AFTER);
+        while (active && !quitting && gen == generation) {
+            if (pthread_cond_timedwait(&cv, &mu, &due) != ETIMEDOUT) continue;
+            if (!active || gen != generation) break;
+            fprintf(stdout, "\r\033[K%s⏳ %s … %.1f s — %s%s", out_col(C_YELLOW), what,
+                    blocking_now() - started, ctrl_c, out_col(C_RESET));
+            fflush(stdout);
+            drawn = 1;
+            due = abs_after(REDRAW);
+        }
+    }
+    pthread_mutex_unlock(&mu);
+    return NULL;
+}
+
+void status_init(void)
+{
+    pthread_condattr_t ca;
+    if (!out_tty || have_ticker) return;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&cv, &ca);
+    pthread_condattr_destroy(&ca);
+    {
+        sigset_t all, old;
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+        have_ticker = pthread_create(&ticker, NULL, tick, NULL) == 0;
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+    }
+}
+
+void status_shutdown(void)
+{
+    if (!have_ticker) return;
+    pthread_mutex_lock(&mu);
+    quitting = 1;
+    pthread_cond_signal(&cv);
+    pthread_mutex_unlock(&mu);
+    pthread_join(ticker, NULL);
+    have_ticker = 0;
+}
+
+void status_begin(const char *w) { status_begin_as(w, TR("Ctrl-C to interrupt", "按 Ctrl-C 中断")); }
+
+void status_begin_as(const char *w, const char *on_ctrl_c)
+{
+    started = blocking_now();
+    if (!have_ticker) return;
+    pthread_mutex_lock(&mu);
+    snprintf(what, sizeof what, "%s", w);
+    ctrl_c = on_ctrl_c;
+    active = 1;
+    generation++;
+    pthread_cond_signal(&cv);
+    pthread_mutex_unlock(&mu);
+}
+
+double status_end(int *was_drawn)
+{
+    double took = blocking_now() - started;
+    *was_drawn = 0;
+    if (!have_ticker) return took;
+    pthread_mutex_lock(&mu);
+    active = 0;
+    *was_drawn = drawn;
+    if (drawn) {
+        fputs("\r\033[K", stdout);
+        fflush(stdout);
+        drawn = 0;
+    }
+    pthread_cond_signal(&cv);
+    pthread_mutex_unlock(&mu);
+    return took;
+}
