@@ -334,6 +334,28 @@ def explain_python_lines_in_every_lesson_are_valid_python():
     assert "Python  tcp_client_socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)" in server, server[:3000]
 
 @test
+def explain_python_lines_stay_python_at_80_and_60_columns():
+    """On a projector explain's lines wrap; a wrapped Python line, copied with its
+    continuation lines, must still compile: it breaks only inside brackets, never inside
+    a string literal, and long data is shown shorter first."""
+    lessons = ["file_downloader", "tcp_server", "udp_chat", "encodings", "byte_stream"]
+    for width in ("80", "60"):
+        bad = []
+        for l in lessons:
+            out = subprocess.run([SOCKPLAY, "--lesson", l, "--auto"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 env=env(COLUMNS=width), timeout=60).stdout.decode("utf-8", "replace")
+            for m in re.finditer(r"^   Python  (.*(?:\n {11}\S.*)*)", out, re.M):
+                code = "\n".join(x[11:] if i else x for i, x in enumerate(m.group(1).split("\n")))
+                code = re.sub(r"   # raises OSError$", "", code)
+                if code.startswith("#"):
+                    continue
+                try:
+                    compile(code, "<explain>", "exec")
+                except SyntaxError as e:
+                    bad.append("%s at %s: %r (%s)" % (l, width, code, e.msg))
+        assert not bad, "\n".join(bad[:20])
+
+@test
 def two_makes_at_once_do_not_collide():
     """Item 19: `make` of the config header, and of the program, twice at once in one
     checkout: neither fails (the header was written through one fixed temp name)."""

@@ -43,7 +43,7 @@ static size_t cut_head(const sp_sock *s, const unsigned char *p, size_t n)
     return s && s->type == SOCK_STREAM && s->split ? encoding_split_head(p, n) : 0;
 }
 
-void dataview_inline(const sp_sock *s, const unsigned char *p, size_t n, int view, const char *enc)
+void dataview_inline(FILE *f, const sp_sock *s, const unsigned char *p, size_t n, int view, const char *enc)
 {
     if (n == 0 || view == VIEW_HEX) return;
     if (view == VIEW_GBK || (enc && !strcmp(enc, "gbk"))) {
@@ -51,20 +51,20 @@ void dataview_inline(const sp_sock *s, const unsigned char *p, size_t n, int vie
         size_t tl, whole = n - encoding_split_tail(p, n, 1);
         long bad;
         if (encoding_convert("GBK", "UTF-8", p, whole, &text, &tl, &bad) == 0) {
-            printf("  ");
-            out_quoted(stdout, text, tl, SHOW_BYTES);
-            printf(" %s(GBK)%s", out_col(C_DIM), out_col(C_RESET));
+            fputs("  ", f);
+            out_quoted(f, text, tl, SHOW_BYTES);
+            fprintf(f, " %s(GBK)%s", out_col(C_DIM), out_col(C_RESET));
             free(text);
             return;
         }
         /* bad -1: iconv itself could not start (its modules not loaded: EMFILE …), the bytes are not at fault. */
-        if (bad < 0) printf(TR("  (GBK could not be decoded here: %s)", "  （这里无法解码 GBK：%s）"), strerror(errno));
-        else printf(TR("  (not valid GBK at byte %ld)", "  （第 %ld 字节不是有效的 GBK）"), bad + 1);
+        if (bad < 0) fprintf(f, TR("  (GBK could not be decoded here: %s)", "  （这里无法解码 GBK：%s）"), strerror(errno));
+        else fprintf(f, TR("  (not valid GBK at byte %ld)", "  （第 %ld 字节不是有效的 GBK）"), bad + 1);
         return;
     }
-    printf("  ");
-    out_quoted_cut(stdout, p, n, SHOW_BYTES, cut_head(s, p, n));
-    if (n > SHOW_BYTES) printf(TR(" (%zu more bytes)", "（还有 %zu 字节）"), n - SHOW_BYTES);
+    fputs("  ", f);
+    out_quoted_cut(f, p, n, SHOW_BYTES, cut_head(s, p, n));
+    if (n > SHOW_BYTES) fprintf(f, TR(" (%zu more bytes)", "（还有 %zu 字节）"), n - SHOW_BYTES);
 }
 
 void dataview_hexdump(const unsigned char *p, size_t n, size_t max)

@@ -4,6 +4,7 @@
 #ifndef SP_DATAVIEW_H
 #define SP_DATAVIEW_H
 #include <stddef.h>
+#include <stdio.h>
 #include "core/registry.h"
 #include "lang/words.h"
 
@@ -15,7 +16,7 @@ extern const sp_word dataview_views[];
 int dataview_parse(const char *name);
 /* After " = N" on the trace line: the data as text (nothing for `as hex`); s: the socket
  * a recv read it from (a character its last recv cut may end it), NULL for a send. */
-void dataview_inline(const sp_sock *s, const unsigned char *p, size_t n, int view, const char *enc);
+void dataview_inline(FILE *f, const sp_sock *s, const unsigned char *p, size_t n, int view, const char *enc);
 /* Under the trace line: a hex dump when the data is binary (or `as hex`), and for a recv
  * (s not NULL) the notes on characters split across recvs, remembered per socket. */
 void dataview_below(sp_sock *s, const unsigned char *p, size_t n, int view);

@@ -352,22 +352,38 @@ void explain_c(FILE *f, const sp_call *o)
 }
 
 /* One explain line: made in memory, then wrapped under its code to the terminal's width. */
-static void explain_line(const char *label, const sp_call *o, int python)
+/* One explain line made in memory, data cut at max bytes. NULL without memory. */
+static char *line_text(const sp_call *o, int python, size_t max)
 {
-    char *text = NULL, lead[48];
+    char *text = NULL;
     size_t n = 0;
     FILE *m = open_memstream(&text, &n);
-    if (!m) return;
+    if (!m) return NULL;
     if (!python) explain_c(m, o);
-    else if (explain_python(m, o, NULL, 60)) {
+    else if (explain_python(m, o, NULL, max)) {
         if (o->rc < 0) fputs(TR("   # raises OSError", "   # 抛出 OSError"), m);
     } else {
         fputs(TR("# (no line of its own)", "#（没有对应的单独一行）"), m);
     }
-    if (fclose(m) == 0) {
-        snprintf(lead, sizeof lead, "   %s%-8s", out_col(C_DIM), label);
-        out_wrap(stdout, lead, -1, text, out_col(C_RESET));
+    if (fclose(m) != 0) { free(text); return NULL; }
+    return text;
+}
+
+/* One explain line under its label. A line of code must stay code when it is copied from
+ * the screen: its data is shown shorter until it fits, and it wraps only where C or Python
+ * allow a line break (never inside a string literal). */
+static void explain_line(const char *label, const sp_call *o, int python)
+{
+    static const size_t maxes[] = {60, 32, 16, 8};
+    char *text = NULL, lead[48];
+    int room;
+    snprintf(lead, sizeof lead, "   %s%-8s", out_col(C_DIM), label);
+    room = out_cols() - out_width(lead);
+    for (size_t i = 0; i < sizeof maxes / sizeof maxes[0]; i++) {
+        free(text);
+        if (!(text = line_text(o, python, maxes[i])) || out_width(text) <= room) break;
     }
+    if (text) out_wrap_code(stdout, lead, text, python, out_col(C_RESET));
     free(text);
 }
 

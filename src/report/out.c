@@ -342,14 +342,12 @@ static void wrap_break(FILE *f, int indent)
     for (int i = 0; i < indent; i++) fputc(' ', f);
 }
 
-void out_wrap(FILE *f, const char *lead, int indent, const char *text, const char *tail)
+int out_wrap_at(FILE *f, int x, int indent, const char *text)
 {
     const unsigned char *p = (const unsigned char *)text;
-    int width = out_cols(), x = out_width(lead), pend = 0;
-    if (indent < 0) indent = x;
+    int width = out_cols(), pend = 0;
     if (indent > width - OUT_MIN_PROSE) indent = width - OUT_MIN_PROSE > 0 ? width - OUT_MIN_PROSE : 0;
-    fputs(lead, f);
-    if (x > width - OUT_MIN_PROSE && x > indent && *p) {      /* no room left on the lead's line */
+    if (x > width - OUT_MIN_PROSE && x > indent && *p) {      /* no room left on this line */
         wrap_break(f, indent);
         x = indent;
     }
@@ -378,6 +376,14 @@ void out_wrap(FILE *f, const char *lead, int indent, const char *text, const cha
         p += n;
         x += w;
     }
+    return x;
+}
+
+void out_wrap(FILE *f, const char *lead, int indent, const char *text, const char *tail)
+{
+    int x = out_width(lead);
+    fputs(lead, f);
+    out_wrap_at(f, x, indent < 0 ? x : indent, text);
     fputs(tail, f);
     fputc('\n', f);
 }

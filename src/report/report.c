@@ -235,13 +235,54 @@ void report_job_refused(const sp_call *c, int err)
     printf("%s%s: %s%s\n", out_col(C_RED), plain, strerror(err), out_col(C_RESET));
 }
 
-/* The head, with "[N] " for a background call. */
+/* The result line is made in memory (rline) while it is built from its pieces, then wrapped
+ * to the terminal's width from where the head ended (head_col); the head's last line is kept
+ * so that it can be drawn again after a status line erased it. */
+static FILE *rline;
+static char *rline_buf, head_last[700];
+static size_t rline_len;
+static int head_col;
+#define R (rline ? rline : stdout)
+
+/* The head, with "[N] " for a background call, wrapped to the terminal's width. */
 static void head(const sp_call *c)
 {
-    char h[600];
-    if (c->job) printf("%s[%d]%s ", out_col(C_BOLD), c->job, out_col(C_RESET));
+    char h[600], *out = NULL, *w = NULL, *last;
+    size_t n = 0, wn = 0;
+    FILE *m = open_memstream(&out, &n), *o;
+    if (!m) return;
+    if (c->job) fprintf(m, "%s[%d]%s ", out_col(C_BOLD), c->job, out_col(C_RESET));
     report_call_text(c, 1, h, sizeof h);
-    fputs(h, stdout);
+    fputs(h, m);
+    if (fclose(m) == 0 && (o = open_memstream(&w, &wn))) {
+        head_col = out_wrap_at(o, 0, 4, out);
+        if (fclose(o) == 0) {
+            fputs(w, stdout);
+            last = strrchr(w, '\n');
+            snprintf(head_last, sizeof head_last, "%s", last ? last + 1 : w);
+        }
+        free(w);
+    }
+    free(out);
+}
+
+/* The result line's pieces go to memory from here on. */
+static void line_begin(void)
+{
+    rline = open_memstream(&rline_buf, &rline_len);
+}
+
+/* The result line ends: wrapped from where the head ended, continued 4 columns in. */
+static void line_end(void)
+{
+    if (rline && fclose(rline) == 0) {
+        if (head_col + out_width(rline_buf) <= out_cols()) fputs(rline_buf, stdout);   /* it fits */
+        else out_wrap_at(stdout, head_col, 4, rline_buf);
+    }
+    free(rline_buf);
+    rline = NULL;
+    rline_buf = NULL;
+    fputc('\n', stdout);
 }
 
 /* " = VALUE" in green. */
@@ -253,13 +294,13 @@ static void ret(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(v, sizeof v, fmt, ap);
     va_end(ap);
-    printf(" = %s%s%s", out_col(C_GREEN), v, out_col(C_RESET));
+    fprintf(R, " = %s%s%s", out_col(C_GREEN), v, out_col(C_RESET));
 }
 
 /* "(blocked 2.3 s)" after a result, when the call waited long enough to notice. */
 static void blocked_note(const sp_call *c)
 {
-    if (c->took >= 0.2) printf("  %s(%s %.1f s)%s", out_col(C_YELLOW), TR("blocked", "阻塞了"), c->took, out_col(C_RESET));
+    if (c->took >= 0.2) fprintf(R, "  %s(%s %.1f s)%s", out_col(C_YELLOW), TR("blocked", "阻塞了"), c->took, out_col(C_RESET));
 }
 
 /* After the result line of the call that made a socket: its name was taken from another. */
@@ -279,14 +320,15 @@ static void fail_line(const sp_call *c)
         if (c->cancel_by == CANCEL_JOB) snprintf(by, sizeof by, "cancel %d", c->cancel_job);
         else if (c->cancel_by == CANCEL_CLOSE) snprintf(by, sizeof by, "close %s", c->s ? registry_label(c->s) : c->var);
         else snprintf(by, sizeof by, "%s", c->cancel_by == CANCEL_QUIT ? "quit" : "cancel");
-        printf(" = -1 %sEINTR (%d) %s%s\n", out_col(C_BOLD ";" C_RED), e, strerror(e), out_col(C_RESET));
+        fprintf(R, " = -1 %sEINTR (%d) %s%s", out_col(C_BOLD ";" C_RED), e, strerror(e), out_col(C_RESET));
+        line_end();
         hint(TR("cancelled by `%s`: a signal to its thread made the call return EINTR",
                 "被 `%s` 取消：发给它所在线程的信号使调用返回 EINTR"), by);
         return;
     }
-    printf(" = -1 %s%s (%d) %s%s", out_col(C_BOLD ";" C_RED), errtext_name(e), e, strerror(e), out_col(C_RESET));
+    fprintf(R, " = -1 %s%s (%d) %s%s", out_col(C_BOLD ";" C_RED), errtext_name(e), e, strerror(e), out_col(C_RESET));
     blocked_note(c);
-    printf("\n");
+    line_end();
     if ((ex = timeout_text(c, why, sizeof why)) || (ex = errno_text(c, why, sizeof why))) hint("%s", ex);
 }
 
@@ -316,7 +358,8 @@ static void poll_lines(const sp_call *c)
     int w = 4;
     ret("%ld", c->rc);
     blocked_note(c);
-    printf("%s\n", c->rc == 0 ? TR("  (timed out: none ready)", "  （超时：没有一个就绪）") : "");
+    fputs(c->rc == 0 ? TR("  (timed out: none ready)", "  （超时：没有一个就绪）") : "", R);
+    line_end();
     for (int i = 0; i < c->npolls; i++) {
         const char *lb = c->polls[i].name[0] ? c->polls[i].name : (snprintf(l, sizeof l, "%d", c->polls[i].fd), l);
         if ((int)strlen(lb) > w) w = (int)strlen(lb);
@@ -325,8 +368,9 @@ static void poll_lines(const sp_call *c)
         short re = c->polls[i].revents;
         const char *lb = c->polls[i].name[0] ? c->polls[i].name : (snprintf(l, sizeof l, "%d", c->polls[i].fd), l);
         event_names(re, ev, sizeof ev);
-        printf("     %-*s  %s%-24s%s %s\n", w, lb, out_col(re & POLLIN ? C_GREEN : C_RESET), ev, out_col(C_RESET),
-               readiness(registry_by_fd(c->polls[i].fd), re));
+        char lead[200];
+        snprintf(lead, sizeof lead, "     %-*s  %s%-24s%s ", w, lb, out_col(re & POLLIN ? C_GREEN : C_RESET), ev, out_col(C_RESET));
+        out_wrap(stdout, lead, -1, readiness(registry_by_fd(c->polls[i].fd), re), "");
     }
 }
 
@@ -336,13 +380,13 @@ static void data_lines(const sp_call *c)
     int in = c->kind == CALL_RECV || c->kind == CALL_RECVFROM;
     char who[160];
     ret("%zu", n);
-    dataview_inline(in ? c->s : NULL, c->buf, n, c->view, c->enc);
+    dataview_inline(R, in ? c->s : NULL, c->buf, n, c->view, c->enc);
     if (c->kind == CALL_RECVFROM) {
         addr_text(&c->addr, who, sizeof who);
-        printf(TR("  from %s", "  来自 %s"), who);
+        fprintf(R, TR("  from %s", "  来自 %s"), who);
     }
     blocked_note(c);
-    printf("\n");
+    line_end();
     dataview_below(in ? c->s : NULL, c->buf, n, c->view);
     if (c->facts & FACT_CUT) {
         hint(TR("the datagram had %zu bytes but MAX was %zu: UDP dropped the other %zu bytes",
@@ -364,13 +408,13 @@ static void ok_lines(const sp_call *c)
     switch (c->kind) {
     case CALL_SOCKET:
         ret("%d", c->newfd);
-        if (c->newvar[0]) printf("  → %s", c->newvar);
-        printf("\n");
+        if (c->newvar[0]) fprintf(R, "  → %s", c->newvar);
+        line_end();
         name_note(c);
         return;
     case CALL_BIND:
         ret("0");
-        printf("\n");
+        line_end();
         if (c->facts & FACT_PICKED) {
             sp_addr got = c->addr;
             if (got.ss.ss_family == AF_INET6) ((struct sockaddr_in6 *)&got.ss)->sin6_port = htons((unsigned short)c->picked);
@@ -383,21 +427,21 @@ static void ok_lines(const sp_call *c)
         ret("0");
         if (c->facts & FACT_AUTOBOUND) {
             addr_text(&c->addr, w, sizeof w);
-            printf("   %s", out_col(C_YELLOW));
-            printf(TR("(%s was not bound: the kernel bound it to %s)", "（%s 没有绑定过地址：内核把它绑定到了 %s）"), label(c, l, sizeof l), w);
-            printf("%s", out_col(C_RESET));
+            fprintf(R, "   %s", out_col(C_YELLOW));
+            fprintf(R, TR("(%s was not bound: the kernel bound it to %s)", "（%s 没有绑定过地址：内核把它绑定到了 %s）"), label(c, l, sizeof l), w);
+            fprintf(R, "%s", out_col(C_RESET));
         }
-        printf("\n");
+        line_end();
         hint(TR("%s is now a passive (listening) socket: it only accepts connections; data travels on the sockets accept() returns",
                 "%s 现在是被动（监听）套接字：它只负责接受连接；数据要通过 accept() 返回的新套接字收发"), label(c, l, sizeof l));
         return;
     case CALL_ACCEPT:
         report_got_text(c, w, sizeof w);
         ret("%d", c->newfd);
-        if (c->newvar[0]) printf("  → %s", c->newvar);
-        printf(", %s %s", TR("peer", "对方"), w);
+        if (c->newvar[0]) fprintf(R, "  → %s", c->newvar);
+        fprintf(R, ", %s %s", TR("peer", "对方"), w);
         blocked_note(c);
-        printf("\n");
+        line_end();
         hint(TR("a NEW socket (fd %d) for this one client; %s keeps listening for others",
                 "为这个客户端新建的套接字（fd %d）；%s 继续监听其他客户端"), c->newfd, label(c, l, sizeof l));
         name_note(c);
@@ -405,7 +449,7 @@ static void ok_lines(const sp_call *c)
     case CALL_CONNECT:
         ret("0");
         blocked_note(c);
-        printf("\n");
+        line_end();
         if (c->type == SOCK_DGRAM)
             hint("%s", TR("UDP sends no packet on connect(): it only fixes the default destination and filters senders",
                           "UDP 的 connect() 不发送任何数据包：它只是设定默认目的地址并过滤发送方"));
@@ -419,12 +463,12 @@ static void ok_lines(const sp_call *c)
     case CALL_GETPEERNAME:
         report_got_text(c, w, sizeof w);
         ret("%s", w);
-        printf("\n");
+        line_end();
         return;
     case CALL_POLL: poll_lines(c); return;
     default:
         ret("0");
-        printf("\n");
+        line_end();
         break;
     }
     if (c->kind == CALL_SHUTDOWN && c->n != SHUT_RD && c->type == SOCK_STREAM)
@@ -439,6 +483,7 @@ static void end(const sp_call *c)
 {
     if (trace_on) {
         if (c->job) head(c);            /* in the foreground the head is already on screen */
+        line_begin();
         if (c->rc < 0) fail_line(c);
         else ok_lines(c);
         if (explain_on) explain_call(c);
@@ -459,10 +504,11 @@ static void refused(const sp_call *c)
     char why[512], l[16];
     const char *name = call_kinds[c->kind].name;
     if (!trace_on) return;
+    char lead[160];
     if (c->kind != CALL_SOCKET && c->kind != CALL_POLL)
-        printf("%s%s%s(%s): ", out_col(C_BOLD ";" C_CYAN), name, out_col(C_RESET), label(c, l, sizeof l));
-    else printf("%s%s%s: ", out_col(C_BOLD ";" C_CYAN), name, out_col(C_RESET));
-    printf("%s%s%s\n", out_col(C_RED), refusal(c, why, sizeof why), out_col(C_RESET));
+        snprintf(lead, sizeof lead, "%s%s%s(%s): %s", out_col(C_BOLD ";" C_CYAN), name, out_col(C_RESET), label(c, l, sizeof l), out_col(C_RED));
+    else snprintf(lead, sizeof lead, "%s%s%s: %s", out_col(C_BOLD ";" C_CYAN), name, out_col(C_RESET), out_col(C_RED));
+    out_wrap(stdout, lead, 4, refusal(c, why, sizeof why), out_col(C_RESET));
 }
 
 /* What a blocked call waits for, on its status line. */
@@ -492,7 +538,9 @@ static void blocked(const sp_call *c)
 static void background(const sp_call *c)
 {
     head(c);
-    printf(" %s…%s\n", out_col(C_YELLOW), out_col(C_RESET));
+    line_begin();
+    fprintf(R, " %s…%s", out_col(C_YELLOW), out_col(C_RESET));
+    line_end();
     hint(TR("runs in the background: keep typing — `jobs` lists it, `wait %d` waits for it, `cancel %d` stops it",
             "在后台运行：可以继续输入 —— `jobs` 列出它，`wait %d` 等待它，`cancel %d` 取消它"), c->job, c->job);
 }
@@ -510,7 +558,7 @@ static void listener(call_event ev, const sp_call *c)
     case CALL_UNBLOCKED:
         if (!trace_on) break;
         status_end(&drawn);
-        if (drawn) head(c);             /* the status line erased the head: put it back */
+        if (drawn) fputs(head_last, stdout);   /* the status line erased the head's last line: put it back */
         break;
     case CALL_BACKGROUND:
         if (trace_on) background(c);
