@@ -7,6 +7,7 @@
 #include "core/core.h"
 #include "export/export.h"
 #include "core/jobs.h"
+#include "lab/lab.h"
 #include "lua/luahost.h"
 #include "lua/lesson.h"
 #include "report/out.h"
@@ -77,7 +78,8 @@ static void leave(void)
 int main(int argc, char **argv)
 {
     const char *commands = NULL, *lesson = NULL, *script = NULL;
-    int list = 0, autorun = 0, rc = 0, first_arg = argc;
+    int list = 0, autorun = 0, rc = 0, first_arg = argc, lab = 0;   /* lab: 1 --lab, 2 --join */
+    char **prog = NULL;                                               /* --join -- PROGRAM ARGS */
     out_init();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -85,6 +87,8 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--lessons")) list = 1;
         else if (!strcmp(a, "--lesson") && i + 1 < argc) lesson = argv[++i];
         else if (!strcmp(a, "--auto")) autorun = 1;
+        else if (!strcmp(a, "--lab") || !strcmp(a, "--join")) lab = a[2] == 'l' ? 1 : 2;
+        else if (!strcmp(a, "--") && lab == 2) { prog = argv + i + 1; break; }
         else if (a[0] != '-') { script = a; first_arg = i + 1; break; }   /* the rest is the script's */
         else if (!strcmp(a, "--lang") && i + 1 < argc) {
             if (out_set_lang(argv[++i]) < 0) {
@@ -101,6 +105,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    if (lab && (rc = lab == 1 ? lab_enter() : lab_join(prog))) return rc;   /* still one thread */
     blocking_init();
     if (list) rc = lesson_list() < 0;
     else if (lesson) rc = lesson_run(lesson, !autorun && isatty(STDIN_FILENO)) < 0;
