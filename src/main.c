@@ -28,6 +28,8 @@ static void usage(FILE *f)
                "       sockplay FILE.lua [ARGS]     run a Lua script (arg as in lua)\n"
                "       sockplay --lessons           list the lessons\n"
                "       sockplay --lesson NAME       step through a lesson (Enter before each call)\n"
+               "       sockplay --lab [options]     any of these in a network of its own, without root\n"
+               "       sockplay --join [-- PROG ARGS]  a prompt (or PROG) in the running lab's network\n"
                "options:\n"
                "  --auto         run a lesson straight through (also when stdin is not a terminal)\n"
                "  --lang zh|en   language of messages (default: from LANG/LC_ALL)\n"
@@ -36,6 +38,8 @@ static void usage(FILE *f)
                "Environment: NO_COLOR turns colour off.\n",
                "用法：sockplay [选项]                交互式 REPL（标准输入不是终端时从中读取命令）\n"
                "      sockplay -c '命令; 命令'      执行命令后退出\n"
+               "      sockplay --lab [选项]         在自己的网络里运行（实验室，不需要 root）\n"
+               "      sockplay --join [-- 程序 参数]  在正在运行的实验室的网络里开一个提示符（或运行程序）\n"
                "选项：\n"
                "  --lang zh|en   消息语言（默认取自 LANG/LC_ALL）\n"
                "  --help         显示本帮助\n"
