@@ -22,7 +22,7 @@
 
 static int in_lab;
 static pid_t lab_pid;            /* this process, once it noted its pid */
-static char pid_path[PATH_MAX];  /* the pid file this lab wrote; "" when none */
+static char pid_path[PATH_MAX + 16];  /* the pid file this lab wrote; "" when none */
 
 int lab_in(void) { return in_lab; }
 
