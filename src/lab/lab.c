@@ -276,9 +276,9 @@ int lab_enter(void)
     else if (errno == EPERM || errno == EACCES) { say_no_userns("socket(AF_PACKET)", errno); return 2; }
     in_lab = 1;
     if (dir[0] && lab_note_pid(dir) < 0) e = errno;
-    snprintf(note, sizeof note, "%s", TR("lab: this session has a network of its own — nothing outside reaches it, and it reaches nothing outside; "
-                                         "its 127.0.0.1 is the lab's. Another terminal enters it with: sockplay --join",
-                                         "实验室：本会话有自己的网络——外面连不进来，它也连不到外面；这里的 127.0.0.1 属于实验室。"
+    snprintf(note, sizeof note, "%s", TR("lab: this session has a network of its own (127.0.0.1 included) — nothing outside reaches it, "
+                                         "and it reaches nothing outside.\nAnother terminal enters it with: sockplay --join",
+                                         "实验室：本会话有自己的网络（包括 127.0.0.1）——外面连不进来，它也连不到外面。\n"
                                          "另一个终端用 sockplay --join 进入。"));
     if (other)
         snprintf(note + strlen(note), sizeof note - strlen(note), TR(" (it enters the lab started earlier, pid %d, not this one)",
