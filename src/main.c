@@ -7,6 +7,7 @@
 #include "core/core.h"
 #include "core/log.h"
 #include "core/jobs.h"
+#include "lab/lab.h"
 #include "lua/luahost.h"
 #include "lua/lesson.h"
 #include "report/out.h"
@@ -27,6 +28,8 @@ static void usage(FILE *f)
                "       sockplay FILE.lua [ARGS]     run a Lua script (arg as in lua)\n"
                "       sockplay --lessons           list the lessons\n"
                "       sockplay --lesson NAME       step through a lesson (Enter before each call)\n"
+               "       sockplay --lab [options]     any of these in a network of its own, without root\n"
+               "       sockplay --join [-- PROG ARGS]  a prompt (or PROG) in the running lab's network\n"
                "options:\n"
                "  --auto         run a lesson straight through (also when stdin is not a terminal)\n"
                "  --lang zh|en   language of messages (default: from LANG/LC_ALL)\n"
@@ -35,6 +38,8 @@ static void usage(FILE *f)
                "Environment: NO_COLOR turns colour off.\n",
                "用法：sockplay [选项]                交互式 REPL（标准输入不是终端时从中读取命令）\n"
                "      sockplay -c '命令; 命令'      执行命令后退出\n"
+               "      sockplay --lab [选项]         在自己的网络里运行（实验室，不需要 root）\n"
+               "      sockplay --join [-- 程序 参数]  在正在运行的实验室的网络里开一个提示符（或运行程序）\n"
                "选项：\n"
                "  --lang zh|en   消息语言（默认取自 LANG/LC_ALL）\n"
                "  --help         显示本帮助\n"
@@ -76,7 +81,8 @@ static void leave(void)
 int main(int argc, char **argv)
 {
     const char *commands = NULL, *lesson = NULL, *script = NULL;
-    int list = 0, autorun = 0, rc = 0, first_arg = argc;
+    int list = 0, autorun = 0, rc = 0, first_arg = argc, lab = 0;   /* lab: 1 --lab, 2 --join */
+    char **prog = NULL;                                               /* --join -- PROGRAM ARGS */
     out_init();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -84,6 +90,8 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--lessons")) list = 1;
         else if (!strcmp(a, "--lesson") && i + 1 < argc) lesson = argv[++i];
         else if (!strcmp(a, "--auto")) autorun = 1;
+        else if (!strcmp(a, "--lab") || !strcmp(a, "--join")) lab = a[2] == 'l' ? 1 : 2;
+        else if (!strcmp(a, "--") && lab == 2) { prog = argv + i + 1; break; }
         else if (a[0] != '-') { script = a; first_arg = i + 1; break; }   /* the rest is the script's */
         else if (!strcmp(a, "--lang") && i + 1 < argc) {
             if (out_set_lang(argv[++i]) < 0) {
@@ -100,6 +108,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    if (lab && (rc = lab == 1 ? lab_enter() : lab_join(prog))) return rc;   /* still one thread */
     blocking_init();
     report_init();               /* the listeners: what is printed, then what is kept */
     log_init();

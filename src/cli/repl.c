@@ -8,6 +8,7 @@
 #include "cli/complete.h"
 #include "core/jobs.h"
 #include "cli/lineedit.h"
+#include "lab/lab.h"
 #include "report/out.h"
 #include "lang/parse.h"
 #include "lang/pyline.h"
@@ -61,7 +62,7 @@ void repl_loop(void)
 {
     int tty = isatty(STDIN_FILENO);
     char prompt[64];
-    snprintf(prompt, sizeof prompt, "%s", "sockplay> ");
+    snprintf(prompt, sizeof prompt, "%s", lab_in() ? "sockplay[lab]> " : "sockplay> ");
     lineedit_init(tty, complete_line, complete_hint);
     lineedit_set_async(jobs_fd(), report_jobs);
     if (tty)

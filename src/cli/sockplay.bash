@@ -1,4 +1,5 @@
-# bash completion for sockplay's command line: options, --lesson NAME, --lang zh|en, scripts.
+# bash completion for sockplay's command line: options, --lesson NAME, --lang zh|en, scripts,
+# the program after --join --.
 _sockplay()
 {
     local cur prev
@@ -15,8 +16,16 @@ _sockplay()
     -c)
         return ;;
     esac
+    # After `--join --` the words are a program's (sockplay --join -- python3 client.py).
+    local i
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        if [[ ${COMP_WORDS[i]} == -- ]]; then
+            if declare -F _command_offset >/dev/null; then _command_offset $((i + 1)); else compopt -o default 2>/dev/null; COMPREPLY=(); fi
+            return
+        fi
+    done
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "-c --lessons --lesson --auto --lang --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "-c --lessons --lesson --auto --lab --join --lang --help --version" -- "$cur"))
     else
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -X '!*.lua' -- "$cur") $(compgen -d -- "$cur"))

@@ -1,0 +1,17 @@
+/* lab.h — `sockplay --lab` and `sockplay --join`: a session in a network of its own, made
+ * without root (a user namespace holding a network namespace), and a second terminal (or a
+ * program) entering it. Used by main.c (the options) and cli/repl.c (the prompt). */
+#ifndef SP_LAB_H
+#define SP_LAB_H
+
+/* --lab: moves this (still single-threaded) process into a new user + network namespace
+ * where it is root, brings lo up, notes the lab's pid for --join and says it is a lab.
+ * 0, or the exit status (2) after saying why it cannot and what to do. */
+int lab_enter(void);
+/* --join: enters the running lab's user and network namespaces. prog NULL: 0, and the
+ * session goes on there; else execvp(prog) and only returns on failure. Returns the exit
+ * status after saying why (2: no lab or cannot enter; 127/126: prog not found/runnable). */
+int lab_join(char **prog);
+/* 1 when this session runs in a lab (--lab or --join). */
+int lab_in(void);
+#endif

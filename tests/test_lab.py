@@ -1,0 +1,365 @@
+"""sockplay --lab and --join (issue 13, "Where packets come from"): a session in a network of
+its own without root — as root and as uid 65534 — where 127.0.0.1 works, a packet socket
+opens, nothing crosses to or from the machine's network; --join enters it from a second
+process (a prompt, or a program as the peer); the pid file is found, replaced when stale and
+gone at exit. Where user namespaces are not allowed, the tests SKIP with the reason."""
+import os, re, shutil, signal, socket, subprocess, sys, tempfile, time
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
+from harness import *
+
+LAB_PROMPT = "sockplay[lab]> "
+NOTE = "lab: this session has a network of its own"
+
+class Who:
+    """Whom sockplay runs as: a prefix (setpriv) and a private XDG_RUNTIME_DIR and TMPDIR of
+    that user, so that no other test's lab is ever found."""
+    def __init__(self, name, uid, prefix, py):
+        self.name, self.uid, self.prefix, self.py = name, uid, prefix, py
+        self.run_dir = tempfile.mkdtemp(prefix="sp-lab-run-")
+        self.tmp_dir = tempfile.mkdtemp(prefix="sp-lab-tmp-")
+        for d in (self.run_dir, self.tmp_dir):
+            if os.geteuid() == 0:
+                os.chown(d, uid, uid)
+            os.chmod(d, 0o700)
+
+    def env(self, **extra):
+        e = {"XDG_RUNTIME_DIR": self.run_dir, "TMPDIR": self.tmp_dir}
+        e.update(extra)
+        return env(**e)
+
+    def cmd(self, *args):
+        return self.prefix + [SOCKPLAY, *args]
+
+    def sockplay(self, *args, timeout=20, **extra):
+        p = subprocess.run(self.cmd(*args), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           env=self.env(**extra), timeout=timeout * SCALE)
+        return p.returncode, p.stdout.decode("utf-8", "replace")
+
+    def pid_file(self):
+        return os.path.join(self.run_dir, "sockplay", "lab.pid")
+
+    def cleanup(self):
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+        shutil.rmtree(self.tmp_dir, ignore_errors=True)
+
+class LabSession(Sockplay):
+    """A pipe-driven sockplay (--lab or --join) run as who; its prompt is the lab's."""
+    def __init__(self, who, *args, extra_env=None):
+        self.p = subprocess.Popen(who.cmd(*args), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, env=who.env(**(extra_env or {})))
+        os.set_blocking(self.p.stdout.fileno(), False)
+        self.out = b""
+        self.pos = 0
+
+    def run(self, line, pattern=None, timeout=5.0):
+        self.send(line)
+        self.expect(re.escape(LAB_PROMPT + line))
+        if pattern:
+            return self.expect(pattern, timeout)
+
+    def kill(self):
+        if self.p.poll() is None:
+            self.p.kill()
+            self.p.wait()
+
+def python_for(uid):
+    """A python3 that uid can run inside a user namespace (the test's own may live under
+    /root, which root inside a lab of another user cannot enter); None when none."""
+    for p in ["/usr/bin/python3", "/usr/local/bin/python3", sys.executable, shutil.which(PY) or ""]:
+        if not p or not os.path.exists(p):
+            continue
+        if uid == os.geteuid():
+            return p
+        r = subprocess.run(["setpriv", "--reuid=%d" % uid, "--regid=%d" % uid, "--clear-groups"]
+                           + (["unshare", "-Ur"] if shutil.which("unshare") else []) + [p, "-c", "pass"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=20)
+        if r.returncode == 0:
+            return p
+    return None
+
+def identities():
+    """root and uid 65534 when the test runs as root (setpriv), else the test's own user."""
+    if os.geteuid() != 0:
+        return [Who("uid %d" % os.geteuid(), os.geteuid(), [], python_for(os.geteuid()))]
+    out = [Who("root", 0, [], python_for(0))]
+    if shutil.which("setpriv"):
+        out.append(Who("uid 65534", 65534, ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], python_for(65534)))
+    return out
+
+def lab_or_skip(who):
+    """Skip (with sockplay's own reason) where the kernel or a policy forbids user namespaces."""
+    rc, out = who.sockplay("--lab", "-c", "quit")
+    if rc == 2 and "user namespaces are not allowed" in out:
+        raise Skip("as %s: %s" % (who.name, " ".join(out.split())))
+    if rc != 0 or NOTE not in out:
+        raise Fail("as %s: sockplay --lab -c quit exited %d:\n%s" % (who.name, rc, out))
+
+def for_each_identity(body):
+    """Runs body(who) as root and as uid 65534; SKIPs only when no identity could make a lab."""
+    skipped = []
+    whos = identities()
+    name = sys._getframe(1).f_code.co_name
+    try:
+        for who in whos:
+            try:
+                lab_or_skip(who)
+            except Skip as e:
+                skipped.append(str(e))
+                continue
+            body(who)
+    finally:
+        for who in whos:
+            who.cleanup()
+    if len(skipped) == len(whos):
+        raise Skip("; ".join(skipped))
+    for why in skipped:                   # one identity could not: said, and counted as a skip
+        print("SKIP %s %s" % (name, why), flush=True)
+
+def program(src, who):
+    """src as a file the user who can read."""
+    f = tempfile.NamedTemporaryFile("w", suffix=".py", delete=False, encoding="utf-8")
+    f.write(src)
+    f.close()
+    os.chmod(f.name, 0o644)
+    return f.name
+
+def wait_for(cond, what, timeout=5.0):
+    until = time.monotonic() + timeout * SCALE
+    while not cond():
+        if time.monotonic() > until:
+            raise Fail("no %s within %.0fs" % (what, timeout))
+        time.sleep(0.02)
+
+@test
+def lab_session_connects_on_its_own_loopback():
+    """--lab -c: connect and accept on 127.0.0.1 inside, the note said once, exit 0, and
+    the pid file is gone when the session ends."""
+    def body(who):
+        rc, out = who.sockplay("--lab", "-c", "s = socket tcp; bind s 127.0.0.1 7788; listen s; c = socket tcp; "
+                                              "connect c 127.0.0.1 7788; conn = accept s; send c hi; recv conn")
+        for pat in [r"connect\(c, 127\.0\.0\.1:7788\) = 0", r"accept\(s\) = \d+  → conn, peer 127\.0\.0\.1:\d+",
+                    r'recv\(conn, 1024\) = 2  "hi"']:
+            if not re.search(pat, out):
+                raise Fail("as %s: no %r in:\n%s" % (who.name, pat, out))
+        if rc != 0 or out.count(NOTE) != 1 or not out.startswith(NOTE):
+            raise Fail("as %s: rc %d, the lab note not first and once:\n%s" % (who.name, rc, out))
+        if os.path.exists(who.pid_file()):
+            raise Fail("as %s: %s is left after the lab ended" % (who.name, who.pid_file()))
+        rc, out = who.sockplay("--lab", "--lang", "zh", "-c", "quit")
+        if rc != 0 or "实验室：本会话有自己的网络" not in out:
+            raise Fail("as %s: the zh note is missing:\n%s" % (who.name, out))
+    for_each_identity(body)
+
+@test
+def lab_and_machine_do_not_reach_each_other():
+    """A port the machine holds can be bound again inside; connecting to the lab's listener
+    from outside is refused, and connecting from inside to the machine's listener too."""
+    def body(who):
+        held = socket.socket()                    # holds port P outside: bound, not listening
+        held.bind(("127.0.0.1", 0))
+        p = held.getsockname()[1]
+        outside = socket.socket()                 # a listener outside, on port Q
+        outside.bind(("127.0.0.1", 0))
+        outside.listen(8)
+        q = outside.getsockname()[1]
+        lab = LabSession(who, "--lab")
+        try:
+            lab.expect(NOTE)
+            lab.run("s = socket tcp")
+            lab.run("bind s 127.0.0.1 %d" % p, r"bind\(s, 127\.0\.0\.1:%d\) = 0" % p)
+            lab.run("listen s", r"LISTEN")
+            lab.sync()
+            c = socket.socket()
+            c.settimeout(5)
+            err = c.connect_ex(("127.0.0.1", p))
+            c.close()
+            if err != 111:   # ECONNREFUSED: the machine's port P is the bound, not listening, one
+                raise Fail("as %s: connecting from outside to the lab's port %d gave errno %d, not ECONNREFUSED" % (who.name, p, err))
+            lab.run("c = socket tcp")
+            lab.run("connect c 127.0.0.1 %d" % q, r"connect\(c, 127\.0\.0\.1:%d\) = -1 ECONNREFUSED" % q)
+            outside.settimeout(0.2)
+            try:
+                outside.accept()
+                raise Fail("as %s: the machine's listener got a connection from inside the lab" % who.name)
+            except socket.timeout:
+                pass
+            if lab.close() != 0:
+                raise Fail("as %s: the lab exited %s:\n%s" % (who.name, lab.p.returncode, lab.text()))
+        finally:
+            lab.kill()
+            held.close()
+            outside.close()
+    for_each_identity(body)
+
+CLIENT = """import socket, sys
+socket.socket(socket.AF_PACKET, socket.SOCK_RAW).close()   # CAP_NET_RAW holds in the lab
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+c.sendall(b"hello from join")
+print("client sent")
+c.close()
+"""
+
+@test
+def join_runs_a_peer_program_and_a_prompt():
+    """A lab with a listener waits in accept; `--join -- python3 client.py` connects to it
+    over 127.0.0.1 (and opens a packet socket); a second `--join` prompt sees the lab's
+    sockets' network; after the lab ends its pid file is gone and --join says no lab."""
+    def body(who):
+        if not who.py:
+            raise Fail("as %s: no python3 this user can run" % who.name)
+        client = program(CLIENT, who)
+        lab = LabSession(who, "--lab")
+        joined = None
+        try:
+            lab.expect(NOTE)
+            lab.run("s = socket tcp")
+            lab.run("bind s 127.0.0.1 7788", r"= 0")
+            lab.run("listen s", r"LISTEN")
+            lab.run("conn = accept s &", r"\[1\] accept\(s\)")
+            lab.sync()
+            wait_for(lambda: os.path.exists(who.pid_file()), "pid file")
+            line = open(who.pid_file()).read().split()
+            if int(line[0]) != lab.p.pid:
+                raise Fail("as %s: the pid file holds %r, the lab is %d" % (who.name, line, lab.p.pid))
+            r = subprocess.run(who.cmd("--join", "--", who.py, "-c", "import socket; socket.socket(socket.AF_PACKET, socket.SOCK_RAW)"),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=who.env(), timeout=20 * SCALE)
+            if r.returncode != 0:
+                raise Fail("as %s: an AF_PACKET socket did not open in the lab (rc %d):\n%s" % (who.name, r.returncode, r.stdout.decode()))
+            r = subprocess.run(who.cmd("--join", "--", who.py, client, "7788"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               env=who.env(), timeout=20 * SCALE)
+            if r.returncode != 0 or b"client sent" not in r.stdout:
+                raise Fail("as %s: the joined client failed (rc %d):\n%s" % (who.name, r.returncode, r.stdout.decode()))
+            lab.expect(r"\[1\] accept\(s\) = \d+  → conn, peer 127\.0\.0\.1:\d+", timeout=5)
+            lab.run("recv conn", r'recv\(conn, 1024\) = 15  "hello from join"')
+            # A prompt of its own: its 127.0.0.1 is the lab's (the listener is there).
+            joined = LabSession(who, "--join")
+            joined.expect(r"lab: joined the lab of pid \d+")
+            joined.run("c = socket tcp")
+            joined.run("connect c 127.0.0.1 7788", r"connect\(c, 127\.0\.0\.1:7788\) = 0")
+            lab.run("conn2 = accept s", r"accept\(s\) = \d+  → conn2")
+            # A second lab meanwhile runs, but --join keeps entering the first.
+            rc, out = who.sockplay("--lab", "-c", "quit")
+            if rc != 0 or "(it enters the lab started earlier, pid %d, not this one)" % lab.p.pid not in out \
+                    or int(open(who.pid_file()).read().split()[0]) != lab.p.pid:
+                raise Fail("as %s: a second lab: rc %d\n%s" % (who.name, rc, out))
+            if joined.close() != 0 or lab.close() != 0:
+                raise Fail("as %s: a session exited badly:\n%s\n%s" % (who.name, joined.text(), lab.text()))
+            if os.path.exists(who.pid_file()):
+                raise Fail("as %s: the pid file is left after the lab exited" % who.name)
+            rc, out = who.sockplay("--join", "--", "true")
+            if rc != 2 or "no lab is running" not in out:
+                raise Fail("as %s: --join after the lab ended: rc %d\n%s" % (who.name, rc, out))
+        finally:
+            lab.kill()
+            if joined:
+                joined.kill()
+            os.unlink(client)
+    for_each_identity(body)
+
+@test
+def join_without_a_lab_says_so():
+    """No lab (and a stale pid file of a dead process): a clear message, exit 2, in en and zh."""
+    who = identities()[0]
+    try:
+        rc, out = who.sockplay("--join")
+        if rc != 2 or "sockplay --join: no lab is running. Start one first, in another terminal: sockplay --lab" not in out:
+            raise Fail("--join with no lab: rc %d\n%s" % (rc, out))
+        rc, out = who.sockplay("--join", "--lang", "zh", "--", "true")
+        if rc != 2 or "没有正在运行的实验室" not in out:
+            raise Fail("--join --lang zh with no lab: rc %d\n%s" % (rc, out))
+        dead = subprocess.Popen(["true"])
+        dead.wait()
+        os.makedirs(os.path.dirname(who.pid_file()), mode=0o700)
+        with open(who.pid_file(), "w") as f:
+            f.write("%d 12345\n" % dead.pid)
+        rc, out = who.sockplay("--join")
+        if rc != 2 or "no lab is running" not in out:
+            raise Fail("--join with a stale pid file: rc %d\n%s" % (rc, out))
+        rc, out = who.sockplay("--join", "--")
+        if rc != 2 or "which program?" not in out:
+            raise Fail("--join -- with no program: rc %d\n%s" % (rc, out))
+    finally:
+        who.cleanup()
+
+@test
+def stale_pid_file_is_replaced_and_fallback_folder_is_private():
+    """A stale lab.pid is replaced by the new lab's; without XDG_RUNTIME_DIR the file goes
+    to $TMPDIR/sockplay-UID (a 0700 folder) and --join finds it there."""
+    def body(who):
+        os.makedirs(os.path.dirname(who.pid_file()), mode=0o700, exist_ok=True)
+        with open(who.pid_file(), "w") as f:
+            f.write("999999999 1\n")
+        os.chown(os.path.dirname(who.pid_file()), who.uid, who.uid)
+        os.chown(who.pid_file(), who.uid, who.uid)
+        for where in ["xdg", "tmp"]:
+            extra = {"XDG_RUNTIME_DIR": ""} if where == "tmp" else {}
+            path = who.pid_file() if where == "xdg" else os.path.join(who.tmp_dir, "sockplay-%d" % who.uid, "lab.pid")
+            lab = LabSession(who, "--lab", extra_env=extra)
+            try:
+                lab.expect(NOTE)
+                lab.sync()
+                wait_for(lambda: os.path.exists(path) and open(path).read().split()[0] != "999999999", "new pid file at " + path)
+                pid = int(open(path).read().split()[0])
+                if pid != lab.p.pid:
+                    raise Fail("as %s: %s holds %d, the lab is %d" % (who.name, path, pid, lab.p.pid))
+                if os.stat(os.path.dirname(path)).st_mode & 0o777 != 0o700:
+                    raise Fail("as %s: %s is not 0700" % (who.name, os.path.dirname(path)))
+                r = subprocess.run(who.cmd("--join", "--", "sh", "-c", "exit 7"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   env=who.env(**extra), timeout=20 * SCALE)
+                if r.returncode != 7:
+                    raise Fail("as %s (%s): --join -- sh did not run in the lab: rc %d\n%s" % (who.name, where, r.returncode, r.stdout))
+                if lab.close() != 0 or os.path.exists(path):
+                    raise Fail("as %s: the lab exited %s or left %s" % (who.name, lab.p.returncode, path))
+            finally:
+                lab.kill()
+    for_each_identity(body)
+
+@test
+def hangup_or_term_removes_the_pid_file():
+    """A lab killed by SIGHUP (its terminal closed) or SIGTERM removes its pid file."""
+    def body(who):
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            lab = LabSession(who, "--lab")
+            try:
+                lab.expect(NOTE)
+                lab.sync()
+                wait_for(lambda: os.path.exists(who.pid_file()), "pid file")
+                lab.p.send_signal(sig)
+                lab.p.wait(5 * SCALE)
+                if lab.p.returncode != -sig or os.path.exists(who.pid_file()):
+                    raise Fail("as %s: after signal %d: rc %s, pid file there: %s" % (who.name, sig, lab.p.returncode, os.path.exists(who.pid_file())))
+            finally:
+                lab.kill()
+    for_each_identity(body)
+
+@test
+def userns_forbidden_says_why_and_exits_2():
+    """With user namespaces limited to 0 (user.max_user_namespaces, set inside a namespace
+    of the test's own so the machine is untouched): the reason, the sysctl to type, exit 2."""
+    if not shutil.which("unshare"):
+        raise Skip("no unshare(1)")
+    script = 'echo 0 > /proc/sys/user/max_user_namespaces || exit 99; exec "$@"'
+    r = subprocess.run(["unshare", "-Ur", "sh", "-c", script, "sh", SOCKPLAY, "--lab", "-c", "state"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, env=env(), timeout=20 * SCALE)
+    out = r.stdout.decode("utf-8", "replace")
+    if r.returncode == 99 or "unshare failed" in out:
+        raise Skip("cannot make a user namespace to limit: " + " ".join(out.split())[:200])
+    if r.returncode != 2 or "sockplay --lab: user namespaces are not allowed here: their number is limited to 0 (user.max_user_namespaces)." not in out \
+            or "sudo sysctl -w user.max_user_namespaces=" not in out or "socket(" in out:
+        raise Fail("rc %d:\n%s" % (r.returncode, out))
+
+@test
+def without_lab_nothing_changes():
+    """No --lab: no note, the plain prompt, no pid file."""
+    who = identities()[0]
+    try:
+        sp = subprocess.run([SOCKPLAY], input=b"s = socket tcp\n", stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env=who.env(), timeout=10 * SCALE)
+        out = sp.stdout.decode()
+        if "lab" in out or not out.startswith("sockplay> s = socket tcp") or os.listdir(who.run_dir) or os.listdir(who.tmp_dir):
+            raise Fail("a session without --lab changed:\n%s" % out)
+    finally:
+        who.cleanup()
+
+if __name__ == "__main__":
+    main()
