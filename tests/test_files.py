@@ -344,8 +344,10 @@ def explain_python_lines_stay_python_at_80_and_60_columns():
         for l in lessons:
             out = subprocess.run([SOCKPLAY, "--lesson", l, "--auto"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                  env=env(COLUMNS=width), timeout=60).stdout.decode("utf-8", "replace")
-            for m in re.finditer(r"^   Python  (.*(?:\n {11}\S.*)*)", out, re.M):
-                code = "\n".join(x[11:] if i else x for i, x in enumerate(m.group(1).split("\n")))
+            # "   Python  code" continued 11 columns in, or "   Python" alone and the code 5 in.
+            for m in re.finditer(r"^   Python(?:  (.*(?:\n {11}\S.*)*)|\n {5}(\S.*(?:\n {5}\S.*)*))", out, re.M):
+                body, cut = (m.group(1), 11) if m.group(1) is not None else (m.group(2), 5)
+                code = "\n".join(x[cut:] if i else x for i, x in enumerate(body.split("\n")))
                 code = re.sub(r"   # raises OSError$", "", code)
                 if code.startswith("#"):
                     continue

@@ -333,5 +333,22 @@ def a_peers_unix_path_never_reaches_the_terminal_raw():
     assert b"\x1b" not in sp.out, sp.text()[-1500:]
     assert not re.search(rb"\n\s*line", sp.out), sp.text()[-1500:]
 
+@test
+def typed_escapes_in_names_never_reach_the_terminal_raw():
+    """A mistake message quotes what was typed; "\x1b[2J" typed inside quotes is an ESC byte,
+    and quoted back raw it cleared the screen. Messages and resolve show it escaped."""
+    sp = Sockplay()
+    sp.run('bind "\\x1b[2J" 1 2', r"unknown socket '\\x1b\[2J'")
+    sp.run("x = socket tcp")
+    sp.run('setsockopt x "\\x1b[31mSO" 1', r"unknown option '\\x1b\[31mSO'")
+    sp.run('lang "\\x1b[2J"', r"'\\x1b\[2J' is not a language")
+    sp.run('help "\\x1b[2J"', r"no command '\\x1b\[2J'")
+    sp.run('resolve "a\\x1b[2Jb"', r'getaddrinfo\("a\\x1b\[2Jb"')
+    sp.sync()
+    out = sp.out
+    sp.close()
+    echoed = [l for l in out.split(b"\n") if not l.startswith(b"sockplay> ")]
+    assert not [l for l in echoed if b"\x1b" in l], out.decode("utf-8", "replace")[-1500:]
+
 if __name__ == "__main__":
     main()

@@ -46,7 +46,9 @@ int repl_line(const char *line, size_t len)
     if (python_hint(line)) return 0;
     n = parse_line(line, &cmds, err, sizeof err);
     if (n < 0) {
-        printf("%s%s%s\n", out_col(C_RED), err, out_col(C_RESET));
+        char shown[sizeof err * 4];
+        out_sanitize(shown, sizeof shown, err);     /* it may quote what was typed */
+        printf("%s%s%s\n", out_col(C_RED), shown, out_col(C_RESET));
         return 0;
     }
     for (int i = 0; i < n && !quit; i++)

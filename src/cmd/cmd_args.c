@@ -12,10 +12,11 @@ const sp_command *cmd_current;
 int cmd_usage(const char *fmt, ...)
 {
     va_list ap;
-    char msg[1024], lead[96], use[300];
+    char raw[1024], msg[4096], lead[96], use[300];
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    out_sanitize(msg, sizeof msg, raw);     /* the mistake quotes what was typed: no escape reaches the terminal */
     /* Wrapped to the terminal's width, as all prose: a long mistake names itself on a projector too. */
     snprintf(lead, sizeof lead, "%s%s: ", out_col(C_RED), cmd_current ? cmd_current->name : "sockplay");
     out_wrap(stdout, lead, -1, msg, out_col(C_RESET));

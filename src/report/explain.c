@@ -369,6 +369,42 @@ static char *line_text(const sp_call *o, int python, size_t max)
     return text;
 }
 
+/* 1 when every line of s fits the terminal. */
+static int fits(const char *s)
+{
+    int cols = out_cols();
+    for (const char *l = s; l && *l; ) {
+        const char *e = strchr(l, '\n');
+        size_t n = e ? (size_t)(e - l) : strlen(l);
+        if (out_width_n(l, n) > cols) return 0;
+        l = e ? e + 1 : NULL;
+    }
+    return 1;
+}
+
+/* The code after its label, wrapped where the language allows; when even that does not fit
+ * (Python breaks only inside brackets), the label stands alone and the code starts below it,
+ * five columns in. */
+static void print_code(const char *lead, const char *label, const char *text, int python)
+{
+    char *out = NULL, alone[48];
+    size_t n = 0;
+    FILE *m = open_memstream(&out, &n);
+    if (m) {
+        out_wrap_code(m, lead, text, python, out_col(C_RESET));
+        if (fclose(m) == 0 && fits(out)) {
+            fputs(out, stdout);
+            free(out);
+            return;
+        }
+        free(out);
+    }
+    snprintf(alone, sizeof alone, "   %s%s%s\n", out_col(C_DIM), label, out_col(C_RESET));
+    fputs(alone, stdout);
+    snprintf(alone, sizeof alone, "     %s", out_col(C_DIM));
+    out_wrap_code(stdout, alone, text, python, out_col(C_RESET));
+}
+
 /* One explain line under its label. A line of code must stay code when it is copied from
  * the screen: its data is shown shorter until it fits, and it wraps only where C or Python
  * allow a line break (never inside a string literal). */
@@ -383,7 +419,7 @@ static void explain_line(const char *label, const sp_call *o, int python)
         free(text);
         if (!(text = line_text(o, python, maxes[i])) || out_width(text) <= room) break;
     }
-    if (text) out_wrap_code(stdout, lead, text, python, out_col(C_RESET));
+    if (text) print_code(lead, label, text, python);
     free(text);
 }
 

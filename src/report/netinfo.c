@@ -164,22 +164,48 @@ int netinfo_ip(const char *addr, const char *mask)
     return 0;
 }
 
+/* getaddrinfo's head, the name escaped as a C string (a typed name may hold any byte),
+ * wrapped to the terminal; returns the column where it ended. */
+static int call_head(const char *name)
+{
+    char *text = NULL;
+    size_t n = 0;
+    int col = 0;
+    FILE *m = open_memstream(&text, &n);
+    if (!m) return 0;
+    fprintf(m, "%sgetaddrinfo%s(", out_col(C_BOLD ";" C_CYAN), out_col(C_RESET));
+    out_quoted(m, name, strlen(name), 200);
+    fputs(", NULL, {AF_UNSPEC, SOCK_STREAM})", m);
+    if (fclose(m) == 0) col = out_wrap_at(stdout, 0, 4, text);
+    free(text);
+    fflush(stdout);
+    return col;
+}
+
+/* " = result" after the head, wrapped when it does not fit beside it. */
+static void call_result(int col, const char *r)
+{
+    if (col + out_width(r) <= out_cols()) fputs(r, stdout);
+    else out_wrap_at(stdout, col, 4, r);
+    fputc('\n', stdout);
+}
+
 int netinfo_resolve(const char *name)
 {
     struct addrinfo hints, *res, *r;
-    int rc, n = 0;
+    int rc, n = 0, col;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_CANONNAME;
-    printf("%sgetaddrinfo%s(\"%s\", NULL, {AF_UNSPEC, SOCK_STREAM})", out_col(C_BOLD ";" C_CYAN), out_col(C_RESET), name);
-    fflush(stdout);
+    col = call_head(name);
     errno = 0;
     rc = getaddrinfo(name, NULL, &hints, &res);
     if (rc != 0) {
         int err = errno;
-        char why[512];
-        printf(" = %s%s%s\n", out_col(C_RED), gai_strerror(rc), out_col(C_RESET));
+        char why[512], said[200];
+        snprintf(said, sizeof said, " = %s%s%s", out_col(C_RED), gai_strerror(rc), out_col(C_RESET));
+        call_result(col, said);
         /* Out of fds, the resolver could not open /etc/hosts: it says EAI_NONAME all the same. */
         hint(addr_unread(err) ? errtext_unread(TR("the resolver's files (/etc/hosts, /etc/nsswitch.conf)",
                                                   "解析器的文件（/etc/hosts、/etc/nsswitch.conf）"), err, why, sizeof why)
@@ -187,7 +213,7 @@ int netinfo_resolve(const char *name)
                   "这个名字不在 /etc/hosts 中，也没有 DNS 服务器给出答案（localhost 不需要网络）"));
         return -1;
     }
-    printf(" = 0\n");
+    call_result(col, " = 0");
     if (res->ai_canonname && strcmp(res->ai_canonname, name) != 0) field(TR("canonical", "规范名"), "%s", res->ai_canonname);
     for (r = res; r; r = r->ai_next) {
         char host[128];

@@ -433,3 +433,22 @@ void out_wrap_code(FILE *f, const char *lead, const char *text, int python, cons
     fputs(tail, f);
     fputc('\n', f);
 }
+
+void out_sanitize(char *dst, size_t cap, const char *src)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)src;
+    size_t o = 0;
+    if (!cap) return;
+    while (*p && o + 5 < cap) {
+        int c1 = p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0;      /* U+0080-009F: CSI and friends */
+        if (*p < 0x20 || *p == 0x7f || c1) {
+            dst[o++] = '\\', dst[o++] = 'x', dst[o++] = hex[*p >> 4], dst[o++] = hex[*p & 15];
+            if (c1) { p++; dst[o++] = '\\', dst[o++] = 'x', dst[o++] = hex[*p >> 4], dst[o++] = hex[*p & 15]; }
+            p++;
+            continue;
+        }
+        dst[o++] = (char)*p++;
+    }
+    dst[o] = '\0';
+}

@@ -52,6 +52,9 @@ void out_wrap(FILE *f, const char *lead, int indent, const char *text, const cha
 /* The same for text that continues a line already at column x: no newline at the end;
  * returns the column where it ended. */
 int out_wrap_at(FILE *f, int x, int indent, const char *text);
+/* src with every control byte (and C1 control) written as \\xHH, into dst: text a learner
+ * typed or a peer sent never reaches the terminal as an escape sequence. */
+void out_sanitize(char *dst, size_t cap, const char *src);
 /* The same for a line of code, which must stay code when pasted: it breaks only at spaces
  * outside string literals (never cutting one), continuation lines under the code's first
  * character; python 1: only inside brackets or before a # comment, where Python allows it. */
