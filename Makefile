@@ -133,7 +133,7 @@ fuzz: build/fuzz/fuzz_parse build/fuzz/fuzz_data build/fuzz/fuzz_packet
 # The whole suite, and so every lesson, under valgrind (memcheck): any error fails.
 # valgrind keeps fd 3 open for itself, so a session's first socket is fd 4 there.
 valgrind: test-deps
-	@$(MAKE) --no-print-directory sockplay unit
+	@$(MAKE) --no-print-directory sockplay unit $(BUILD)/wire_probe
 	@rm -rf build/valgrind; mkdir -p build/valgrind; chmod 1777 build/valgrind
 	@VG_LOGS=$(CURDIR)/build/valgrind SOCKPLAY=$(CURDIR)/tests/valgrind.sh SOCKPLAY_REAL=$(CURDIR)/sockplay \
 	  UNIT=$(CURDIR)/$(BUILD)/unit_tests SP_TIME_SCALE=10 SP_FIRST_FD=4 bash tests/run.sh; rc=$$?; \
