@@ -18,7 +18,7 @@ LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
 CFLAGS    ?= -O2 -g
 SP_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
              -DSP_VERSION='"$(VERSION)"' -Isrc -I$(BUILD) $(LUA_CFLAGS) -MMD -MP
-LDLIBS    += -lpthread -lm
+LDLIBS    += -lpthread -lm $(shell pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
 
 SRCS := $(wildcard src/*.c src/*/*.c)
 ifeq ($(READLINE),yes)
@@ -29,8 +29,8 @@ SRCS := $(filter-out src/cli/lineedit_readline.c,$(SRCS))
 endif
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
 
-BUILD_PKGS := pkg-config liblua5.4-dev $(if $(filter yes,$(READLINE)),libreadline-dev)
-TEST_PKGS  := lua5.4 python3 tmux curl netcat-openbsd socat valgrind clang iproute2 man-db groff-base \
+BUILD_PKGS := pkg-config liblua5.4-dev libpcap-dev $(if $(filter yes,$(READLINE)),libreadline-dev)
+TEST_PKGS  := lua5.4 python3 tmux curl netcat-openbsd socat valgrind clang iproute2 man-db groff-base tcpdump \
               debhelper dpkg-dev lintian
 
 .PHONY: all run test asan clang clean deps test-deps check-deps unit install uninstall FORCE fuzz valgrind bench deb
@@ -86,36 +86,42 @@ run: deps
 
 # Everything but main: the word-table test reads the command table, which names every handler.
 UNIT_OBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
-$(BUILD)/unit_tests: tests/unit/unit_tests.c $(UNIT_OBJS)
+$(BUILD)/unit_tests: tests/unit/unit_tests.c tests/unit/unit_wire.c $(UNIT_OBJS)
 	@echo "  LD  $@"; $(CC) $(CFLAGS) $(SP_CFLAGS) $(LDFLAGS) -Isrc -o $@.$$$$ $< $(UNIT_OBJS) $(LUA_LIBS) $(LDLIBS) && mv -f $@.$$$$ $@ || { rm -f $@.$$$$; exit 1; }
 
 unit: $(BUILD)/unit_tests
 
+# The packet capture's test driver (tests/test_wire_module.py runs it in a namespace).
+$(BUILD)/wire_probe: tests/wire/wire_probe.c $(UNIT_OBJS)
+	@echo "  LD  $@"; $(CC) $(CFLAGS) $(SP_CFLAGS) $(LDFLAGS) -Isrc -o $@.$$$$ $< $(UNIT_OBJS) $(LUA_LIBS) $(LDLIBS) && mv -f $@.$$$$ $@ || { rm -f $@.$$$$; exit 1; }
+
 test: test-deps
-	@$(MAKE) --no-print-directory sockplay unit
-	@SOCKPLAY=$(CURDIR)/sockplay UNIT=$(CURDIR)/$(BUILD)/unit_tests bash tests/run.sh
+	@$(MAKE) --no-print-directory sockplay unit $(BUILD)/wire_probe
+	@SOCKPLAY=$(CURDIR)/sockplay UNIT=$(CURDIR)/$(BUILD)/unit_tests WIRE_PROBE=$(CURDIR)/$(BUILD)/wire_probe bash tests/run.sh
 
 # The same suite against a build with AddressSanitizer and UBSan.
 asan: test-deps
 	$(MAKE) BUILD=build/asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
-	        LDFLAGS='-fsanitize=address,undefined' build/asan/sockplay build/asan/unit_tests
-	@ASAN_OPTIONS=detect_leaks=1 SOCKPLAY=$(CURDIR)/build/asan/sockplay UNIT=$(CURDIR)/build/asan/unit_tests bash tests/run.sh
+	        LDFLAGS='-fsanitize=address,undefined' build/asan/sockplay build/asan/unit_tests build/asan/wire_probe
+	@ASAN_OPTIONS=detect_leaks=1 SOCKPLAY=$(CURDIR)/build/asan/sockplay UNIT=$(CURDIR)/build/asan/unit_tests \
+	  WIRE_PROBE=$(CURDIR)/build/asan/wire_probe bash tests/run.sh
 
 # Variant builds (asan, READLINE=no, clang) link inside their own BUILD folder.
 $(BUILD)/sockplay: $(OBJS)
 	@echo "  LD  $@"; $(CC) $(LDFLAGS) -o $@.$$$$ $(OBJS) $(LUA_LIBS) $(LDLIBS) && mv -f $@.$$$$ $@ || { rm -f $@.$$$$; exit 1; }
 
-# libFuzzer on the command parser and the DATA decoder, FUZZ_SECONDS each (corpus in
+# libFuzzer on the command parser, the DATA decoder and the packet decoder, FUZZ_SECONDS each (corpus in
 # tests/fuzz/NAME; what the fuzzer finds goes to build/fuzz, crashes fail the target).
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := src/lang/parse.c src/lang/encoding.c src/report/out.c src/core/registry.c src/lang/pyline.c src/lang/words.c
+FUZZ_SRCS := src/lang/parse.c src/lang/encoding.c src/report/out.c src/core/registry.c src/lang/pyline.c src/lang/words.c \
+             src/wire/packet.c
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) | check-deps
 	$(call need_pkgs,clang libclang-rt-14-dev)
 	@mkdir -p build/fuzz
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc -o $@ $< $(FUZZ_SRCS)
 
-fuzz: build/fuzz/fuzz_parse build/fuzz/fuzz_data
-	@for t in parse data; do \
+fuzz: build/fuzz/fuzz_parse build/fuzz/fuzz_data build/fuzz/fuzz_packet
+	@for t in parse data packet; do \
 	  mkdir -p build/fuzz/work-$$t; \
 	  echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
 	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=5 -rss_limit_mb=1024 -print_final_stats=1 \
@@ -127,7 +133,7 @@ fuzz: build/fuzz/fuzz_parse build/fuzz/fuzz_data
 # The whole suite, and so every lesson, under valgrind (memcheck): any error fails.
 # valgrind keeps fd 3 open for itself, so a session's first socket is fd 4 there.
 valgrind: test-deps
-	@$(MAKE) --no-print-directory sockplay unit
+	@$(MAKE) --no-print-directory sockplay unit $(BUILD)/wire_probe
 	@rm -rf build/valgrind; mkdir -p build/valgrind; chmod 1777 build/valgrind
 	@VG_LOGS=$(CURDIR)/build/valgrind SOCKPLAY=$(CURDIR)/tests/valgrind.sh SOCKPLAY_REAL=$(CURDIR)/sockplay \
 	  UNIT=$(CURDIR)/$(BUILD)/unit_tests SP_TIME_SCALE=10 SP_FIRST_FD=4 bash tests/run.sh; rc=$$?; \

@@ -26,6 +26,8 @@ static int passed, failed;
         else { failed++; printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); printf("\n"); } \
     } while (0)
 
+#include "unit_wire.c"
+
 /* Parses line and compares with the expected commands, written "tok|tok;tok" (assign as "NAME=>"). */
 static void lex(const char *line, const char *want)
 {
@@ -530,6 +532,7 @@ int main(void)
     proc_lines();
     matching();
     word_tables();
+    wire_packets();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed != 0;
 }
