@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "core/safefile.h"
+#include "export/safefile.h"
 #include "report/out.h"
 
 /* The one capture: libpcap's handle, the spool, decoded packets read ahead (by wire_ports

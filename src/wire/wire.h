@@ -47,7 +47,7 @@ typedef struct {
 int wire_stats(wire_counts *c);
 
 /* Writes every packet seen since wire_open to path as a pcap file (tcpdump -r, Wireshark),
- * atomically by the rules of core/safefile.h: never through a symlink, never over a file
+ * atomically by the rules of export/safefile.h: never through a symlink, never over a file
  * sockplay did not write unless force (a pcap file has no room for sockplay's marker, so
  * replacing any existing file needs force). Returns the number of packets written, or -1
  * with err. */
