@@ -295,7 +295,7 @@ static int write_program(int lang, const char *path, int force)
     }
     if ((n = export_write(lang, path, force, err, sizeof err)) < 0) return cmd_usage("%s", err);
     /* One line, the name quoted for a shell: it can be pasted as it is. */
-    word = explain_shell_word(path);
+    word = literal_shell_word(path);
     printf(TR(n == 1 ? "wrote %d call to %s — run it: %s%s%s\n" : "wrote %d calls to %s — run it: %s%s%s\n", "已把 %d 次调用写入 %s —— 运行：%s%s%s\n"), n, word ? word : "?",
            lang == LANG_PY_SRC ? "python3 " : lang == LANG_LUA_SRC ? "sockplay " : "cc -Wall -Werror -o session ",
            word ? word : "?", lang == LANG_C_SRC ? " && ./session" : "");

@@ -52,114 +52,6 @@ int export_start(FILE *f, size_t i, int lang, export_names *nm)
     return 1;
 }
 
-/* --- Python ------------------------------------------------------------------------ */
-
-static void write_python(FILE *f)
-{
-    int sel = 0, pack = 0;
-    for (size_t i = 0; i < log_count(); i++) {
-        const sp_call *o = log_at(i);
-        const sp_optdef *d = o->opt;
-        sel |= o->kind == CALL_POLL;
-        pack |= o->kind == CALL_SETSOCKOPT && o->secs == -1 && d && d->kind != OPT_INT && d->kind != OPT_BOOL;
-    }
-    fprintf(f, "import socket\n%s%s\n", sel ? "import select\n" : "", pack ? "import struct\n" : "");
-    for (size_t i = 0; i < log_count(); i++) {
-        const sp_call *o = log_at(i);
-        const char *ind = o->rc < 0 ? "    " : "";
-        export_names nm;
-        if (!export_start(f, i, LANG_PY_SRC, &nm)) continue;
-        if (o->rc >= 0 && o->kind == CALL_SETSOCKOPT && o->secs != -1 && o->opt->optname != SO_RCVTIMEO)
-            continue;    /* settimeout's second setsockopt: Python has one line for both */
-        if (o->rc < 0) fprintf(f, "try:\n");
-        if (o->kind == CALL_GETSOCKNAME || o->kind == CALL_GETPEERNAME || o->kind == CALL_GETSOCKOPT || o->kind == CALL_POLL) {
-            fprintf(f, "%sprint(\"%s:\", ", ind, o->kind == CALL_POLL ? "select" : o->kind == CALL_GETSOCKOPT ? "getsockopt"
-                                                : o->kind == CALL_GETSOCKNAME ? "getsockname" : "getpeername");
-            explain_python(f, o, NULL, (size_t)-1);
-            fprintf(f, ")\n");
-        } else {
-            fputs(ind, f);
-            if (!explain_python(f, o, nm.port, (size_t)-1)) fprintf(f, "pass");
-            fputc('\n', f);
-            if (o->kind == CALL_ACCEPT) fprintf(f, "%sprint(\"accept:\", clientAddr)\n", ind);
-            if (o->kind == CALL_RECV) fprintf(f, "%sprint(\"recv:\", data)\n", ind);
-            if (o->kind == CALL_RECVFROM) fprintf(f, "%sprint(\"recvfrom:\", data, addr)\n", ind);
-        }
-        if (o->rc < 0) {
-            fprintf(f, "except OSError as e:\n    print(\"%s\", e)   # sockplay: %s\n",
-                    o->kind == CALL_SOCKET ? "socket:" : "failed:", errtext_name(o->err));
-        }
-    }
-}
-
-/* --- Lua ----------------------------------------------------------------------------- */
-
-static void lua_addr(FILE *f, const sp_call *o, const char *port)
-{
-    explain_str(f, o->host, strlen(o->host), LANG_LUA_SRC, 1);
-    if (port) fprintf(f, ", %s", port);
-    else if (o->port >= 0) fprintf(f, ", %d", o->port);
-}
-
-static void write_lua(FILE *f)
-{
-    static const char *how[] = {"rd", "wr", "rdwr"};
-    static const char *kinds[2][3] = {{"tcp", "tcp6", "unix"}, {"udp", "udp6", "unix-dgram"}};
-    for (size_t i = 0; i < log_count(); i++) {
-        const sp_call *o = log_at(i);
-        const sp_optdef *d = o->opt;
-        export_names nm;
-        char *v = nm.v, *nv = nm.nv;
-        if (!export_start(f, i, LANG_LUA_SRC, &nm)) continue;
-        switch (o->kind) {
-        case CALL_SOCKET:
-            fprintf(f, "%s = socket.socket(\"%s\")\n", nv,
-                    kinds[o->type != SOCK_STREAM][o->family == AF_INET6 ? 1 : o->family == AF_UNIX ? 2 : 0]);
-            break;
-        case CALL_BIND: fprintf(f, "%s:bind(", v); lua_addr(f, o, NULL); fprintf(f, ")\n"); break;
-        case CALL_LISTEN: fprintf(f, "%s:listen(%ld)\n", v, o->n); break;
-        case CALL_ACCEPT: fprintf(f, "%s = %s:accept()\n", nv, v); break;
-        case CALL_CONNECT: fprintf(f, "%s:connect(", v); lua_addr(f, o, nm.port); fprintf(f, ")\n"); break;
-        case CALL_SEND:
-        case CALL_SENDTO:
-            fprintf(f, "%s:%s(", v, o->kind == CALL_SEND ? "send" : "sendto");
-            explain_bytes(f, o->buf, (size_t)o->n, LANG_LUA_SRC, (size_t)-1, o->enc);
-            if (o->kind == CALL_SENDTO) fprintf(f, ", "), lua_addr(f, o, nm.port);
-            fprintf(f, ")\n");
-            break;
-        case CALL_RECV: fprintf(f, "%s:recv(%ld)\n", v, o->n); break;
-        case CALL_RECVFROM: fprintf(f, "%s:recvfrom(%ld)\n", v, o->n); break;
-        case CALL_SETSOCKOPT:
-            if (o->secs == -2 || o->secs >= 0) {
-                if (d->optname != SO_RCVTIMEO) break;
-                if (o->secs == -2) fprintf(f, "%s:settimeout(nil)\n", v);
-                else fprintf(f, "%s:settimeout(%g)\n", v, o->secs);
-            } else if (d->kind == OPT_TIMEVAL) {
-                fprintf(f, "%s:setsockopt(\"%s\", %g)\n", v, d->name, o->val.u.tv.tv_sec + o->val.u.tv.tv_usec / 1e6);
-            } else if (d->kind == OPT_LINGER) {
-                if (o->val.u.lg.l_onoff) fprintf(f, "%s:setsockopt(\"%s\", %d)\n", v, d->name, o->val.u.lg.l_linger);
-                else fprintf(f, "%s:setsockopt(\"%s\", false)\n", v, d->name);
-            } else {
-                fprintf(f, "%s:setsockopt(\"%s\", %d)\n", v, d->name, o->val.u.i);
-            }
-            break;
-        case CALL_GETSOCKOPT: fprintf(f, "%s:getsockopt(\"%s\")\n", v, d->name); break;
-        case CALL_SHUTDOWN: fprintf(f, "%s:shutdown(\"%s\")\n", v, how[o->n]); break;
-        case CALL_SETBLOCKING: fprintf(f, "%s:setblocking(%s)\n", v, o->n ? "true" : "false"); break;
-        case CALL_SETTIMEOUT: break;
-        case CALL_GETSOCKNAME: fprintf(f, "%s:getsockname()\n", v); break;
-        case CALL_GETPEERNAME: fprintf(f, "%s:getpeername()\n", v); break;
-        case CALL_CLOSE: fprintf(f, "%s:close()\n", v); break;
-        case CALL_POLL:
-            explain_vars(o, LANG_LUA_SRC, nv, sizeof nm.nv);
-            fprintf(f, "socket.poll({%s}", nv);
-            if (o->n >= 0) fprintf(f, ", %g", o->n / 1000.0);
-            fprintf(f, ")\n");
-            break;
-        }
-    }
-}
-
 /* The first lines of every program: SAFEFILE_MARKER (sockplay may replace the file), its name
  * and how to run it; the name goes through the language's escaper, even in a comment. */
 static void write_header(FILE *f, int lang, const char *path)
@@ -167,18 +59,18 @@ static void write_header(FILE *f, int lang, const char *path)
     static const char *lead[] = {" * ", "# ", "-- "};
     static const char *run[] = {"cc -Wall -Werror -o session ", "python3 ", "sockplay "};
     const char *l = lead[lang];
-    char when[32], *word = explain_shell_word(path);
+    char when[32], *word = literal_shell_word(path);
     time_t now = time(NULL);
     struct tm tm;
     localtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
     fprintf(f, "%s%s (%s): %s\n%s", lang == LANG_C_SRC ? "/* " : l, SAFEFILE_MARKER, when,
             TR("sockplay replaces this file only while this line is here", "仅当这一行还在时 sockplay 才会替换本文件"), l);
-    explain_str(f, path, strlen(path), lang, 0);
+    literal_str(f, path, strlen(path), lang, 0);
     fprintf(f, TR(" — %s from a sockplay session: the same socket calls, in the same order.\n%sRun it: %s",
                   " —— 从 sockplay 会话%s：同样的套接字调用，同样的顺序。\n%s运行：%s"),
             lang == LANG_LUA_SRC ? TR("saved", "保存") : TR("exported", "导出"), l, run[lang]);
-    if (word) explain_str(f, word, strlen(word), lang, 0);
+    if (word) literal_str(f, word, strlen(word), lang, 0);
     if (lang == LANG_C_SRC) fputs(" && ./session */", f);
     if (lang == LANG_LUA_SRC) fputs(TR("   (or `run FILE` at the prompt)", "   （或在提示符下 `run 文件名`）"), f);
     fputc('\n', f);
@@ -196,8 +88,8 @@ int export_write(int lang, const char *path, int force, char *err, size_t errlen
     if (safefile_check(path, force, "--force", err, errlen) < 0 || safefile_open(&w, path, err, errlen) < 0) return -1;
     write_header(w.f, lang, path);
     explain_names_use(1, 1);           /* the course's names, given as the program goes */
-    if (lang == LANG_PY_SRC) write_python(w.f);
-    else if (lang == LANG_LUA_SRC) write_lua(w.f);
+    if (lang == LANG_PY_SRC) export_python(w.f);
+    else if (lang == LANG_LUA_SRC) export_lua(w.f);
     else export_c(w.f);
     explain_names_use(0, 0);
     if (safefile_commit(&w, err, errlen) < 0) return -1;

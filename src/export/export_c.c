@@ -53,7 +53,7 @@ static const char *decl(const char *v)
 static void addr_args(FILE *f, const sp_call *o, const char *port)
 {
     fprintf(f, "(struct sockaddr *)&addr, where(&addr, %s, ", addr_family_name(o->family));
-    explain_str(f, o->host, strlen(o->host), LANG_C_SRC, 1);
+    literal_str(f, o->host, strlen(o->host), LANG_C_SRC, 1);
     fputs(", ", f);
     if (port) fprintf(f, "%s)", port);
     else fprintf(f, "%d)", o->port < 0 ? 0 : o->port);
@@ -96,7 +96,7 @@ void export_c(FILE *f)
         case CALL_SEND:
         case CALL_SENDTO:
             fprintf(f, "    check(%s(%s, ", o->kind == CALL_SEND ? "send" : "sendto", v);
-            explain_bytes(f, o->buf, (size_t)o->n, LANG_C_SRC, (size_t)-1, NULL);
+            literal_bytes(f, o->buf, (size_t)o->n, LANG_C_SRC, (size_t)-1, NULL);
             fprintf(f, ", %ld, MSG_NOSIGNAL", o->n);
             if (o->kind == CALL_SENDTO) fprintf(f, ", "), addr_args(f, o, nm.port);
             fprintf(f, "), \"%s\");\n", o->kind == CALL_SEND ? "send" : "sendto");

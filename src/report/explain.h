@@ -4,9 +4,9 @@
 #define SP_EXPLAIN_H
 #include <stddef.h>
 #include <stdio.h>
+#include "lang/literal.h"
 #include "core/call.h"
 
-enum { LANG_C_SRC, LANG_PY_SRC, LANG_LUA_SRC };
 
 /* Prints "   C       bind(3, &addr, 16) = 0 …" and "   Python  s.bind(("", 7788))". */
 void explain_call(const sp_call *o);
@@ -30,17 +30,4 @@ void explain_vars(const sp_call *o, int lang, char *out, size_t n);
 int explain_python(FILE *f, const sp_call *o, const char *port_expr, size_t max);
 /* Writes the C call with its real fds and result, for `explain`. */
 void explain_c(FILE *f, const sp_call *o);
-/* Writes bytes as a Python bytes expression (b"…", "…".encode("utf-8"), bytes.fromhex),
- * a C string literal or a Lua string; at most max bytes (then "…"). enc "gbk": the bytes
- * were gbk:"…", written as the text and .encode("gbk") (Python, Lua). */
-void explain_bytes(FILE *f, const unsigned char *p, size_t len, int lang, size_t max, const char *enc);
-/* The one escaper of each language, for everything a generated program holds (data, unix
- * paths, hosts, file names in comments): p[0..len) as a string literal of lang ("…"; b"…"
- * in Python for bytes that are not UTF-8), or with quoted 0 as the same text without the
- * quotes, for a comment. It never writes a line break, a NUL, a comment's end, a trigraph
- * or bytes that are not UTF-8. */
-void explain_str(FILE *f, const void *p, size_t len, int lang, int quoted);
-/* s as one shell word that a shell gives back whole (plain, '…', or $'…' when it holds
- * control bytes or is not UTF-8), on one line; malloc'd, NULL without memory. */
-char *explain_shell_word(const char *s);
 #endif
