@@ -103,7 +103,7 @@ test: test-deps
 asan: test-deps
 	$(MAKE) BUILD=build/asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	        LDFLAGS='-fsanitize=address,undefined' build/asan/sockplay build/asan/unit_tests build/asan/wire_probe
-	@ASAN_OPTIONS=detect_leaks=1 SOCKPLAY=$(CURDIR)/build/asan/sockplay UNIT=$(CURDIR)/build/asan/unit_tests \
+	@SP_VARIANT=asan ASAN_OPTIONS=detect_leaks=1 SOCKPLAY=$(CURDIR)/build/asan/sockplay UNIT=$(CURDIR)/build/asan/unit_tests \
 	  WIRE_PROBE=$(CURDIR)/build/asan/wire_probe bash tests/run.sh
 
 # Variant builds (asan, READLINE=no, clang) link inside their own BUILD folder.
