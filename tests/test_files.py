@@ -302,6 +302,26 @@ def history_is_written_safely_and_never_through_a_link():
 
 KEYWORDS = set(__import__("keyword").kwlist)
 
+def explain_python_code(out):
+    """The Python code of each explain line in out, continuation lines joined: "   Python  code"
+    continued 11 columns in, or "   Python" alone and the code 5 columns in. Comments left out."""
+    codes = []
+    for m in re.finditer(r"^   Python(?:  (.*(?:\n {11}\S.*)*)|\n {5}(\S.*(?:\n {5}\S.*)*))", out, re.M):
+        body, cut = (m.group(1), 11) if m.group(1) is not None else (m.group(2), 5)
+        code = "\n".join(x[cut:] if i else x for i, x in enumerate(body.split("\n")))
+        code = re.sub(r"   # raises OSError$|   # 抛出 OSError$", "", code)
+        if not code.startswith("#"):
+            codes.append(code)
+    return codes
+
+def not_python(code):
+    """The reason code does not compile as Python, or None."""
+    try:
+        compile(code, "<explain>", "exec")
+    except SyntaxError as e:
+        return e.msg
+    return None
+
 @test
 def explain_python_lines_in_every_lesson_are_valid_python():
     """Item 18: each Python line explain prints in a lesson compiles; sockets are named
@@ -316,17 +336,12 @@ def explain_python_lines_in_every_lesson_are_valid_python():
         outs[l] = p.communicate(timeout=60)[0].decode("utf-8", "replace")
     bad = []
     for l, text in outs.items():
-        for line in re.findall(r"^   Python  (.*)$", text, re.M):
-            code = re.sub(r"   # .*$", "", line)
-            if code.startswith("#"):
-                continue
-            try:
-                compile(code, "<explain>", "exec")
-            except SyntaxError as e:
-                bad.append("%s: %s (%s)" % (l, line, e.msg))
-                continue
-            if re.search(r"\bsock-?\d+\b", code):
-                bad.append("%s: %s (not a course name)" % (l, line))
+        for code in explain_python_code(text):
+            why = not_python(code)
+            if why:
+                bad.append("%s: %s (%s)" % (l, code, why))
+            elif re.search(r"\bsock-?\d+\b", code):
+                bad.append("%s: %s (not a course name)" % (l, code))
     assert not bad, "\n".join(bad[:30])
     server = outs["tcp_server"]
     assert "Python  tcp_server_socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)" in server, server[:3000]
@@ -344,17 +359,10 @@ def explain_python_lines_stay_python_at_80_and_60_columns():
         for l in lessons:
             out = subprocess.run([SOCKPLAY, "--lesson", l, "--auto"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                  env=env(COLUMNS=width), timeout=60).stdout.decode("utf-8", "replace")
-            # "   Python  code" continued 11 columns in, or "   Python" alone and the code 5 in.
-            for m in re.finditer(r"^   Python(?:  (.*(?:\n {11}\S.*)*)|\n {5}(\S.*(?:\n {5}\S.*)*))", out, re.M):
-                body, cut = (m.group(1), 11) if m.group(1) is not None else (m.group(2), 5)
-                code = "\n".join(x[cut:] if i else x for i, x in enumerate(body.split("\n")))
-                code = re.sub(r"   # raises OSError$", "", code)
-                if code.startswith("#"):
-                    continue
-                try:
-                    compile(code, "<explain>", "exec")
-                except SyntaxError as e:
-                    bad.append("%s at %s: %r (%s)" % (l, width, code, e.msg))
+            for code in explain_python_code(out):
+                why = not_python(code)
+                if why:
+                    bad.append("%s at %s: %r (%s)" % (l, width, code, why))
         assert not bad, "\n".join(bad[:20])
 
 @test
