@@ -167,6 +167,9 @@ static const char *assigned_global(lua_State *L, char *name, size_t n)
     char line[512];
     const char *p = line, *local;
     size_t k;
+    /* Only a listener shows the name at once; quiet (socket.trace(false)), the global's
+     * __newindex names it as before, and no source file is read per socket. */
+    if (!call_listening) return NULL;
     if (!lua_getstack(L, 1, &ar) || !lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0) return NULL;
     if (!source_line(ar.source, ar.currentline, line, sizeof line)) return NULL;
     p += strspn(p, " \t");
