@@ -18,7 +18,7 @@ LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
 CFLAGS    ?= -O2 -g
 SP_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
              -DSP_VERSION='"$(VERSION)"' -Isrc -I$(BUILD) $(LUA_CFLAGS) -MMD -MP
-LDLIBS    += -lpthread -lm $(shell pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
+LDLIBS    += -lpthread -lm -ldl    # libpcap is opened when the wire is turned on (src/wire/wire_pcap.h)
 
 SRCS := $(wildcard src/*.c src/*/*.c)
 ifeq ($(READLINE),yes)

@@ -232,6 +232,13 @@ def wire_without_privilege_says_why():
         raise Fail("want exit 2 and a message naming CAP_NET_RAW, sockplay --lab and sudo; got %d %r %r"
                    % (r.returncode, out, r.stderr))
 
+@test
+def sockplay_loads_libpcap_only_when_the_wire_is_on():
+    """libpcap brings libdbus, libsystemd and libgcrypt: linked, they doubled every session's
+    start-up. sockplay opens it when the wire is turned on, so a plain session never maps it."""
+    out = subprocess.run(["ldd", SOCKPLAY], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=10).stdout.decode()
+    assert "libpcap" not in out and "libgcrypt" not in out, out
+
 if __name__ == "__main__":
     if "--inner" in sys.argv:
         inner("--lo-up" in sys.argv, sys.argv[sys.argv.index("--inner") + 1])

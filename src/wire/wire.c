@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
-#include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 #include "export/safefile.h"
 #include "report/out.h"
+#include "wire/wire_pcap.h"
 
 /* The one capture: libpcap's handle, the spool, decoded packets read ahead (by wire_ports
  * and wire_save, which must empty the ring first), the files wire_save wrote. */
@@ -116,6 +116,7 @@ int wire_open(const char *dev, char *err, size_t n)
     int rc;
     if (n) err[0] = '\0';
     if (w.p) return 0;
+    if (wire_pcap_load(err, n) < 0) return -1;
     if (!dev) dev = "lo";
     if (!(w.p = pcap_create(dev, ebuf))) {
         snprintf(err, n, TR("cannot capture packets on %s: %s", "无法在 %s 上抓包：%s"), dev, ebuf);
