@@ -52,6 +52,9 @@ def session(args, work, peer):
         run(sp, "c = socket tcp", r"→ c")
         run(sp, "connect c 127.0.0.1 7788", r"= 0")
         sp.expect(r"\[1\] accept\(s\) = \d+  → conn")
+        # Lua sees the same packets: socket.packets() with the session's names.
+        run(sp, 'lua for _, p in ipairs(socket.packets()) do if p.flags == "SYN" then print("luasyn", p.fromname, p.toname, p.seq, p.proto) end end',
+            r"luasyn\tc\t(s|conn)\t0\tTCP")
         time.sleep(0.2)
         run(sp, "shutdown c wr", r"= 0")
         time.sleep(0.2)
