@@ -11,6 +11,7 @@
 #include "lua/luahost.h"
 #include "lua/lesson.h"
 #include "report/out.h"
+#include "report/wireview.h"
 #include "core/registry.h"
 #include "report/render.h"
 #include "cli/repl.h"
@@ -32,6 +33,7 @@ static void usage(FILE *f)
                "       sockplay --join [-- PROG ARGS]  a prompt (or PROG) in the running lab's network\n"
                "options:\n"
                "  --auto         run a lesson straight through (also when stdin is not a terminal)\n"
+               "  --wire         start with `wire on`: each call's packets under it (needs --lab or root)\n"
                "  --lang zh|en   language of messages (default: from LANG/LC_ALL)\n"
                "  --help         this text\n"
                "  --version      the version\n"
@@ -41,6 +43,7 @@ static void usage(FILE *f)
                "      sockplay --lab [选项]         在自己的网络里运行（实验室，不需要 root）\n"
                "      sockplay --join [-- 程序 参数]  在正在运行的实验室的网络里开一个提示符（或运行程序）\n"
                "选项：\n"
+               "  --wire         启动时执行 `wire on`：每次调用的包显示在它下面（需要 --lab 或 root）\n"
                "  --lang zh|en   消息语言（默认取自 LANG/LC_ALL）\n"
                "  --help         显示本帮助\n"
                "  --version      显示版本\n"
@@ -72,6 +75,7 @@ static void leave(void)
     say_closing();
     luahost_close();
     core_close_all();
+    wireview_shutdown();
     render_free();
     log_free();
     report_shutdown();
@@ -81,7 +85,7 @@ static void leave(void)
 int main(int argc, char **argv)
 {
     const char *commands = NULL, *lesson = NULL, *script = NULL;
-    int list = 0, autorun = 0, rc = 0, first_arg = argc, lab = 0;   /* lab: 1 --lab, 2 --join */
+    int list = 0, autorun = 0, rc = 0, first_arg = argc, lab = 0, wire = 0;   /* lab: 1 --lab, 2 --join */
     char **prog = NULL;                                               /* --join -- PROGRAM ARGS */
     out_init();
     for (int i = 1; i < argc; i++) {
@@ -90,6 +94,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--lessons")) list = 1;
         else if (!strcmp(a, "--lesson") && i + 1 < argc) lesson = argv[++i];
         else if (!strcmp(a, "--auto")) autorun = 1;
+        else if (!strcmp(a, "--wire")) wire = 1;
         else if (!strcmp(a, "--lab") || !strcmp(a, "--join")) lab = a[2] == 'l' ? 1 : 2;
         else if (!strcmp(a, "--") && lab == 2) { prog = argv + i + 1; break; }
         else if (a[0] != '-') { script = a; first_arg = i + 1; break; }   /* the rest is the script's */
@@ -112,6 +117,11 @@ int main(int argc, char **argv)
     blocking_init();
     report_init();               /* the listeners: what is printed, then what is kept */
     log_init();
+    wireview_init();             /* after the report: packets come under a call's lines */
+    if (wire) {
+        char err[600];
+        if (wireview_set(1, err, sizeof err) < 0) out_wrap(stdout, "", 2, err, "");
+    }
     if (list) rc = lesson_list() < 0;
     else if (lesson) rc = lesson_run(lesson, !autorun && isatty(STDIN_FILENO)) < 0;
     else if (script) rc = luahost_run_file(script, argc - first_arg, argv + first_arg) < 0;

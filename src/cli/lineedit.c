@@ -7,13 +7,33 @@
 #ifdef SP_READLINE
 static int use_rl;
 #endif
-int lineedit_async_fd = -1;
-void (*lineedit_async_fn)(void);
+static struct { int (*fd)(void); void (*fn)(void); } async[LINEEDIT_ASYNC];
 
-void lineedit_set_async(int fd, void (*fn)(void))
+void lineedit_set_async(int slot, int (*fd)(void), void (*fn)(void))
 {
-    lineedit_async_fd = fd;
-    lineedit_async_fn = fn;
+    async[slot].fd = fd;
+    async[slot].fn = fn;
+}
+
+int lineedit_async_fds(struct pollfd *p)
+{
+    int n = 0;
+    for (int i = 0; i < LINEEDIT_ASYNC; i++) {
+        int fd = async[i].fd ? async[i].fd() : -1;
+        if (fd < 0) continue;
+        p[n].fd = fd;
+        p[n].events = POLLIN;
+        p[n].revents = 0;
+        n++;
+    }
+    return n;
+}
+
+void lineedit_async_run(const struct pollfd *p, int n)
+{
+    for (int k = 0; k < n; k++)
+        for (int i = 0; i < LINEEDIT_ASYNC; i++)
+            if ((p[k].revents & POLLIN) && async[i].fd && async[i].fd() == p[k].fd) async[i].fn();
 }
 
 void lineedit_init(int interactive, lineedit_complete_fn fn, lineedit_hint_fn hint)

@@ -2,6 +2,7 @@
  * and stdin is a terminal; otherwise a small reader of our own. */
 #ifndef SP_LINEEDIT_H
 #define SP_LINEEDIT_H
+#include <poll.h>
 #include <stddef.h>
 
 /* Offers completions for text (the word being typed, starting at byte start of line). */
@@ -18,13 +19,16 @@ void lineedit_history_add(const char *line);
 /* Clears the terminal (`clear`, Ctrl-L); writes nothing when stdout is not a terminal. */
 void lineedit_clear_screen(void);
 void lineedit_shutdown(void);
-/* While waiting for a line, when fd is readable call fn to print something (a background
- * call's result) above the prompt; the line being typed is kept and redrawn. */
-void lineedit_set_async(int fd, void (*fn)(void));
+/* While waiting for a line, when the fd that fd() returns (asked at each wait; -1: none)
+ * is readable call fn to print something (a background call's result, packets) above the
+ * prompt; the line being typed is kept and redrawn. One per slot (0 to LINEEDIT_ASYNC-1). */
+#define LINEEDIT_ASYNC 2
+void lineedit_set_async(int slot, int (*fd)(void), void (*fn)(void));
 
-/* Shared by the backends. */
-extern int lineedit_async_fd;
-extern void (*lineedit_async_fn)(void);
+/* Shared by the backends: fills p[0..] with the async fds (events POLLIN) and returns how
+ * many; then lineedit_async_run calls the fn of each that was readable. */
+int lineedit_async_fds(struct pollfd *p);
+void lineedit_async_run(const struct pollfd *p, int n);
 
 /* The two backends behind it. */
 char *lineedit_plain_read(const char *prompt, size_t *len);

@@ -82,16 +82,20 @@ char *lineedit_plain_read(const char *prompt, size_t *len)
             cap = nc;
         }
         fflush(stdout);           /* everything said so far is out before we wait */
-        if (lineedit_async_fd >= 0) {
-            struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {lineedit_async_fd, POLLIN, 0}};
-            if (poll(p, 2, -1) < 0) {
-                if (errno == EINTR && blocking_sigint) { blocking_sigint = 0; have = 0; fputs("^C\n", stdout); *len = 0; return strdup(""); }
-                continue;
+        {
+            struct pollfd p[1 + LINEEDIT_ASYNC] = {{STDIN_FILENO, POLLIN, 0}};
+            int na = lineedit_async_fds(p + 1), ready = 0;
+            if (na > 0) {
+                if (poll(p, 1 + (nfds_t)na, -1) < 0) {
+                    if (errno == EINTR && blocking_sigint) { blocking_sigint = 0; have = 0; fputs("^C\n", stdout); *len = 0; return strdup(""); }
+                    continue;
+                }
+                for (int i = 1; i <= na; i++) ready |= p[i].revents & POLLIN;
             }
-            if (p[1].revents & POLLIN) {
+            if (ready) {
                 /* The terminal keeps what was typed; the prompt is drawn again below. */
                 if (prompt) fputs("\n", stdout);
-                lineedit_async_fn();
+                lineedit_async_run(p + 1, na);
                 if (prompt) fputs(prompt, stdout);
                 continue;
             }

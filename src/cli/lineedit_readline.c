@@ -162,8 +162,9 @@ char *lineedit_rl_read(const char *prompt, size_t *len)
     done = 0;
     rl_callback_handler_install(prompt, on_line);
     while (!done) {
-        struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {lineedit_async_fd, POLLIN, 0}};
-        if (poll(p, lineedit_async_fd >= 0 ? 2 : 1, -1) < 0) {
+        struct pollfd p[1 + LINEEDIT_ASYNC] = {{STDIN_FILENO, POLLIN, 0}};
+        int na = lineedit_async_fds(p + 1);
+        if (poll(p, 1 + (nfds_t)na, -1) < 0) {
             if (errno == EINTR && blocking_sigint) {
                 blocking_sigint = 0;
                 /* Ctrl-C at the prompt: drop what was typed, start a fresh line. */
@@ -174,14 +175,16 @@ char *lineedit_rl_read(const char *prompt, size_t *len)
             }
             continue;
         }
-        if (p[1].revents & POLLIN) {
-            /* Output above the prompt: erase prompt and line, print, draw them again. */
-            rl_clear_visible_line();
-            lineedit_async_fn();
-            fflush(stdout);
-            rl_on_new_line();
-            rl_redisplay();
-        }
+        for (int i = 1; i <= na; i++)
+            if (p[i].revents & POLLIN) {
+                /* Output above the prompt: erase prompt and line, print, draw them again. */
+                rl_clear_visible_line();
+                lineedit_async_run(p + 1, na);
+                fflush(stdout);
+                rl_on_new_line();
+                rl_redisplay();
+                break;
+            }
         if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) rl_callback_read_char();
     }
     if (!got) { fputs("\n", stdout); return NULL; }

@@ -10,6 +10,7 @@
 #include "cli/lineedit.h"
 #include "lab/lab.h"
 #include "report/out.h"
+#include "report/wireview.h"
 #include "lang/parse.h"
 #include "lang/pyline.h"
 
@@ -66,7 +67,8 @@ void repl_loop(void)
     char prompt[64];
     snprintf(prompt, sizeof prompt, "%s", lab_in() ? "sockplay[lab]> " : "sockplay> ");
     lineedit_init(tty, complete_line, complete_hint);
-    lineedit_set_async(jobs_fd(), report_jobs);
+    lineedit_set_async(0, jobs_fd, report_jobs);
+    lineedit_set_async(1, wireview_fd, wireview_async);
     if (tty)
         out_wrap(stdout, "", 0, TR("sockplay — one socket call per line. `help` lists the commands; Tab completes; Ctrl-D leaves.",
                                    "sockplay —— 每行一次套接字调用。`help` 列出命令；Tab 补全；Ctrl-D 退出。"), "");

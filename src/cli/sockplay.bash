@@ -25,7 +25,7 @@ _sockplay()
         fi
     done
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "-c --lessons --lesson --auto --lab --join --lang --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "-c --lessons --lesson --auto --lab --join --wire --lang --help --version" -- "$cur"))
     else
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -X '!*.lua' -- "$cur") $(compgen -d -- "$cur"))

@@ -25,7 +25,7 @@ const char *cmd_assigned(const sp_line *c);
 /* The words of the session commands, beside their parsers in cmd_session.c (Tab offers them
  * through cmd_words): state's --watch|on|off, export's python|c, export's and save's --force. */
 enum { CMD_STATE_OFF, CMD_STATE_ON, CMD_STATE_WATCH };
-extern const sp_word cmd_state_words[], cmd_export_words[], cmd_force_words[];
+extern const sp_word cmd_state_words[], cmd_export_words[], cmd_force_words[], cmd_wire_words[];
 /* recv's and recvfrom's keyword before a view (`recv s 10 as hex`), in cmd_socket.c. */
 extern const char cmd_as_word[];
 
@@ -38,6 +38,7 @@ int cmd_getsockname(const sp_line *c), cmd_getpeername(const sp_line *c), cmd_cl
 int cmd_state(const sp_line *c), cmd_jobs(const sp_line *c), cmd_wait(const sp_line *c), cmd_cancel(const sp_line *c);
 int cmd_trace(const sp_line *c), cmd_help(const sp_line *c), cmd_lua(const sp_line *c), cmd_run(const sp_line *c);
 int cmd_lesson(const sp_line *c), cmd_quit(const sp_line *c), cmd_explain(const sp_line *c), cmd_lang(const sp_line *c);
+int cmd_wire(const sp_line *c);
 int cmd_export(const sp_line *c), cmd_save(const sp_line *c), cmd_ipinfo(const sp_line *c), cmd_resolve(const sp_line *c);
 int cmd_port(const sp_line *c), cmd_clear(const sp_line *c);
 #endif

@@ -27,6 +27,8 @@
 #include "lang/sockopt.h"
 #include "report/trace.h"
 #include "report/watch.h"
+#include "report/wireview.h"
+#include "wire/wire.h"
 
 const sp_word cmd_state_words[] = {
     {"--watch", CMD_STATE_WATCH, 0, 0}, {"on", CMD_STATE_ON, 0, 0}, {"off", CMD_STATE_OFF, 0, 0}, {"-w", CMD_STATE_WATCH, 0, 1},
@@ -349,6 +351,61 @@ int cmd_save(const sp_line *c)
     int force;
     if (force_args(c, a, 1, &force, "FILE.lua") < 0) return CMD_FAIL;
     return write_program(LANG_LUA_SRC, a[0], force);
+}
+
+/* wire's words: on|off (words_on_off) and save. */
+const sp_word cmd_wire_words[] = {{"save", 1, 0, 0}, {NULL, 0, 0, 0}};
+
+/* `wire`: the counts and the last packets; on|off; N; save FILE.pcap [--force]. */
+int cmd_wire(const sp_line *c)
+{
+    char err[PATH_MAX + 600];
+    const char *a = cmd_arg(c, 1);
+    long n = 20;
+    int on;
+    if (a && words_find(cmd_wire_words, a)) {
+        const char *rest[2];
+        int force;
+        long got;
+        if (force_args(c, rest, 2, &force, "FILE.pcap") < 0) return CMD_FAIL;
+        wireview_collect();
+        if ((got = wire_save(rest[1], force, err, sizeof err)) < 0) {
+            out_wrap(stdout, "", 2, err, "");
+            return CMD_FAIL;
+        }
+        snprintf(err, sizeof err, TR("%ld packets written to %s (tcpdump -r %s, or Wireshark)", "已把 %ld 个包写入 %s（tcpdump -r %s，或用 Wireshark 打开）"),
+                 got, rest[1], rest[1]);
+        out_wrap(stdout, "", 2, err, "");
+        return CMD_OK;
+    }
+    if (cmd_nargs(c, 0, 1, "") < 0) return CMD_FAIL;
+    if (a && words_on_off_value(a) >= 0) {
+        cmd_on_off(a, &on);
+        if (wireview_set(on, err, sizeof err) < 0) {
+            printf("%s", out_col(C_RED));
+            out_wrap(stdout, "", 2, err, out_col(C_RESET));
+            return CMD_FAIL;
+        }
+        out_wrap(stdout, "", 2, on ? TR("wire on: the packets each call causes are shown under it, and those that arrive while the prompt waits above it",
+                                        "wire 已打开：每次调用引起的包显示在它下面，提示符等待时到达的包显示在提示符上方")
+                                   : TR("wire off: no capture", "wire 已关闭：不再抓包"), "");
+        return CMD_OK;
+    }
+    if (a && parse_int(a, 1, WIREVIEW_RING, "N", &n, err, sizeof err) < 0)
+        return cmd_usage(TR("'%s' is not on, off, save or a number of packets", "'%s' 不是 on、off、save 或包的数量"), a);
+    if (!wire_is_open()) {
+        out_wrap(stdout, "", 2, TR("the wire is off: `wire on` captures the session's packets", "wire 没有打开：`wire on` 抓取本会话的包"), "");
+        return CMD_OK;
+    }
+    wireview_collect();
+    {
+        wire_counts k;
+        wire_stats(&k);
+        printf(TR("wire on: %lu packets seen, %lu dropped by the kernel\n", "wire 已打开：看到 %lu 个包，内核丢弃 %lu 个\n"), k.seen,
+               k.dropped);
+    }
+    wireview_list((size_t)n);
+    return CMD_OK;
 }
 
 int cmd_ipinfo(const sp_line *c)

@@ -55,6 +55,8 @@ const sp_command cmd_table[] = {
      "port 80", cmd_port, "-", 0},
     {"explain", "[on|off]", "also show each call as the C system call and the course's Python line",
      "同时显示每次调用对应的 C 系统调用和课程中的 Python 语句", "explain on", cmd_explain, "B", 0},
+    {"wire", "[on|off | N | save [--force] FILE]", "show the packets each call causes (on); the last N packets; save them as a pcap FILE",
+     "显示每次调用引起的包（on）；最后 N 个包；把它们存成 pcap 文件", "wire on", cmd_wire, "RF", 0},
     {"export", "[--force] python|c FILE", "write this session's calls as a Python or C program; --force replaces a file sockplay did not write",
      "把本会话的调用写成 Python 或 C 程序；--force 会替换不是 sockplay 写的文件", "export python server.py", cmd_export, "XF", 0},
     {"save", "[--force] FILE.lua", "write this session's calls as a Lua script (sockplay FILE.lua replays it); --force as for export",
@@ -78,6 +80,7 @@ const sp_word *const *cmd_words(char letter)
     static const sp_word *const how[] = {words_shutdown, NULL}, *const on_off[] = {words_on_off, NULL};
     static const sp_word *const view[] = {dataview_views, NULL}, *const state[] = {cmd_state_words, NULL};
     static const sp_word *const lang[] = {out_langs, NULL}, *const export[] = {cmd_export_words, cmd_force_words, NULL};
+    static const sp_word *const wire[] = {words_on_off, cmd_wire_words, cmd_force_words, NULL};
     switch (letter) {
     case A_KIND: return kind;
     case A_HOW: return how;
@@ -86,6 +89,7 @@ const sp_word *const *cmd_words(char letter)
     case A_STATE: return state;
     case A_LANG: return lang;
     case A_EXPORT: return export;
+    case A_WIRE: return wire;
     default: return NULL;
     }
 }

@@ -23,6 +23,7 @@
 #include "kernel/kernel.h"
 #include "report/out.h"
 #include "report/report.h"
+#include "report/wireview.h"
 #include "core/registry.h"
 #include "lang/sockopt.h"
 
@@ -570,6 +571,80 @@ static int l_trace(lua_State *L)
     return 1;
 }
 
+/* socket.wire(true|false): the capture on or off, as `wire on|off`. true, or nil, the
+ * message saying why and what to type. */
+static int l_wire(lua_State *L)
+{
+    char err[600];
+    if (wireview_set(lua_toboolean(L, 1), err, sizeof err) < 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, err);
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* Sets t[k] = the end as "127.0.0.1:7788". */
+static void set_end(lua_State *L, const char *k, const struct sockaddr_storage *ss, int ports)
+{
+    char buf[80];
+    lua_pushstring(L, packet_end(ss, ports, buf, sizeof buf));
+    lua_setfield(L, -2, k);
+}
+
+/* socket.packets(): every packet kept since socket.wire(true) (the last 10 000), oldest
+ * first, each {time, from, to, fromname, toname, proto, flags, seq, ack, len, data}: seq and
+ * ack relative as Wireshark shows them, data the payload's first bytes. */
+static int l_packets(lua_State *L)
+{
+    size_t n;
+    wireview_collect();
+    n = wireview_count();
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        const packet *p = wireview_at(i);
+        char flags[64];
+        const char *proto = p->proto == IPPROTO_TCP ? "TCP" : p->proto == IPPROTO_UDP ? "UDP"
+                          : p->proto == IPPROTO_ICMP ? "ICMP" : p->proto == IPPROTO_ICMPV6 ? "ICMPv6" : "IP";
+        int ports = (p->have & PACKET_HAVE_PORTS) != 0, rel = (p->have & PACKET_HAVE_REL) != 0;
+        const char *name;
+        lua_createtable(L, 0, 11);
+        lua_pushnumber(L, (double)p->ts.tv_sec + p->ts.tv_nsec / 1e9);
+        lua_setfield(L, -2, "time");
+        set_end(L, "from", &p->src, ports);
+        set_end(L, "to", &p->dst, ports);
+        if ((name = wireview_name((const struct sockaddr *)&p->src, p->proto, (void *)p))) {
+            lua_pushstring(L, name);
+            lua_setfield(L, -2, "fromname");
+        }
+        if ((name = wireview_name((const struct sockaddr *)&p->dst, p->proto, (void *)p))) {
+            lua_pushstring(L, name);
+            lua_setfield(L, -2, "toname");
+        }
+        lua_pushstring(L, proto);
+        lua_setfield(L, -2, "proto");
+        lua_pushstring(L, p->have & PACKET_HAVE_TCP ? packet_flags(p->flags, flags, sizeof flags) : "");
+        lua_setfield(L, -2, "flags");
+        lua_pushinteger(L, p->have & PACKET_HAVE_TCP ? (lua_Integer)(rel ? p->rseq : p->seq) : 0);
+        lua_setfield(L, -2, "seq");
+        lua_pushinteger(L, p->have & PACKET_HAVE_TCP ? (lua_Integer)(rel ? p->rack : p->ack) : 0);
+        lua_setfield(L, -2, "ack");
+        lua_pushinteger(L, (lua_Integer)p->len);
+        lua_setfield(L, -2, "len");
+        lua_pushlstring(L, (const char *)p->data, p->ndata);
+        lua_setfield(L, -2, "data");
+        if (p->have & PACKET_HAVE_ICMP) {
+            lua_pushinteger(L, p->icmp_type);
+            lua_setfield(L, -2, "icmp_type");
+            lua_pushinteger(L, p->icmp_code);
+            lua_setfield(L, -2, "icmp_code");
+        }
+        lua_seti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
 /* socket.gettime(): seconds on a monotonic clock, with fractions — for timing a loop. */
 static int l_gettime(lua_State *L)
 {
@@ -591,7 +666,7 @@ static const luaL_Reg metamethods[] = {
 };
 
 static const luaL_Reg functions[] = {
-    {"socket", l_socket}, {"poll", l_poll}, {"trace", l_trace}, {"gettime", l_gettime}, {"gethostbyname", l_gethostbyname}, {"encode", l_encode}, {"decode", l_decode}, {NULL, NULL},
+    {"socket", l_socket}, {"poll", l_poll}, {"trace", l_trace}, {"wire", l_wire}, {"packets", l_packets}, {"gettime", l_gettime}, {"gethostbyname", l_gethostbyname}, {"encode", l_encode}, {"decode", l_decode}, {NULL, NULL},
 };
 
 int luaopen_socket(lua_State *L)
