@@ -8,6 +8,9 @@ export SOCKPLAY
 export SOCKPLAY_LESSONS=${SOCKPLAY_LESSONS:-$PWD/lua_lessons}   # variant builds live under build/
 pass=0 fail=0 skip=0
 log=$(mktemp -d)
+# Every temporary file and folder the tests make goes under one folder, removed at the end.
+export TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/sockplay-tests.XXXXXX")
+chmod 1777 "$TMPDIR"      # tests that drop to uid 65534 write here too, as in /tmp
 
 count() {   # reads PASS/FAIL/SKIP lines from a runner's output (a SKIP line says why)
     local out=$1
@@ -40,6 +43,6 @@ for t in tests/test_*.py; do
     count "$log/out.txt"
     if [ $rc -ne 0 ]; then echo "FAIL $t exited with $rc"; fail=$((fail + 1)); fi
 done
-rm -rf "$log"
+rm -rf "$log" "$TMPDIR"
 if [ "$skip" -gt 0 ]; then echo "$pass passed, $fail failed, $skip skipped"; else echo "$pass passed, $fail failed"; fi
 [ "$fail" -eq 0 ]
