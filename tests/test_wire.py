@@ -11,7 +11,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from harness import *
 
 HERE = os.path.abspath(__file__)
-NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 PROMPT = r"sockplay(?:\[lab\])?> "
 C = r"c 127\.0\.0\.1:\d+"
 S = r"s 127\.0\.0\.1:7788"
@@ -148,10 +147,6 @@ def run_inner(prefix, python=sys.executable):
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-def can_unshare(prefix):
-    r = subprocess.run(prefix + ["unshare", "-rn", "true"], capture_output=True, text=True, timeout=10)
-    return r.returncode == 0, r.stderr.strip()
-
 @test
 def wire_in_user_namespace():
     ok, why = can_unshare([])
@@ -161,17 +156,7 @@ def wire_in_user_namespace():
 
 @test
 def wire_as_nobody_in_user_namespace():
-    if os.geteuid() != 0:
-        raise Skip("setpriv to uid 65534 needs root")
-    ok, why = can_unshare(NOBODY)
-    if not ok:
-        raise Skip("unshare -rn as uid 65534 is not allowed here: " + why)
-    if os.stat(SOCKPLAY).st_mode & 0o005 != 0o005:
-        raise Skip("%s is not readable and executable by others" % SOCKPLAY)
-    python = next((p for p in [sys.executable, "/usr/bin/python3"]
-                   if subprocess.run(NOBODY + ["unshare", "-rn", p, "-c", ""], capture_output=True).returncode == 0), None)
-    if not python:
-        raise Skip("no python3 that uid 65534 may run")
+    python = nobody_in_namespace(SOCKPLAY)
     run_inner(NOBODY, python)
 
 @test

@@ -182,12 +182,6 @@ def check_capture(res):
     if res["other"] or res["rc"] != 0 or res["tmp_left"]:
         raise Fail("probe said %r, exit %r, temporary files left %r" % (res["other"], res["rc"], res["tmp_left"]))
 
-def can_unshare(prefix):
-    r = subprocess.run(prefix + ["unshare", "-rn", "true"], capture_output=True, text=True, timeout=10)
-    return r.returncode == 0, r.stderr.strip()
-
-NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-
 @test
 def wire_in_user_namespace():
     """`unshare -rn`: a user and network namespace, as sockplay --lab makes; no root needed."""
@@ -199,18 +193,7 @@ def wire_in_user_namespace():
 @test
 def wire_as_nobody_in_user_namespace():
     """The same as uid 65534, which has no privilege at all outside its namespace."""
-    if os.geteuid() != 0:
-        raise Skip("setpriv to uid 65534 needs root")
-    ok, why = can_unshare(NOBODY)
-    if not ok:
-        raise Skip("unshare -rn as uid 65534 is not allowed here: " + why)
-    if not os.access(PROBE, os.X_OK) or os.stat(PROBE).st_mode & 0o005 != 0o005:
-        raise Skip("%s is not readable and executable by others" % PROBE)
-    # This python may live under /root (pyenv): uid 65534 runs the system's.
-    python = next((p for p in [sys.executable, "/usr/bin/python3"]
-                   if subprocess.run(NOBODY + ["unshare", "-rn", p, "-c", ""], capture_output=True).returncode == 0), None)
-    if not python:
-        raise Skip("no python3 that uid 65534 may run")
+    python = nobody_in_namespace(PROBE)
     check_capture(run_inner(NOBODY + ["unshare", "-rn"], True, python))
 
 @test

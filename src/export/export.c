@@ -10,10 +10,8 @@
 #include <string.h>
 #include <time.h>
 #include "report/explain.h"
-#include "report/errtext.h"
 #include "report/out.h"
 #include "export/safefile.h"
-#include "lang/sockopt.h"
 
 /* The bind that got this port from the kernel (port 0), if any, before entry i. */
 const sp_call *export_picked_by(size_t i, int port)

@@ -85,19 +85,11 @@ void dataview_hexdump(const unsigned char *p, size_t n, size_t max)
     if (shown < n) printf(TR("   … %zu more bytes\n", "   …… 还有 %zu 字节\n"), n - shown);
 }
 
-/* A dim "↳ …" line under the data, wrapped to the terminal's width. */
-static void hint(const char *text)
-{
-    char lead[32];
-    snprintf(lead, sizeof lead, "   %s↳ ", out_col(C_DIM));
-    out_wrap(stdout, lead, -1, text, out_col(C_RESET));
-}
-
 static void note(const char *fmt, size_t k)
 {
     char text[400];
     snprintf(text, sizeof text, fmt, k);
-    hint(text);
+    out_hint(text);
 }
 
 /* Received bytes that are not UTF-8 text but are GBK (the course's programs send it). */
@@ -119,7 +111,7 @@ void dataview_below(sp_sock *s, const unsigned char *p, size_t n, int view)
     if (view == VIEW_HEX) dataview_hexdump(p, n, n);
     else if (n && view == VIEW_AUTO && binary(p, n)) dataview_hexdump(p, n, DUMP_BYTES);
     if (gbk_not_utf8(s, p, n, view))
-        hint(TR("not UTF-8 text, so every byte above is escaped; as GBK it is text: add `as gbk` to the call "
+        out_hint(TR("not UTF-8 text, so every byte above is escaped; as GBK it is text: add `as gbk` to the call "
                 "(Python: data.decode('gbk'))",
                 "不是 UTF-8 文本，所以上面每个字节都转义了；按 GBK 它是文本：在调用后加上 `as gbk`"
                 "（Python：data.decode('gbk')）"));

@@ -66,14 +66,6 @@ static void field(const char *label, const char *fmt, ...)
     out_wrap(stdout, lead, -1, value, "");
 }
 
-/* A dim "↳ …" line, wrapped to the terminal's width under its text. */
-static void hint(const char *text)
-{
-    char lead[32];
-    snprintf(lead, sizeof lead, "   %s↳ ", out_col(C_DIM));
-    out_wrap(stdout, lead, -1, text, out_col(C_RESET));
-}
-
 static int ipinfo6(const char *addr)
 {
     struct in6_addr a;
@@ -207,7 +199,7 @@ int netinfo_resolve(const char *name)
         snprintf(said, sizeof said, " = %s%s%s", out_col(C_RED), gai_strerror(rc), out_col(C_RESET));
         call_result(col, said);
         /* Out of fds, the resolver could not open /etc/hosts: it says EAI_NONAME all the same. */
-        hint(addr_unread(err) ? errtext_unread(TR("the resolver's files (/etc/hosts, /etc/nsswitch.conf)",
+        out_hint(addr_unread(err) ? errtext_unread(TR("the resolver's files (/etc/hosts, /etc/nsswitch.conf)",
                                                   "解析器的文件（/etc/hosts、/etc/nsswitch.conf）"), err, why, sizeof why)
              : TR("the name is not in /etc/hosts and no DNS server answered for it (sockplay needs no network for localhost)",
                   "这个名字不在 /etc/hosts 中，也没有 DNS 服务器给出答案（localhost 不需要网络）"));
@@ -223,7 +215,7 @@ int netinfo_resolve(const char *name)
         n++;
     }
     freeaddrinfo(res);
-    hint(TR("connect tries these in order; Python: socket.getaddrinfo(name, None), or gethostbyname for one IPv4",
+    out_hint(TR("connect tries these in order; Python: socket.getaddrinfo(name, None), or gethostbyname for one IPv4",
             "connect 会按顺序尝试这些地址；Python：socket.getaddrinfo(name, None)，只要一个 IPv4 用 gethostbyname"));
     return n ? 0 : -1;
 }

@@ -342,6 +342,13 @@ static void wrap_break(FILE *f, int indent)
     for (int i = 0; i < indent; i++) fputc(' ', f);
 }
 
+void out_hint(const char *text)
+{
+    char lead[32];
+    snprintf(lead, sizeof lead, "   %s↳ ", out_col(C_DIM));
+    out_wrap(stdout, lead, -1, text, out_col(C_RESET));
+}
+
 int out_wrap_at(FILE *f, int x, int indent, const char *text)
 {
     const unsigned char *p = (const unsigned char *)text;

@@ -49,6 +49,8 @@ int out_cols(void);
  * characters; a '\n' in text breaks too), continuation lines indented by indent columns
  * (-1: under the text's first character), then tail (a colour reset) and a newline. */
 void out_wrap(FILE *f, const char *lead, int indent, const char *text, const char *tail);
+/* The dim "   ↳ text" line under a result, wrapped to the terminal, continued under the text. */
+void out_hint(const char *text);
 /* The same for text that continues a line already at column x: no newline at the end;
  * returns the column where it ended. */
 int out_wrap_at(FILE *f, int x, int indent, const char *text);

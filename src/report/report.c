@@ -208,12 +208,11 @@ static void hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void hint(const char *fmt, ...)
 {
     va_list ap;
-    char text[2048], lead[32];
+    char text[2048];
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    snprintf(lead, sizeof lead, "   %s↳ ", out_col(C_DIM));
-    out_wrap(stdout, lead, -1, text, out_col(C_RESET));      /* continued under the text, not the arrow */
+    out_hint(text);
 }
 
 void report_name_moved(int oldfd, const char *name)

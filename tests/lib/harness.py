@@ -154,6 +154,31 @@ def python(path, *args, stdin_text=None, cwd=None):
     return subprocess.Popen([PY, path, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, cwd=cwd, env=env(PYTHONIOENCODING="utf-8"))
 
+# Drops to uid 65534, who has no privilege outside a namespace of its own.
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+def can_unshare(prefix):
+    """Whether prefix + `unshare -rn` (a user and network namespace, no root) may run here;
+    (ok, the refusal's text)."""
+    r = subprocess.run(prefix + ["unshare", "-rn", "true"], capture_output=True, text=True, timeout=10)
+    return r.returncode == 0, r.stderr.strip()
+
+def nobody_in_namespace(binary):
+    """A python3 that uid 65534 may run inside `unshare -rn` (the test's own may live under
+    /root), after checking that it may run binary there; Skip with the reason otherwise."""
+    if os.geteuid() != 0:
+        raise Skip("setpriv to uid 65534 needs root")
+    ok, why = can_unshare(NOBODY)
+    if not ok:
+        raise Skip("unshare -rn as uid 65534 is not allowed here: " + why)
+    if not os.access(binary, os.X_OK) or os.stat(binary).st_mode & 0o005 != 0o005:
+        raise Skip("%s is not readable and executable by others" % binary)
+    python = next((p for p in [sys.executable, "/usr/bin/python3"]
+                   if subprocess.run(NOBODY + ["unshare", "-rn", p, "-c", ""], capture_output=True).returncode == 0), None)
+    if not python:
+        raise Skip("no python3 that uid 65534 may run")
+    return python
+
 TESTS = []
 def test(fn):
     TESTS.append(fn)
