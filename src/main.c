@@ -117,7 +117,7 @@ int main(int argc, char **argv)
     blocking_init();
     report_init();               /* the listeners: what is printed, then what is kept */
     log_init();
-    wireview_init();             /* after the report: packets come under a call's lines */
+    wireview_init();             /* before the report: a call's packets, then its result line */
     if (wire) {
         char err[600];
         if (wireview_set(1, err, sizeof err) < 0) out_wrap(stdout, "", 2, err, "");

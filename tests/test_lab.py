@@ -6,6 +6,7 @@ gone at exit. Where user namespaces are not allowed, the tests SKIP with the rea
 import os, re, shutil, signal, socket, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from harness import *
+from term import Term
 
 LAB_PROMPT = "sockplay[lab]> "
 NOTE = "lab: this session has a network of its own"
@@ -360,6 +361,108 @@ def without_lab_nothing_changes():
             raise Fail("a session without --lab changed:\n%s" % out)
     finally:
         who.cleanup()
+
+def screen_after(t, line):
+    """The screen from the last echo of the typed line on."""
+    s = t.screen()
+    return s[s.rindex(line):]
+
+def rows(text, *patterns):
+    """Fails unless each pattern matches one drawn packet row of text, in order."""
+    at = 0
+    for pat in patterns:
+        m = re.compile(r"^\s+\d+\.\d+m?s  " + pat, re.M).search(text, at)
+        if not m:
+            raise Fail("no packet row %r (in order) in:\n%s" % (pat, text))
+        at = m.end()
+
+def handshake_and_close(t, prompt, port):
+    """At an 80-column terminal: the three handshake packets under connect, with the states
+    each end entered; the FIN/ACK exchange under shutdown and close."""
+    P = str(port)
+    for line, want in [("wire on", r"wire on: "), ("s = socket tcp", r"→ s"), ("bind s 127.0.0.1 " + P, r"= 0"),
+                       ("listen s", r"LISTEN"), ("c = socket tcp", r"→ c")]:
+        t.type(line)
+        t.wait(re.escape(prompt + line) + r".*" + want + r".*" + re.escape(prompt.rstrip()) + r"\s*$")
+    t.type("connect c 127.0.0.1 " + P)
+    t.wait(r"connect\(c, 127\.0\.0\.1:%s\) = 0  \(3 packets, [\d.]+ ms\)" % P)
+    rows(screen_after(t, prompt + "connect c"),
+         r"SYN_SENT\s+c :\d+ ── SYN seq=0 ─+▶ s :%s\s*$" % P,
+         r"ESTABLISHED\s+c :\d+ ◀── SYN\+ACK seq=0 ack=1 ─+ s :%s\s+SYN_RECV\s*$" % P,
+         r"\s+c :\d+ ── ACK ack=1 ─+▶ s :%s\s+ESTABLISHED\s*$" % P)
+    t.type("conn = accept s")
+    t.wait(r"→ conn, peer")
+    t.type("shutdown c wr")
+    t.wait(r"shutdown\(c, SHUT_WR\) = 0  \(\d packets?")
+    rows(screen_after(t, prompt + "shutdown c wr"), r"FIN_WAIT1\s+c :\d+ ── FIN\+ACK seq=1 ack=1 ─+▶ conn :%s\s+CLOSE_WAIT" % P)
+    t.type("close conn")
+    t.wait(r"close\(conn\) = 0  \(2 packets")
+    rows(screen_after(t, prompt + "close conn"),
+         r"TIME_WAIT\s+c :\d+ ◀── FIN\+ACK seq=1 ack=2 ─+ conn :%s\s+LAST_ACK" % P,
+         r"\s+c :\d+ ── ACK ack=2 ─+▶ conn :%s\s+CLOSED" % P)
+    t.type("close c")
+    t.wait(re.escape(prompt + "close c") + r".*close\(c\) = 0")
+
+PEER = """import socket, sys, time
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+time.sleep(float(sys.argv[2]))
+c.close()
+"""
+
+@test
+def wire_at_a_terminal_in_the_lab_and_a_joined_peer():
+    """tmux, 80 columns, `sockplay --lab` as root and as uid 65534: the handshake under
+    connect, the FIN/ACK exchange under shutdown and close; then the course's kind of peer,
+    a python3 program run with `sockplay --join --`, closes its end while the prompt waits:
+    its FIN is drawn above the prompt, nothing typed."""
+    def body(who):
+        if not who.py:
+            raise Fail("as %s: no python3 this user can run" % who.name)
+        prompt = LAB_PROMPT
+        extra = "XDG_RUNTIME_DIR=%s TMPDIR=%s %s" % (who.run_dir, who.tmp_dir, " ".join(who.prefix))
+        t = Term("--lab", extra=extra, width=80)
+        peer = program(PEER, who)
+        try:
+            t.wait(re.escape(prompt.rstrip()))
+            handshake_and_close(t, prompt, 7788)
+            t.type("p = socket tcp")
+            t.type("bind p 127.0.0.1 7799")
+            t.type("listen p")
+            t.wait(re.escape(prompt + "listen p") + r".*LISTEN.*" + re.escape(prompt.rstrip()) + r"\s*$")
+            wait_for(lambda: os.path.exists(who.pid_file()), "pid file")
+            prog = subprocess.Popen(who.cmd("--join", "--", who.py, peer, "7799", "1.5"), stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, env=who.env())
+            try:
+                t.type("pc = accept p")
+                t.wait(r"→ pc, peer", 10)
+                # Nothing typed: the peer's FIN arrives while the prompt waits, drawn above it.
+                m = t.wait(re.escape("→ pc, peer") + r".*\n\s+\d+\.\d+m?s\s+FIN_WAIT1\s+127\.0\.0\.1:\d+ ── FIN\+ACK seq=1 ack=1 ─+▶ "
+                           r"pc(?: :7799)?\s+CLOSE_WAIT.*\n" + re.escape(prompt.rstrip()) + r"\s*$", 10)
+                out = prog.communicate(timeout=20 * SCALE)[0]
+                if prog.returncode != 0:
+                    raise Fail("as %s: the joined peer failed (rc %d):\n%s" % (who.name, prog.returncode, out.decode()))
+            finally:
+                if prog.poll() is None:
+                    prog.kill()
+                    prog.wait()
+            t.type("quit")
+            wait_for(lambda: not os.path.exists(who.pid_file()), "the lab's end", 10)
+        finally:
+            t.close()
+            os.unlink(peer)
+    for_each_identity(body)
+
+@test
+def wire_at_a_terminal_as_root():
+    """tmux, 80 columns, `sudo sockplay` (root, the machine's own loopback, a free port):
+    the handshake under connect and the FIN/ACK exchange under shutdown and close."""
+    if os.geteuid() != 0:
+        raise Skip("not root: the no-root path is the lab's test")
+    t = Term(width=80)
+    try:
+        handshake_and_close(t, "sockplay> ", free_port())
+    finally:
+        t.close()
 
 if __name__ == "__main__":
     main()

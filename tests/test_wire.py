@@ -12,9 +12,6 @@ from harness import *
 
 HERE = os.path.abspath(__file__)
 PROMPT = r"sockplay(?:\[lab\])?> "
-C = r"c 127\.0\.0\.1:\d+"
-S = r"s 127\.0\.0\.1:7788"
-CONN = r"conn 127\.0\.0\.1:7788"
 
 def run(sp, line, pattern=None, timeout=5.0):
     """Sends line, waits for its echo (after either prompt), then for pattern."""
@@ -29,9 +26,20 @@ def blocks(text):
     return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
 
 def once(block, pattern, what):
-    n = len(re.findall(r"^    " + pattern + r"$", block, re.M))
+    n = len(re.findall(r"^" + pattern + r"$", block, re.M))
     if n != 1:
         raise Fail("%s: want one line matching %r, got %d in:\n%s" % (what, pattern, n, block))
+
+def end(name, port=r"\d+"):
+    """An end as the drawing names it: "c 127.0.0.1:41428", "c :41428" or "c"."""
+    return r"%s(?: (?:127\.0\.0\.1)?:%s)?" % (name, port)
+
+def arrow(left, label, right, rightward=True, lstate=None, rstate=None):
+    """A drawn packet: time, the left end's new state, left ── label ──▶ right (or ◀──), the
+    right end's new state, then anything (the payload's start)."""
+    return (r"\s+\d+\.\d+m?s  " + (lstate + r"\s+" if lstate else r"(?:\s{2,})?") + left + " " +
+            (r"── %s ─*▶" % label if rightward else r"◀── %s ─*" % label) + " " + right +
+            (r"\s+" + rstate if rstate else r"(?:  \s*)?") + r"(?:  .*)?")
 
 def packet_sockets():
     """The packet sockets of this network namespace (/proc/net/packet)."""
@@ -76,7 +84,8 @@ def session(args, work, peer):
             try:
                 run(sp, "pc = accept p", r"→ pc")
                 # Nothing more is typed: the peer's FIN is printed while sockplay waits.
-                sp.expect(r"\n    127\.0\.0\.1:\d+ → pc 127\.0\.0\.1:7799  FIN\+ACK", 5)
+                sp.expect(r"\n" + arrow(r"127\.0\.0\.1:\d+", r"FIN\+ACK seq=1 ack=1", end("pc", "7799"), True, "FIN_WAIT1",
+                                         "CLOSE_WAIT"), 5)
                 res["async"] = True
             finally:
                 prog.wait(timeout=10 * SCALE)
@@ -109,20 +118,25 @@ def check(res, work, lab=False):
         raise Fail(res["error"])
     text = res["text"]
     b = blocks(text)
-    listed = [l for l in b["wire 10000"].splitlines() if l.startswith("    ")]
+    listed = [l for l in b["wire 10000"].splitlines() if re.match(r"\s+\d+\.\d+m?s  ", l)]
     con = b["connect c 127.0.0.1 7788"]
-    once(con, r"%s → %s  SYN seq=0 win=\d+" % (C, S), "SYN under connect")
-    once(con, r"%s → %s  SYN\+ACK seq=0 ack=1 win=\d+" % (S, C), "SYN+ACK under connect")
-    once(con, r"%s → %s  ACK ack=1" % (C, S), "ACK under connect")
+    C, S, CONN = end("c"), end("s", "7788"), end("conn", "7788")
+    once(con, arrow(C, "SYN seq=0", S, True, "SYN_SENT"), "SYN under connect")
+    once(con, arrow(C, r"SYN\+ACK seq=0 ack=1", S, False, "ESTABLISHED", "SYN_RECV"), "SYN+ACK under connect")
+    once(con, arrow(C, "ACK ack=1", S, True, None, "ESTABLISHED"), "ACK under connect")
+    if not re.search(r"^connect\(c, 127\.0\.0\.1:7788\) = 0  \(3 packets, \d+\.\d+ ms\)", con, re.M):
+        raise Fail("the result line does not count the handshake's packets:\n" + con)
     close = b["shutdown c wr"] + b["close conn"] + b["close c"]
-    once(close, r"%s → %s  FIN\+ACK seq=1 ack=1" % (C, CONN), "c's FIN under shutdown")
-    once(close, r"%s → %s  FIN\+ACK seq=1 ack=2" % (CONN, C), "conn's FIN under close")
-    once(close, r"%s → %s  ACK ack=2" % (C, CONN), "the last ACK")
+    once(close, arrow(C, r"FIN\+ACK seq=1 ack=1", CONN, True, "FIN_WAIT1", "CLOSE_WAIT"), "c's FIN under shutdown")
+    once(close, arrow(C, r"FIN\+ACK seq=1 ack=2", CONN, False, "TIME_WAIT", "LAST_ACK"), "conn's FIN under close")
+    once(close, arrow(C, "ACK ack=2", CONN, True, None, "CLOSED"), "the last ACK")
     if "FIN" not in b["shutdown c wr"]:
         raise Fail("no FIN under shutdown:\n" + b["shutdown c wr"])
     udp = b['sendto u 127.0.0.1 9 "hi"']
-    once(udp, r'UDP u 127\.0\.0\.1:\d+ → 127\.0\.0\.1:9 len=2 "hi"', "the datagram")
-    once(udp, r"ICMP port unreachable for UDP u 127\.0\.0\.1:\d+ → 127\.0\.0\.1:9", "the ICMP")
+    once(udp, arrow(end("u"), "UDP len=2", r"127\.0\.0\.1:9", True) , "the datagram")
+    if '"hi"' not in udp:
+        raise Fail("the datagram's payload is not shown:\n" + udp)
+    once(udp, arrow(end("u"), "ICMP port unreachable", r"127\.0\.0\.1:9", False), "the ICMP")
     if not lab and not res.get("async"):
         raise Fail("the peer's FIN was not printed while sockplay waited")
     if res["seen"] != len(listed) or res["saved"] != len(listed):

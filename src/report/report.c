@@ -238,9 +238,11 @@ void report_job_refused(const sp_call *c, int err)
  * to the terminal's width from where the head ended (head_col); the head's last line is kept
  * so that it can be drawn again after a status line erased it. */
 static FILE *rline;
-static char *rline_buf, head_last[700];
+static char *rline_buf, head_last[700], note[160];
 static size_t rline_len;
 static int head_col;
+static int head_open;           /* a foreground head is on screen, its result not yet */
+static int head_again;          /* lines came under it: the result line draws its last line again */
 #define R (rline ? rline : stdout)
 
 /* The head, with "[N] " for a background call, wrapped to the terminal's width. */
@@ -265,15 +267,33 @@ static void head(const sp_call *c)
     free(out);
 }
 
-/* The result line's pieces go to memory from here on. */
+/* The result line's pieces go to memory from here on (after the head, drawn again when
+ * lines came under it). */
 static void line_begin(void)
 {
+    if (head_again) fputs(head_last, stdout);
+    head_again = 0;
     rline = open_memstream(&rline_buf, &rline_len);
+}
+
+void report_aside(void)
+{
+    if (!head_open || head_again) return;
+    fputc('\n', stdout);
+    head_again = 1;
+}
+
+void report_note(const char *text)
+{
+    snprintf(note, sizeof note, "%s", text);
 }
 
 /* The result line ends: wrapped from where the head ended, continued 4 columns in. */
 static void line_end(void)
 {
+    if (rline && note[0]) fprintf(rline, "  %s%s%s", out_col(C_DIM), note, out_col(C_RESET));
+    note[0] = '\0';
+    head_open = 0;
     if (rline && fclose(rline) == 0) {
         if (head_col + out_width(rline_buf) <= out_cols()) fputs(rline_buf, stdout);   /* it fits */
         else out_wrap_at(stdout, head_col, 4, rline_buf);
@@ -549,7 +569,7 @@ static void listener(call_event ev, const sp_call *c)
     int drawn;
     switch (ev) {
     case CALL_BEGIN:
-        if (trace_on && !c->job) head(c);
+        if (trace_on && !c->job) head(c), head_open = 1;
         break;
     case CALL_BLOCKED:
         if (trace_on) blocked(c);

@@ -34,6 +34,12 @@ void report_poll_list(const sp_call *c, char *buf, size_t n);
 /* "fd 3 (the old s) keeps running but is no longer called s": a name given to a socket
  * (a Lua global) was taken from the open socket oldfd. */
 void report_name_moved(int oldfd, const char *name);
+/* Lines are about to be printed under the head of the call being reported (its packets):
+ * the head's line ends here, and the result line draws the head again. Used by wireview.c
+ * before the report's END, which it precedes. */
+void report_aside(void);
+/* A note for the result line of the call being reported ("(3 packets, 0.11 ms)"). */
+void report_note(const char *text);
 /* A background call that could not start: err EAGAIN (64 already run) or pthread's. */
 void report_job_refused(const sp_call *c, int err);
 #endif

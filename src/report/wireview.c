@@ -12,11 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include "core/blocking.h"
 #include "core/registry.h"
 #include "report/out.h"
 #include "report/report.h"
+#include "report/wiredraw.h"
 #include "wire/wire.h"
 
 #define KEEP_SECS 30.0      /* a port stays in the filter this long after its socket is gone */
@@ -39,11 +41,30 @@ static int nends;
 static unsigned short applied[MAX_ENDS * 2];
 static size_t napplied;
 static packet *ring;
+static unsigned long *ring_cause;   /* each kept packet's cause (a serial in causes[]) */
 static size_t ring_at, ring_len;
 static unsigned long ring_total;
+/* What the packets being read came with: the call that began last ("connect(c, …)"), or ""
+ * when they arrived while the prompt waited; `wire N` heads each group with it. */
+#define CAUSES 256
+static struct { unsigned long serial; char text[120]; } causes[CAUSES];
+static unsigned long cause_now;
 
-/* Per batch (one call's packets, or one burst above the prompt): the summary's counts. */
-static struct { int shown_data; unsigned long more, more_bytes, more_acks; } batch;
+/* Per batch (one call's packets, or one burst above the prompt): its rows, how many it
+ * printed and counted, and the summary's counts. */
+#define BATCH_ROWS 48
+static struct {
+    wiredraw_row rows[BATCH_ROWS];
+    size_t nrows, printed;
+    int under_call;             /* the packets of the call being reported (else above the prompt) */
+    int shown_data;
+    unsigned long count, more, more_acks;
+    unsigned long long more_bytes;
+    double last;                /* the last packet, seconds after the call began */
+    char way[2 * SP_NAME_MAX + 16];
+} batch;
+/* When the last call began (the wall clock packets carry); when the wire was turned on. */
+static struct timespec call_base, on_base;
 
 static unsigned short port_of(const struct sockaddr_storage *ss)
 {
@@ -184,23 +205,52 @@ const char *wireview_name(const struct sockaddr *end, int proto, void *ud)
     return best ? best->name : NULL;
 }
 
+/* From now on the packets read came with text (a call; "" while the prompt waits). */
+static void cause_begin(const char *text)
+{
+    cause_now++;
+    causes[cause_now % CAUSES].serial = cause_now;
+    snprintf(causes[cause_now % CAUSES].text, sizeof causes[0].text, "%s", text);
+}
+
+/* The text of a cause, NULL when it is too old to be remembered. */
+static const char *cause_text(unsigned long serial)
+{
+    return causes[serial % CAUSES].serial == serial ? causes[serial % CAUSES].text : NULL;
+}
+
 /* Keeps p in the ring. */
 static void keep(const packet *p)
 {
     if (!ring && !(ring = malloc(WIREVIEW_RING * sizeof *ring))) return;
+    if (!ring_cause && !(ring_cause = malloc(WIREVIEW_RING * sizeof *ring_cause))) return;
+    ring_cause[(ring_at + ring_len) % WIREVIEW_RING] = cause_now;
     ring[(ring_at + ring_len) % WIREVIEW_RING] = *p;
     if (ring_len < WIREVIEW_RING) ring_len++;
     else ring_at = (ring_at + 1) % WIREVIEW_RING;
     ring_total++;
 }
 
-/* One packet's line, indented, fitting the terminal. */
-static void print_packet(const packet *p)
+/* Seconds from the wall-clock time base to p's capture. */
+static double since(const packet *p, const struct timespec *base)
 {
-    char line[600];
-    packet_format(p, line, sizeof line, wireview_name, (void *)p);
-    printf("%s", out_col(C_DIM));
-    out_wrap(stdout, "    ", 6, line, out_col(C_RESET));
+    return (double)(p->ts.tv_sec - base->tv_sec) + (p->ts.tv_nsec - base->tv_nsec) / 1e9;
+}
+
+/* The rows waiting to be printed together (lined up), flushed when full. */
+static void flush(void)
+{
+    if (!batch.nrows) return;
+    if (batch.under_call && !batch.printed) report_aside();
+    wiredraw_print(stdout, batch.rows, batch.nrows);
+    batch.printed += batch.nrows;
+    batch.nrows = 0;
+}
+
+static void add_row(const packet *p)
+{
+    if (batch.nrows == BATCH_ROWS) flush();
+    wiredraw_row_make(p, since(p, &call_base), wireview_name, (void *)p, &batch.rows[batch.nrows++]);
 }
 
 /* Prints p, or counts it in the batch's summary once SHOW_DATA data segments were shown. */
@@ -209,24 +259,62 @@ static void show(const packet *p)
     int tcp = p->proto == IPPROTO_TCP && (p->have & PACKET_HAVE_TCP);
     int data = (tcp || p->proto == IPPROTO_UDP) && p->len > 0;
     int plain_ack = tcp && p->len == 0 && (p->flags & ~(unsigned)(PACKET_ACK | PACKET_PSH)) == 0;
+    batch.count++;
+    batch.last = since(p, &call_base);
     if (batch.shown_data >= SHOW_DATA && (data || plain_ack)) {
-        if (data) batch.more++, batch.more_bytes += p->len;
-        else batch.more_acks++;
+        if (data) {
+            const char *from = wireview_name((const struct sockaddr *)&p->src, p->proto, (void *)p);
+            const char *to = wireview_name((const struct sockaddr *)&p->dst, p->proto, (void *)p);
+            char way[sizeof batch.way];
+            snprintf(way, sizeof way, "%s → %s", from ? from : "?", to ? to : "?");
+            if (!batch.more) snprintf(batch.way, sizeof batch.way, "%s", way);
+            else if (strcmp(batch.way, way)) snprintf(batch.way, sizeof batch.way, "%s", TR("both ways", "双向"));
+            batch.more++, batch.more_bytes += p->len;
+        } else batch.more_acks++;
         return;
     }
     if (data) batch.shown_data++;
-    print_packet(p);
+    add_row(p);
 }
 
-/* The summary line of a batch that hid segments, then a new batch. */
+/* A byte count as "812 bytes", "41.0 kB", "1.1 MB", "1.07 GB". */
+static void bytes_text(unsigned long long b, char *buf, size_t n)
+{
+    if (b < 10000) snprintf(buf, n, "%llu %s", b, TR("bytes", "字节"));
+    else if (b < 1000000ULL) snprintf(buf, n, "%.1f kB", b / 1e3);
+    else if (b < 1000000000ULL) snprintf(buf, n, "%.1f MB", b / 1e6);
+    else snprintf(buf, n, "%.2f GB", b / 1e9);
+}
+
+/* Seconds as "0.11 ms", "41.2 ms", "1.234 s". */
+static void secs_text(double t, char *buf, size_t n)
+{
+    if (t < 0) t = 0;
+    if (t < 0.1) snprintf(buf, n, "%.2f ms", t * 1e3);
+    else if (t < 1) snprintf(buf, n, "%.1f ms", t * 1e3);
+    else snprintf(buf, n, "%.3f s", t);
+}
+
+/* The batch's rows, its summary line when it hid segments; under a call, the result line's
+ * note "(3 packets, 0.11 ms)". Then a new batch. */
 static void batch_end(void)
 {
+    flush();
     if (batch.more || batch.more_acks) {
-        char line[200];
-        snprintf(line, sizeof line, TR("… %lu more segments, %lu bytes (and %lu ACKs)", "… 另有 %lu 个数据段，%lu 字节（以及 %lu 个 ACK）"),
-                 batch.more, batch.more_bytes, batch.more_acks);
+        char line[300], size[32];
+        bytes_text(batch.more_bytes, size, sizeof size);
+        snprintf(line, sizeof line, TR("… %lu more segments, %s, %s (and %lu ACKs)", "… 另有 %lu 个数据段，%s，%s（以及 %lu 个 ACK）"),
+                 batch.more, size, batch.way, batch.more_acks);
+        if (batch.under_call && !batch.printed++) report_aside();
         printf("%s", out_col(C_DIM));
-        out_wrap(stdout, "    ", 6, line, out_col(C_RESET));
+        out_wrap(stdout, "  ", 4, line, out_col(C_RESET));
+    }
+    if (batch.under_call && batch.count) {
+        char note[120], t[32];
+        secs_text(batch.last, t, sizeof t);
+        if (batch.count == 1) snprintf(note, sizeof note, TR("(1 packet, %s)", "（1 个数据包，%s）"), t);
+        else snprintf(note, sizeof note, TR("(%lu packets, %s)", "（%lu 个数据包，%s）"), batch.count, t);
+        report_note(note);
     }
     memset(&batch, 0, sizeof batch);
 }
@@ -245,6 +333,7 @@ static void drain(int print, int settle)
             if (print) show(&p);
         }
         if (rc < 0) {
+            flush();
             out_wrap(stdout, "   ", 3, err, "");
             break;
         }
@@ -267,17 +356,25 @@ static void listener(call_event ev, const sp_call *c)
         refresh();
         if (c->kind == CALL_CONNECT || c->kind == CALL_SENDTO) add_dest(&c->addr.ss);
         apply_ports();
+        drain(printing(), 0);                         /* what came before: above the call, the wait's */
+        char text[sizeof causes[0].text];
+        report_call_text(c, 0, text, sizeof text);
+        cause_begin(text);
+        clock_gettime(CLOCK_REALTIME, &call_base);   /* the call begins now: the filter is set */
     } else if (ev == CALL_END) {
         refresh();
         apply_ports();
-        drain(printing(), 1);
+        int pr = printing();
+        batch.under_call = pr && !c->job;
+        drain(pr, 1);
+        cause_begin("");
         fflush(stdout);
     }
 }
 
 void wireview_init(void)
 {
-    call_listen(listener, 0);
+    call_listen(listener, 1);     /* before the report: a call's packets come before its result line */
     call_listener_on(listener, 0);
 }
 
@@ -297,6 +394,9 @@ int wireview_set(int on, char *err, size_t n)
     ring_total = 0;
     nends = 0;
     napplied = 0;
+    clock_gettime(CLOCK_REALTIME, &on_base);
+    call_base = on_base;
+    cause_begin("");
     refresh();
     apply_ports();
     call_listener_on(listener, 1);
@@ -337,14 +437,32 @@ const packet *wireview_at(size_t i)
 
 void wireview_list(size_t n)
 {
+    wiredraw_row *rows;
     if (n > ring_len) n = ring_len;
-    for (size_t i = ring_len - n; i < ring_len; i++) print_packet(wireview_at(i));
+    if (!n || !(rows = malloc(n * sizeof *rows))) return;
+    for (size_t i = ring_len - n; i < ring_len;) {
+        /* One group: the packets that came with one call, or while the prompt waited. */
+        unsigned long serial = ring_cause[(ring_at + i) % WIREVIEW_RING];
+        const char *head = cause_text(serial);
+        size_t k = 0;
+        for (; i < ring_len && ring_cause[(ring_at + i) % WIREVIEW_RING] == serial; i++) {
+            const packet *p = wireview_at(i);
+            wiredraw_row_make(p, since(p, &on_base), wireview_name, (void *)p, &rows[k++]);
+        }
+        printf("%s%s%s\n", out_col(C_DIM),
+               !head ? TR("(earlier)", "（更早）") : *head ? head : TR("(while the prompt waited)", "（等待输入时）"),
+               out_col(C_RESET));
+        wiredraw_print(stdout, rows, k);
+    }
+    free(rows);
 }
 
 void wireview_shutdown(void)
 {
     wire_close();
     free(ring);
+    free(ring_cause);
     ring = NULL;
+    ring_cause = NULL;
     ring_at = ring_len = 0;
 }

@@ -131,24 +131,27 @@ static int ip_header(const unsigned char *b, size_t avail, size_t wirelen, int *
     return -1;
 }
 
-/* The connection p belongs to in t (found or made), and which direction p goes (0: a→b). */
-static struct packet_conn *conn_of(packet_table *t, const packet *p, int *dir)
+/* The flow of proto between src and dst in t (found or made), and which way they go (0:
+ * a→b). A new flow's a is src. */
+static struct packet_conn *conn_of(packet_table *t, int proto, int family, const struct sockaddr_storage *src,
+                                   const struct sockaddr_storage *dst, int *dir)
 {
     size_t alen;
-    const unsigned char *s = addr_bytes(&p->src, &alen), *d = addr_bytes(&p->dst, &alen);
-    unsigned sp = port_of(&p->src), dp = port_of(&p->dst);
+    const unsigned char *s = addr_bytes(src, &alen), *d = addr_bytes(dst, &alen);
+    unsigned sp = port_of(src), dp = port_of(dst);
     struct packet_conn *c, *old = &t->conn[0];
     for (int i = 0; i < PACKET_CONNS; i++) {
         c = &t->conn[i];
-        if (c->used && c->family == p->family) {
+        if (c->used && c->family == family && c->proto == proto) {
             if (c->pa == sp && c->pb == dp && !memcmp(c->a, s, alen) && !memcmp(c->b, d, alen)) { *dir = 0; goto found; }
             if (c->pa == dp && c->pb == sp && !memcmp(c->a, d, alen) && !memcmp(c->b, s, alen)) { *dir = 1; goto found; }
         }
         if (c->used < old->used) old = c;
     }
-    c = old;                             /* a new connection replaces the one unused longest */
+    c = old;                             /* a new flow replaces the one unused longest */
     memset(c, 0, sizeof *c);
-    c->family = p->family;
+    c->family = family;
+    c->proto = proto;
     memcpy(c->a, s, alen);
     memcpy(c->b, d, alen);
     c->pa = (uint16_t)sp;
@@ -160,27 +163,83 @@ found:
     return c;
 }
 
-/* Relative sequence numbers and the window in bytes, from (and into) the table. */
+/* Whether sequence number a comes after b (modulo 2^32). */
+static int seq_after(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
+
+/* The states the packet moves its ends to (RFC 793's diagram): the sender's by what it
+ * sends (SYN, SYN+ACK, FIN), the receiver's by what it receives (SYN+ACK, the ACK of a
+ * SYN+ACK or of its FIN, a FIN, an RST). x is the sender's side of c. */
+static void states(struct packet_conn *c, packet *p, int x)
+{
+    int *sx = &c->state[x], *sy = &c->state[!x], y = !x, was_x = *sx, was_y = *sy;
+    unsigned f = p->flags;
+    if (f & PACKET_RST) {
+        if (*sx && *sx != PACKET_ST_CLOSED) *sx = PACKET_ST_CLOSED;
+        if (*sy && *sy != PACKET_ST_CLOSED) *sy = PACKET_ST_CLOSED;
+    } else if ((f & (PACKET_SYN | PACKET_ACK)) == PACKET_SYN) {
+        *sx = PACKET_ST_SYN_SENT;
+    } else if (f & PACKET_SYN) {
+        *sx = PACKET_ST_SYN_RECV;
+        if (*sy == PACKET_ST_SYN_SENT) *sy = PACKET_ST_ESTABLISHED;
+    } else {
+        /* A flow first seen after its handshake: both ends were talking. */
+        if (!*sx) *sx = PACKET_ST_ESTABLISHED;
+        if (!*sy) *sy = PACKET_ST_ESTABLISHED;
+        was_x = was_x ? was_x : *sx;
+        was_y = was_y ? was_y : *sy;
+        if (f & PACKET_FIN) {
+            if (*sx == PACKET_ST_ESTABLISHED || *sx == PACKET_ST_SYN_RECV) *sx = PACKET_ST_FIN_WAIT1;
+            else if (*sx == PACKET_ST_CLOSE_WAIT) *sx = PACKET_ST_LAST_ACK;
+        }
+        if (f & PACKET_ACK) {
+            if (*sy == PACKET_ST_SYN_RECV) *sy = PACKET_ST_ESTABLISHED;
+            if (c->fin[y] && !seq_after(c->finack[y], p->rack)) {   /* it acknowledges y's FIN */
+                if (*sy == PACKET_ST_FIN_WAIT1) *sy = PACKET_ST_FIN_WAIT2;
+                else if (*sy == PACKET_ST_CLOSING) *sy = PACKET_ST_TIME_WAIT;
+                else if (*sy == PACKET_ST_LAST_ACK) *sy = PACKET_ST_CLOSED;
+            }
+        }
+        if (f & PACKET_FIN) {
+            if (*sy == PACKET_ST_ESTABLISHED) *sy = PACKET_ST_CLOSE_WAIT;
+            else if (*sy == PACKET_ST_FIN_WAIT2) *sy = PACKET_ST_TIME_WAIT;
+            else if (*sy == PACKET_ST_FIN_WAIT1) *sy = PACKET_ST_CLOSING;
+        }
+    }
+    p->sstate = *sx != was_x ? *sx : 0;
+    p->rstate = *sy != was_y ? *sy : 0;
+}
+
+/* Relative sequence numbers, the window in bytes, retransmissions and states, from (and
+ * into) the table. */
 static void track(packet_table *t, packet *p)
 {
     int dir;
-    struct packet_conn *c = conn_of(t, p, &dir);
-    if ((p->flags & (PACKET_SYN | PACKET_ACK)) == PACKET_SYN) {   /* a new connection on these ports */
+    struct packet_conn *c = conn_of(t, IPPROTO_TCP, p->family, &p->src, &p->dst, &dir);
+    uint32_t end;
+    if ((p->flags & (PACKET_SYN | PACKET_ACK)) == PACKET_SYN && !(dir == 0 && c->known[0] && c->base[0] == p->seq)) {
+        /* A new connection on these ports (not the same SYN sent again). */
         size_t alen;
         const unsigned char *s = addr_bytes(&p->src, &alen), *d = addr_bytes(&p->dst, &alen);
+        unsigned long used = c->used;
+        memset(c, 0, sizeof *c);
+        c->used = used;
+        c->family = p->family;
+        c->proto = IPPROTO_TCP;
         memcpy(c->a, s, alen);
         memcpy(c->b, d, alen);
         c->pa = (uint16_t)port_of(&p->src);
         c->pb = (uint16_t)port_of(&p->dst);
         dir = 0;
-        c->known[1] = 0;
         c->scale[1] = -1;
         c->base[0] = p->seq;
         c->known[0] = 1;
         c->scale[0] = p->wscale;
     } else if (p->flags & PACKET_SYN) {
-        c->base[dir] = p->seq;
-        c->known[dir] = 1;
+        if (!c->known[dir] || c->base[dir] != p->seq) {   /* not the same SYN sent again */
+            c->base[dir] = p->seq;
+            c->known[dir] = 1;
+            c->next[dir] = 0;
+        }
         c->scale[dir] = p->wscale;
     } else if (!c->known[dir]) {
         c->base[dir] = p->seq;
@@ -191,9 +250,36 @@ static void track(packet_table *t, packet *p)
         if (!c->known[!dir]) { c->base[!dir] = p->ack; c->known[!dir] = 1; }
         p->rack = p->ack - c->base[!dir];
     }
-    p->have |= PACKET_HAVE_REL;
+    p->have |= PACKET_HAVE_REL | PACKET_HAVE_FLOW;
+    p->dir = dir;
     if (!(p->flags & PACKET_SYN) && c->scale[0] >= 0 && c->scale[1] >= 0)
         p->winbytes = (unsigned long)p->window << (c->scale[dir] > 14 ? 14 : c->scale[dir]);
+    /* What it carries: its data, and one each for SYN and FIN. Nothing new: sent before. */
+    end = p->rseq + (uint32_t)p->len + !!(p->flags & PACKET_SYN) + !!(p->flags & PACKET_FIN);
+    if (end != p->rseq && !(p->flags & PACKET_RST)) {
+        if (c->next[dir] && !seq_after(end, c->next[dir])) p->retrans = 1;
+        else c->next[dir] = end;
+    }
+    if (p->flags & PACKET_FIN) {
+        c->fin[dir] = 1;
+        c->finack[dir] = end;
+    }
+    states(c, p, dir);
+}
+
+/* Which way a UDP datagram goes; an ICMP error goes back along the datagram it quotes. */
+static void flow(packet_table *t, packet *p)
+{
+    int dir;
+    if (p->proto == IPPROTO_UDP && (p->have & PACKET_HAVE_PORTS)) {
+        conn_of(t, IPPROTO_UDP, p->family, &p->src, &p->dst, &dir);
+        p->dir = dir;
+        p->have |= PACKET_HAVE_FLOW;
+    } else if ((p->have & PACKET_HAVE_QUOTE) && p->qports && (p->qproto == IPPROTO_UDP || p->qproto == IPPROTO_TCP)) {
+        conn_of(t, p->qproto, p->qsrc.ss_family, &p->qsrc, &p->qdst, &dir);
+        p->dir = !dir;
+        p->have |= PACKET_HAVE_FLOW;
+    }
 }
 
 /* The TCP header at b (avail bytes captured, plen by the IP header). */
@@ -359,7 +445,15 @@ int packet_decode(packet *p, int dlt, const struct timespec *ts, const unsigned 
     else if ((p->proto == IPPROTO_ICMP && p->family == AF_INET) || (p->proto == IPPROTO_ICMPV6 && p->family == AF_INET6))
         icmp(p, frame + off, avail, plen, wirelen);
     else p->len = plen;
+    if (t && p->proto != IPPROTO_TCP) flow(t, p);
     return 0;
+}
+
+const char *packet_state_name(int st)
+{
+    static const char *const names[] = {"", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT1", "FIN_WAIT2",
+                                        "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT", "CLOSED"};
+    return st > 0 && st < (int)(sizeof names / sizeof names[0]) ? names[st] : "";
 }
 
 /* ---- the line ---- */
@@ -503,6 +597,32 @@ static void put_tcp(const packet *p, char *buf, size_t n, size_t *at)
             put(buf, n, at, " %s", pv);
         }
     }
+}
+
+size_t packet_label(const packet *p, char *buf, size_t n)
+{
+    size_t at = 0;
+    if (n) buf[0] = '\0';
+    if (p->have & PACKET_HAVE_TCP) {
+        char fl[48];
+        int rel = (p->have & PACKET_HAVE_REL) != 0;
+        uint32_t seq = rel ? p->rseq : p->seq, ack = rel ? p->rack : p->ack;
+        put(buf, n, &at, "%s", packet_flags(p->flags, fl, sizeof fl));
+        if (p->len > 0) put(buf, n, &at, " seq=%u:%u", (unsigned)seq, (unsigned)(seq + (uint32_t)p->len));
+        else if (p->flags & (PACKET_SYN | PACKET_FIN | PACKET_RST)) put(buf, n, &at, " seq=%u", (unsigned)seq);
+        if (p->flags & PACKET_ACK) put(buf, n, &at, " ack=%u", (unsigned)ack);
+        if (p->window == 0 && !(p->flags & PACKET_RST)) put(buf, n, &at, " win=0");
+        if (p->len > 0) put(buf, n, &at, " len=%zu", p->len);
+    } else if (p->have & PACKET_HAVE_ICMP) {
+        const char *w = icmp_words(p->proto == IPPROTO_ICMPV6, p->icmp_type, p->icmp_code);
+        put(buf, n, &at, "%s ", proto_name(p->proto, p->family));
+        if (w) put(buf, n, &at, "%s", w);
+        else put(buf, n, &at, "type=%d code=%d", p->icmp_type, p->icmp_code);
+    } else {
+        put(buf, n, &at, "%s", proto_name(p->proto, p->family));
+        if (p->have & PACKET_HAVE_PORTS) put(buf, n, &at, " len=%zu", p->len);
+    }
+    return at;
 }
 
 size_t packet_format(const packet *p, char *buf, size_t n, packet_namefn name, void *ud)

@@ -28,7 +28,8 @@ enum {
     PACKET_HAVE_ICMP = 16,    /* icmp_type/icmp_code */
     PACKET_HAVE_QUOTE = 32,   /* an ICMP error's quoted datagram: qproto, qsrc, qdst (ports when qports) */
     PACKET_TRUNC = 64,        /* the frame was cut before the headers ended (snaplen, or malformed) */
-    PACKET_BAD = 128          /* a header contradicts itself (a length too small, a bad version) */
+    PACKET_BAD = 128,         /* a header contradicts itself (a length too small, a bad version) */
+    PACKET_HAVE_FLOW = 256    /* dir (and for TCP sstate/rstate/retrans) from the connection table */
 };
 
 typedef struct {
@@ -54,20 +55,42 @@ typedef struct {
     int qproto;               /* an error's quoted datagram: its protocol, and its addresses (ports when qports) */
     int qports;
     struct sockaddr_storage qsrc, qdst;
+    /* What the connection table tells (PACKET_HAVE_FLOW): which way the packet goes — 0
+     * from the end that opened the flow (its first SYN, or its first packet seen) to the
+     * other, 1 back; for an ICMP error, the way opposite to the datagram it quotes — and,
+     * for TCP, the state each end is in after this packet (PACKET_ST_*, 0: unchanged):
+     * the sender's after sending it, the receiver's after receiving it. */
+    int dir;
+    int sstate, rstate;
+    int retrans;              /* TCP: it carries nothing new (a retransmission) */
 } packet;
 
-/* Which relative sequence numbers belong to which connection: a small table of
- * connections (both directions' first sequence number and window scale), oldest forgotten
- * first. Zeroed (or packet_table_reset) before use. */
+/* TCP states as the packets show them (RFC 793's diagram, Linux's names). */
+enum {
+    PACKET_ST_NONE, PACKET_ST_SYN_SENT, PACKET_ST_SYN_RECV, PACKET_ST_ESTABLISHED, PACKET_ST_FIN_WAIT1,
+    PACKET_ST_FIN_WAIT2, PACKET_ST_CLOSE_WAIT, PACKET_ST_CLOSING, PACKET_ST_LAST_ACK, PACKET_ST_TIME_WAIT,
+    PACKET_ST_CLOSED
+};
+/* A state's name ("SYN_SENT"), "" for PACKET_ST_NONE. */
+const char *packet_state_name(int st);
+
+/* Which relative sequence numbers belong to which connection: a small table of flows (TCP
+ * connections: both directions' first sequence number, window scale, highest sequence
+ * number sent, FIN and state; UDP: which end spoke first), oldest forgotten first. Zeroed
+ * (or packet_table_reset) before use. */
 #define PACKET_CONNS 64
 typedef struct {
     struct packet_conn {
-        int family;
+        int family, proto;
         unsigned char a[16], b[16];   /* the ends, a being the one that sent the first packet seen */
         uint16_t pa, pb;
         uint32_t base[2];             /* first sequence number seen, per direction (0: a→b, 1: b→a) */
         int known[2];
         int scale[2];                 /* the window scale each direction's SYN announced, -1 unknown */
+        uint32_t next[2];             /* the relative sequence number after the highest sent, per direction */
+        uint32_t finack[2];           /* the ack number that acknowledges that direction's FIN */
+        int fin[2];                   /* that direction sent its FIN */
+        int state[2];                 /* each end's state (PACKET_ST_*), end a first */
         unsigned long used;           /* when last used (for replacement) */
     } conn[PACKET_CONNS];
     unsigned long clock;
@@ -94,6 +117,10 @@ typedef const char *(*packet_namefn)(const struct sockaddr *end, int proto, void
  *   ICMP port unreachable for UDP 127.0.0.1:5000 → 127.0.0.1:9
  * name (may be NULL) names the ends. Returns the length written. */
 size_t packet_format(const packet *p, char *buf, size_t n, packet_namefn name, void *ud);
+/* What the packet is, without its ends, into buf: "SYN seq=0", "PSH+ACK seq=1:6 ack=1
+ * len=5", "FIN+ACK seq=6 ack=1", "UDP len=2", "ICMP port unreachable" (relative numbers;
+ * win=0 when the window is shut). Returns the length written. */
+size_t packet_label(const packet *p, char *buf, size_t n);
 /* The TCP flags as "SYN+ACK" ("none" for none) into buf. */
 const char *packet_flags(unsigned flags, char *buf, size_t n);
 /* An end as "127.0.0.1:7788" or "[::1]:7788" (port only when ports) into buf. */

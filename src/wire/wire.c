@@ -110,12 +110,46 @@ static int set_filter(const char *expr, char *err, size_t n)
     return 0;
 }
 
+/* The capture's fds (its socket, libpcap's eventfd, the spool) are made while every fd
+ * below WIRE_FDS_ABOVE is held open, so they land above it: the learner's next socket is
+ * fd 3 as in Python, not 6. Returns how many were held (in held[]). */
+static int hold_low_fds(int held[WIRE_FDS_ABOVE])
+{
+    int k = 0, fd, first = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (first < 0) return 0;
+    if (first >= WIRE_FDS_ABOVE) { close(first); return 0; }
+    held[k++] = first;
+    while (k < WIRE_FDS_ABOVE && (fd = fcntl(first, F_DUPFD_CLOEXEC, 0)) >= 0) {
+        if (fd >= WIRE_FDS_ABOVE) { close(fd); break; }
+        held[k++] = fd;
+    }
+    return k;
+}
+
+static void free_fds(const int *held, int k)
+{
+    while (k-- > 0) close(held[k]);
+}
+
+static int open_capture(const char *dev, char *err, size_t n);
+
 int wire_open(const char *dev, char *err, size_t n)
+{
+    int held[WIRE_FDS_ABOVE], k, rc, e;
+    if (n) err[0] = '\0';
+    if (w.p) return 0;
+    k = hold_low_fds(held);
+    rc = open_capture(dev, err, n);
+    e = errno;
+    free_fds(held, k);
+    errno = e;
+    return rc;
+}
+
+static int open_capture(const char *dev, char *err, size_t n)
 {
     char ebuf[PCAP_ERRBUF_SIZE] = "";
     int rc;
-    if (n) err[0] = '\0';
-    if (w.p) return 0;
     if (wire_pcap_load(err, n) < 0) return -1;
     if (!dev) dev = "lo";
     if (!(w.p = pcap_create(dev, ebuf))) {

@@ -14,6 +14,8 @@
 #define WIRE_SNAPLEN 2048
 #define WIRE_BUFFER (8 << 20)
 #define WIRE_SPOOL_MAX (512L << 20)
+/* The capture's own fds are numbered above this (the learner's sockets keep 3, 4, …). */
+#define WIRE_FDS_ABOVE 200
 
 /* Opens the capture on dev (NULL: "lo"), with a filter that matches nothing until
  * wire_ports. 0, or -1 with err saying why in a sentence and what to do (no CAP_NET_RAW:

@@ -533,6 +533,7 @@ int main(void)
     matching();
     word_tables();
     wire_packets();
+    wire_states();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed != 0;
 }

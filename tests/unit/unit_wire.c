@@ -5,6 +5,8 @@
 #include <pcap/dlt.h>
 #include "wire/packet.h"
 #include "wire/wire.h"
+#include "report/out.h"
+#include "report/wiredraw.h"
 
 /* A frame under construction. */
 typedef struct {
@@ -226,4 +228,126 @@ static void wire_packets(void)
         packet_flags(0xff, buf, sizeof buf);
         CHECK(!strcmp(buf, "SYN+FIN+RST+PSH+URG+ACK+ECE+CWR"), "all flags: %s", buf);
     }
+}
+
+/* Decodes f into p with the table t. */
+static void decode(frame f, packet_table *t, packet *p)
+{
+    packet_decode(p, DLT_EN10MB, NULL, f.b, f.n, f.n, t);
+}
+
+/* The drawing of the frames fs, at cols columns, without colour, into buf. */
+static void draw(frame *fs, size_t n, int cols, char *buf, size_t cap)
+{
+    packet_table t;
+    wiredraw_row rows[16];
+    char c[16];
+    FILE *f = fmemopen(buf, cap, "w");
+    packet_table_reset(&t);
+    snprintf(c, sizeof c, "%d", cols);
+    setenv("COLUMNS", c, 1);
+    out_init();
+    out_color = 0;
+    out_lang = LANG_EN;
+    for (size_t i = 0; i < n; i++) {
+        packet p;
+        decode(fs[i], &t, &p);
+        wiredraw_row_make(&p, (double)i / 1e4, session_names, NULL, &rows[i]);
+    }
+    wiredraw_print(f, rows, n);
+    fclose(f);
+}
+
+/* The widest line of text, in columns. */
+static int widest(const char *text)
+{
+    int w = 0;
+    while (*text) {
+        const char *nl = strchr(text, '\n');
+        size_t len = nl ? (size_t)(nl - text) : strlen(text);
+        int k = out_width_n(text, len);
+        if (k > w) w = k;
+        text += len + (nl != NULL);
+    }
+    return w;
+}
+
+/* Each end's state, which way each packet went, retransmissions; and the drawing. */
+static void wire_states(void)
+{
+    packet_table t;
+    packet p;
+    const uint32_t C = 1000, S = 5000;
+    packet_table_reset(&t);
+    out_lang = LANG_EN;
+    frame hs[] = {tcp_frame(DLT_EN10MB, 0, 53312, 7788, C, 0, PACKET_SYN, 65495, "", 0),
+                  tcp_frame(DLT_EN10MB, 0, 7788, 53312, S, C + 1, PACKET_SYN | PACKET_ACK, 65483, "", 0),
+                  tcp_frame(DLT_EN10MB, 0, 53312, 7788, C + 1, S + 1, PACKET_ACK, 512, "", 0),
+                  tcp_frame(DLT_EN10MB, 0, 53312, 7788, C + 1, S + 1, PACKET_PSH | PACKET_ACK, 512, "hello", 5),
+                  tcp_frame(DLT_EN10MB, 0, 53312, 7788, C + 1, S + 1, PACKET_PSH | PACKET_ACK, 512, "hello", 5),
+                  tcp_frame(DLT_EN10MB, 0, 7788, 53312, S + 1, C + 6, PACKET_ACK, 512, "", 0),
+                  tcp_frame(DLT_EN10MB, 0, 53312, 7788, C + 6, S + 1, PACKET_FIN | PACKET_ACK, 512, "", 0),
+                  tcp_frame(DLT_EN10MB, 0, 7788, 53312, S + 1, C + 7, PACKET_ACK, 512, "", 0),
+                  tcp_frame(DLT_EN10MB, 0, 7788, 53312, S + 1, C + 7, PACKET_FIN | PACKET_ACK, 512, "", 0),
+                  tcp_frame(DLT_EN10MB, 0, 53312, 7788, C + 7, S + 2, PACKET_ACK, 512, "", 0)};
+    /* {dir, the sender's new state, the receiver's, retransmission, label} */
+    struct { int dir, sst, rst, re; const char *label; } want[] = {
+        {0, PACKET_ST_SYN_SENT, 0, 0, "SYN seq=0"},
+        {1, PACKET_ST_SYN_RECV, PACKET_ST_ESTABLISHED, 0, "SYN+ACK seq=0 ack=1"},
+        {0, 0, PACKET_ST_ESTABLISHED, 0, "ACK ack=1"},
+        {0, 0, 0, 0, "PSH+ACK seq=1:6 ack=1 len=5"},
+        {0, 0, 0, 1, "PSH+ACK seq=1:6 ack=1 len=5"},
+        {1, 0, 0, 0, "ACK ack=6"},
+        {0, PACKET_ST_FIN_WAIT1, PACKET_ST_CLOSE_WAIT, 0, "FIN+ACK seq=6 ack=1"},
+        {1, 0, PACKET_ST_FIN_WAIT2, 0, "ACK ack=7"},
+        {1, PACKET_ST_LAST_ACK, PACKET_ST_TIME_WAIT, 0, "FIN+ACK seq=1 ack=7"},
+        {0, 0, PACKET_ST_CLOSED, 0, "ACK ack=2"},
+    };
+    for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++) {
+        char label[120];
+        decode(hs[i], &t, &p);
+        packet_label(&p, label, sizeof label);
+        CHECK(p.dir == want[i].dir && p.sstate == want[i].sst && p.rstate == want[i].rst && p.retrans == want[i].re &&
+              !strcmp(label, want[i].label), "packet %zu: dir %d, states %s/%s, retrans %d, '%s'", i, p.dir,
+              packet_state_name(p.sstate), packet_state_name(p.rstate), p.retrans, label);
+    }
+    /* A SYN sent again (the first was lost) is the same flow, marked, not a new one. */
+    packet_table_reset(&t);
+    decode(hs[0], &t, &p);
+    decode(hs[0], &t, &p);
+    CHECK(p.retrans && p.dir == 0 && p.rseq == 0, "SYN again: retrans %d seq %u", p.retrans, p.rseq);
+    /* A closed port answers RST: the connecting end is CLOSED. */
+    decode(tcp_frame(DLT_EN10MB, 0, 7788, 53312, 0, C + 1, PACKET_RST | PACKET_ACK, 0, "", 0), &t, &p);
+    CHECK(p.dir == 1 && p.rstate == PACKET_ST_CLOSED, "RST: dir %d, %s", p.dir, packet_state_name(p.rstate));
+    /* UDP: the datagram goes right, the ICMP error that answers it comes back left. */
+    packet_table_reset(&t);
+    decode(udp_frame(0, 5000, 9, "hi", 2), &t, &p);
+    CHECK(p.dir == 0 && (p.have & PACKET_HAVE_FLOW), "datagram: dir %d", p.dir);
+    decode(unreach_frame(0), &t, &p);
+    CHECK(p.dir == 1 && (p.have & PACKET_HAVE_FLOW), "ICMP error: dir %d", p.dir);
+
+    /* The drawing: the handshake lined up, states at both sides, the session's names. */
+    {
+        char buf[4096];
+        draw(hs, 3, 200, buf, sizeof buf);
+        const char *hand =
+            "   0.00ms  SYN_SENT     c 127.0.0.1:53312 ── SYN seq=0 ───────────▶ s 127.0.0.1:7788\n"
+            "   0.10ms  ESTABLISHED  c 127.0.0.1:53312 ◀── SYN+ACK seq=0 ack=1 ─ s 127.0.0.1:7788  SYN_RECV\n"
+            "   0.20ms               c 127.0.0.1:53312 ── ACK ack=1 ───────────▶ s 127.0.0.1:7788  ESTABLISHED\n";
+        CHECK(!strcmp(buf, hand), "handshake drawn:\n%s", buf);
+        /* At 80 columns the ends drop their repeated address. */
+        draw(hs, 3, 80, buf, sizeof buf);
+        CHECK(strstr(buf, "  SYN_SENT     c :53312 ── SYN seq=0 ───────────▶ s :7788\n") && widest(buf) <= 80,
+              "handshake at 80 columns:\n%s", buf);
+        /* The whole connection at 80 and at 50 columns: every line fits; every packet is on a line. */
+        for (int cols = 80; cols >= 50; cols -= 30) {
+            draw(hs, sizeof hs / sizeof hs[0], cols, buf, sizeof buf);
+            int lines = 0;
+            for (const char *q = buf; (q = strstr(q, "ms  ")); q++) lines++;
+            CHECK(widest(buf) <= cols && lines == (int)(sizeof hs / sizeof hs[0]) && strstr(buf, "CLOSE_WAIT") &&
+                  strstr(buf, "(retransmission)") && strstr(buf, "\"hello\""), "connection at %d columns:\n%s", cols, buf);
+        }
+    }
+    unsetenv("COLUMNS");
+    out_init();
 }
