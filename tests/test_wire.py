@@ -6,7 +6,7 @@ and the ICMP port unreachable, and the next recvfrom fails with ECONNREFUSED; `w
 writes a pcap file in which `tcpdump -r` counts the packets `wire` lists; a peer program's
 FIN appears while sockplay waits for its next command; no capture socket exists after `wire
 off`. Without CAP_NET_RAW, `wire on` says why and what to type, and nothing else changes."""
-import json, os, re, shutil, subprocess, sys, tempfile, time
+import json, os, re, shutil, socket, subprocess, sys, tempfile, threading, time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from harness import *
 
@@ -74,6 +74,24 @@ def session(args, work, peer):
         run(sp, "settimeout u 2", r"= 0")
         run(sp, "recvfrom u", r"ECONNREFUSED")
         if peer:
+            # A long transfer to a program that reads it all: summed in one line, not drawn.
+            sink = socket.socket()
+            sink.bind(("127.0.0.1", 0))
+            sink.listen(1)
+            def drain():
+                a, _ = sink.accept()
+                while a.recv(1 << 16):
+                    pass
+                a.close()
+            th = threading.Thread(target=drain, daemon=True)
+            th.start()
+            res["sink_port"] = sink.getsockname()[1]
+            run(sp, "k = socket tcp", r"→ k")
+            run(sp, "connect k 127.0.0.1 %d" % res["sink_port"], r"= 0")
+            run(sp, 'lua k:sendall(string.rep("x", 1100000))', r"\n(true|nil)")
+            run(sp, "close k", r"= 0")
+            th.join(5)
+            sink.close()
             run(sp, "p = socket tcp", r"→ p")
             run(sp, "bind p 127.0.0.1 7799", r"= 0")
             run(sp, "listen p", r"LISTEN")
@@ -137,6 +155,13 @@ def check(res, work, lab=False):
     if '"hi"' not in udp:
         raise Fail("the datagram's payload is not shown:\n" + udp)
     once(udp, arrow(end("u"), "ICMP port unreachable", r"127\.0\.0\.1:9", False), "the ICMP")
+    if not lab:
+        bulk = b['lua k:sendall(string.rep("x", 1100000))']
+        data = re.findall(r"^\s+\d+\.\d+m?s  .* len=\d+ ", bulk, re.M)
+        m = re.search(r"^  … (\d+) more segments, [\d.]+ (kB|MB), k → 127\.0\.0\.1:%d \(and (\d+) ACKs\)$" % res["sink_port"],
+                      bulk, re.M)
+        if len(data) != 8 or not m:
+            raise Fail("a long transfer: want 8 data segments drawn and the rest summed, got %d:\n%s" % (len(data), bulk))
     if not lab and not res.get("async"):
         raise Fail("the peer's FIN was not printed while sockplay waited")
     if res["seen"] != len(listed) or res["saved"] != len(listed):

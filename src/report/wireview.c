@@ -23,7 +23,7 @@
 
 #define KEEP_SECS 30.0      /* a port stays in the filter this long after its socket is gone */
 #define MAX_ENDS 256        /* sockets (and destinations) remembered */
-#define SHOW_DATA 20        /* data segments shown one by one per call; the rest are summed */
+#define SHOW_DATA 8         /* data segments shown one by one per call; the rest are summed */
 #define SETTLE_MS 4         /* after a call, how long to wait for one more packet (the kernel's replies) */
 #define SETTLE_MAX_MS 60    /* and at most this long in all */
 
@@ -61,7 +61,7 @@ static struct {
     unsigned long count, more, more_acks;
     unsigned long long more_bytes;
     double last;                /* the last packet, seconds after the call began */
-    char way[2 * SP_NAME_MAX + 16];
+    char way[200];
 } batch;
 /* When the last call began (the wall clock packets carry); when the wire was turned on. */
 static struct timespec call_base, on_base;
@@ -253,6 +253,14 @@ static void add_row(const packet *p)
     wiredraw_row_make(p, since(p, &call_base), wireview_name, (void *)p, &batch.rows[batch.nrows++]);
 }
 
+/* An end of p as the summary names it: the session's name, else its address. */
+static void end_name(const struct sockaddr_storage *end, const packet *p, char *buf, size_t n)
+{
+    const char *name = wireview_name((const struct sockaddr *)end, p->proto, (void *)p);
+    if (name) snprintf(buf, n, "%s", name);
+    else packet_end(end, 1, buf, n);
+}
+
 /* Prints p, or counts it in the batch's summary once SHOW_DATA data segments were shown. */
 static void show(const packet *p)
 {
@@ -263,10 +271,10 @@ static void show(const packet *p)
     batch.last = since(p, &call_base);
     if (batch.shown_data >= SHOW_DATA && (data || plain_ack)) {
         if (data) {
-            const char *from = wireview_name((const struct sockaddr *)&p->src, p->proto, (void *)p);
-            const char *to = wireview_name((const struct sockaddr *)&p->dst, p->proto, (void *)p);
-            char way[sizeof batch.way];
-            snprintf(way, sizeof way, "%s → %s", from ? from : "?", to ? to : "?");
+            char way[sizeof batch.way], from[64], to[64];
+            end_name(&p->src, p, from, sizeof from);
+            end_name(&p->dst, p, to, sizeof to);
+            snprintf(way, sizeof way, "%s → %s", from, to);
             if (!batch.more) snprintf(batch.way, sizeof batch.way, "%s", way);
             else if (strcmp(batch.way, way)) snprintf(batch.way, sizeof batch.way, "%s", TR("both ways", "双向"));
             batch.more++, batch.more_bytes += p->len;
