@@ -144,6 +144,11 @@ def check(res, work, lab=False):
     once(con, arrow(C, "ACK ack=1", S, True, None, "ESTABLISHED"), "ACK under connect")
     if not re.search(r"^connect\(c, 127\.0\.0\.1:7788\) = 0  \(3 packets, \d+\.\d+ ms\)", con, re.M):
         raise Fail("the result line does not count the handshake's packets:\n" + con)
+    # The table names the packet that changed a state.
+    if not re.search(r"^\*\s+\d+\s+c\s.*ESTABLISHED.*  ESTABLISHED ← SYN\+ACK from s$", con, re.M):
+        raise Fail("c's row does not say which packet made it ESTABLISHED:\n" + con)
+    if not re.search(r"^\*\s+\d+\s+conn\s.*CLOSE_WAIT.*  CLOSE_WAIT ← FIN\+ACK from c$", b["shutdown c wr"], re.M):
+        raise Fail("conn's row does not say which packet made it CLOSE_WAIT:\n" + b["shutdown c wr"])
     close = b["shutdown c wr"] + b["close conn"] + b["close c"]
     once(close, arrow(C, r"FIN\+ACK seq=1 ack=1", CONN, True, "FIN_WAIT1", "CLOSE_WAIT"), "c's FIN under shutdown")
     once(close, arrow(C, r"FIN\+ACK seq=1 ack=2", CONN, False, "TIME_WAIT", "LAST_ACK"), "conn's FIN under close")

@@ -16,6 +16,7 @@
 #include "core/keymap.h"
 #include "kernel/kernel.h"
 #include "report/out.h"
+#include "report/wireview.h"
 #include "core/registry.h"
 
 enum { COL_FD, COL_NAME, COL_KIND, COL_LOCAL, COL_PEER, COL_STATE, COL_RECVQ, COL_SENDQ, NCOLS };
@@ -465,7 +466,13 @@ int render_table_to(FILE *f, int force, int keep)
     fprintf(f, "%.*s\n", (int)h.n, h.b);
 
     if (n == 0 && nlast == 0) fprintf(f, "  %s\n", TR("(no sockets)", "（没有套接字）"));
-    for (i = 0; i < n; i++) print_row(f, &now[i], before[i], mark[i], &L, &pal);
+    for (i = 0; i < n; i++) {
+        row *r = &now[i];
+        /* A state that changed with the wire on: the packet that changed it. */
+        if (!r->kernel && (mark[i] == '+' || (mark[i] == '*' && !same_cell(before[i], r, COL_STATE))))
+            wireview_state_note(r->cell[COL_LOCAL], r->cell[COL_PEER], r->cell[COL_STATE], r->note, sizeof r->note);
+        print_row(f, r, before[i], mark[i], &L, &pal);
+    }
     for (i = 0; i < ngone; i++) print_row(f, &gone[i], NULL, '-', &L, &pal);
     print_unread(f);
     free(gone);

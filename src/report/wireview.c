@@ -49,6 +49,14 @@ static unsigned long ring_total;
 #define CAUSES 256
 static struct { unsigned long serial; char text[120]; } causes[CAUSES];
 static unsigned long cause_now;
+/* The packet that last changed each connection end's TCP state, for the table's note
+ * ("ESTABLISHED ← SYN+ACK from s"): the end's addresses as the table writes them. */
+#define STATE_WHY 64
+static struct {
+    char local[64], peer[64], flags[40], other[64];
+    int state, sent;
+} why[STATE_WHY];
+static size_t why_next;
 
 /* Per batch (one call's packets, or one burst above the prompt): its rows, how many it
  * printed and counted, and the summary's counts. */
@@ -219,9 +227,50 @@ static const char *cause_text(unsigned long serial)
     return causes[serial % CAUSES].serial == serial ? causes[serial % CAUSES].text : NULL;
 }
 
+/* Remembers that p moved the end at local (talking to peer) into state. */
+static void why_set(const packet *p, const struct sockaddr_storage *local, const struct sockaddr_storage *peer,
+                    int state, int sent)
+{
+    char l[64], r[64];
+    size_t i;
+    const char *other = wireview_name((const struct sockaddr *)peer, p->proto, (void *)p);
+    packet_end(local, 1, l, sizeof l);
+    packet_end(peer, 1, r, sizeof r);
+    for (i = 0; i < STATE_WHY; i++)
+        if (!strcmp(why[i].local, l) && !strcmp(why[i].peer, r)) break;
+    if (i == STATE_WHY) i = why_next++ % STATE_WHY;
+    snprintf(why[i].local, sizeof why[i].local, "%s", l);
+    snprintf(why[i].peer, sizeof why[i].peer, "%s", r);
+    packet_flags(p->flags, why[i].flags, sizeof why[i].flags);
+    if (other) snprintf(why[i].other, sizeof why[i].other, "%s", other);
+    else snprintf(why[i].other, sizeof why[i].other, "%s", r);
+    why[i].state = state;
+    why[i].sent = sent;
+}
+
+int wireview_state_note(const char *local, const char *peer, const char *state, char *buf, size_t n)
+{
+    if (!wire_is_open()) return 0;
+    for (size_t i = 0; i < STATE_WHY; i++) {
+        if (!why[i].local[0] || strcmp(why[i].local, local) || strcmp(why[i].peer, peer) ||
+            strcmp(packet_state_name(why[i].state), state))
+            continue;
+        const char *flags = why[i].flags, *other = why[i].other;
+        if (out_lang == LANG_ZH)
+            snprintf(buf, n, why[i].sent ? "%s ← 向 %s 发出 %s" : "%s ← 收到 %s 的 %s", state, other, flags);
+        else snprintf(buf, n, why[i].sent ? "%s ← %s sent to %s" : "%s ← %s from %s", state, flags, other);
+        return 1;
+    }
+    return 0;
+}
+
 /* Keeps p in the ring. */
 static void keep(const packet *p)
 {
+    if (p->proto == IPPROTO_TCP && (p->have & PACKET_HAVE_FLOW)) {
+        if (p->sstate) why_set(p, &p->src, &p->dst, p->sstate, 1);
+        if (p->rstate) why_set(p, &p->dst, &p->src, p->rstate, 0);
+    }
     if (!ring && !(ring = malloc(WIREVIEW_RING * sizeof *ring))) return;
     if (!ring_cause && !(ring_cause = malloc(WIREVIEW_RING * sizeof *ring_cause))) return;
     ring_cause[(ring_at + ring_len) % WIREVIEW_RING] = cause_now;

@@ -2,7 +2,8 @@
  * following the session's sockets, each call's packets printed under its result line,
  * packets that arrive while the prompt waits printed above it, the last WIREVIEW_RING
  * packets kept. Used by main.c (init, --wire, shutdown), cmd/cmd_session.c (`wire`),
- * cli/repl.c (the prompt's async fd) and lua/lsock.c (socket.wire, socket.packets). */
+ * cli/repl.c (the prompt's async fd), lua/lsock.c (socket.wire, socket.packets) and
+ * report/render.c (the note naming the packet that changed a state). */
 #ifndef SP_WIREVIEW_H
 #define SP_WIREVIEW_H
 #include <stddef.h>
@@ -30,5 +31,9 @@ const packet *wireview_at(size_t i);
 void wireview_list(size_t n);
 /* The name of a session socket at end (a packet_namefn; ud: the packet). */
 const char *wireview_name(const struct sockaddr *end, int proto, void *ud);
+/* The table's note for a TCP end in state (addresses as "127.0.0.1:7788"): which packet
+ * put it there ("ESTABLISHED ← SYN+ACK from s"). 1 with buf filled, 0 when the wire did
+ * not see it (or is off). */
+int wireview_state_note(const char *local, const char *peer, const char *state, char *buf, size_t n);
 void wireview_shutdown(void);
 #endif
