@@ -288,16 +288,23 @@ void report_note(const char *text)
     snprintf(note, sizeof note, "%s", text);
 }
 
-/* The result line ends: wrapped from where the head ended, continued 4 columns in. */
+/* The result line ends: wrapped from where the head ended, continued 4 columns in; the
+ * note ("(3 packets, 0.11 ms)") kept whole, on the next line when the rest is too short. */
 static void line_end(void)
 {
-    if (rline && note[0]) fprintf(rline, "  %s%s%s", out_col(C_DIM), note, out_col(C_RESET));
-    note[0] = '\0';
     head_open = 0;
     if (rline && fclose(rline) == 0) {
-        if (head_col + out_width(rline_buf) <= out_cols()) fputs(rline_buf, stdout);   /* it fits */
-        else out_wrap_at(stdout, head_col, 4, rline_buf);
+        int x, w = out_width(rline_buf);
+        if (head_col + w <= out_cols()) {   /* it fits */
+            fputs(rline_buf, stdout);
+            x = head_col + w;
+        } else x = out_wrap_at(stdout, head_col, 4, rline_buf);
+        if (note[0]) {
+            fputs(x + 2 + out_width(note) > out_cols() ? "\n    " : "  ", stdout);
+            printf("%s%s%s", out_col(C_DIM), note, out_col(C_RESET));
+        }
     }
+    note[0] = '\0';
     free(rline_buf);
     rline = NULL;
     rline_buf = NULL;
