@@ -62,6 +62,8 @@ def session(args, work, peer):
         # Lua sees the same packets: socket.packets() with the session's names.
         run(sp, 'lua for _, p in ipairs(socket.packets()) do if p.flags == "SYN" then print("luasyn", p.fromname, p.toname, p.seq, p.proto) end end',
             r"luasyn\tc\t(s|conn)\t0\tTCP")
+        run(sp, 'lua for _, p in ipairs(socket.packets()) do if p.flags == "SYN+ACK" then print("luasynack", p.fromstate, p.tostate, p.retrans) end end',
+            r"luasynack\tSYN_RECV\tESTABLISHED\tnil")
         time.sleep(0.2)
         run(sp, "shutdown c wr", r"= 0")
         time.sleep(0.2)

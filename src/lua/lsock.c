@@ -634,6 +634,18 @@ static int l_packets(lua_State *L)
         lua_setfield(L, -2, "len");
         lua_pushlstring(L, (const char *)p->data, p->ndata);
         lua_setfield(L, -2, "data");
+        if (p->sstate) {      /* the TCP state each end entered with this packet */
+            lua_pushstring(L, packet_state_name(p->sstate));
+            lua_setfield(L, -2, "fromstate");
+        }
+        if (p->rstate) {
+            lua_pushstring(L, packet_state_name(p->rstate));
+            lua_setfield(L, -2, "tostate");
+        }
+        if (p->retrans) {
+            lua_pushboolean(L, 1);
+            lua_setfield(L, -2, "retrans");
+        }
         if (p->have & PACKET_HAVE_ICMP) {
             lua_pushinteger(L, p->icmp_type);
             lua_setfield(L, -2, "icmp_type");
