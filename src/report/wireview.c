@@ -268,9 +268,13 @@ static void listener(call_event ev, const sp_call *c)
         if (c->kind == CALL_CONNECT || c->kind == CALL_SENDTO) add_dest(&c->addr.ss);
         apply_ports();
     } else if (ev == CALL_END) {
+        int print = printing();
         refresh();
         apply_ports();
-        drain(printing(), 1);
+        /* The settle only serves the lines printed under the call: with the trace off
+         * (socket.trace(false), loops of thousands of calls) the packets still go into the
+         * ring, without a wait of SETTLE_MS after every call. */
+        drain(print, print);
         fflush(stdout);
     }
 }
