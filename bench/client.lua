@@ -1,9 +1,26 @@
 -- The three workloads through sockplay's Lua bindings (the same core as typed calls),
--- with tracing off: socket.trace(false). Run: sockplay bench/client.lua MODE PORT N
+-- with tracing off: socket.trace(false). Run: sockplay bench/client.lua MODE PORT N [wire]
 -- Checks are `if … then error() end`, like the C and Python clients' ifs (assert() would
 -- add a function call to every check).
-local mode, port, n = arg[1], tonumber(arg[2]), tonumber(arg[3])
+-- With `wire` the capture is on from before the connect (socket.wire(true), which needs
+-- CAP_NET_RAW: bench/run.py runs it in `unshare -rn`), and a line before the time gives
+-- socket.wirestats() and this network namespace's packet sockets before, during and after
+-- the wire (/proc/net/packet), and whether libpcap was loaded before socket.wire(true).
+local mode, port, n, wire = arg[1], tonumber(arg[2]), tonumber(arg[3]), arg[4] == "wire"
 socket.trace(false)
+local function packet_sockets()
+    local k = -1
+    for _ in io.lines("/proc/net/packet") do k = k + 1 end
+    return k
+end
+local wired
+if wire then
+    local maps = io.open("/proc/self/maps"):read("a")
+    wired = {packet_sockets(), maps:find("libpcap", 1, true) and "yes" or "no"}
+    local ok, why = socket.wire(true)
+    if not ok then error(why) end
+    wired[3] = packet_sockets()
+end
 local t0 = socket.gettime()
 if mode == "churn" then
     for _ = 1, n do
@@ -33,4 +50,11 @@ else
     end
     s:close()
 end
-print(("%.6f"):format(socket.gettime() - t0))
+local t = socket.gettime() - t0
+if wire then
+    local w = socket.wirestats()
+    socket.wire(false)
+    print(("wire packets %d drops %d ifdrops %d unsaved %d packet_sockets %d/%d/%d libpcap_before %s"):format(
+        w.packets, w.drops, w.ifdrops, w.unsaved, wired[1], wired[3], packet_sockets(), wired[2]))
+end
+print(("%.6f"):format(t))

@@ -113,9 +113,15 @@ def session(args, work, peer):
         res["packet_sockets_on"] = packet_sockets() if not args else -1
         m = run(sp, "wire 10000", r"wire on: (\d+) packets seen, 0 dropped")
         res["seen"] = int(m.group(1))
+        # socket.wirestats(): the same counts as `wire` (no call since: nothing new was read).
+        m = run(sp, 'lua local w = socket.wirestats(); print("luastats", w.packets, w.drops, w.ifdrops, w.unsaved)',
+                r"luastats\t(\d+)\t(\d+)\t(\d+)\t(\d+)")
+        res["luastats"] = [int(x) for x in m.groups()]
         m = run(sp, "wire save %s/x.pcap" % work, r"(\d+) packets written to")
         res["saved"] = int(m.group(1))
         run(sp, "wire off", r"wire off")
+        m = run(sp, 'lua print("luaoff", socket.wirestats())', r"luaoff\t(\S+)")
+        res["luaoff"] = m.group(1).decode()
         run(sp, "# off")
         res["packet_sockets_off"] = packet_sockets() if not args else -1
         sp.close()
@@ -173,6 +179,9 @@ def check(res, work, lab=False):
         raise Fail("the peer's FIN was not printed while sockplay waited")
     if res["seen"] != len(listed) or res["saved"] != len(listed):
         raise Fail("wire saw %d, listed %d, saved %d" % (res["seen"], len(listed), res["saved"]))
+    if res["luastats"] != [res["seen"], 0, 0, 0] or res["luaoff"] != "nil":
+        raise Fail("socket.wirestats() gave {packets, drops, ifdrops, unsaved} = %r with `wire` at %d seen, and %s after wire off"
+                   % (res["luastats"], res["seen"], res["luaoff"]))
     td = subprocess.run(["tcpdump", "-n", "-r", os.path.join(work, "x.pcap")], capture_output=True, text=True,
                         timeout=10 * SCALE)
     if len(td.stdout.splitlines()) != len(listed):

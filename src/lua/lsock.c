@@ -26,6 +26,7 @@
 #include "report/wireview.h"
 #include "core/registry.h"
 #include "lang/sockopt.h"
+#include "wire/wire.h"
 
 typedef struct {
     int fd;
@@ -657,6 +658,31 @@ static int l_packets(lua_State *L)
     return 1;
 }
 
+/* socket.wirestats(): what the capture counted since socket.wire(true), after reading what
+ * waits: {packets = seen, drops = the kernel dropped (pcap_stats ps_drop), ifdrops = the
+ * interface dropped, unsaved = seen but not kept for `wire save`}; nil, message while off. */
+static int l_wirestats(lua_State *L)
+{
+    wire_counts k;
+    wireview_collect();
+    if (wire_stats(&k) < 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, TR("the wire is off: socket.wire(true) captures the session's packets",
+                             "wire 没有打开：socket.wire(true) 抓取本会话的包"));
+        return 2;
+    }
+    lua_createtable(L, 0, 4);
+    lua_pushinteger(L, (lua_Integer)k.seen);
+    lua_setfield(L, -2, "packets");
+    lua_pushinteger(L, (lua_Integer)k.dropped);
+    lua_setfield(L, -2, "drops");
+    lua_pushinteger(L, (lua_Integer)k.ifdropped);
+    lua_setfield(L, -2, "ifdrops");
+    lua_pushinteger(L, (lua_Integer)k.unsaved);
+    lua_setfield(L, -2, "unsaved");
+    return 1;
+}
+
 /* socket.gettime(): seconds on a monotonic clock, with fractions — for timing a loop. */
 static int l_gettime(lua_State *L)
 {
@@ -678,7 +704,7 @@ static const luaL_Reg metamethods[] = {
 };
 
 static const luaL_Reg functions[] = {
-    {"socket", l_socket}, {"poll", l_poll}, {"trace", l_trace}, {"wire", l_wire}, {"packets", l_packets}, {"gettime", l_gettime}, {"gethostbyname", l_gethostbyname}, {"encode", l_encode}, {"decode", l_decode}, {NULL, NULL},
+    {"socket", l_socket}, {"poll", l_poll}, {"trace", l_trace}, {"wire", l_wire}, {"packets", l_packets}, {"wirestats", l_wirestats}, {"gettime", l_gettime}, {"gethostbyname", l_gethostbyname}, {"encode", l_encode}, {"decode", l_decode}, {NULL, NULL},
 };
 
 int luaopen_socket(lua_State *L)

@@ -419,11 +419,14 @@ static void listener(call_event ev, const sp_call *c)
         cause_begin(text);
         clock_gettime(CLOCK_REALTIME, &call_base);   /* the call begins now: the filter is set */
     } else if (ev == CALL_END) {
+        int print = printing();
         refresh();
         apply_ports();
-        int pr = printing();
-        batch.under_call = pr && !c->job;
-        drain(pr, 1);
+        /* The settle only serves the lines printed under the call: with the trace off
+         * (socket.trace(false), loops of thousands of calls) the packets still go into the
+         * ring, without a wait of SETTLE_MS after every call. */
+        batch.under_call = print && !c->job;
+        drain(print, print);
         cause_begin("");
         fflush(stdout);
     }

@@ -2,8 +2,8 @@
  * following the session's sockets, each call's packets printed under its result line,
  * packets that arrive while the prompt waits printed above it, the last WIREVIEW_RING
  * packets kept. Used by main.c (init, --wire, shutdown), cmd/cmd_session.c (`wire`),
- * cli/repl.c (the prompt's async fd), lua/lsock.c (socket.wire, socket.packets) and
- * report/render.c (the note naming the packet that changed a state). */
+ * cli/repl.c (the prompt's async fd), lua/lsock.c (socket.wire, socket.packets,
+ * socket.wirestats) and report/render.c (the note naming the packet that changed a state). */
 #ifndef SP_WIREVIEW_H
 #define SP_WIREVIEW_H
 #include <stddef.h>

@@ -2,7 +2,8 @@
  * the session's ports, read without blocking (the REPL polls wire_fd), each packet decoded
  * once into a packet record, every packet kept for wire_save as a pcap file. One capture
  * per process. Used by the lead's `wire` command and call reports, and by
- * tests/wire/wire_probe.c. No capture socket exists until wire_open. */
+ * tests/wire/wire_probe.c; wire_stats by socket.wirestats() too. No capture socket exists
+ * until wire_open. */
 #ifndef SP_WIRE_H
 #define SP_WIRE_H
 #include <stddef.h>

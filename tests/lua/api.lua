@@ -118,6 +118,12 @@ check(#socket.encode("你好", "gbk") == 4 and socket.decode(socket.encode("你�
 check(socket.decode("\xff", "utf-8") == nil, "invalid utf-8 is refused")
 checkerr("unknown encoding", socket.encode, "x", "no-such-encoding")
 
+-- the wire's counts while it is off (tests/test_wire.py checks them with the wire on)
+do
+    local w, why = socket.wirestats()
+    check(w == nil and why:find("socket.wire(true)", 1, true), "wirestats while the wire is off: nil and why")
+end
+
 -- arg as lua.c
 check(arg[0]:match("api%.lua$") and arg[1] == "one" and arg[2] == "two", "arg table")
 check(select("#", ...) == 2, "script varargs")
