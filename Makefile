@@ -86,7 +86,7 @@ run: deps
 
 # Everything but main: the word-table test reads the command table, which names every handler.
 UNIT_OBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
-$(BUILD)/unit_tests: tests/unit/unit_tests.c tests/unit/unit_wire.c $(UNIT_OBJS)
+$(BUILD)/unit_tests: tests/unit/unit_tests.c tests/unit/unit_wire.c tests/unit/unit_lab.c $(UNIT_OBJS)
 	@echo "  LD  $@"; $(CC) $(CFLAGS) $(SP_CFLAGS) $(LDFLAGS) -Isrc -o $@.$$$$ $< $(UNIT_OBJS) $(LUA_LIBS) $(LDLIBS) && mv -f $@.$$$$ $@ || { rm -f $@.$$$$; exit 1; }
 
 unit: $(BUILD)/unit_tests

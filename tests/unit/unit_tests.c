@@ -27,6 +27,7 @@ static int passed, failed;
     } while (0)
 
 #include "unit_wire.c"
+#include "unit_lab.c"
 
 /* Parses line and compares with the expected commands, written "tok|tok;tok" (assign as "NAME=>"). */
 static void lex(const char *line, const char *want)
@@ -534,6 +535,7 @@ int main(void)
     word_tables();
     wire_packets();
     wire_states();
+    lab_topology();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed != 0;
 }
