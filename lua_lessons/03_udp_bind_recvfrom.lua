@@ -2,6 +2,8 @@
 -- summary.zh: UDP 绑定端口 + recvfrom：接收方绑定固定端口；不绑定的发送方每次端口都不同
 -- course: 001 "udp 网络程序的端口绑定", "多变的端口号"
 
+local wire = wire_on()   -- the packets: shown under each call and checked, where capture is allowed
+
 say("The receiver binds ('', port): any local IP, a port others can find.",
     "接收方绑定 ('', 端口)：本机任意 IP，一个别人能找到的端口。")
 udp_socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -25,4 +27,9 @@ expect(d1 == "message 1" and d2 == "message 2", "both datagrams arrived, in orde
 expect(a1[2] == ports[1] and a2[2] == ports[2] and ports[1] ~= ports[2],
        "the senders' ports differ: " .. ports[1] .. " and " .. ports[2], "发送方端口不同：" .. ports[1] .. " 和 " .. ports[2])
 expect(udp_socket:getsockname()[2] == port, "the bound port stayed the same", "绑定的端口保持不变")
+if wire then
+    local d = packets{proto = "UDP", to = port}
+    expect(#d == 2 and #packets{proto = "UDP", from = ports[1], to = port} == 1 and #packets{proto = "UDP", from = ports[2], to = port} == 1,
+           "on the wire: two datagrams, one per sendto, each from its sender's port", "线路上：两个数据报，每次 sendto 一个，各自来自发送方的端口")
+end
 udp_socket:close()

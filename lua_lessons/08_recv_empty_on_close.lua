@@ -2,16 +2,23 @@
 -- summary.zh: 对方关闭时 recv 返回空；CLOSE_WAIT；用 shutdown 半关闭；TIME_WAIT
 -- course: 000 §5.4 (recv 返回长度为 0); 001 note 9; 003 (四次挥手)
 
+local wire = wire_on()   -- the packets: shown under each call and checked, where capture is allowed
+
 server = socket.socket("tcp")
 assert(server:bind("127.0.0.1", 0))
 assert(server:listen())
+local port = server:getsockname()[2]
 client = socket.socket("tcp")
-assert(client:connect("127.0.0.1", server:getsockname()[2]))
+assert(client:connect("127.0.0.1", port))
 conn = assert(server:accept())
 
 say("The client shuts down its sending side: a FIN goes to the server (shutdown(SHUT_WR)).",
     "客户端关闭自己的发送方向：向服务器发送 FIN（shutdown(SHUT_WR)）。")
 assert(client:shutdown(socket.SHUT_WR))
+if wire then
+    expect(#packets{flags = "FIN+ACK", to = port} == 1, "on the wire: shutdown() sent the client's FIN (FIN+ACK: it acknowledges too)",
+           "线路上：shutdown() 发出了客户端的 FIN（FIN+ACK：同时也是确认）")
+end
 
 say("The server's recv() unblocks and returns 0 bytes — Python's b'': the client will send no more.",
     "服务器的 recv() 解除阻塞并返回 0 字节 —— 就是 Python 的 b''：客户端不会再发数据了。")
@@ -33,6 +40,13 @@ say("The server closes: its FIN completes the four-way close. The side that clos
     "服务器关闭：它的 FIN 完成了四次挥手。先关闭的一方进入 TIME_WAIT。")
 conn:close()
 expect(client:recv(1024) == "", "the client's recv also returns empty now", "现在客户端的 recv 也返回空")
+if wire then
+    -- A FIN counts as one byte: the other side acknowledges it with ack = its seq + 1.
+    local cfin, sfin = packets{flags = "FIN+ACK", to = port}[1], packets{flags = "FIN+ACK", from = port}[1]
+    expect(cfin and sfin and #packets{from = port, ack = cfin.seq + 1} > 0 and #packets{to = port, ack = sfin.seq + 1} > 0,
+           "on the wire: the four-way close — client FIN, the server's ACK of it, server FIN, the client's ACK",
+           "线路上：四次挥手 —— 客户端 FIN、服务器对它的 ACK、服务器 FIN、客户端的 ACK")
+end
 -- The kernel moves the connection to a small TIME_WAIT record of its own: the fd reads
 -- CLOSED, and /proc/net/tcp (what ss reads) shows the TIME_WAIT (state 06).
 local function time_wait(port)

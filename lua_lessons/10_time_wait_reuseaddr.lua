@@ -2,6 +2,8 @@
 -- summary.zh: 服务器先关闭后的 TIME_WAIT、重启时的 EADDRINUSE，以及 SO_REUSEADDR
 -- course: 000 §5.3 (端口号复用); 003 (四次挥手)
 
+local wire = wire_on()   -- the packets: shown under each call and checked, where capture is allowed
+
 local function serve_once(reuse, port)
     local s = socket.socket("tcp")
     if reuse then assert(s:setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)) end
@@ -22,6 +24,12 @@ end
 say("A server that closes its connection first leaves TIME_WAIT on its port (about 60 s on Linux).",
     "先关闭连接的服务器，会在它的端口上留下 TIME_WAIT（Linux 上约 60 秒）。")
 local port = serve_once(false)
+if wire then
+    local first, second = packets{flags = "FIN+ACK", from = port}[1], packets{flags = "FIN+ACK", to = port}[1]
+    expect(first and second and first.time <= second.time,
+           "on the wire: the server's FIN went first, the client's FIN answered — so TIME_WAIT is on the server's side, port " .. port,
+           "线路上：服务器的 FIN 先发出，客户端的 FIN 随后 —— 所以 TIME_WAIT 在服务器这一侧，端口 " .. port)
+end
 
 say("Restarting it on the same port at once fails: EADDRINUSE.", "立刻在同一个端口上重启会失败：EADDRINUSE。")
 local again, err = serve_once(false, port)

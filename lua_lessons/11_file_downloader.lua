@@ -1,6 +1,8 @@
--- summary.en: The file downloader: the client sends a file name, the server sends the file's bytes
--- summary.zh: 文件下载器：客户端发送文件名，服务器发回文件内容
+-- summary.en: The file downloader: the client sends a file name, the server sends the file's bytes; closing with bytes unread sends RST
+-- summary.zh: 文件下载器：客户端发送文件名，服务器发回文件内容；还有数据没读就关闭会发出 RST
 -- course: 001 "案例：文件下载器"
+
+local wire = wire_on()   -- the packets: shown under each call and checked, where capture is allowed
 
 local dir = os.tmpname()
 os.remove(dir)
@@ -49,6 +51,31 @@ w:write(got)
 w:close()
 expect(got == content, ("the %d bytes arrived intact in %s"):format(#got, out), ("%d 字节完整地保存到了 %s"):format(#got, out))
 tcp_client_socket:close()
+local port = tcp_server_socket:getsockname()[2]
+if wire then
+    expect(#packets{flags = "FIN+ACK", to = port} == 1 and #packets{flags = {"RST", "RST+ACK"}, to = port} == 0,
+           "on the wire: the client read everything, so its close() sent FIN — an orderly goodbye",
+           "线路上：客户端读完了所有数据，所以它的 close() 发出的是 FIN —— 正常告别")
+end
+
+say("The course's client calls recv(1024) once, then close(): the rest of the file is still unread in its receive buffer.",
+    "课程中的客户端只调用一次 recv(1024)，然后 close()：文件的其余部分还没读，留在接收缓冲区里。")
+tcp_client_socket = socket.socket("tcp")
+assert(tcp_client_socket:connect("127.0.0.1", port))
+assert(tcp_client_socket:send(name))
+client_socket = assert(tcp_server_socket:accept())
+assert(client_socket:recv(1024) == name)
+assert(client_socket:sendall(bytes))
+client_socket:close()
+local recv_data = assert(tcp_client_socket:recv(1024))
+expect(#recv_data == 1024 and #recv_data < #content, ("it saved only the first 1024 of %d bytes"):format(#content),
+       ("它只保存了 %d 字节中的前 1024 字节"):format(#content))
+tcp_client_socket:close()
+if wire then
+    expect(#packets{flags = {"RST", "RST+ACK"}, to = port} == 1,
+           "on the wire: closing with unread data sends RST, not FIN — the connection is reset and the unread bytes are thrown away",
+           "线路上：还有数据没读就关闭，发出的是 RST 而不是 FIN —— 连接被重置，没读的字节被丢弃")
+end
 tcp_server_socket:close()
 os.remove(name)
 os.remove(out)

@@ -2,6 +2,8 @@
 -- summary.zh: 初学者常见的错误：ECONNREFUSED、1024 以下端口的 EACCES、ENOTCONN、EPIPE、EADDRINUSE
 -- course: 002 (1024 以下端口需要 root); 000 §5.3; 001 (TCP 注意点)
 
+local wire = wire_on()   -- the packets: shown under each call and checked, where capture is allowed
+
 say("ECONNREFUSED: connecting where nothing listens.", "ECONNREFUSED：连接一个没有程序监听的端口。")
 local probe = socket.socket("tcp")
 assert(probe:bind("127.0.0.1", 0))
@@ -10,6 +12,11 @@ probe:close()
 c = socket.socket("tcp")
 local ok, msg, err = c:connect("127.0.0.1", free)
 expect(err == socket.ECONNREFUSED, "ECONNREFUSED: is the server started, has it called listen()?", "ECONNREFUSED：服务器启动了吗？调用 listen() 了吗？")
+if wire then
+    expect(#packets{flags = "SYN", to = free} == 1 and #packets{flags = "RST+ACK", from = free} == 1,
+           "on the wire: SYN, answered by RST+ACK — the kernel refuses for the port nobody listens on",
+           "线路上：SYN 的回复是 RST+ACK —— 端口上没有人监听，内核直接拒绝")
+end
 c:close()
 
 say("EACCES: ports below 1024 need root.", "EACCES：1024 以下的端口需要 root 权限。")
@@ -35,7 +42,8 @@ server = socket.socket("tcp")
 assert(server:bind("127.0.0.1", 0))
 assert(server:listen())
 client = socket.socket("tcp")
-assert(client:connect("127.0.0.1", server:getsockname()[2]))
+local port = server:getsockname()[2]
+assert(client:connect("127.0.0.1", port))
 local conn = assert(server:accept())
 conn:close()
 local errs = {}
@@ -46,6 +54,11 @@ end
 expect(#errs > 0 and (errs[#errs] == socket.EPIPE or errs[#errs] == socket.ECONNRESET),
        "send failed with EPIPE/ECONNRESET — and sockplay was not killed by SIGPIPE",
        "send 失败：EPIPE/ECONNRESET —— sockplay 没有被 SIGPIPE 杀死")
+if wire then
+    expect(#packets{flags = {"RST", "RST+ACK"}, from = port} == 1,
+           "on the wire: the first send's data reached a closed socket, whose kernel answered RST — hence the error on the next send",
+           "线路上：第一次 send 的数据到达了已关闭的套接字，对方内核回复 RST —— 所以下一次 send 出错")
+end
 client:close()
 
 say("EADDRINUSE: two sockets cannot bind the same address and port.", "EADDRINUSE：两个套接字不能绑定同一个地址和端口。")

@@ -1,6 +1,6 @@
 """Lua: the API contract (tests/lua/api.lua), every lesson with --auto, Lua in the REPL,
 and at a terminal: Ctrl-C stops a script, lessons pause before each call."""
-import os, re, subprocess, sys, tempfile, time
+import os, re, shutil, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from harness import *
 from term import Term
@@ -27,6 +27,55 @@ def every_lesson_passes_with_auto():
             out = p.stdout.decode()
             assert p.returncode == 0 and passed in out, "%s --lang %s:\n%s" % (name, lang, out[-3000:])
             assert re.search(r"^✓ ", out, re.M), name        # it asserted something
+
+# The packet checks each lesson that calls wire_on() makes: its "✓ on the wire: …" lines.
+WIRE_CHECKS = {"02_udp_send": 2, "03_udp_bind_recvfrom": 1, "07_handshake_backlog": 2, "08_recv_empty_on_close": 2,
+               "09_close_listener": 1, "10_time_wait_reuseaddr": 1, "11_file_downloader": 2, "16_common_errors": 2,
+               "18_nagle_delayed_ack": 2}
+WIRE_LINE = {"en": "✓ on the wire: ", "zh": "✓ 线路上："}
+WIRE_ON = {"en": "The wire is on: ", "zh": "抓包已开启："}
+WIRE_SKIPPED = {"en": "The packets part of this lesson is skipped", "zh": "本课的数据包部分已跳过"}
+PASSED = {"en": "checks passed", "zh": "项检查全部通过"}
+
+def as_nobody(*args):
+    """sockplay as uid 65534, with a TMPDIR of its own (where a lab notes its pid)."""
+    d = tempfile.mkdtemp(prefix="sp-lesson-")
+    os.chown(d, 65534, 65534)
+    e = env(TMPDIR=d)
+    e.pop("XDG_RUNTIME_DIR", None)
+    try:
+        p = subprocess.run(NOBODY + [SOCKPLAY, *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=60 * SCALE, env=e)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+    return p.returncode, p.stdout.decode("utf-8", "replace")
+
+@test
+def lessons_check_their_packets_in_a_lab():
+    """As uid 65534 (no root), `--lab --lesson NAME --auto` lets a lesson capture: each lesson
+    that calls wire_on() makes every packet check it has, in English and in Chinese. Without the
+    lab the same lessons say that the packets part is skipped and what to type, and pass."""
+    nobody_in_namespace(SOCKPLAY)
+    using = sorted(n for n in LESSONS if "wire_on()" in open(os.path.join(ROOT, "lua_lessons", n + ".lua"), encoding="utf-8").read())
+    assert using == sorted(WIRE_CHECKS), "lessons calling wire_on() %s, WIRE_CHECKS %s" % (using, sorted(WIRE_CHECKS))
+    lessons = os.environ.get("SOCKPLAY_LESSONS", os.path.join(ROOT, "lua_lessons"))
+    if subprocess.run(NOBODY + ["test", "-r", os.path.join(lessons, "18_nagle_delayed_ack.lua")]).returncode != 0:
+        raise Skip("uid 65534 cannot read the lessons in %s" % lessons)
+    rc, out = as_nobody("--lab", "-c", "quit")
+    if rc == 2 and "user namespaces are not allowed" in out:
+        raise Skip(" ".join(out.split()))
+    for lang in ("en", "zh"):
+        for name, n in WIRE_CHECKS.items():
+            short = re.sub(r"^\d+_", "", name)
+            rc, out = as_nobody("--lab", "--lesson", short, "--auto", "--lang", lang)
+            seen = len(re.findall("^" + re.escape(WIRE_LINE[lang]), out, re.M))
+            assert rc == 0 and PASSED[lang] in out and WIRE_ON[lang] in out and seen == n, \
+                "--lab --lesson %s --lang %s: %d of %d packet checks, exit %d:\n%s" % (short, lang, seen, n, rc, out[-3000:])
+            assert not re.search(r"^✗ ", out, re.M) and WIRE_SKIPPED[lang] not in out, out[-3000:]
+            rc, out = as_nobody("--lesson", short, "--auto", "--lang", lang)
+            assert rc == 0 and PASSED[lang] in out and WIRE_SKIPPED[lang] in out and "sockplay --lab --lesson " + short in out, \
+                "--lesson %s --lang %s without the lab, exit %d:\n%s" % (short, lang, rc, out[-3000:])
+            assert WIRE_LINE[lang].strip() not in out and WIRE_ON[lang] not in out, out[-3000:]
 
 @test
 def lessons_are_listed_with_summaries_in_both_languages():

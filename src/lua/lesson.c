@@ -1,6 +1,7 @@
-/* lesson.c — finding, listing and stepping through lessons. A lesson is an ordinary
- * script: the stepping is a listener on each call's BEGIN (core/call.h), so a lesson
- * pauses before exactly the calls a typed session would make. */
+/* lesson.c — finding, listing and stepping through lessons, and the functions lessons use
+ * (say, expect, wire_on, packets). A lesson is an ordinary script: the stepping is a
+ * listener on each call's BEGIN (core/call.h), so a lesson pauses before exactly the calls
+ * a typed session would make. */
 #include "lua/lesson.h"
 #include <dirent.h>
 #include <lauxlib.h>
@@ -14,6 +15,8 @@
 #include "lua/luahost.h"
 #include "report/out.h"
 #include "report/report.h"
+#include "report/wireview.h"
+#include "wire/wire.h"
 
 #include "config.h"   /* SP_LESSONS_DIR, from the Makefile's PREFIX */
 #ifndef SP_LESSONS_DIR
@@ -21,6 +24,7 @@
 #endif
 
 static int checks, failures, stepping;
+static char running[256];   /* the lesson running (its short name), for wire_on's hint */
 
 static int l_say(lua_State *L)
 {
@@ -43,10 +47,84 @@ static int l_expect(lua_State *L)
     return luaL_error(L, "%s", TR("a step did not behave as the lesson says", "有一步的结果与课程所讲不符"));
 }
 
+/* wire_on(): the capture on for a lesson's packets part. true (and says so); or false,
+ * after saying that the packets part is skipped, why, and what to type to see it. */
+static int l_wire_on(lua_State *L)
+{
+    char err[600], cmd[300];
+    if (wireview_set(1, err, sizeof err) == 0) {
+        printf("\n%s%s%s\n", out_col(C_BOLD ";" C_GREEN),
+               TR("The wire is on: the packets each call sends are shown under it, and the lesson checks them (✓ on the wire: …).",
+                  "抓包已开启：每次调用发出的数据包显示在它下面，课程会检查它们（✓ 线路上：……）。"), out_col(C_RESET));
+        lua_pushboolean(L, 1);
+        return 1;
+    }
+    snprintf(cmd, sizeof cmd, "sockplay --lab --lesson %s", running[0] ? running : "NAME");
+    printf("\n%s", out_col(C_BOLD ";" C_YELLOW));
+    printf(TR("The packets part of this lesson is skipped: this session may not capture packets. To see them under each call, and have them checked, run: %s",
+              "本课的数据包部分已跳过：这个会话不能抓包。要在每次调用下面看到数据包并检查它们，请运行：%s"), cmd);
+    printf("%s\n", out_col(C_RESET));
+    printf("%s", out_col(C_DIM));
+    out_wrap(stdout, "  ", 2, err, out_col(C_RESET));
+    fflush(stdout);
+    lua_pushboolean(L, 0);
+    return 1;
+}
+
+/* Whether the packet field pv matches the wanted value v (at stack indexes): a number for
+ * from/to is a port ("127.0.0.1:7788" matches 7788); a table matches any of its values. */
+static int field_ok(lua_State *L, const char *key, int v, int pv)
+{
+    if (lua_type(L, v) == LUA_TTABLE) {
+        int ok = 0;
+        for (lua_Integer i = 1, n = luaL_len(L, v); i <= n && !ok; i++) {
+            lua_geti(L, v, i);
+            ok = field_ok(L, key, lua_gettop(L), pv);
+            lua_pop(L, 1);
+        }
+        return ok;
+    }
+    if (lua_type(L, v) == LUA_TNUMBER && lua_type(L, pv) == LUA_TSTRING && key && (!strcmp(key, "from") || !strcmp(key, "to"))) {
+        const char *end = strrchr(lua_tostring(L, pv), ':');
+        return end && lua_isinteger(L, v) && strtoll(end + 1, NULL, 10) == lua_tointeger(L, v);
+    }
+    return lua_compare(L, v, pv, LUA_OPEQ);
+}
+
+/* packets{field = value, …}: the packets captured so far (socket.packets()), oldest first,
+ * that match every field given (field_ok): #packets{flags = "SYN", to = port}. */
+static int l_packets(lua_State *L)
+{
+    lua_Integer n, found = 0;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    lua_getglobal(L, "socket");
+    if (lua_getfield(L, 2, "packets") != LUA_TFUNCTION) return luaL_error(L, "socket.packets is missing");
+    lua_call(L, 0, 1);                  /* 3: every packet */
+    lua_newtable(L);                    /* 4: the ones that match */
+    n = luaL_len(L, 3);
+    for (lua_Integer i = 1; i <= n; i++) {
+        int ok = 1;
+        lua_geti(L, 3, i);              /* 5: the packet */
+        lua_pushnil(L);
+        while (ok && lua_next(L, 1)) {  /* 6: key, 7: wanted value */
+            lua_pushvalue(L, 6);
+            lua_gettable(L, 5);         /* 8: the packet's value */
+            ok = field_ok(L, lua_type(L, 6) == LUA_TSTRING ? lua_tostring(L, 6) : NULL, 7, 8);
+            lua_pop(L, ok ? 2 : 3);
+        }
+        if (ok) lua_seti(L, 4, ++found);
+        else lua_pop(L, 1);
+    }
+    return 1;
+}
+
 void lesson_open(lua_State *L)
 {
     lua_register(L, "say", l_say);
     lua_register(L, "expect", l_expect);
+    lua_register(L, "wire_on", l_wire_on);
+    lua_register(L, "packets", l_packets);
 }
 
 static void pause_before(call_event ev, const sp_call *c)
@@ -163,7 +241,7 @@ int lesson_run(const char *name, int step)
     char path[PATH_MAX];
     int rc;
     char *argv[1];
-    int explained = report_set(REPORT_EXPLAIN, -1);
+    int explained = report_set(REPORT_EXPLAIN, -1), wired = wire_is_open();
     static int listening;
     if (find(name, path, sizeof path) < 0) {
         printf(TR("sockplay: no lesson '%s' (sockplay --lessons lists them)\n", "sockplay：没有课程 '%s'（sockplay --lessons 可列出全部）\n"), name);
@@ -171,6 +249,7 @@ int lesson_run(const char *name, int step)
     }
     checks = failures = 0;
     stepping = step;
+    short_name(strrchr(path, '/') + 1, running, sizeof running);
     if (!listening) call_listen(pause_before, 1);
     listening = 1;
     call_listener_on(pause_before, step);
@@ -178,6 +257,11 @@ int lesson_run(const char *name, int step)
     argv[0] = (char *)name;
     rc = luahost_run_file(path, 0, argv);
     report_set(REPORT_EXPLAIN, explained);
+    running[0] = '\0';
+    if (!wired && wire_is_open()) {     /* the lesson turned the wire on (wire_on): off again */
+        char err[600];
+        wireview_set(0, err, sizeof err);
+    }
     call_listener_on(pause_before, 0);
     stepping = 0;
     if (rc == 0 && failures == 0)

@@ -4,7 +4,7 @@
 #define SP_LESSON_H
 #include <lua.h>
 
-/* say(en, zh) and expect(cond, en, zh) into a state. */
+/* say(en, zh), expect(cond, en, zh), wire_on() and packets{…} into a state. */
 void lesson_open(lua_State *L);
 /* Prints every lesson with its summary; 0 ok. */
 int lesson_list(void);
