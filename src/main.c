@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "core/jobs.h"
 #include "lab/lab.h"
+#include "lab/lab_topo.h"
 #include "lua/luahost.h"
 #include "lua/lesson.h"
 #include "report/out.h"
@@ -29,7 +30,8 @@ static void usage(FILE *f)
                "       sockplay FILE.lua [ARGS]     run a Lua script (arg as in lua)\n"
                "       sockplay --lessons           list the lessons\n"
                "       sockplay --lesson NAME       step through a lesson (Enter before each call)\n"
-               "       sockplay --lab [options]     any of these in a network of its own, without root\n"
+               "       sockplay --lab [FILE.lab] [options]  any of these in a lab: hosts A, B, D and a router\n"
+               "                                    (or FILE's network), without root\n"
                "       sockplay --join [-- PROG ARGS]  a prompt (or PROG) in the running lab's network\n"
                "options:\n"
                "  --auto         run a lesson straight through (also when stdin is not a terminal)\n"
@@ -40,7 +42,7 @@ static void usage(FILE *f)
                "Environment: NO_COLOR turns colour off.\n",
                "用法：sockplay [选项]                交互式 REPL（标准输入不是终端时从中读取命令）\n"
                "      sockplay -c '命令; 命令'      执行命令后退出\n"
-               "      sockplay --lab [选项]         在自己的网络里运行（实验室，不需要 root）\n"
+               "      sockplay --lab [文件.lab] [选项]  在实验室里运行：主机 A、B、D 和一台路由器（或文件描述的网络），不需要 root\n"
                "      sockplay --join [-- 程序 参数]  在正在运行的实验室的网络里开一个提示符（或运行程序）\n"
                "选项：\n"
                "  --wire         启动时执行 `wire on`：每次调用的包显示在它下面（需要 --lab 或 root）\n"
@@ -76,15 +78,25 @@ static void leave(void)
     luahost_close();
     core_close_all();
     wireview_shutdown();
+    lab_leave();
     render_free();
     log_free();
     report_shutdown();
     fflush(stdout);
 }
 
+/* Whether w can be a lab host's name (--join B), not a script or an option. */
+static int host_word(const char *w)
+{
+    if (!((*w | 32) >= 'a' && (*w | 32) <= 'z') || strlen(w) > LAB_NAME_MAX) return 0;
+    for (; *w; w++)
+        if (!(((*w | 32) >= 'a' && (*w | 32) <= 'z') || (*w >= '0' && *w <= '9') || *w == '-' || *w == '_')) return 0;
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
-    const char *commands = NULL, *lesson = NULL, *script = NULL;
+    const char *commands = NULL, *lesson = NULL, *script = NULL, *topo = NULL, *join_host = NULL;
     int list = 0, autorun = 0, rc = 0, first_arg = argc, lab = 0, wire = 0;   /* lab: 1 --lab, 2 --join */
     char **prog = NULL;                                               /* --join -- PROGRAM ARGS */
     out_init();
@@ -95,7 +107,14 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--lesson") && i + 1 < argc) lesson = argv[++i];
         else if (!strcmp(a, "--auto")) autorun = 1;
         else if (!strcmp(a, "--wire")) wire = 1;
-        else if (!strcmp(a, "--lab") || !strcmp(a, "--join")) lab = a[2] == 'l' ? 1 : 2;
+        else if (!strcmp(a, "--lab") || !strcmp(a, "--join")) {
+            lab = a[2] == 'l' ? 1 : 2;
+            /* --lab FILE.lab: the lab's network from a file */
+            if (lab == 1 && i + 1 < argc && strlen(argv[i + 1]) > 4 && !strcmp(argv[i + 1] + strlen(argv[i + 1]) - 4, ".lab"))
+                topo = argv[++i];
+            /* --join B: a prompt (or a program) on host B */
+            if (lab == 2 && i + 1 < argc && host_word(argv[i + 1])) join_host = argv[++i];
+        }
         else if (!strcmp(a, "--") && lab == 2) { prog = argv + i + 1; break; }
         else if (a[0] != '-') { script = a; first_arg = i + 1; break; }   /* the rest is the script's */
         else if (!strcmp(a, "--lang") && i + 1 < argc) {
@@ -113,7 +132,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (lab && (rc = lab == 1 ? lab_enter() : lab_join(prog))) return rc;   /* still one thread */
+    if (lab && (rc = lab == 1 ? lab_enter(topo) : lab_join(join_host, prog))) return rc;   /* still one thread */
     blocking_init();
     report_init();               /* the listeners: what is printed, then what is kept */
     log_init();

@@ -54,7 +54,7 @@ class LabSession(Sockplay):
 
     def run(self, line, pattern=None, timeout=5.0):
         self.send(line)
-        self.expect(re.escape(LAB_PROMPT + line))
+        self.expect(r"sockplay\[[A-Za-z0-9_-]+\]> " + re.escape(line))   # [lab], or the host it is on
         if pattern:
             return self.expect(pattern, timeout)
 
@@ -463,6 +463,205 @@ def wire_at_a_terminal_as_root():
         handshake_and_close(t, "sockplay> ", free_port())
     finally:
         t.close()
+
+# --- issue 14: the lab's hosts, a router, sockplay as the switch -------------------------
+
+def lab_table(text):
+    """The last table in text, from its header on."""
+    return text[text.rindex("FD  NAME"):]
+
+@test
+def hosts_talk_through_the_switch():
+    """The course's network: `lab` lists A 192.168.1.103, B .104, router R, D 10.0.0.2 with
+    MACs and gateways; a listener on B and a client on A connect through sockplay's switch;
+    the table's HOST column says where each socket (and the queued connection) lives; a
+    datagram from A reaches D through R; `D: CMD` makes one socket on D; the prompt shows the
+    current host."""
+    def body(who):
+        lab = LabSession(who, "--lab", extra_env={"COLUMNS": "200"})
+        try:
+            lab.expect(NOTE)
+            lab.run("lab", r"LAN 10\.0\.0\.0/24.*D\s+eth0\s+10\.0\.0\.2/24\s+02:00:00:00:04:01\s+gateway 10\.0\.0\.1")
+            text = lab.text()
+            for pat in [r"lab: 4 hosts on 2 LANs", r"A\s+eth0\s+192\.168\.1\.103/24\s+02:00:00:00:01:01\s+gateway 192\.168\.1\.1",
+                        r"R\s+eth1\s+10\.0\.0\.1/24\s+\S+\s+router"]:
+                if not re.search(pat, text):
+                    raise Fail("as %s: `lab` lacks %r:\n%s" % (who.name, pat, text))
+            lab.run("on B", r"on B: new sockets are made there")
+            lab.send("s = socket tcp")
+            lab.expect(re.escape("sockplay[B]> s = socket tcp"))
+            lab.send("bind s 192.168.1.104 7788")
+            lab.expect(r"bind\(s, 192\.168\.1\.104:7788\) = 0")
+            lab.send("listen s")
+            lab.expect(r"LISTEN")
+            lab.send("on A")
+            lab.expect(r"on A: new sockets")
+            lab.send("c = socket tcp")
+            lab.expect(re.escape("sockplay[A]> c = socket tcp"))
+            lab.send("connect c 192.168.1.104 7788")
+            lab.expect(r"connect\(c, 192\.168\.1\.104:7788\) = 0")
+            lab.send("conn = accept s")
+            lab.expect(r"accept\(s\) = \d+  → conn, peer 192\.168\.1\.103:\d+")
+            lab.send('send c "through the switch"')
+            lab.expect(r"= 18")
+            lab.send("recv conn")
+            lab.expect(r'recv\(conn, 1024\) = 18  "through the switch"')
+            lab.send("state")
+            lab.expect(r"FD\s+NAME\s+KIND\s+HOST\s+LOCAL")
+            lab.sync()
+            t = lab_table(lab.text())
+            for pat in [r"\bs\s+TCPv4\s+B\s+192\.168\.1\.104:7788\s+-\s+LISTEN", r"\bc\s+TCPv4\s+A\s+192\.168\.1\.103:\d+\s+192\.168\.1\.104:7788\s+ESTABLISHED",
+                        r"\bconn\s+TCPv4\s+B\s+192\.168\.1\.104:7788\s+192\.168\.1\.103:\d+\s+ESTABLISHED"]:
+                if not re.search(pat, t):
+                    raise Fail("as %s: the table lacks %r:\n%s" % (who.name, pat, t))
+            # Through the router, and one line on D.
+            lab.send("D: d = socket udp")
+            lab.expect(r"→ d")
+            lab.send("bind d 10.0.0.2 9999")
+            lab.expect(r"= 0")
+            lab.send("u = socket udp")
+            lab.expect(re.escape("sockplay[A]> u = socket udp"))
+            lab.send('sendto u 10.0.0.2 9999 "via R"')
+            lab.expect(r"= 5")
+            lab.send("settimeout d 3")
+            lab.send("recvfrom d")
+            lab.expect(r'recvfrom\(d, 1024\) = 5  "via R"  from 192\.168\.1\.103:\d+')
+            lab.send("state")
+            lab.sync()
+            t = lab_table(lab.text())
+            if not re.search(r"\bd\s+UDPv4\s+D\s+10\.0\.0\.2:9999", t) or not re.search(r"\bu\s+UDPv4\s+A\s", t):
+                raise Fail("as %s: d is not on D or u not on A:\n%s" % (who.name, t))
+            lab.run("on nowhere", r"no host 'nowhere' in the lab: A, B, R, D, lab")
+            lab.run("lab", r"sockplay is the switch \((\d+) frames: (\d+) forwarded")
+            if lab.close() != 0:
+                raise Fail("as %s: the lab exited %s:\n%s" % (who.name, lab.p.returncode, lab.text()))
+        finally:
+            lab.kill()
+    for_each_identity(body)
+
+@test
+def the_course_udp_sender_runs_unchanged_on_host_b():
+    """`sockplay --join B -- python3 udp_send.py`: the course's program, unchanged, sends to
+    ('192.168.1.103', 8080), where a socket on A receives it from 192.168.1.104. A host the lab
+    does not have runs nothing."""
+    def body(who):
+        if not who.py:
+            raise Fail("as %s: no python3 this user can run" % who.name)
+        src = course_program("dest_addr = ('192.168.1.103', 8080)", "input(")
+        prog = program(src, who)
+        lab = LabSession(who, "--lab")
+        marker = os.path.join(who.tmp_dir, "ran")
+        try:
+            lab.expect(NOTE)
+            lab.run("on A", r"on A")
+            lab.send("u = socket udp")
+            lab.send("bind u 192.168.1.103 8080")
+            lab.expect(r"= 0")
+            lab.sync()
+            wait_for(lambda: os.path.exists(who.pid_file()), "pid file")
+            r = subprocess.run(who.cmd("--join", "B", "--", who.py, prog), input="你好, A\n".encode(), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, env=who.env(PYTHONIOENCODING="utf-8"), timeout=20 * SCALE)
+            if r.returncode != 0:
+                raise Fail("as %s: the course's program on B failed (rc %d):\n%s" % (who.name, r.returncode, r.stdout.decode()))
+            lab.send("settimeout u 3")
+            lab.run("recvfrom u", r'recvfrom\(u, 1024\) = 9  "你好, A"  from 192\.168\.1\.104:\d+')
+            r = subprocess.run(who.cmd("--join", "Z", "--", "touch", marker), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               env=who.env(), timeout=20 * SCALE)
+            if r.returncode != 2 or b"has no host 'Z'" not in r.stdout or os.path.exists(marker):
+                raise Fail("as %s: --join Z: rc %d, ran: %s\n%s" % (who.name, r.returncode, os.path.exists(marker), r.stdout.decode()))
+            if lab.close() != 0:
+                raise Fail("as %s: the lab exited %s:\n%s" % (who.name, lab.p.returncode, lab.text()))
+        finally:
+            lab.kill()
+            os.unlink(prog)
+    for_each_identity(body)
+
+def net_namespaces_of(pid):
+    """The network namespaces process pid holds (its own and its fds'), as inode links."""
+    out = set()
+    for d in ("/proc/%d/task" % pid,):
+        for t in os.listdir(d):
+            try:
+                out.add(os.readlink("/proc/%d/task/%s/ns/net" % (pid, t)))
+            except OSError:
+                pass
+    for f in os.listdir("/proc/%d/fd" % pid):
+        try:
+            l = os.readlink("/proc/%d/fd/%s" % (pid, f))
+        except OSError:
+            continue
+        if l.startswith("net:"):
+            out.add(l)
+    return out
+
+def namespaces_in_use():
+    """Every network namespace some process on the machine is in or holds an fd of."""
+    out = set()
+    for p in os.listdir("/proc"):
+        if not p.isdigit():
+            continue
+        try:
+            out |= net_namespaces_of(int(p))
+        except OSError:
+            pass
+    return out
+
+@test
+def the_lab_leaves_nothing_behind():
+    """Its hosts' namespaces (and the interfaces in them) are held by the session alone: once
+    it ends — quit, or killed — none of them is in use anywhere, and its files are gone."""
+    if os.geteuid() != 0:
+        raise Skip("reading other processes' namespaces needs root")
+    def body(who):
+        for how in ("quit", "kill"):
+            lab = LabSession(who, "--lab")
+            try:
+                lab.expect(NOTE)
+                lab.sync()
+                held = net_namespaces_of(lab.p.pid)
+                if len(held) < 5:
+                    raise Fail("as %s: the lab holds only %r" % (who.name, held))
+                if how == "quit":
+                    lab.close()
+                else:
+                    lab.p.kill()
+                    lab.p.wait()
+            finally:
+                lab.kill()
+            left = held & namespaces_in_use()
+            if left:
+                raise Fail("as %s, after %s: namespaces still in use: %r" % (who.name, how, left))
+            if how == "quit" and os.listdir(os.path.dirname(who.pid_file())):
+                raise Fail("as %s: files left: %r" % (who.name, os.listdir(os.path.dirname(who.pid_file()))))
+    for_each_identity(body)
+
+@test
+def a_topology_file_builds_its_network_and_a_bad_one_fails_closed():
+    """--lab FILE.lab: its hosts, its router, its gateways; each mistake in a file names the
+    line and stops the session before anything runs (-c's commands never run)."""
+    def body(who):
+        d = tempfile.mkdtemp()
+        os.chmod(d, 0o755)
+        good, bad = os.path.join(d, "class.lab"), os.path.join(d, "bad.lab")
+        with open(good, "w") as f:
+            f.write("# two rooms\nhost pc1 172.16.5.9/16\nrouter gw 172.16.0.1/16 10.1.0.1/24\nhost srv 10.1.0.80/24\n")
+        with open(bad, "w") as f:
+            f.write("host pc1 172.16.5.9/16\nhost pc2 8.8.8.8/24\n")
+        os.chmod(good, 0o644)
+        os.chmod(bad, 0o644)
+        try:
+            rc, out = who.sockplay("--lab", good, "-c", "lab; on srv; s = socket tcp; bind s 10.1.0.80 80; listen s; "
+                                   "on pc1; c = socket tcp; connect c 10.1.0.80 80")
+            for pat in [r"lab: 3 hosts on 2 LANs", r"pc1\s+eth0\s+172\.16\.5\.9/16\s+\S+\s+gateway 172\.16\.0\.1",
+                        r"connect\(c, 10\.1\.0\.80:80\) = 0"]:
+                if not re.search(pat, out):
+                    raise Fail("as %s: no %r in:\n%s" % (who.name, pat, out))
+            rc, out = who.sockplay("--lab", bad, "-c", "s = socket tcp")
+            if rc != 2 or "bad.lab:2: 8.8.8.8 is not a private address" not in out or "socket(" in out:
+                raise Fail("as %s: a bad topology: rc %d\n%s" % (who.name, rc, out))
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+    for_each_identity(body)
 
 if __name__ == "__main__":
     main()

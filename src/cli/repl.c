@@ -7,6 +7,7 @@
 #include "cmd/cmd_table.h"
 #include "cli/complete.h"
 #include "core/jobs.h"
+#include "core/place.h"
 #include "cli/lineedit.h"
 #include "lab/lab.h"
 #include "report/out.h"
@@ -32,6 +33,22 @@ static int python_hint(const char *line)
     return 1;
 }
 
+/* The lab host a line begins with ("B: connect c …"): its place, or -2 when the line does not
+ * begin with a host's name and a colon. */
+static int host_prefix(const char *line)
+{
+    char name[24];
+    size_t k = 0;
+    if (!place_count()) return -2;
+    while (line[k] == ' ' || line[k] == '\t') line++;
+    for (; k < sizeof name - 1 && (line[k] == '_' || line[k] == '-' || (line[k] >= '0' && line[k] <= '9') ||
+                                   ((line[k] | 32) >= 'a' && (line[k] | 32) <= 'z')); k++)
+        name[k] = line[k];
+    if (!k || line[k] != ':') return -2;
+    name[k] = 0;
+    return place_find(name);
+}
+
 int repl_exit_code = -1;
 
 int repl_line(const char *line, size_t len)
@@ -45,6 +62,15 @@ int repl_line(const char *line, size_t len)
         return 0;
     }
     if (python_hint(line)) return 0;
+    if ((n = host_prefix(line)) != -2) {
+        /* "B: CMD": the one line as if on B. */
+        int was = place_current;
+        const char *rest = strchr(line, ':') + 1;
+        place_current = n;
+        quit = repl_line(rest, len - (size_t)(rest - line));
+        place_current = was;
+        return quit;
+    }
     n = parse_line(line, &cmds, err, sizeof err);
     if (n < 0) {
         char shown[sizeof err * 4];
@@ -65,7 +91,6 @@ void repl_loop(void)
 {
     int tty = isatty(STDIN_FILENO);
     char prompt[64];
-    snprintf(prompt, sizeof prompt, "%s", lab_in() ? "sockplay[lab]> " : "sockplay> ");
     lineedit_init(tty, complete_line, complete_hint);
     lineedit_set_async(0, jobs_fd, report_jobs);
     lineedit_set_async(1, wireview_fd, wireview_async);
@@ -79,6 +104,9 @@ void repl_loop(void)
         int quit;
         /* A background call that finished while the last command ran is told first. */
         if (jobs_pending()) jobs_report();
+        /* In a lab the prompt says where new sockets are made: sockplay[lab]>, sockplay[B]>. */
+        if (lab_in()) snprintf(prompt, sizeof prompt, "sockplay[%s]> ", lab_where());
+        else snprintf(prompt, sizeof prompt, "sockplay> ");
         line = lineedit_read(tty ? prompt : NULL, &len);
         if (!line) break;
         if (!tty) {

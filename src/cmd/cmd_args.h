@@ -40,5 +40,5 @@ int cmd_trace(const sp_line *c), cmd_help(const sp_line *c), cmd_lua(const sp_li
 int cmd_lesson(const sp_line *c), cmd_quit(const sp_line *c), cmd_explain(const sp_line *c), cmd_lang(const sp_line *c);
 int cmd_wire(const sp_line *c);
 int cmd_export(const sp_line *c), cmd_save(const sp_line *c), cmd_ipinfo(const sp_line *c), cmd_resolve(const sp_line *c);
-int cmd_port(const sp_line *c), cmd_clear(const sp_line *c);
+int cmd_port(const sp_line *c), cmd_clear(const sp_line *c), cmd_lab(const sp_line *c), cmd_on(const sp_line *c);
 #endif

@@ -12,6 +12,7 @@
 #include "core/blocking.h"
 #include "core/core_int.h"
 #include "core/jobs.h"
+#include "core/place.h"
 #include "kernel/kernel.h"
 
 static sp_call failed;                 /* the last call that failed or was refused */
@@ -108,11 +109,28 @@ sp_sock *core_new_sock(sp_call *c, int fd, const char *name)
     s->type = c->s ? c->s->type : c->type;
     s->backlog = -1;
     s->timeout = -1;
+    s->place = c->s ? c->s->place : place_current;   /* an accepted socket lives where its listener does */
     registry_add(s);
     c->moved_fd = name && (old = registry_set_name(s, name)) ? old->fd : -1;
     c->newfd = fd;
     c->made = s;
     return s;
+}
+
+/* socket() in the current place (a lab host's network, or here). */
+static int place_socket(int family, int type)
+{
+    int fd, e;
+    if (place_current == PLACE_HERE) return socket(family, type | SOCK_CLOEXEC, 0);
+    if (place_enter(place_current) < 0) return -1;
+    fd = socket(family, type | SOCK_CLOEXEC, 0);
+    e = errno;
+    if (place_enter(PLACE_HERE) < 0) {   /* cannot happen: the lab's own namespace is held open */
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    errno = e;
+    return fd;
 }
 
 sp_sock *core_socket(int family, int type, const char *name)
@@ -124,7 +142,7 @@ sp_sock *core_socket(int family, int type, const char *name)
     c.type = type;
     if (call_listening) call_copy(c.newvar, sizeof c.newvar, name);
     core_begin(&c);
-    fd = socket(family, type | SOCK_CLOEXEC, 0);
+    fd = place_socket(family, type);
     if (fd < 0) { core_fail(&c, errno); return NULL; }
     if (!core_new_sock(&c, fd, name)) { close(fd); core_fail(&c, ENOMEM); return NULL; }
     c.rc = fd;

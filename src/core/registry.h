@@ -18,6 +18,7 @@ typedef struct sp_sock {
     int split;                /* bytes at the end of the last recv that began a cut character */
     char fdtext[12];          /* the fd as text, for labels (set by registry_add: an fd never changes) */
     unsigned long serial;     /* set by registry_add: tells a reused fd number from the old socket */
+    int place;                /* the lab host it lives on (core/place.h), PLACE_HERE (-1) else */
 } sp_sock;
 
 void registry_add(sp_sock *s);               /* takes ownership */

@@ -14,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include "core/place.h"
 #include "kernel/kernel_diag.h"
 #include "kernel/kernel_match.h"
 #include "kernel/kernel_proc.h"
@@ -61,6 +62,7 @@ static void blank(kernel_row *k, const sp_sock *owner, int family, int type)
 {
     k->owner = owner;
     k->queue = NULL;
+    k->place = owner ? owner->place : PLACE_HERE;
     k->family = family;
     k->type = type;
     k->tcp_state = 0;
@@ -142,7 +144,7 @@ void kernel_remember(const sp_sock *s)
     /* Only a connected socket leaves a connection behind: a listener's or an unconnected one's
      * port may be anybody's once it is closed. */
     if (kernel_addr(s, 1, &peer) < 0 || kernel_addr(s, 0, &local) < 0) return;
-    kernel_match_remember(&local, &peer);
+    kernel_match_remember(&local, &peer, s->place);
 }
 
 /* --- the session's rows of the kernel's table ----------------------------------------- */
@@ -174,6 +176,8 @@ static void format_end(const kernel_entry *e, int end, char *b, size_t n)
     addr_format((struct sockaddr *)&ss, e->family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6), b, n);
 }
 
+static int dump_place = PLACE_HERE;   /* the place whose table is being read: its fd-less rows' */
+
 /* e as a row, held by owner's fd (NULL: by none) or waiting in queue's accept queue. */
 static void row_of(const kernel_entry *e, const sp_sock *owner, const sp_sock *queue, kernel_row *k)
 {
@@ -187,6 +191,7 @@ static void row_of(const kernel_entry *e, const sp_sock *owner, const sp_sock *q
     k->recvq = quiet ? -1 : unread_bytes(e->state, e->rq);
     k->sendq = quiet ? -1 : unacked_bytes(e->state, e->wq);
     k->expires = e->expires;
+    k->place = owner ? owner->place : dump_place;
     format_end(e, 0, k->local, sizeof k->local);
     if (owner && e->state == TCP_CLOSE) snprintf(k->peer, sizeof k->peer, "-");
     else format_end(e, 1, k->peer, sizeof k->peer);
@@ -263,12 +268,13 @@ static unsigned short port_of(sp_sock *s)
     return p;
 }
 
-/* The session's TCP sockets, for kernel_match.c: inode, port, a listener's address. */
-static void snapshot(size_t n)
+/* The session's TCP sockets in place, for kernel_match.c: inode, port, a listener's address. */
+static void snapshot(size_t n, int place)
 {
-    if (kernel_match_begin(n) < 0) return;
+    if (kernel_match_begin(n, place) < 0) return;
     for (size_t i = 0; i < n; i++) {
         sp_sock *s = registry_at(i);
+        if (s->place != place) continue;
         struct stat st;
         sp_addr a;
         unsigned short p;
@@ -320,11 +326,21 @@ int kernel_dump(const kernel_row **rows, size_t *n)
         errno = ENOMEM;
         return -1;
     }
-    if (ns || kernel_match_closed()) {
-        snapshot(ns);
+    /* Each place's table is read in its own network (a lab host's namespace): the session's
+     * sockets there, and what is left of those it closed there. */
+    for (int place = PLACE_HERE; place < place_count(); place++) {
+        int here = place == PLACE_HERE && ns && !place_count(), prc;
+        for (size_t i = 0; !here && i < ns; i++) here = registry_at(i)->place == place;
+        if (!here && !kernel_match_closed(place)) continue;
+        if (place != PLACE_HERE && place_enter(place) < 0) continue;
+        dump_place = place;
+        snapshot(ns, place);
         errno = 0;
-        if ((rc = read_table(&kept)) < 0) err = errno;
-        else kernel_match_end();
+        if ((prc = read_table(&kept)) < 0) {
+            rc = prc;
+            err = errno;
+        } else kernel_match_end();
+        if (place != PLACE_HERE) place_enter(PLACE_HERE);
     }
     /* The sockets the dump did not give (not TCP, listeners, not bound yet) are read per
      * fd; when the table could not be read, all of them, which needs no new fd. */

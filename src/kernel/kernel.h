@@ -22,6 +22,7 @@ typedef struct {
     long recvq, sendq;          /* bytes unread (a received FIN not counted) / not yet acknowledged; -1 unknown */
     long accq, backlog;         /* a listener: connections waiting for accept(), and their limit; -1 otherwise */
     double expires;             /* seconds left on its timer (TIME_WAIT), -1 unknown */
+    int place;                  /* the lab host it is on (core/place.h), PLACE_HERE outside a lab */
 } kernel_row;
 
 /* s's row, read through its fd. */

@@ -20,11 +20,13 @@ typedef struct {
     unsigned char la[16], ra[16];
     unsigned short lp, rp;
     int seen;                        /* found in the last table; one that is gone is forgotten */
+    int place;                       /* the lab host it was on (core/place.h) */
 } conn4;
 
 static conn4 *closed;
 static size_t nclosed, capclosed;
 static int closed6, want6;   /* an IPv6 port was the session's: the AF_INET6 table is needed */
+static int table_place;      /* the place whose table is being read (kernel_match_begin) */
 
 /* A session listener, by its bound address: only connections to that address are its queue. */
 typedef struct lsock {
@@ -91,14 +93,15 @@ static int same_conn(const conn4 *a, const conn4 *b)
     return a->family == b->family && a->lp == b->lp && a->rp == b->rp && !memcmp(a->la, b->la, 16) && !memcmp(a->ra, b->ra, 16);
 }
 
-void kernel_match_remember(const sp_addr *local, const sp_addr *peer)
+void kernel_match_remember(const sp_addr *local, const sp_addr *peer, int place)
 {
     conn4 c;
     memset(&c, 0, sizeof c);
+    c.place = place;
     if (!(c.family = kernel_match_fold(peer, c.ra, &c.rp)) || kernel_match_fold(local, c.la, &c.lp) != c.family) return;
     if (local->ss.ss_family == AF_INET6) closed6 = 1;
     for (size_t i = 0; i < nclosed; i++)
-        if (same_conn(&closed[i], &c)) return;
+        if (closed[i].place == place && same_conn(&closed[i], &c)) return;
     if (nclosed == capclosed) {
         size_t nc = capclosed ? capclosed * 2 : 16;
         conn4 *np = realloc(closed, nc * sizeof *np);
@@ -110,7 +113,12 @@ void kernel_match_remember(const sp_addr *local, const sp_addr *peer)
     closed[nclosed++] = c;
 }
 
-size_t kernel_match_closed(void) { return nclosed; }
+size_t kernel_match_closed(int place)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < nclosed; i++) k += closed[i].place == place;
+    return k;
+}
 
 static void note_port(unsigned short p, const lsock *listener)
 {
@@ -124,7 +132,7 @@ static void note_port(unsigned short p, const lsock *listener)
     }
 }
 
-int kernel_match_begin(size_t n)
+int kernel_match_begin(size_t n, int place)
 {
     unsigned short *u = realloc(uniq, (n + nclosed + 1) * sizeof *u);
     lsock *ls = realloc(listeners, (n + 1) * sizeof *ls);
@@ -134,12 +142,14 @@ int kernel_match_begin(size_t n)
     keymap_free(&byino);
     nuniq = 0;
     want6 = closed6;
+    table_place = place;
     if (u) uniq = u;
     if (ls) listeners = ls;
     if (o) owns = o;
     if (!u || !ls || !o) return -1;
     if (keymap_init(&byport, n + nclosed) < 0 || keymap_init(&byconn, nclosed) < 0 || keymap_init(&byino, n) < 0) return -1;
     for (size_t i = 0; i < nclosed; i++) {
+        if (closed[i].place != place) continue;
         note_port(closed[i].lp, NULL);
         keymap_put(&byconn, conn_key(&closed[i]), &closed[i]);
         closed[i].seen = 0;
@@ -222,7 +232,7 @@ void kernel_match_end(void)
 {
     size_t k = 0;
     for (size_t i = 0; i < nclosed; i++)
-        if (closed[i].seen) closed[k++] = closed[i];
+        if (closed[i].seen || closed[i].place != table_place) closed[k++] = closed[i];
     nclosed = k;
 }
 

@@ -25,9 +25,10 @@ typedef void kernel_take(const kernel_entry *e, void *ctx);
 
 enum { KERNEL_MATCH_NONE, KERNEL_MATCH_OWN, KERNEL_MATCH_QUEUED, KERNEL_MATCH_CLOSED };
 
-/* A new table of n session sockets: forgets the last one's sockets (not the closed
- * connections); -1 when out of memory (then nothing matches). */
-int kernel_match_begin(size_t n);
+/* A new table of n session sockets, read in place (core/place.h: a lab host's network, or
+ * PLACE_HERE): forgets the last one's sockets (not the closed connections); only place's
+ * closed connections take part. -1 when out of memory (then nothing matches). */
+int kernel_match_begin(size_t n, int place);
 /* The session socket at place i of the registry: its inode (0 unknown), its local port (0
  * none yet) and, for a listener, its bound address (else NULL). */
 void kernel_match_socket(const sp_sock *s, size_t i, unsigned long ino, unsigned short port, const sp_addr *listening);
@@ -38,14 +39,14 @@ int kernel_match_want6(void);
 /* Whose e is: KERNEL_MATCH_OWN (*owner: the registry place of the socket whose fd holds it),
  * _QUEUED (*queue: the listener), _CLOSED (a connection the session closed), or _NONE. */
 int kernel_match_entry(const kernel_entry *e, size_t *owner, const sp_sock **queue);
-/* After a table was read whole: closed connections it did not hold are forgotten (the kernel
- * is done with them, and their tuple may be someone else's next). */
+/* After a table was read whole: closed connections of its place it did not hold are
+ * forgotten (the kernel is done with them, and their tuple may be someone else's next). */
 void kernel_match_end(void);
 /* A connection the session closes, by its two addresses (IPv4 or IPv6, a v4-mapped one as
- * IPv4); anything else is ignored. */
-void kernel_match_remember(const sp_addr *local, const sp_addr *peer);
-/* How many closed connections are remembered. */
-size_t kernel_match_closed(void);
+ * IPv4) and the place it lived in; anything else is ignored. */
+void kernel_match_remember(const sp_addr *local, const sp_addr *peer, int place);
+/* How many closed connections of place are remembered. */
+size_t kernel_match_closed(int place);
 /* The IP address bytes and port of a, a v4-mapped IPv6 address folded to IPv4: its family,
  * or 0 when a is not an IP address. */
 int kernel_match_fold(const sp_addr *a, unsigned char out[16], unsigned short *port);

@@ -11,6 +11,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,13 +19,24 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "core/place.h"
+#include "lab/lab_net.h"
+#include "lab/lab_switch.h"
 #include "report/out.h"
 
 static int in_lab;
+static char joined_host[LAB_NAME_MAX + 1];   /* --join B: the host this session entered */
 static pid_t lab_pid;            /* this process, once it noted its pid */
 static char pid_path[PATH_MAX + 16];  /* the pid file this lab wrote; "" when none */
+static char hosts_path[PATH_MAX + 16];  /* the hosts file beside it (--join NAME); "" when none */
 
 int lab_in(void) { return in_lab; }
+
+const char *lab_where(void)
+{
+    if (place_count()) return place_name(place_current);
+    return joined_host[0] ? joined_host : "lab";
+}
 
 /* The first line of a file (a sysctl, a pid file) without its newline; "" when unreadable. */
 static const char *read_line(const char *path, char *buf, size_t n)
@@ -163,15 +175,44 @@ static pid_t lab_alive(const char *dir)
     return start && proc_start((pid_t)pid) == start ? (pid_t)pid : 0;
 }
 
-/* The running lab of this user, from the pid files --lab writes; 0 when none runs. */
-static pid_t lab_find(void)
+/* The running lab of this user, from the pid files --lab writes (the folder into dir when
+ * dir is not NULL); 0 when none runs. */
+static pid_t lab_find_in(char *dir)
 {
-    char dir[PATH_MAX];
+    char here[PATH_MAX];
     pid_t pid;
+    if (!dir) dir = here;
     for (int which = 0; which < 2; which++)
-        if (lab_dir(which, dir, sizeof dir) == 0 && own_dir(dir, 0) == 0 && (pid = lab_alive(dir)))
+        if (lab_dir(which, dir, PATH_MAX) == 0 && own_dir(dir, 0) == 0 && (pid = lab_alive(dir)))
             return pid;
     return 0;
+}
+
+static pid_t lab_find(void)
+{
+    return lab_find_in(NULL);
+}
+
+/* The fd (in the lab's process) holding host's network namespace, from dir/lab.hosts; -1
+ * when the lab has no such host (names: its hosts, for the message). */
+static int lab_host_fd(const char *dir, const char *host, char *names, size_t n)
+{
+    char path[PATH_MAX + 16], line[64], name[LAB_NAME_MAX + 2];
+    int fd, found = -1;
+    FILE *f;
+    names[0] = 0;
+    snprintf(path, sizeof path, "%s/lab.hosts", dir);
+    if (!(f = fopen(path, "re"))) return -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "%13s %d", name, &fd) == 2 && fd >= 0) {
+            if (!strcasecmp(name, host)) {
+                found = fd;
+                snprintf(joined_host, sizeof joined_host, "%.*s", LAB_NAME_MAX, name);
+            }
+            snprintf(names + strlen(names), n - strlen(names), "%s%s", names[0] ? ", " : "", name);
+        }
+    fclose(f);
+    return found;
 }
 
 /* The first folder that can hold this lab's pid file (made when missing), into dir; -1: none. */
@@ -186,7 +227,9 @@ static int lab_pick_dir(char *dir, size_t n)
 /* Removes the pid file this lab wrote (at exit, by this process only, not a child). */
 static void lab_forget(void)
 {
-    if (pid_path[0] && getpid() == lab_pid) unlink(pid_path);
+    if (getpid() != lab_pid) return;
+    if (pid_path[0]) unlink(pid_path);
+    if (hosts_path[0]) unlink(hosts_path);
 }
 
 /* SIGHUP (the terminal closed) or SIGTERM: the pid file goes, then the signal does its work. */
@@ -195,6 +238,24 @@ static void lab_on_signal(int sig)
     lab_forget();
     signal(sig, SIG_DFL);
     raise(sig);
+}
+
+/* Writes dir/lab.hosts: "NAME FD" for each host, the fd of this process that holds its
+ * network namespace, for `sockplay --join NAME` (through /proc/PID/fd/FD). Written
+ * through a temporary file renamed into place; when it cannot be, --join NAME says so. */
+static void lab_note_hosts(const char *dir)
+{
+    char tmp[PATH_MAX + 32], path[PATH_MAX + 16];
+    FILE *f;
+    int ok;
+    snprintf(tmp, sizeof tmp, "%s/.lab.hosts.%d", dir, (int)getpid());
+    snprintf(path, sizeof path, "%s/lab.hosts", dir);
+    if (!(f = fopen(tmp, "wxe"))) return;
+    for (int h = 0; h < place_count(); h++) fprintf(f, "%s %d\n", place_name(h), lab_net_fd(h));
+    ok = fflush(f) == 0 && !ferror(f);
+    if (fclose(f) != 0) ok = 0;
+    if (!ok || rename(tmp, path) < 0) unlink(tmp);
+    else snprintf(hosts_path, sizeof hosts_path, "%s", path);
 }
 
 /* Writes "PID STARTTIME" to dir/lab.pid through a temporary file renamed into place (a
@@ -225,6 +286,7 @@ static int lab_note_pid(const char *dir)
     atexit(lab_forget);
     signal(SIGHUP, lab_on_signal);
     signal(SIGTERM, lab_on_signal);
+    lab_note_hosts(dir);
     return 0;
 }
 
@@ -254,7 +316,32 @@ static void lab_say(const char *text)
     fflush(stdout);
 }
 
-int lab_enter(void)
+/* Builds the lab's network: the course's, or the one the file describes. 0, or -1 after
+ * saying why (the file's line and its mistake, or the step that failed). */
+static int lab_build(const char *file)
+{
+    lab_topo t;
+    char err[600];
+    if (!file) lab_topo_default(&t);
+    else if (lab_topo_file(file, &t, err, sizeof err) < 0) {
+        fprintf(stderr, "%s", out_col(C_RED));
+        out_wrap(stderr, "sockplay --lab: ", 2, err, out_col(C_RESET));
+        return -1;
+    }
+    if (lab_net_build(&t, err, sizeof err) < 0 || lab_switch_start(err, sizeof err) < 0) {
+        fprintf(stderr, "%s", out_col(C_RED));
+        out_wrap(stderr, "sockplay --lab: ", 2, err, out_col(C_RESET));
+        return -1;
+    }
+    return 0;
+}
+
+void lab_leave(void)
+{
+    lab_switch_stop();
+}
+
+int lab_enter(const char *topo_file)
 {
     char dir[PATH_MAX] = "", map[64], note[600];
     unsigned uid = (unsigned)getuid(), gid = (unsigned)getgid();   /* outside: inside both are 0 */
@@ -274,6 +361,7 @@ int lab_enter(void)
     /* CAP_NET_RAW holds inside: a packet socket opens (a policy may still deny it). */
     if ((fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0)) >= 0) close(fd);
     else if (errno == EPERM || errno == EACCES) { say_no_userns("socket(AF_PACKET)", errno); return 2; }
+    if (lab_build(topo_file) < 0) return 2;   /* fails closed: no session without its network */
     in_lab = 1;
     if (dir[0] && lab_note_pid(dir) < 0) e = errno;
     snprintf(note, sizeof note, "%s", TR("lab: this session has a network of its own (127.0.0.1 included) — nothing outside reaches it, "
@@ -290,14 +378,16 @@ int lab_enter(void)
     return 0;
 }
 
-/* Enters the namespace of kind (CLONE_NEWUSER, CLONE_NEWNET) that /proc/PID/ns/name is,
- * unless this process is in it already. 0, or -1 with errno. */
-static int lab_setns(pid_t pid, const char *name, int kind)
+/* Enters the namespace of kind (CLONE_NEWUSER, CLONE_NEWNET) that /proc/PID/ns/name is (or,
+ * fd >= 0, that the lab's fd holds: a host's), unless this process is in it already. 0, or
+ * -1 with errno. */
+static int lab_setns(pid_t pid, const char *name, int kind, int fd_of_lab)
 {
     char path[64];
     struct stat theirs, ours;
     int fd, rc, e;
-    snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, name);
+    if (fd_of_lab >= 0) snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)pid, fd_of_lab);
+    else snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, name);
     if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) return -1;
     snprintf(path, sizeof path, "/proc/self/ns/%s", name);
     if (fstat(fd, &theirs) == 0 && stat(path, &ours) == 0 && theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev)
@@ -310,11 +400,11 @@ static int lab_setns(pid_t pid, const char *name, int kind)
     return rc;
 }
 
-int lab_join(char **prog)
+int lab_join(const char *host, char **prog)
 {
-    char note[300];
-    pid_t pid = lab_find();
-    int e;
+    char note[300], dir[PATH_MAX], names[LAB_HOSTS * (LAB_NAME_MAX + 2) + 8];
+    pid_t pid = lab_find_in(dir);
+    int e, hfd = -1;
     if (prog && !prog[0]) {
         fprintf(stderr, "%s\n", TR("sockplay --join --: which program? e.g. sockplay --join -- python3 client.py",
                                    "sockplay --join --：运行哪个程序？例如 sockplay --join -- python3 client.py"));
@@ -325,7 +415,13 @@ int lab_join(char **prog)
                                    "sockplay --join：没有正在运行的实验室。先在另一个终端里启动一个：sockplay --lab"), "");
         return 2;
     }
-    if (lab_setns(pid, "user", CLONE_NEWUSER) < 0 || lab_setns(pid, "net", CLONE_NEWNET) < 0) {
+    if (host && (hfd = lab_host_fd(dir, host, names, sizeof names)) < 0) {
+        /* Nothing runs anywhere else: a program meant for a lab host never reaches the machine's network. */
+        fprintf(stderr, TR("sockplay --join: the lab (pid %d) has no host '%s'%s%s\n", "sockplay --join：实验室（pid %d）没有主机 '%s'%s%s\n"),
+                (int)pid, host, names[0] ? TR("; its hosts: ", "；它的主机：") : "", names);
+        return 2;
+    }
+    if (lab_setns(pid, "user", CLONE_NEWUSER, -1) < 0 || lab_setns(pid, "net", CLONE_NEWNET, hfd) < 0) {
         fprintf(stderr, TR("sockplay --join: cannot enter the lab (pid %d): %s\n", "sockplay --join：无法进入实验室（pid %d）：%s\n"),
                 (int)pid, strerror(errno));
         return 2;
@@ -338,8 +434,13 @@ int lab_join(char **prog)
         fprintf(stderr, TR("sockplay --join: cannot run '%s': %s\n", "sockplay --join：无法运行 '%s'：%s\n"), prog[0], strerror(e));
         return e == ENOENT ? 127 : 126;
     }
-    snprintf(note, sizeof note, TR("lab: joined the lab of pid %d — this session shares its network (its 127.0.0.1), apart from the machine's.",
-                                   "实验室：已进入 pid %d 的实验室——本会话与它共用网络 (它的 127.0.0.1)，与本机的网络隔开。"), (int)pid);
+    if (host && out_lang == LANG_ZH)
+        snprintf(note, sizeof note, "实验室：在主机 %s 上（pid %d 的实验室）——本会话的套接字都在那里。", joined_host, (int)pid);
+    else if (host)
+        snprintf(note, sizeof note, "lab: on host %s of the lab of pid %d — this session's sockets live there.", joined_host, (int)pid);
+    else
+        snprintf(note, sizeof note, TR("lab: joined the lab of pid %d — this session shares its network (its 127.0.0.1), apart from the machine's.",
+                                       "实验室：已进入 pid %d 的实验室——本会话与它共用网络 (它的 127.0.0.1)，与本机的网络隔开。"), (int)pid);
     lab_say(note);
     return 0;
 }

@@ -5,6 +5,7 @@
 #include "lab/lab_topo.h"
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,6 +252,34 @@ int lab_topo_finish(lab_topo *t, char *err, size_t n)
         return -1;
     }
     return 0;
+}
+
+int lab_topo_file(const char *path, lab_topo *t, char *err, size_t n)
+{
+    FILE *f = fopen(path, "re");
+    char line[512], why[400];
+    int no = 0, rc = 0;
+    if (!f) {
+        snprintf(err, n, TR("cannot read the topology %s: %s", "读不了拓扑文件 %s：%s"), path, strerror(errno));
+        return -1;
+    }
+    lab_topo_init(t);
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        no++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            snprintf(err, n, TR("%s:%d: the line is too long", "%s:%d：这一行太长"), path, no);
+            rc = -1;
+        } else if (lab_topo_line(t, line, why, sizeof why) < 0) {
+            snprintf(err, n, "%s:%d: %s", path, no, why);
+            rc = -1;
+        }
+    }
+    fclose(f);
+    if (rc == 0 && lab_topo_finish(t, why, sizeof why) < 0) {
+        snprintf(err, n, "%s: %s", path, why);
+        rc = -1;
+    }
+    return rc;
 }
 
 const lab_host *lab_topo_host(const lab_topo *t, const char *name)

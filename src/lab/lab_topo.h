@@ -1,8 +1,9 @@
 /* lab_topo.h — the lab's network as data: hosts and routers, each interface's address,
  * prefix and MAC, the LANs their addresses make, each host's default gateway. Built from
  * the course's default (A 192.168.1.103 and B 192.168.1.104 on 192.168.1.0/24, router R
- * 192.168.1.1 / 10.0.0.1, D 10.0.0.2 on 10.0.0.0/24) or from a topology file's lines; no
- * I/O: lab/lab_net.c makes it real, `lab` prints it, the unit tests read it. */
+ * 192.168.1.1 / 10.0.0.1, D 10.0.0.2 on 10.0.0.0/24) or from a topology file's lines (no
+ * I/O but lab_topo_file's read): lab/lab_net.c makes it real, `lab` prints it, the unit
+ * tests read it. */
 #ifndef SP_LAB_TOPO_H
 #define SP_LAB_TOPO_H
 #include <netinet/in.h>
@@ -55,6 +56,9 @@ int lab_topo_line(lab_topo *t, const char *line, char *err, size_t n);
 /* After the last line: each host's gateway (the router's address on its LAN, when one
  * router has one there), and the checks no line can make alone. 0, or -1 with err. */
 int lab_topo_finish(lab_topo *t, char *err, size_t n);
+/* Reads a topology file (lab_topo_line for each line, then lab_topo_finish): 0, or -1 with
+ * err naming the file, the line and its mistake. The only I/O of this module. */
+int lab_topo_file(const char *path, lab_topo *t, char *err, size_t n);
 /* The host named name (any case), or NULL. */
 const lab_host *lab_topo_host(const lab_topo *t, const char *name);
 /* The host and interface that hold addr, or NULL. */

@@ -17,9 +17,10 @@
 #include "kernel/kernel.h"
 #include "report/out.h"
 #include "report/wireview.h"
+#include "core/place.h"
 #include "core/registry.h"
 
-enum { COL_FD, COL_NAME, COL_KIND, COL_LOCAL, COL_PEER, COL_STATE, COL_RECVQ, COL_SENDQ, NCOLS };
+enum { COL_FD, COL_NAME, COL_KIND, COL_HOST, COL_LOCAL, COL_PEER, COL_STATE, COL_RECVQ, COL_SENDQ, NCOLS };
 
 typedef struct {
     unsigned long key;        /* the socket's serial; kernel rows: a hash of their addresses */
@@ -32,6 +33,7 @@ typedef struct {
 
 static row *last;
 static size_t nlast;
+static int show_host;         /* a lab with hosts: the HOST column (which host a socket lives on) */
 static int shown_legend;
 static int kernel_err;        /* why the kernel's table could not be read for this table; 0: it was */
 
@@ -82,11 +84,15 @@ static void own_cells(const sp_sock *s, row *r)
     qfmt(r, COL_FD, s->fd);
     put(r, COL_NAME, s->name[0] ? s->name : "-");
     put(r, COL_KIND, kind_name(s->family, s->type));
+    put(r, COL_HOST, show_host ? place_name(s->place) : "");
 }
 
-static unsigned long hash_place(const char *a, const char *b)
+/* A key for a row no fd holds: its host and its two addresses. */
+static unsigned long hash_place(const char *host, const char *a, const char *b)
 {
     uint64_t h = 1469598103934665603ull;               /* FNV-1a */
+    for (const char *p = host; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    h = (h ^ '|') * 1099511628211ull;
     for (const char *p = a; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
     h = (h ^ '|') * 1099511628211ull;
     for (const char *p = b; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
@@ -96,12 +102,14 @@ static unsigned long hash_place(const char *a, const char *b)
 /* The cells of a row no fd holds, and why it is there. */
 static void fdless_cells(const kernel_row *k, row *r)
 {
+    const char *host = show_host ? place_name(k->place) : "";
     r->note[0] = '\0';
-    r->key = hash_place(k->local, k->peer);
+    r->key = hash_place(host, k->local, k->peer);
     r->kernel = 1;
     put(r, COL_FD, "-");
     put(r, COL_NAME, "-");
     put(r, COL_KIND, kind_name(k->family, SOCK_STREAM));
+    put(r, COL_HOST, host);
     if (k->queue)
         snprintf(r->note, sizeof r->note, TR("no fd yet: in %s's accept queue — accept() returns it",
                                              "还没有 fd：在 %s 的 accept 队列中 —— accept() 会返回它"), registry_label(k->queue));
@@ -223,7 +231,8 @@ typedef struct {
 static int table_width(const layout *L)
 {
     int t = 2 + L->w[COL_FD];                  /* the mark, a space, the fd right-aligned */
-    for (int c = 1; c < NCOLS; c++) t += L->gap + L->w[c];
+    for (int c = 1; c < NCOLS; c++)
+        if (c != COL_HOST || show_host) t += L->gap + L->w[c];
     return t;
 }
 
@@ -280,13 +289,19 @@ static void fit(layout *L, const row *now, size_t n, const row *gone, size_t ngo
 }
 
 /* The part of an address cell elision must keep: from its last ':' (the port), or a
- * path's last '/'. */
+ * path's last '/'; for IPv4 from its third number. */
 static size_t keep_of(int c, const char *s, size_t len)
 {
     const char *k;
+    int dots = 0;
     if (c != COL_LOCAL && c != COL_PEER) return 0;
-    if ((k = memrchr(s, ':', len)) || (k = memrchr(s, '/', len))) return len - (size_t)(k - s);
-    return 0;
+    if (!(k = memrchr(s, ':', len)) && !(k = memrchr(s, '/', len))) return 0;
+    /* An IPv4 address keeps its last two numbers too: 192.…1.104:7788 tells .103 from .104. */
+    for (const char *p = s; p < k; p++) dots += *p == '.';
+    if (dots == 3 && *k == ':' && s[0] != '[')
+        for (const char *p = k; p > s; p--)
+            if (p[-1] == '.' && --dots == 1) return len - (size_t)(p - s);
+    return len - (size_t)(k - s);
 }
 
 /* Whether a row's note fits on its line; otherwise it goes on the next. */
@@ -315,6 +330,7 @@ static void print_row(FILE *f, const row *r, const row *before, char mark, const
     addn(&l, &mark, 1);
     put_paint(&l, &now, &pal->reset);
     for (int c = 0; c < NCOLS; c++) {
+        if (c == COL_HOST && !show_host) continue;
         int changed = mark == '*' && before && !same_cell(before, r, c);
         const paint *on = changed ? &pal->changed : r->kernel && mark != '-' ? &pal->dim : rowcol;
         int lastcol = c == NCOLS - 1 && !inl, wid = r->wid[c];
@@ -397,11 +413,11 @@ static void print_unread(FILE *f)
 
 int render_table_to(FILE *f, int force, int keep)
 {
-    static const char *heads[NCOLS] = {"FD", "NAME", "KIND", "LOCAL", "PEER", "STATE", "RECV-Q", "SEND-Q"};
+    static const char *heads[NCOLS] = {"FD", "NAME", "KIND", "HOST", "LOCAL", "PEER", "STATE", "RECV-Q", "SEND-Q"};
     size_t n = 0, i, ngone = 0;
-    row *now = current(&n), *gone;
-    size_t nold = comparable();
-    int differs = (n != nold);
+    row *now, *gone;
+    size_t nold;
+    int differs;
     layout L = {.gap = 2, .short_kind = 0, .cols = out_cols()};
     int *w = L.w;
     line h;
@@ -412,7 +428,11 @@ int render_table_to(FILE *f, int force, int keep)
     size_t found = 0;
     palette pal = {paint_of(C_RESET), paint_of(C_DIM), paint_of(C_BOLD ";" C_YELLOW), paint_of(C_GREEN), paint_of(C_RED)};
 
+    show_host = place_count() > 0;
+    now = current(&n);
     if (!now) return 0;
+    nold = comparable();
+    differs = n != nold;
     /* Each row against the last table, once: whether to print, and each row's mark. */
     index_rows(&was, last, nlast);
     before = malloc((n + 1) * sizeof *before);
@@ -458,6 +478,7 @@ int render_table_to(FILE *f, int force, int keep)
     add(&h, pal.dim.s);
     for (int c = 0; c < NCOLS; c++) {
         int k = (int)strlen(heads[c]);
+        if (c == COL_HOST && !show_host) continue;
         pad(&h, c == COL_FD ? 2 + w[c] - k : L.gap);
         add(&h, heads[c]);
         if (c != COL_FD && c != NCOLS - 1) pad(&h, w[c] - k);

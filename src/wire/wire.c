@@ -112,8 +112,8 @@ static int set_filter(const char *expr, char *err, size_t n)
 
 /* The capture's fds (its socket, libpcap's eventfd, the spool) are made while every fd
  * below WIRE_FDS_ABOVE is held open, so they land above it: the learner's next socket is
- * fd 3 as in Python, not 6. Returns how many were held (in held[]). */
-static int hold_low_fds(int held[WIRE_FDS_ABOVE])
+ * fd 3 as in Python, not 6. */
+int wire_fds_hold(int held[WIRE_FDS_ABOVE])
 {
     int k = 0, fd, first = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (first < 0) return 0;
@@ -126,7 +126,7 @@ static int hold_low_fds(int held[WIRE_FDS_ABOVE])
     return k;
 }
 
-static void free_fds(const int *held, int k)
+void wire_fds_free(const int *held, int k)
 {
     while (k-- > 0) close(held[k]);
 }
@@ -138,10 +138,10 @@ int wire_open(const char *dev, char *err, size_t n)
     int held[WIRE_FDS_ABOVE], k, rc, e;
     if (n) err[0] = '\0';
     if (w.p) return 0;
-    k = hold_low_fds(held);
+    k = wire_fds_hold(held);
     rc = open_capture(dev, err, n);
     e = errno;
-    free_fds(held, k);
+    wire_fds_free(held, k);
     errno = e;
     return rc;
 }

@@ -17,6 +17,11 @@
 #define WIRE_SPOOL_MAX (512L << 20)
 /* The capture's own fds are numbered above this (the learner's sockets keep 3, 4, …). */
 #define WIRE_FDS_ABOVE 200
+/* Holds every free fd below WIRE_FDS_ABOVE open (returns how many, in held), so that what
+ * is opened meanwhile lands above it; wire_fds_free lets them go. Also used by the lab's
+ * switch for its captures. */
+int wire_fds_hold(int held[WIRE_FDS_ABOVE]);
+void wire_fds_free(const int *held, int k);
 
 /* Opens the capture on dev (NULL: "lo"), with a filter that matches nothing until
  * wire_ports. 0, or -1 with err saying why in a sentence and what to do (no CAP_NET_RAW:

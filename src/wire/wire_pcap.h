@@ -9,9 +9,9 @@
 #include <pcap/pcap.h>
 
 #define WIRE_PCAP_FUNCS(X) \
-    X(pcap_activate) X(pcap_close) X(pcap_compile) X(pcap_create) X(pcap_datalink) X(pcap_dump) \
+    X(pcap_activate) X(pcap_close) X(pcap_compile) X(pcap_create) X(pcap_datalink) X(pcap_dispatch) X(pcap_dump) \
     X(pcap_dump_close) X(pcap_dump_flush) X(pcap_dump_fopen) X(pcap_freecode) X(pcap_get_selectable_fd) \
-    X(pcap_get_tstamp_precision) X(pcap_geterr) X(pcap_next_ex) X(pcap_set_buffer_size) \
+    X(pcap_get_tstamp_precision) X(pcap_geterr) X(pcap_inject) X(pcap_next_ex) X(pcap_set_buffer_size) \
     X(pcap_set_immediate_mode) X(pcap_set_promisc) X(pcap_set_snaplen) X(pcap_set_tstamp_precision) \
     X(pcap_setdirection) X(pcap_setfilter) X(pcap_setnonblock) X(pcap_stats)
 
@@ -28,6 +28,7 @@ int wire_pcap_load(char *err, size_t n);
 #define pcap_compile (wire_pcap.pcap_compile_p)
 #define pcap_create (wire_pcap.pcap_create_p)
 #define pcap_datalink (wire_pcap.pcap_datalink_p)
+#define pcap_dispatch (wire_pcap.pcap_dispatch_p)
 #define pcap_dump (wire_pcap.pcap_dump_p)
 #define pcap_dump_close (wire_pcap.pcap_dump_close_p)
 #define pcap_dump_flush (wire_pcap.pcap_dump_flush_p)
@@ -36,6 +37,7 @@ int wire_pcap_load(char *err, size_t n);
 #define pcap_get_selectable_fd (wire_pcap.pcap_get_selectable_fd_p)
 #define pcap_get_tstamp_precision (wire_pcap.pcap_get_tstamp_precision_p)
 #define pcap_geterr (wire_pcap.pcap_geterr_p)
+#define pcap_inject (wire_pcap.pcap_inject_p)
 #define pcap_next_ex (wire_pcap.pcap_next_ex_p)
 #define pcap_set_buffer_size (wire_pcap.pcap_set_buffer_size_p)
 #define pcap_set_immediate_mode (wire_pcap.pcap_set_immediate_mode_p)

@@ -359,10 +359,10 @@ static void matching(void)
     kernel_entry e;
     int seen[3] = {0, 0, 0};
 
-    kernel_match_remember(&cl, &cp);
-    kernel_match_remember(&cl, &cp);
-    CHECK(kernel_match_closed() == 1, "a tuple is remembered once");
-    CHECK(kernel_match_begin(3) == 0, "begin");
+    kernel_match_remember(&cl, &cp, -1);
+    kernel_match_remember(&cl, &cp, -1);
+    CHECK(kernel_match_closed(-1) == 1, "a tuple is remembered once");
+    CHECK(kernel_match_begin(3, -1) == 0, "begin");
     kernel_match_socket(&l, 0, 100, 7788, &la);
     kernel_match_socket(&c, 1, 111, 7788, NULL);
     kernel_match_socket(&w, 2, 300, 9000, &wa);
@@ -394,10 +394,10 @@ static void matching(void)
     e = row(0, AF_INET, "127.0.0.1", 1234, "127.0.0.1", 7788, TCP_ESTABLISHED);
     CHECK(kernel_match_entry(&e, &at, &q) == KERNEL_MATCH_NONE, "a port that is not the session's");
     kernel_match_end();
-    CHECK(kernel_match_closed() == 1, "a closed connection the table still holds is kept");
-    CHECK(kernel_match_begin(0) == 0, "begin again");
+    CHECK(kernel_match_closed(-1) == 1, "a closed connection the table still holds is kept");
+    CHECK(kernel_match_begin(0, -1) == 0, "begin again");
     kernel_match_end();
-    CHECK(kernel_match_closed() == 0, "one the table no longer holds is forgotten");
+    CHECK(kernel_match_closed(-1) == 0, "one the table no longer holds is forgotten");
     kernel_match_free();
 }
 
