@@ -30,6 +30,12 @@ def deb_builds_passes_lintian_and_runs_a_lesson_when_installed():
               "./usr/share/bash-completion/completions/sockplay", "./usr/share/doc/sockplay/copyright"]:
         if f not in names:
             raise Fail("%s is not in the package:\n%s" % (f, names))
+    # The libraries sockplay opens with dlopen (the wire's libpcap, the lab's libnl) are not
+    # seen by dh_shlibdeps: the package must depend on them by name.
+    depends = sh(["dpkg-deb", "-f", deb, "Depends"]).stdout.decode()
+    for lib in ["libpcap0.8", "libnl-route-3-200"]:
+        if lib not in depends:
+            raise Fail("the package does not depend on %s (it is opened with dlopen): Depends: %s" % (lib, depends))
     root = tempfile.mkdtemp()
     sh(["dpkg-deb", "-x", deb, root])
     # Installed as apt would lay it out: the package's /usr laid over this machine's, in a
