@@ -532,6 +532,13 @@ def hosts_talk_through_the_switch():
             if not re.search(r"\bd\s+UDPv4\s+D\s+10\.0\.0\.2:9999", t) or not re.search(r"\bu\s+UDPv4\s+A\s", t):
                 raise Fail("as %s: d is not on D or u not on A:\n%s" % (who.name, t))
             lab.run("on nowhere", r"no host 'nowhere' in the lab: A, B, R, D, lab")
+            # Lua: socket.host as `on`, returning where it was.
+            lab.run('lua local was = socket.host("D"); local e = socket.socket("udp"); print("luahost", was, socket.host(was), e:getsockname()[1])',
+                    r"luahost\tA\tD\t0\.0\.0\.0")
+            lab.run("state")
+            lab.sync()
+            if not re.search(r"^\s+\d+\s+-\s+UDPv4\s+D\s+-\s", lab_table(lab.text()), re.M):
+                raise Fail("as %s: the socket Lua made with socket.host('D') is not on D:\n%s" % (who.name, lab_table(lab.text())))
             lab.run("lab", r"sockplay is the switch \((\d+) frames: (\d+) forwarded")
             if lab.close() != 0:
                 raise Fail("as %s: the lab exited %s:\n%s" % (who.name, lab.p.returncode, lab.text()))

@@ -35,9 +35,13 @@ int cmd_lab(const sp_line *c)
     for (int h = 0; h < t->nhosts; h++)
         if ((int)strlen(t->hosts[h].name) > nw) nw = (int)strlen(t->hosts[h].name);
     lab_switch_stats_get(&st);
-    printf(TR("lab: %d hosts on %d LANs; sockplay is the switch (%lu frames: %lu forwarded, %lu flooded)\n",
-              "实验室：%d 台主机，%d 个局域网；sockplay 就是交换机（%lu 帧：转发 %lu，泛洪 %lu）\n"),
-           t->nhosts, t->nlans, st.frames, st.forwarded, st.flooded);
+    if (lab_net_bridged())
+        printf(TR("lab: %d hosts on %d LANs; the kernel's bridge joins them (SOCKPLAY_LAB_SWITCH=bridge)\n",
+                  "实验室：%d 台主机，%d 个局域网；由内核的网桥连接（SOCKPLAY_LAB_SWITCH=bridge）\n"), t->nhosts, t->nlans);
+    else
+        printf(TR("lab: %d hosts on %d LANs; sockplay is the switch (%lu frames: %lu forwarded, %lu flooded)\n",
+                  "实验室：%d 台主机，%d 个局域网；sockplay 就是交换机（%lu 帧：转发 %lu，泛洪 %lu）\n"),
+               t->nhosts, t->nlans, st.frames, st.forwarded, st.flooded);
     for (int l = 0; l < t->nlans; l++) {
         lab_topo_lan_text(t, l, lan, sizeof lan);
         printf("  %s%s %s%s\n", out_col(C_BOLD), TR("LAN", "局域网"), lan, out_col(C_RESET));

@@ -328,7 +328,7 @@ static int lab_build(const char *file)
         out_wrap(stderr, "sockplay --lab: ", 2, err, out_col(C_RESET));
         return -1;
     }
-    if (lab_net_build(&t, err, sizeof err) < 0 || lab_switch_start(err, sizeof err) < 0) {
+    if (lab_net_build(&t, err, sizeof err) < 0 || (!lab_net_bridged() && lab_switch_start(err, sizeof err) < 0)) {
         fprintf(stderr, "%s", out_col(C_RED));
         out_wrap(stderr, "sockplay --lab: ", 2, err, out_col(C_RESET));
         return -1;

@@ -28,7 +28,7 @@
 #include "wire/wire.h"
 
 static lab_topo topo;
-static int built;
+static int built, bridged;
 static int own_ns = -1;                  /* the lab's own namespace */
 static int host_ns[LAB_HOSTS];
 static lab_port ports[LAB_PORTS];
@@ -256,6 +256,47 @@ static void port_name(int h, int i, char *b, size_t n)
 static int build(const lab_topo *t);
 static int host_count(void);
 
+/* SOCKPLAY_LAB_SWITCH=bridge: the kernel's bridge joins each LAN's ports instead of
+ * sockplay's switch — the anchor `make bench` measures the switch against. */
+int lab_net_bridge_wanted(void)
+{
+    const char *v = getenv("SOCKPLAY_LAB_SWITCH");
+    return v && !strcmp(v, "bridge");
+}
+
+int lab_net_bridged(void)
+{
+    return bridged;
+}
+
+/* One kernel bridge per LAN ("br-lan0"), its ports enslaved, up. */
+static int bridge_ports(struct nl_sock *own)
+{
+    for (int l = 0; l < topo.nlans; l++) {
+        char name[24];
+        struct rtnl_link *br;
+        int rc;
+        snprintf(name, sizeof name, "br-lan%d", l % LAB_LANS);
+        if ((rc = rtnl_link_bridge_add(own, name)) < 0) return nl_failed(name, rc);
+        if ((rc = rtnl_link_get_kernel(own, 0, name, &br)) < 0) return nl_failed(name, rc);
+        for (size_t p = 0; p < nports; p++) {
+            struct rtnl_link *port;
+            if (ports[p].lan != l) continue;
+            if ((rc = rtnl_link_get_kernel(own, 0, ports[p].name, &port)) == 0) {
+                rc = rtnl_link_enslave(own, br, port);
+                rtnl_link_put(port);
+            }
+            if (rc < 0) {
+                rtnl_link_put(br);
+                return nl_failed(ports[p].name, rc);
+            }
+        }
+        rtnl_link_put(br);
+        if (link_up(own, name) < 0) return -1;
+    }
+    return 0;
+}
+
 int lab_net_build(const lab_topo *t, char *err, size_t n)
 {
     int held[WIRE_FDS_ABOVE], k, rc;
@@ -299,6 +340,7 @@ static int build(const lab_topo *t)
         }
     for (int h = 0; h < topo.nhosts; h++)
         if (topo.hosts[h].gateway.s_addr && route_default(sk[h], topo.hosts[h].gateway) < 0) goto out;
+    if ((bridged = lab_net_bridge_wanted()) && bridge_ports(own) < 0) goto out;
     built = 1;
     rc = 0;
     {

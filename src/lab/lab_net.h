@@ -32,6 +32,10 @@ const char *lab_net_name(int h);
 /* Moves this thread into host h's network namespace (LAB_OWN: the lab's own); 0, or -1
  * with errno. A socket made there stays there. */
 int lab_net_enter(int h);
+/* Whether SOCKPLAY_LAB_SWITCH=bridge asks for the kernel's bridge instead of sockplay's
+ * switch (the anchor of `make bench`), and whether the lab was built so. */
+int lab_net_bridge_wanted(void);
+int lab_net_bridged(void);
 /* The fd that holds host h's network namespace (for --join HOST), or -1. */
 int lab_net_fd(int h);
 #endif

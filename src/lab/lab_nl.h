@@ -9,6 +9,7 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/bridge.h>
 #include <netlink/route/link/veth.h>
 #include <netlink/route/route.h>
 
@@ -20,7 +21,8 @@
     X(rtnl_link_get_ifindex) X(rtnl_link_alloc) X(rtnl_link_set_flags) X(rtnl_link_change) \
     X(rtnl_addr_alloc) X(rtnl_addr_set_ifindex) X(rtnl_addr_set_local) X(rtnl_addr_add) X(rtnl_addr_put) \
     X(rtnl_route_alloc) X(rtnl_route_set_family) X(rtnl_route_set_dst) X(rtnl_route_nh_alloc) X(rtnl_route_nh_free) \
-    X(rtnl_route_nh_set_gateway) X(rtnl_route_add_nexthop) X(rtnl_route_add) X(rtnl_route_put)
+    X(rtnl_route_nh_set_gateway) X(rtnl_route_add_nexthop) X(rtnl_route_add) X(rtnl_route_put) \
+    X(rtnl_link_bridge_add) X(rtnl_link_enslave)
 
 #define LAB_NL_MEMBER(f) __typeof__(f) *f##_p;
 typedef struct { LAB_NL_CORE(LAB_NL_MEMBER) LAB_NL_ROUTE(LAB_NL_MEMBER) } lab_nl_api;
@@ -64,5 +66,7 @@ int lab_nl_load(char *err, size_t n);
 #define rtnl_route_add_nexthop (lab_nl.rtnl_route_add_nexthop_p)
 #define rtnl_route_add (lab_nl.rtnl_route_add_p)
 #define rtnl_route_put (lab_nl.rtnl_route_put_p)
+#define rtnl_link_bridge_add (lab_nl.rtnl_link_bridge_add_p)
+#define rtnl_link_enslave (lab_nl.rtnl_link_enslave_p)
 #endif
 #endif

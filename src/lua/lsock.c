@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include "lang/addr.h"
 #include "core/blocking.h"
+#include "core/place.h"
 #include "core/core.h"
 #include "core/log.h"
 #include "lang/encoding.h"
@@ -572,6 +573,30 @@ static int l_trace(lua_State *L)
     return 1;
 }
 
+/* socket.host([name]): in the lab, the sockets made next live on host name ("B"; "lab":
+ * sockplay's own network), as `on B`. Returns the host it was on; nil, message when there
+ * is no lab or no such host. */
+static int l_host(lua_State *L)
+{
+    const char *name = luaL_optstring(L, 1, NULL);
+    int was = place_current, p;
+    if (!place_count()) {
+        luaL_pushfail(L);
+        lua_pushstring(L, TR("no lab here: run the script with sockplay --lab", "这里没有实验室：用 sockplay --lab 运行脚本"));
+        return 2;
+    }
+    if (name) {
+        if ((p = place_find(name)) == -2) {
+            luaL_pushfail(L);
+            lua_pushfstring(L, TR("no host '%s' in the lab", "实验室里没有主机 '%s'"), name);
+            return 2;
+        }
+        place_current = p;
+    }
+    lua_pushstring(L, place_name(was));
+    return 1;
+}
+
 /* socket.wire(true|false): the capture on or off, as `wire on|off`. true, or nil, the
  * message saying why and what to type. */
 static int l_wire(lua_State *L)
@@ -704,7 +729,7 @@ static const luaL_Reg metamethods[] = {
 };
 
 static const luaL_Reg functions[] = {
-    {"socket", l_socket}, {"poll", l_poll}, {"trace", l_trace}, {"wire", l_wire}, {"packets", l_packets}, {"wirestats", l_wirestats}, {"gettime", l_gettime}, {"gethostbyname", l_gethostbyname}, {"encode", l_encode}, {"decode", l_decode}, {NULL, NULL},
+    {"socket", l_socket}, {"host", l_host}, {"poll", l_poll}, {"trace", l_trace}, {"wire", l_wire}, {"packets", l_packets}, {"wirestats", l_wirestats}, {"gettime", l_gettime}, {"gethostbyname", l_gethostbyname}, {"encode", l_encode}, {"decode", l_decode}, {NULL, NULL},
 };
 
 int luaopen_socket(lua_State *L)

@@ -122,6 +122,8 @@ checkerr("unknown encoding", socket.encode, "x", "no-such-encoding")
 do
     local w, why = socket.wirestats()
     check(w == nil and why:find("socket.wire(true)", 1, true), "wirestats while the wire is off: nil and why")
+    local h, hwhy = socket.host("B")
+    check(h == nil and hwhy:find("sockplay --lab", 1, true), "socket.host outside a lab: nil and what to run")
 end
 
 -- arg as lua.c
