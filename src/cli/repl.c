@@ -10,6 +10,7 @@
 #include "core/place.h"
 #include "cli/lineedit.h"
 #include "lab/lab.h"
+#include "lab/lab_switch.h"
 #include "report/out.h"
 #include "report/wireview.h"
 #include "lang/parse.h"
@@ -62,6 +63,13 @@ int repl_line(const char *line, size_t len)
         return 0;
     }
     if (python_hint(line)) return 0;
+    if (line[strspn(line, " \t")] == '\0' && lab_switch_running() && lab_switch_held() > 0) {
+        /* Enter on an empty line while the switch holds frames: the next one goes on. */
+        lab_switch_release(1);
+        printf(TR("next: 1 frame sent on, %d still held\n", "next：放行 1 帧，还扣着 %d 帧\n"), lab_switch_held() - 1 > 0 ? lab_switch_held() - 1 : 0);
+        fflush(stdout);
+        return 0;
+    }
     if ((n = host_prefix(line)) != -2) {
         /* "B: CMD": the one line as if on B. */
         int was = place_current;

@@ -1,6 +1,7 @@
 /* cmd_lab.c — the lab's commands: `lab` prints its network (each LAN, each host's
  * interfaces with address, MAC and gateway, the switch's counts); `on HOST` makes the
- * sockets that follow on that host. */
+ * sockets that follow on that host; `wire hold|go|next|drop|loss|delay|dup|reorder|mac`
+ * and `next` set the switch's rules. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,7 +11,11 @@
 #include "lab/lab.h"
 #include "lab/lab_net.h"
 #include "lab/lab_switch.h"
+#include "lang/parse.h"
 #include "report/out.h"
+#include "report/wiredraw.h"
+#include "report/wireview.h"
+#include "wire/wire.h"
 
 /* Says that there is no lab network here, and how to get one. */
 static int no_lab(void)
@@ -90,4 +95,151 @@ int cmd_on(const sp_line *c)
     place_current = p;
     printf(TR("on %s: new sockets are made there\n", "在 %s 上：新的套接字建在那里\n"), place_name(p));
     return CMD_OK;
+}
+
+/* --- the switch's rules: `wire hold|go|next|drop|loss|delay|dup|reorder|mac` -------------- */
+
+enum { R_HOLD, R_GO, R_NEXT, R_DROP, R_LOSS, R_DELAY, R_DUP, R_REORDER, R_MAC };
+const sp_word cmd_wire_rule_words[] = {
+    {"hold", R_HOLD, 0, 0}, {"go", R_GO, 0, 0},           {"next", R_NEXT, 0, 0},       {"drop", R_DROP, 0, 0},
+    {"loss", R_LOSS, 0, 0}, {"delay", R_DELAY, 0, 0},     {"dup", R_DUP, 0, 0},         {"reorder", R_REORDER, 0, 0},
+    {"mac", R_MAC, 0, 0},   {NULL, 0, 0, 0},
+};
+
+/* Turns the wire view on (the switch's doings are seen there); 0, or -1 after saying why. */
+static int view_on(void)
+{
+    char err[600];
+    if (wire_is_open()) return 0;
+    if (wireview_set(1, err, sizeof err) < 0) {
+        out_wrap(stdout, "", 2, err, "");
+        return -1;
+    }
+    out_wrap(stdout, "", 2, TR("wire on: every frame the switch handles is shown, and what it did with it",
+                               "wire 已打开：显示交换机处理的每一帧，以及它做了什么"), "");
+    return 0;
+}
+
+/* Sends on n held frames (n < 0: all) and says so. */
+static int release(int n)
+{
+    int held = lab_switch_held();
+    if (!held) {
+        out_wrap(stdout, "", 2, TR("nothing is held in the switch (`wire hold` holds every frame that comes)",
+                                   "交换机里没有扣住的帧（`wire hold` 会扣住之后的每一帧）"), "");
+        return CMD_OK;
+    }
+    lab_switch_release(n);
+    if (n < 0 || n > held) n = held;
+    printf(TR("next: %d frame(s) sent on, %d still held\n", "next：放行 %d 帧，还扣着 %d 帧\n"), n, held - n);
+    return CMD_OK;
+}
+
+/* A number from lo to hi, with an optional suffix ("20%", "200ms"); -1 after cmd_usage. */
+static int number(const char *w, const char *suffix, int lo, int hi, const char *what, int *v)
+{
+    char buf[32], err[200];
+    long n;
+    size_t len = w ? strlen(w) : 0, sl = strlen(suffix);
+    if (!w) return cmd_usage(TR("%s: a number from %d to %d", "%s：%d 到 %d 之间的数"), what, lo, hi);
+    snprintf(buf, sizeof buf, "%s", w);
+    if (sl && len > sl && !strcmp(buf + len - sl, suffix)) buf[len - sl] = 0;
+    if (parse_int(buf, lo, hi, what, &n, err, sizeof err) < 0) return cmd_usage("%s", err);
+    *v = (int)n;
+    return 0;
+}
+
+int cmd_wire_rule(const sp_line *c)
+{
+    const sp_word *r = words_find(cmd_wire_rule_words, cmd_arg(c, 1));
+    const lab_topo *t = lab_net_topo();
+    char text[200], err[300];
+    int v = 0;
+    if (r->value == R_MAC) {
+        if (cmd_nargs(c, 1, 2, "") < 0 || (c->ntok == 3 && cmd_on_off(cmd_arg(c, 2), &v) < 0)) return CMD_FAIL;
+        wiredraw_macs = c->ntok == 3 ? v : !wiredraw_macs;
+        printf("%s\n", wiredraw_macs ? TR("wire mac on: each frame shows its MAC addresses (from → to)", "wire mac 已打开：每帧显示它的 MAC 地址（源 → 目的）")
+                                     : TR("wire mac off", "wire mac 已关闭"));
+        return CMD_OK;
+    }
+    if (!t || !lab_switch_running()) {
+        if (t) return cmd_usage("%s", TR("the kernel's bridge joins this lab (SOCKPLAY_LAB_SWITCH=bridge): it has no rules",
+                                         "这个实验室由内核网桥连接（SOCKPLAY_LAB_SWITCH=bridge）：没有规则可设"));
+        return no_lab();
+    }
+    switch (r->value) {
+    case R_HOLD:
+        if (cmd_nargs(c, 1, 1, "") < 0 || view_on() < 0) return CMD_FAIL;
+        lab_switch_hold(1);
+        out_wrap(stdout, "", 2, TR("wire hold: every frame waits in the switch — `next` (or Enter) sends one on, `next N` N, "
+                                   "`wire go` all. A call waits meanwhile: end it with & to keep the prompt (connect c … &)",
+                                   "wire hold：每一帧都扣在交换机里 —— `next`（或回车）放行一帧，`next N` 放行 N 帧，`wire go` 全部放行。"
+                                   "调用会一直等待：在命令后加 & 可以保留提示符（connect c … &）"), "");
+        return CMD_OK;
+    case R_GO:
+        if (cmd_nargs(c, 1, 1, "") < 0) return CMD_FAIL;
+        v = lab_switch_held();
+        lab_switch_hold(0);
+        printf(TR("wire go: %d held frame(s) sent on; frames pass again\n", "wire go：放行扣住的 %d 帧；之后的帧直接通过\n"), v);
+        return CMD_OK;
+    case R_NEXT:
+        v = 1;
+        if (cmd_nargs(c, 1, 2, "") < 0 || (c->ntok == 3 && number(cmd_arg(c, 2), "", 1, 100000, "N", &v) < 0)) return CMD_FAIL;
+        return release(v);
+    case R_DROP: {
+        lab_filter f;
+        char *words[8];
+        int n = 0;
+        if (c->ntok < 3 || strcmp(cmd_arg(c, 2), "next"))
+            return cmd_usage("%s", TR("wire drop next [syn|syn+ack|fin|rst|ack|data|tcp|udp|icmp|arp] [from HOST] [to HOST]",
+                                      "wire drop next [syn|syn+ack|fin|rst|ack|data|tcp|udp|icmp|arp] [from 主机] [to 主机]"));
+        for (int i = 3; i < c->ntok && n < 8; i++) words[n++] = (char *)cmd_arg(c, i);
+        if (lab_filter_parse(t, words, n, &f, err, sizeof err) < 0) return cmd_usage("%s", err);
+        if (view_on() < 0) return CMD_FAIL;
+        lab_switch_drop_next(&f);
+        lab_filter_text(t, &f, text, sizeof text);
+        printf(TR("wire drop next: the next frame matching \"%s\" will be dropped\n", "wire drop next：下一个符合“%s”的帧会被丢弃\n"), text);
+        return CMD_OK;
+    }
+    case R_LOSS:
+        if (cmd_nargs(c, 2, 2, "P%") < 0 || number(cmd_arg(c, 2), "%", 0, 100, "P", &v) < 0) return CMD_FAIL;
+        if (v && view_on() < 0) return CMD_FAIL;
+        lab_switch_loss(v);
+        printf(TR("wire loss %d%%: each frame is lost with a chance of %d in 100\n", "wire loss %d%%：每一帧都有 %d%% 的机会丢失\n"), v, v);
+        return CMD_OK;
+    case R_DELAY:
+        if (cmd_nargs(c, 2, 2, "MS") < 0 || number(cmd_arg(c, 2), "ms", 0, 10000, "MS", &v) < 0) return CMD_FAIL;
+        if (v && view_on() < 0) return CMD_FAIL;
+        lab_switch_delay(v);
+        printf(TR("wire delay %d ms: each frame leaves the switch %d ms after it came\n", "wire delay %d ms：每一帧到达交换机 %d 毫秒后才发出\n"), v, v);
+        return CMD_OK;
+    case R_DUP:
+    case R_REORDER:
+        v = 1;
+        if (cmd_nargs(c, 1, 2, "") < 0 || (c->ntok == 3 && cmd_on_off(cmd_arg(c, 2), &v) < 0)) return CMD_FAIL;
+        if (v && view_on() < 0) return CMD_FAIL;
+        if (r->value == R_DUP) lab_switch_dup(v);
+        else lab_switch_reorder(v);
+        printf("%s\n", r->value == R_DUP ? (v ? TR("wire dup: each frame is sent twice", "wire dup：每一帧都发送两次") : TR("wire dup off", "wire dup 已关闭"))
+                                         : (v ? TR("wire reorder: each frame is kept back until the next one has passed it",
+                                                   "wire reorder：每一帧都被留后，等下一帧先过去")
+                                              : TR("wire reorder off", "wire reorder 已关闭")));
+        return CMD_OK;
+    }
+    return CMD_FAIL;
+}
+
+int cmd_next(const sp_line *c)
+{
+    int v = 1;
+    if (cmd_nargs(c, 0, 1, "") < 0 || (c->ntok == 2 && number(cmd_arg(c, 1), "", 1, 100000, "N", &v) < 0)) return CMD_FAIL;
+    if (!lab_switch_running()) return no_lab();
+    return release(v);
+}
+
+/* The rules in force, for `wire` and `lab` ("" none). */
+void cmd_lab_rules(char *buf, size_t n)
+{
+    if (lab_switch_running()) lab_switch_rules_text(buf, n);
+    else if (n) buf[0] = 0;
 }

@@ -378,6 +378,7 @@ int cmd_wire(const sp_line *c)
         out_wrap(stdout, "", 2, err, "");
         return CMD_OK;
     }
+    if (a && words_find(cmd_wire_rule_words, a)) return cmd_wire_rule(c);
     if (cmd_nargs(c, 0, 1, "") < 0) return CMD_FAIL;
     if (a && words_on_off_value(a) >= 0) {
         cmd_on_off(a, &on);
@@ -392,7 +393,8 @@ int cmd_wire(const sp_line *c)
         return CMD_OK;
     }
     if (a && parse_int(a, 1, WIREVIEW_RING, "N", &n, err, sizeof err) < 0)
-        return cmd_usage(TR("'%s' is not on, off, save or a number of packets", "'%s' 不是 on、off、save 或包的数量"), a);
+        return cmd_usage(TR("'%s' is not on, off, save, a number of packets, or a rule of the lab's switch (hold, go, next, drop, loss, delay, dup, reorder, mac)",
+                            "'%s' 不是 on、off、save、包的数量，也不是实验室交换机的规则（hold、go、next、drop、loss、delay、dup、reorder、mac）"), a);
     if (!wire_is_open()) {
         out_wrap(stdout, "", 2, TR("the wire is off: `wire on` captures the session's packets", "wire 没有打开：`wire on` 抓取本会话的包"), "");
         return CMD_OK;
@@ -403,6 +405,8 @@ int cmd_wire(const sp_line *c)
         wire_stats(&k);
         printf(TR("wire on: %lu packets seen, %lu dropped by the kernel\n", "wire 已打开：看到 %lu 个包，内核丢弃 %lu 个\n"), k.seen,
                k.dropped);
+        cmd_lab_rules(err, sizeof err);
+        if (err[0]) printf(TR("the switch's rules: %s\n", "交换机的规则：%s\n"), err);
     }
     wireview_list((size_t)n);
     return CMD_OK;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cmd/cmd_args.h"
+#include "lab/lab_filter.h"
 #include "core/jobs.h"
 #include "report/dataview.h"
 #include "report/out.h"
@@ -55,8 +56,11 @@ const sp_command cmd_table[] = {
      "port 80", cmd_port, "-", 0},
     {"explain", "[on|off]", "also show each call as the C system call and the course's Python line",
      "同时显示每次调用对应的 C 系统调用和课程中的 Python 语句", "explain on", cmd_explain, "B", 0},
-    {"wire", "[on|off | N | save [--force] FILE]", "show the packets each call causes (on); the last N packets; save them as a pcap FILE",
-     "显示每次调用引起的包（on）；最后 N 个包；把它们存成 pcap 文件", "wire on", cmd_wire, "RF", 0},
+    {"wire", "[on|off | N | save [--force] FILE | hold|go|next [N] | drop next [FILTER] | loss P% | delay MS | dup|reorder|mac [on|off]]",
+     "show the packets each call causes (on); the last N packets; save them as a pcap FILE; in the lab, the switch's rules (FILTER: syn, syn+ack, fin, data, udp, arp, from A, to B …)",
+     "显示每次调用引起的包（on）；最后 N 个包；把它们存成 pcap 文件；实验室里：交换机的规则（FILTER：syn、syn+ack、fin、data、udp、arp、from A、to B …）", "wire on", cmd_wire, "RF", 0},
+    {"next", "[N]", "in the lab, with `wire hold`: send on the next held frame (or N); Enter on an empty line does it too",
+     "实验室里，`wire hold` 之后：放行下一帧扣住的帧（或 N 帧）；在空行按回车也可以", "next", cmd_next, "-", 0},
     {"lab", "", "the lab's network (sockplay --lab): each host's interfaces, addresses, MACs and gateway; the switch's counts",
      "实验室的网络（sockplay --lab）：每台主机的接口、地址、MAC 和网关；交换机的计数", "lab", cmd_lab, "-", 0},
     {"on", "[HOST|lab]", "make the next sockets on lab host HOST (the prompt shows it); `B: CMD` runs one line on B",
@@ -84,7 +88,7 @@ const sp_word *const *cmd_words(char letter)
     static const sp_word *const how[] = {words_shutdown, NULL}, *const on_off[] = {words_on_off, NULL};
     static const sp_word *const view[] = {dataview_views, NULL}, *const state[] = {cmd_state_words, NULL};
     static const sp_word *const lang[] = {out_langs, NULL}, *const export[] = {cmd_export_words, cmd_force_words, NULL};
-    static const sp_word *const wire[] = {words_on_off, cmd_wire_words, cmd_force_words, NULL};
+    static const sp_word *const wire[] = {words_on_off, cmd_wire_words, cmd_wire_rule_words, cmd_force_words, lab_filter_words, NULL};
     switch (letter) {
     case A_KIND: return kind;
     case A_HOW: return how;

@@ -12,6 +12,8 @@
 #include <string.h>
 #include "report/out.h"
 
+int wiredraw_macs;
+
 /* Seconds as 7 columns: "  0.03ms", " 41.2ms", " 1.234s", " 73.51s". */
 static void when(double t, char *b, size_t n)
 {
@@ -44,7 +46,13 @@ void wiredraw_row_make(const packet *p, double t, packet_namefn name, void *ud, 
     memset(r, 0, sizeof *r);
     when(t, r->time, sizeof r->time);
     if (!(p->have & PACKET_HAVE_FLOW)) {
-        packet_format(p, r->plain, sizeof r->plain, name, ud);
+        char act[120];
+        size_t at = packet_format(p, r->plain, sizeof r->plain, name, ud);
+        char a[24], b[24];
+        if (packet_action_text(p, act, sizeof act)[0] && at < sizeof r->plain)
+            at += (size_t)snprintf(r->plain + at, sizeof r->plain - at, "  (%s)", act);
+        if (wiredraw_macs && (p->have & PACKET_HAVE_MAC) && at < sizeof r->plain)
+            snprintf(r->plain + at, sizeof r->plain - at, "  [%s → %s]", packet_mac(p->smac, a, sizeof a), packet_mac(p->dmac, b, sizeof b));
         r->flat = 1;
         return;
     }
@@ -78,6 +86,14 @@ void wiredraw_row_make(const packet *p, double t, packet_namefn name, void *ud, 
         at = packet_preview(p, 24, r->tail, sizeof r->tail);
     if (p->retrans && at < sizeof r->tail)
         at += (size_t)snprintf(r->tail + at, sizeof r->tail - at, "%s%s", at ? " " : "", TR("(retransmission)", "（重传）"));
+    {
+        char act[120], a[24], b[24];
+        if (packet_action_text(p, act, sizeof act)[0] && at < sizeof r->tail)
+            at += (size_t)snprintf(r->tail + at, sizeof r->tail - at, "%s(%s)", at ? " " : "", act);
+        if (wiredraw_macs && (p->have & PACKET_HAVE_MAC) && at < sizeof r->tail)
+            at += (size_t)snprintf(r->tail + at, sizeof r->tail - at, "%s[%s → %s]", at ? " " : "", packet_mac(p->smac, a, sizeof a),
+                                   packet_mac(p->dmac, b, sizeof b));
+    }
     if ((p->have & PACKET_TRUNC) && at < sizeof r->tail)
         at += (size_t)snprintf(r->tail + at, sizeof r->tail - at, "%s", TR("  (cut short)", "  （不完整）"));
     if ((p->have & PACKET_BAD) && at < sizeof r->tail)

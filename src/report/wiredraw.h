@@ -20,6 +20,8 @@ typedef struct {
     char plain[600];
 } wiredraw_row;
 
+/* `wire mac on`: each row of an Ethernet frame shows its MAC addresses. */
+extern int wiredraw_macs;
 /* Makes p's row: t seconds after the call began; name (may be NULL) names the ends. */
 void wiredraw_row_make(const packet *p, double t, packet_namefn name, void *ud, wiredraw_row *r);
 /* Prints n rows lined up, fitted to the terminal's width. */

@@ -420,6 +420,23 @@ static long link_header(int dlt, const unsigned char *f, size_t caplen, unsigned
     return type == 0x0800 || type == 0x86dd ? (long)off : -1;
 }
 
+/* An ARP packet (Ethernet/IPv4): 0, or -1 when it is cut or not that kind. */
+static int arp(packet *p, const unsigned char *a, size_t n)
+{
+    if (n < 28) {
+        p->have |= PACKET_TRUNC;
+        return -1;
+    }
+    if (get16(a) != 1 || get16(a + 2) != 0x0800 || a[4] != 6 || a[5] != 4) return -1;
+    p->arp_op = get16(a + 6);
+    memcpy(p->arp_sha, a + 8, 6);
+    memcpy(p->arp_spa.b, a + 14, 4);
+    memcpy(p->arp_tha, a + 18, 6);
+    memcpy(p->arp_tpa.b, a + 24, 4);
+    p->have |= PACKET_HAVE_ARP;
+    return 0;
+}
+
 int packet_decode(packet *p, int dlt, const struct timespec *ts, const unsigned char *frame, size_t caplen,
                   size_t wirelen, packet_table *t)
 {
@@ -432,6 +449,12 @@ int packet_decode(packet *p, int dlt, const struct timespec *ts, const unsigned 
     p->proto = -1;
     p->mss = p->wscale = -1;
     if (caplen > wirelen) wirelen = caplen;
+    if (dlt == DLT_EN10MB && caplen >= 14) {
+        memcpy(p->dmac, frame, 6);
+        memcpy(p->smac, frame + 6, 6);
+        p->have |= PACKET_HAVE_MAC;
+        if (get16(frame + 12) == 0x0806) return arp(p, frame + 14, caplen - 14);
+    }
     if ((link = link_header(dlt, frame, caplen, &p->have)) < 0) return -1;
     if (ip_header(frame + link, caplen - (size_t)link, wirelen - (size_t)link, &p->family, &p->proto, &p->src, &p->dst,
                   &off, &plen, &frag, &p->have) < 0)
@@ -447,6 +470,28 @@ int packet_decode(packet *p, int dlt, const struct timespec *ts, const unsigned 
     else p->len = plen;
     if (t && p->proto != IPPROTO_TCP) flow(t, p);
     return 0;
+}
+
+const char *packet_mac(const unsigned char *m, char *buf, size_t n)
+{
+    snprintf(buf, n, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+    return buf;
+}
+
+const char *packet_action_text(const packet *p, char *buf, size_t n)
+{
+    switch (p->action) {
+    case PACKET_SW_HELD: snprintf(buf, n, "%s", TR("held: `next` sends it on", "扣住：`next` 放行")); break;
+    case PACKET_SW_RELEASED: snprintf(buf, n, "%s", TR("sent on", "已放行")); break;
+    case PACKET_SW_DROPPED: snprintf(buf, n, "%s", TR("dropped by the switch", "被交换机丢弃")); break;
+    case PACKET_SW_LOST: snprintf(buf, n, "%s", TR("lost", "丢失")); break;
+    case PACKET_SW_DELAYED: snprintf(buf, n, TR("delayed %d ms", "延迟 %d 毫秒"), p->delay_ms); break;
+    case PACKET_SW_SENT_LATE: snprintf(buf, n, "%s", TR("sent late", "延迟后发出")); break;
+    case PACKET_SW_DUPLICATED: snprintf(buf, n, "%s", TR("a duplicate", "重复的一份")); break;
+    case PACKET_SW_REORDERED: snprintf(buf, n, "%s", TR("kept back", "被留后")); break;
+    default: buf[0] = 0;
+    }
+    return buf;
 }
 
 const char *packet_state_name(int st)
@@ -631,7 +676,17 @@ size_t packet_format(const packet *p, char *buf, size_t n, packet_namefn name, v
     int ports = (p->have & PACKET_HAVE_PORTS) != 0;
     if (!n) return 0;
     buf[0] = '\0';
-    if (!(p->have & PACKET_HAVE_IP)) {
+    if (p->have & PACKET_HAVE_ARP) {
+        char m[24];
+        const unsigned char *s4 = p->arp_spa.b, *t4 = p->arp_tpa.b;
+        if (p->arp_op == 1)
+            put(buf, n, &at, TR("ARP who has %u.%u.%u.%u? tell %u.%u.%u.%u", "ARP 谁是 %u.%u.%u.%u？请告诉 %u.%u.%u.%u"), t4[0], t4[1],
+                t4[2], t4[3], s4[0], s4[1], s4[2], s4[3]);
+        else if (p->arp_op == 2)
+            put(buf, n, &at, TR("ARP %u.%u.%u.%u is at %s", "ARP %u.%u.%u.%u 在 %s"), s4[0], s4[1], s4[2], s4[3],
+                packet_mac(p->arp_sha, m, sizeof m));
+        else put(buf, n, &at, "ARP op=%d", p->arp_op);
+    } else if (!(p->have & PACKET_HAVE_IP)) {
         put(buf, n, &at, TR("frame of %zu bytes, not IP", "%zu 字节的帧，不是 IP"), p->wirelen);
     } else if (p->have & PACKET_HAVE_ICMP) {
         int v6 = p->proto == IPPROTO_ICMPV6;

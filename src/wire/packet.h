@@ -29,7 +29,16 @@ enum {
     PACKET_HAVE_QUOTE = 32,   /* an ICMP error's quoted datagram: qproto, qsrc, qdst (ports when qports) */
     PACKET_TRUNC = 64,        /* the frame was cut before the headers ended (snaplen, or malformed) */
     PACKET_BAD = 128,         /* a header contradicts itself (a length too small, a bad version) */
-    PACKET_HAVE_FLOW = 256    /* dir (and for TCP sstate/rstate/retrans) from the connection table */
+    PACKET_HAVE_FLOW = 256,   /* dir (and for TCP sstate/rstate/retrans) from the connection table */
+    PACKET_HAVE_MAC = 512,    /* an Ethernet frame: smac, dmac */
+    PACKET_HAVE_ARP = 1024    /* an ARP request or reply: arp_op, arp_sha/spa, arp_tha/tpa */
+};
+
+/* What the lab's switch did with the frame (packet.action), when it came from the switch. */
+enum {
+    PACKET_SW_NONE,           /* not through the switch (captured on a loopback) */
+    PACKET_SW_PASSED, PACKET_SW_HELD, PACKET_SW_RELEASED, PACKET_SW_DROPPED, PACKET_SW_LOST,
+    PACKET_SW_DELAYED, PACKET_SW_SENT_LATE, PACKET_SW_DUPLICATED, PACKET_SW_REORDERED
 };
 
 typedef struct {
@@ -63,6 +72,16 @@ typedef struct {
     int dir;
     int sstate, rstate;
     int retrans;              /* TCP: it carries nothing new (a retransmission) */
+    /* Ethernet and ARP */
+    unsigned char smac[6], dmac[6];
+    int arp_op;               /* 1 request, 2 reply */
+    unsigned char arp_sha[6], arp_tha[6];
+    struct in_addr_bytes { unsigned char b[4]; } arp_spa, arp_tpa;
+    /* The lab's switch: what it did (PACKET_SW_*), the frame's id there (a held frame and its
+     * release share it), the delay it was given, the LAN it was on. */
+    int action;
+    unsigned long frame_id;
+    int delay_ms, lan;
 } packet;
 
 /* TCP states as the packets show them (RFC 793's diagram, Linux's names). */
@@ -125,6 +144,11 @@ size_t packet_label(const packet *p, char *buf, size_t n);
 const char *packet_flags(unsigned flags, char *buf, size_t n);
 /* An end as "127.0.0.1:7788" or "[::1]:7788" (port only when ports) into buf. */
 const char *packet_end(const struct sockaddr_storage *ss, int ports, char *buf, size_t n);
+/* "02:00:00:00:01:01" into buf. */
+const char *packet_mac(const unsigned char *mac, char *buf, size_t n);
+/* What the switch did, as the wire view says it ("held", "dropped by the switch"); "" for
+ * PACKET_SW_NONE and PASSED. */
+const char *packet_action_text(const packet *p, char *buf, size_t n);
 /* The payload preview: up to max bytes of p's data, quoted and escaped ("hello\r\n"…). */
 size_t packet_preview(const packet *p, size_t max, char *buf, size_t n);
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "export/safefile.h"
@@ -30,7 +31,19 @@ static struct wire_state {
     size_t qhead, qlen, qcap;
     struct { dev_t dev; ino_t ino; } saved[32];
     int nsaved;
-} w = {.fd = -1, .dlt = -1};
+    int poll_fd;                     /* epoll over the capture and the tap, when there is a tap */
+    packet_table *lans;              /* the tap's connection tables, one per LAN */
+    packet *pending;                 /* held or delayed frames, by id % PENDING, until their release */
+} w = {.fd = -1, .dlt = -1, .poll_fd = -1};
+
+#define TAP_LANS 16
+#define PENDING 1024
+static wire_tap_ops tap;
+
+void wire_tap_register(const wire_tap_ops *ops)
+{
+    tap = *ops;
+}
 
 int wire_is_open(void)
 {
@@ -39,7 +52,7 @@ int wire_is_open(void)
 
 int wire_fd(void)
 {
-    return w.p ? w.fd : -1;
+    return !w.p ? -1 : w.poll_fd >= 0 ? w.poll_fd : w.fd;
 }
 
 int wire_dlt(void)
@@ -146,6 +159,23 @@ int wire_open(const char *dev, char *err, size_t n)
     return rc;
 }
 
+/* The lab's switch as a second source: its events turned on, one epoll fd for both. */
+static int open_tap(char *err, size_t n)
+{
+    struct epoll_event ev = {.events = EPOLLIN};
+    if (!(w.lans = calloc(TAP_LANS, sizeof *w.lans)) || !(w.pending = calloc(PENDING, sizeof *w.pending))) {
+        snprintf(err, n, "%s", strerror(ENOMEM));
+        return -1;
+    }
+    tap.on(1);
+    if ((w.poll_fd = epoll_create1(EPOLL_CLOEXEC)) < 0 || epoll_ctl(w.poll_fd, EPOLL_CTL_ADD, w.fd, &ev) < 0 ||
+        epoll_ctl(w.poll_fd, EPOLL_CTL_ADD, tap.fd(), &ev) < 0) {
+        snprintf(err, n, "epoll: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static int open_capture(const char *dev, char *err, size_t n)
 {
     char ebuf[PCAP_ERRBUF_SIZE] = "";
@@ -184,18 +214,30 @@ static int open_capture(const char *dev, char *err, size_t n)
     }
     w.spooled_bytes = ftell(w.spool);
     packet_table_reset(&w.table);
+    if (tap.on && open_tap(err, n) < 0) {
+        wire_close();
+        return -1;
+    }
     return 0;
 }
 
 void wire_close(void)
 {
+    if (w.lans && tap.on) tap.on(0);
+    if (w.poll_fd >= 0) close(w.poll_fd);
+    free(w.lans);
+    free(w.pending);
     if (w.dump) pcap_dump_close(w.dump);   /* closes the spool's FILE too */
     else if (w.spool) fclose(w.spool);
     if (w.p) pcap_close(w.p);
     free(w.q);
     memset(&w, 0, offsetof(struct wire_state, saved));   /* the files written stay known */
-    w.fd = w.dlt = -1;
+    w.fd = w.dlt = w.poll_fd = -1;
+    w.lans = NULL;
+    w.pending = NULL;
 }
+
+static void spool(const struct pcap_pkthdr *h, const unsigned char *data);
 
 /* Reads one frame from libpcap, spools it and decodes it into *p: 1, 0 none waiting, -1 error. */
 static int pull(packet *p, char *err, size_t n)
@@ -210,6 +252,16 @@ static int pull(packet *p, char *err, size_t n)
         return -1;
     }
     w.seen++;
+    spool(h, data);
+    ts.tv_sec = h->ts.tv_sec;
+    ts.tv_nsec = (long)h->ts.tv_usec * (pcap_get_tstamp_precision(w.p) == PCAP_TSTAMP_PRECISION_NANO ? 1 : 1000);
+    packet_decode(p, w.dlt, &ts, data, h->caplen, h->len, &w.table);
+    return 1;
+}
+
+/* Keeps a frame for wire_save (or counts it as not kept). */
+static void spool(const struct pcap_pkthdr *h, const unsigned char *data)
+{
     if (w.dump && w.spooled_bytes + 16 + (long)h->caplen <= WIRE_SPOOL_MAX) {
         pcap_dump((u_char *)w.dump, h, data);
         w.spooled_bytes += 16 + (long)h->caplen;
@@ -217,9 +269,45 @@ static int pull(packet *p, char *err, size_t n)
     } else {
         w.unsaved++;
     }
-    ts.tv_sec = h->ts.tv_sec;
-    ts.tv_nsec = (long)h->ts.tv_usec * (pcap_get_tstamp_precision(w.p) == PCAP_TSTAMP_PRECISION_NANO ? 1 : 1000);
-    packet_decode(p, w.dlt, &ts, data, h->caplen, h->len, &w.table);
+}
+
+/* Takes one event from the lab's switch and decodes it into *p: 1, or 0 none waiting. A
+ * frame is decoded (and tracked in its LAN's connection table) once, when the switch first
+ * has it; its release (held, delayed) repeats that record: the sender's state changed when
+ * it was sent, the receiver's changes when it arrives. */
+static int pull_tap(packet *p)
+{
+    static wire_tap_event e;
+    struct pcap_pkthdr h;
+    packet *keep;
+    if (!tap.take || !w.lans || !tap.take(&e)) return 0;
+    w.seen++;
+    memset(&h, 0, sizeof h);
+    h.ts.tv_sec = e.ts.tv_sec;
+    h.ts.tv_usec = e.ts.tv_nsec / 1000;        /* the spool's precision is libpcap's default */
+    h.caplen = (bpf_u_int32)e.caplen;
+    h.len = (bpf_u_int32)e.len;
+    spool(&h, e.data);
+    keep = &w.pending[e.id % PENDING];
+    if ((e.action == PACKET_SW_RELEASED || e.action == PACKET_SW_SENT_LATE) && keep->frame_id == e.id) {
+        *p = *keep;                            /* with the receiver's new state it kept */
+        p->sstate = 0;
+        p->retrans = 0;
+    } else {
+        packet_decode(p, DLT_EN10MB, &e.ts, e.data, e.caplen, e.len, e.action == PACKET_SW_DUPLICATED ? NULL : &w.lans[e.lan % TAP_LANS]);
+        if (e.action == PACKET_SW_HELD || e.action == PACKET_SW_DELAYED || e.action == PACKET_SW_REORDERED) {
+            *keep = *p;                        /* the receiver's state waits for the release */
+            keep->frame_id = e.id;
+            p->rstate = 0;
+        } else if (e.action == PACKET_SW_DROPPED || e.action == PACKET_SW_LOST) {
+            p->rstate = 0;                     /* it never arrives */
+        }
+    }
+    p->ts = e.ts;
+    p->action = e.action;
+    p->frame_id = e.id;
+    p->delay_ms = e.delay_ms;
+    p->lan = e.lan;
     return 1;
 }
 
@@ -248,13 +336,15 @@ static int drain(char *err, size_t n)
 
 int wire_next(packet *p, char *err, size_t n)
 {
+    int rc;
     if (!w.p) return 0;
     if (w.qlen) {
         *p = w.q[w.qhead++];
         if (--w.qlen == 0) w.qhead = 0;
         return 1;
     }
-    return pull(p, err, n);
+    if ((rc = pull(p, err, n)) != 0) return rc;
+    return pull_tap(p);
 }
 
 const char *wire_filter_text(const unsigned short *ports, size_t n, char *buf, size_t len)

@@ -7,6 +7,7 @@
 #ifndef SP_WIRE_H
 #define SP_WIRE_H
 #include <stddef.h>
+#include <time.h>
 #include "wire/packet.h"
 
 /* Bytes of each frame captured (headers and the payload's start; every lesson's payload
@@ -22,6 +23,27 @@
  * switch for its captures. */
 int wire_fds_hold(int held[WIRE_FDS_ABOVE]);
 void wire_fds_free(const int *held, int k);
+
+/* A second source of frames: the lab's switch (lab/lab_switch.c) hands over every frame it
+ * handles, and what it did with it, as wire_tap_events; while the capture is open they come
+ * out of wire_next like captured ones, decoded with a connection table per LAN, and are
+ * spooled for wire_save. */
+#define WIRE_TAP_SNAP 2048
+typedef struct {
+    struct timespec ts;
+    int action;               /* PACKET_SW_* */
+    int lan;
+    unsigned long id;         /* a held (delayed) frame and its release share it */
+    int delay_ms;
+    size_t len, caplen;
+    unsigned char data[WIRE_TAP_SNAP];   /* an Ethernet frame */
+} wire_tap_event;
+typedef struct {
+    void (*on)(int on);       /* start/stop handing over */
+    int (*fd)(void);          /* readable while events wait */
+    int (*take)(wire_tap_event *e);   /* the oldest: 1, or 0 when none waits */
+} wire_tap_ops;
+void wire_tap_register(const wire_tap_ops *ops);
 
 /* Opens the capture on dev (NULL: "lo"), with a filter that matches nothing until
  * wire_ports. 0, or -1 with err saying why in a sentence and what to do (no CAP_NET_RAW:

@@ -1,5 +1,6 @@
-/* unit_lab.c — the lab's topology (src/lab/lab_topo.c): the course's default network, the
+/* unit_lab.c — the lab's topology (src/lab/lab_topo.c) and its switch's filters (lab_filter.c): the course's default network, the
  * lines of a topology file and every mistake they can hold. Included by unit_tests.c. */
+#include "lab/lab_filter.h"
 #include "lab/lab_topo.h"
 
 /* One line that must be refused with a message containing want; the topology unchanged. */
@@ -100,4 +101,77 @@ static void lab_topology(void)
     out_lang = LANG_ZH;
     topo_refuses(&t, "host", "主机要有名字");
     out_lang = LANG_EN;
+}
+
+/* f with IPv4 source and destination addresses a and b (dotted). */
+static frame between(frame f, const char *a, const char *b)
+{
+    inet_pton(AF_INET, a, f.b + 14 + 12);
+    inet_pton(AF_INET, b, f.b + 14 + 16);
+    return f;
+}
+
+/* An ARP request from spa for tpa. */
+static frame arp_frame(const char *spa, const char *tpa)
+{
+    frame f = {.n = 0};
+    for (int i = 0; i < 6; i++) put8(&f, 0xff);
+    for (int i = 0; i < 6; i++) put8(&f, 2);
+    put16(&f, 0x0806); put16(&f, 1); put16(&f, 0x0800); put8(&f, 6); put8(&f, 4); put16(&f, 1);
+    for (int i = 0; i < 6; i++) put8(&f, 2);
+    inet_pton(AF_INET, spa, f.b + f.n); f.n += 4;
+    for (int i = 0; i < 6; i++) put8(&f, 0);
+    inet_pton(AF_INET, tpa, f.b + f.n); f.n += 4;
+    return f;
+}
+
+/* Whether the words select the frame (the default topology's host names). */
+static int selects(const lab_topo *t, const char *words, frame f)
+{
+    char buf[200], err[300], *w[8];
+    int n = 0;
+    lab_filter flt;
+    snprintf(buf, sizeof buf, "%s", words);
+    for (char *save = NULL, *tok = strtok_r(buf, " ", &save); tok && n < 8; tok = strtok_r(NULL, " ", &save)) w[n++] = tok;
+    if (lab_filter_parse(t, w, n, &flt, err, sizeof err) < 0) return -1;
+    return lab_filter_match(t, &flt, f.b, f.n);
+}
+
+static void lab_filters(void)
+{
+    lab_topo t;
+    lab_filter f;
+    char err[300], text[100], *w[4];
+    const char *A = "192.168.1.103", *B = "192.168.1.104", *D = "10.0.0.2";
+    frame syn = between(tcp_frame(DLT_EN10MB, 0, 5000, 7788, 1, 0, PACKET_SYN, 100, "", 0), A, B);
+    frame synack = between(tcp_frame(DLT_EN10MB, 0, 7788, 5000, 9, 2, PACKET_SYN | PACKET_ACK, 100, "", 0), B, A);
+    frame ack = between(tcp_frame(DLT_EN10MB, 0, 5000, 7788, 2, 10, PACKET_ACK, 100, "", 0), A, B);
+    frame data = between(tcp_frame(DLT_EN10MB, 0, 5000, 7788, 2, 10, PACKET_ACK | PACKET_PSH, 100, "hi", 2), A, B);
+    frame fin = between(tcp_frame(DLT_EN10MB, 0, 5000, 7788, 4, 10, PACKET_ACK | PACKET_FIN, 100, "", 0), A, B);
+    frame udp = between(udp_frame(0, 5000, 9, "x", 1), A, D);
+    frame arp = arp_frame(A, "192.168.1.1");
+    lab_topo_default(&t);
+    out_lang = LANG_EN;
+    CHECK(selects(&t, "syn", syn) == 1 && selects(&t, "syn", synack) == 0, "syn is a SYN without ACK");
+    CHECK(selects(&t, "syn+ack", synack) == 1 && selects(&t, "syn+ack", syn) == 0, "syn+ack");
+    CHECK(selects(&t, "ack", ack) == 1 && selects(&t, "ack", data) == 0 && selects(&t, "data", data) == 1 && selects(&t, "data", ack) == 0,
+          "a pure ACK is not data");
+    CHECK(selects(&t, "fin", fin) == 1 && selects(&t, "fin", ack) == 0 && selects(&t, "tcp", fin) == 1 && selects(&t, "tcp", udp) == 0, "fin, tcp");
+    CHECK(selects(&t, "udp", udp) == 1 && selects(&t, "udp to D", udp) == 1 && selects(&t, "udp to B", udp) == 0, "udp to D");
+    CHECK(selects(&t, "from A", syn) == 1 && selects(&t, "from B", syn) == 0 && selects(&t, "from B to A", synack) == 1, "from, to");
+    CHECK(selects(&t, "arp", arp) == 1 && selects(&t, "arp from A to R", arp) == 1 && selects(&t, "arp", syn) == 0, "arp by its addresses");
+    CHECK(selects(&t, "", arp) == 1 && selects(&t, "", udp) == 1, "no words: every frame");
+    w[0] = "syn+ack"; w[1] = "from"; w[2] = "b";
+    CHECK(lab_filter_parse(&t, w, 3, &f, err, sizeof err) == 0, "%s", err);
+    lab_filter_text(&t, &f, text, sizeof text);
+    CHECK(!strcmp(text, "syn+ack from B"), "text: %s", text);
+    w[0] = "bogus";
+    CHECK(lab_filter_parse(&t, w, 1, &f, err, sizeof err) == -1 && strstr(err, "'bogus' is not a kind of frame"), "%s", err);
+    w[0] = "from";
+    CHECK(lab_filter_parse(&t, w, 1, &f, err, sizeof err) == -1 && strstr(err, "`from` takes one of the lab's hosts"), "%s", err);
+    w[1] = "Z";
+    CHECK(lab_filter_parse(&t, w, 2, &f, err, sizeof err) == -1 && strstr(err, "`from` takes one of the lab's hosts"), "%s", err);
+    w[0] = "syn"; w[1] = "fin";
+    CHECK(lab_filter_parse(&t, w, 2, &f, err, sizeof err) == -1 && strstr(err, "one kind of frame"), "%s", err);
+    CHECK(selects(&t, "syn", (frame){.n = 10}) == 0, "a runt matches nothing");
 }

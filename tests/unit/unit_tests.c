@@ -536,6 +536,7 @@ int main(void)
     wire_packets();
     wire_states();
     lab_topology();
+    lab_filters();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed != 0;
 }
