@@ -670,5 +670,87 @@ def a_topology_file_builds_its_network_and_a_bad_one_fails_closed():
             shutil.rmtree(d, ignore_errors=True)
     for_each_identity(body)
 
+@test
+def the_switch_holds_steps_drops_and_loses_frames_at_a_terminal():
+    """tmux, 80 columns, --lab as root and as uid 65534: `wire hold` keeps a connect from B's
+    listener in SYN_SENT until frames are stepped with `next` (the listener's SYN_RECV row
+    appears once the SYN is through), `wire go` lets it finish; `wire drop next syn+ack`
+    drops the SYN+ACK and the kernel's retransmission completes the connect; under
+    `wire loss 100%` a datagram to 192.168.1.103 is lost and recvfrom times out; through the
+    router a datagram shows two different MAC pairs with the same IP addresses."""
+    def body(who):
+        prompt = r"sockplay\[[A-Za-z]+\]>"
+        extra = "XDG_RUNTIME_DIR=%s TMPDIR=%s %s" % (who.run_dir, who.tmp_dir, " ".join(who.prefix))
+        t = Term("--lab", extra=extra, width=80)
+        def typed(line, want=None, timeout=5):
+            """Types line; with want, waits until one more `line … want` is on the screen than
+            before (an earlier command's output never answers for this one)."""
+            pat = re.compile(re.escape(line) + r".*?" + want, re.S) if want else None
+            whole = lambda: t.tmux("capture-pane", "-p", "-t", "t", "-S", "-", "-E", "-")   # all the history
+            before = len(pat.findall(whole())) if pat else 0
+            t.type(line)
+            if not pat:
+                return None
+            until = time.monotonic() + timeout * SCALE
+            while len(pat.findall(whole())) <= before:
+                if time.monotonic() > until:
+                    raise Fail("as %s: after %r the screen never showed %r:\n%s" % (who.name, line, want, t.screen()[-2500:]))
+                time.sleep(0.05)
+            return True
+        try:
+            t.wait(prompt)
+            for line in ["on B", "s = socket tcp", "bind s 192.168.1.104 7788", "listen s", "on A", "c = socket tcp"]:
+                typed(line, r"\n" + prompt)
+            typed("wire hold", r"every frame waits in the switch")
+            typed("connect c 192.168.1.104 7788 &", r"\[1\] connect\(c, 192\.168\.1\.104:7788\) …")
+            t.wait(r"ARP who has 192\.168\.1\.104\? tell 192\.168\.1\.103\s+\(held:\s+`next`\s+sends\s+it\s+on\)")
+            typed("state", r"\bc\s+TCP4\s+A\s+\S+\s+\S+\s+SYN_SENT")
+            if re.search(r"SYN_RECV", t.screen().split("sockplay[A]> state")[-1]):
+                raise Fail("as %s: a SYN_RECV row before the SYN went through:\n%s" % (who.name, t.screen()))
+            seen = False
+            for _ in range(8):                       # ARP request, ARP reply, SYN, and retransmissions if slow
+                typed("next", r"next: \d+ frame\(s\) sent on")
+                time.sleep(0.2)
+                typed("state", r"\n" + prompt)
+                last = t.screen().split("sockplay[A]> state")[-1]
+                if re.search(r"TCP4\s+B\s+\S+\s+\S+\s+SYN_RECV", last):
+                    seen = True
+                    if not re.search(r"\bc\s+TCP4\s+A\s+\S+\s+\S+\s+SYN_SENT", last):
+                        raise Fail("as %s: c left SYN_SENT before the SYN+ACK was sent on:\n%s" % (who.name, t.screen()))
+                    break
+            if not seen:
+                raise Fail("as %s: the listener's SYN_RECV row never showed while stepping:\n%s" % (who.name, t.screen()))
+            t.wait(r"SYN\+ACK seq=0 ack=1.*\(held:\s+`next`")
+            typed("wire go", r"wire go: \d+ held frame")
+            t.wait(r"\[1\] connect\(c, 192\.168\.1\.104:7788\) = 0", 10)
+            # A dropped SYN+ACK: the kernel sends it again (RTO 1 s) and the connect completes.
+            typed("wire drop next syn+ack", r"the next frame matching \"syn\+ack\" will be dropped")
+            typed("d = socket tcp", r"\n" + prompt)
+            typed("connect d 192.168.1.104 7788", r"connect\(d, 192\.168\.1\.104:7788\) = 0", 10)
+            screen = t.screen().split("sockplay[A]> connect d")[-1]
+            if not re.search(r"SYN\+ACK seq=0 ack=1.*\(dropped by the switch\)", screen, re.S) or "(retransmission)" not in screen:
+                raise Fail("as %s: no dropped SYN+ACK and retransmission under connect d:\n%s" % (who.name, t.screen()))
+            # UDP to 192.168.1.103 under wire loss 100%: lost, and nothing tells the sender.
+            for line in ["u = socket udp", "bind u 192.168.1.103 9000", "settimeout u 1", "B: v = socket udp"]:
+                typed(line, r"\n" + prompt)
+            typed("wire loss 100%", r"wire loss 100%")
+            typed('sendto v 192.168.1.103 9000 "lost?"', r"= 5")
+            t.wait(r"UDP len=5.*\(lost\)", 5)
+            typed("recvfrom u", r"recvfrom\(u, 1024\) = -1 (EAGAIN|EWOULDBLOCK)", 10)
+            # Through the router: the same IP addresses, two MAC pairs.
+            typed("wire loss 0", r"wire loss 0%")
+            typed("wire mac on", r"MAC addresses")
+            typed("D: w = socket udp", r"\n" + prompt)
+            typed("bind w 10.0.0.2 9999", r"= 0")
+            typed('sendto u 10.0.0.2 9999 "via R"', r"= 5")
+            screen = t.screen().split("sockplay[A]> sendto u 10.0.0.2")[-1]
+            hops = re.findall(r"u 192\.168\.1\.103:9000 ── UDP len=5 ─+▶ (?:w )?10\.0\.0\.2:9999\s+\"via R\" \[([0-9a-f:]+) → ([0-9a-f:]+)\]", screen)
+            if len(hops) != 2 or hops[0] == hops[1] or hops[0][0] != "02:00:00:00:01:01" or hops[1][1] != "02:00:00:00:04:01":
+                raise Fail("as %s: through R, want two MAC pairs for the same IPs, got %r:\n%s" % (who.name, hops, screen))
+            t.type("quit")
+        finally:
+            t.close()
+    for_each_identity(body)
+
 if __name__ == "__main__":
     main()

@@ -155,8 +155,9 @@ static void row(FILE *f, const wiredraw_row *r, const widths *w, int brief)
 
     fprintf(f, "%s  %s  ", out_col(C_DIM), r->time);
     if (r->flat) {
-        /* No flow to draw: the dense line, wrapped under itself. */
-        out_wrap(f, "", 13, r->plain, out_col(C_RESET));
+        /* No flow to draw: the dense line, continued from column 11, wrapped under itself. */
+        out_wrap_at(f, 2 + 7 + 2, 13, r->plain);
+        fprintf(f, "%s\n", out_col(C_RESET));
         return;
     }
     if (w->lstate) {
