@@ -540,6 +540,11 @@ def hosts_talk_through_the_switch():
             if not re.search(r"^\s+\d+\s+-\s+UDPv4\s+D\s+-\s", lab_table(lab.text()), re.M):
                 raise Fail("as %s: the socket Lua made with socket.host('D') is not on D:\n%s" % (who.name, lab_table(lab.text())))
             lab.run("lab", r"sockplay is the switch \((\d+) frames: (\d+) forwarded")
+            # Lua: the switch drops the next SYN+ACK from B; socket.packets() tells it, and the retransmission.
+            lab.run('lua assert(socket.switch{drop = "syn+ack from B"}); local k = socket.socket("tcp"); assert(k:connect("192.168.1.104", 7788)); '
+                    'local d, r = 0, 0; for _, p in ipairs(socket.packets()) do if p.flags == "SYN+ACK" then '
+                    'if p.action == "dropped" then d = d + 1 elseif p.retrans then r = r + 1 end end end; print("luadrop", d, r >= 1)',
+                    r"luadrop\t1\ttrue", timeout=10)
             if lab.close() != 0:
                 raise Fail("as %s: the lab exited %s:\n%s" % (who.name, lab.p.returncode, lab.text()))
         finally:

@@ -16,6 +16,9 @@
 #include "lang/addr.h"
 #include "core/blocking.h"
 #include "core/place.h"
+#include "lab/lab_filter.h"
+#include "lab/lab_net.h"
+#include "lab/lab_switch.h"
 #include "core/core.h"
 #include "core/log.h"
 #include "lang/encoding.h"
@@ -619,6 +622,107 @@ static void set_end(lua_State *L, const char *k, const struct sockaddr_storage *
     lua_setfield(L, -2, k);
 }
 
+/* The lab's fields of a packet: what the switch did (action), the LAN, the MACs; an ARP's
+ * addresses (from/to are its sender's and target's) and kind. */
+static void lab_fields(lua_State *L, const packet *p)
+{
+    static const char *const actions[] = {"", "passed", "held", "released", "dropped", "lost", "delayed", "sent_late",
+                                          "duplicate", "kept_back"};
+    char buf[64];
+    if (p->action > 0 && p->action < (int)(sizeof actions / sizeof actions[0])) {
+        const lab_topo *t = lab_net_topo();
+        lua_pushstring(L, actions[p->action]);
+        lua_setfield(L, -2, "action");
+        if (t && p->lan >= 0 && p->lan < t->nlans) {
+            lab_topo_lan_text(t, p->lan, buf, sizeof buf);
+            lua_pushstring(L, buf);
+            lua_setfield(L, -2, "lan");
+        }
+    }
+    if (p->have & PACKET_HAVE_MAC) {
+        lua_pushstring(L, packet_mac(p->smac, buf, sizeof buf));
+        lua_setfield(L, -2, "smac");
+        lua_pushstring(L, packet_mac(p->dmac, buf, sizeof buf));
+        lua_setfield(L, -2, "dmac");
+    }
+    if (p->have & PACKET_HAVE_ARP) {
+        const unsigned char *a = p->arp_spa.b, *b = p->arp_tpa.b;
+        lua_pushstring(L, p->arp_op == 1 ? "request" : p->arp_op == 2 ? "reply" : "other");
+        lua_setfield(L, -2, "arp");
+        lua_pushfstring(L, "%d.%d.%d.%d", a[0], a[1], a[2], a[3]);
+        lua_setfield(L, -2, "from");
+        lua_pushfstring(L, "%d.%d.%d.%d", b[0], b[1], b[2], b[3]);
+        lua_setfield(L, -2, "to");
+        lua_pushstring(L, packet_mac(p->arp_sha, buf, sizeof buf));
+        lua_setfield(L, -2, "arp_mac");
+    }
+}
+
+/* socket.switch{hold=, drop=, loss=, delay=, dup=, reorder=}: the lab switch's rules, as
+ * `wire hold`, `wire drop next FILTER`, `wire loss P`, `wire delay MS`, `wire dup`,
+ * `wire reorder` (the capture is turned on, so that socket.packets() sees what happened).
+ * true, or nil and why. */
+static int l_switch(lua_State *L)
+{
+    const lab_topo *t = lab_net_topo();
+    char err[300];
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (!t || !lab_switch_running()) {
+        luaL_pushfail(L);
+        lua_pushstring(L, TR("no lab switch here: run the script with sockplay --lab", "这里没有实验室交换机：用 sockplay --lab 运行脚本"));
+        return 2;
+    }
+    if (!wire_is_open() && wireview_set(1, err, sizeof err) < 0) {
+        luaL_pushfail(L);
+        lua_pushstring(L, err);
+        return 2;
+    }
+    if (lua_getfield(L, 1, "drop") == LUA_TSTRING) {
+        char buf[200], *w[8];
+        int n = 0;
+        lab_filter f;
+        snprintf(buf, sizeof buf, "%s", lua_tostring(L, -1));
+        for (char *save = NULL, *tok = strtok_r(buf, " ", &save); tok && n < 8; tok = strtok_r(NULL, " ", &save)) w[n++] = tok;
+        if (lab_filter_parse(t, w, n, &f, err, sizeof err) < 0) {
+            luaL_pushfail(L);
+            lua_pushstring(L, err);
+            return 2;
+        }
+        lab_switch_drop_next(&f);
+    }
+    lua_pop(L, 1);
+    if (lua_getfield(L, 1, "loss") == LUA_TNUMBER) lab_switch_loss((int)lua_tointeger(L, -1));
+    lua_pop(L, 1);
+    if (lua_getfield(L, 1, "delay") == LUA_TNUMBER) lab_switch_delay((int)lua_tointeger(L, -1));
+    lua_pop(L, 1);
+    if (lua_getfield(L, 1, "dup") != LUA_TNIL) lab_switch_dup(lua_toboolean(L, -1));
+    lua_pop(L, 1);
+    if (lua_getfield(L, 1, "reorder") != LUA_TNIL) lab_switch_reorder(lua_toboolean(L, -1));
+    lua_pop(L, 1);
+    if (lua_getfield(L, 1, "hold") != LUA_TNIL) lab_switch_hold(lua_toboolean(L, -1));
+    lua_pop(L, 1);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* socket.next([n]): sends on n held frames (1; "all" for every one); returns how many were
+ * held before. */
+static int l_next(lua_State *L)
+{
+    int held = lab_switch_running() ? lab_switch_held() : 0;
+    int n = lua_type(L, 1) == LUA_TSTRING && !strcmp(lua_tostring(L, 1), "all") ? -1 : (int)luaL_optinteger(L, 1, 1);
+    if (held) lab_switch_release(n);
+    lua_pushinteger(L, held);
+    return 1;
+}
+
+/* socket.held(): how many frames the lab's switch holds now. */
+static int l_held(lua_State *L)
+{
+    lua_pushinteger(L, lab_switch_running() ? lab_switch_held() : 0);
+    return 1;
+}
+
 /* socket.packets(): every packet kept since socket.wire(true) (the last 10 000), oldest
  * first, each {time, from, to, fromname, toname, proto, flags, seq, ack, len, data}: seq and
  * ack relative as Wireshark shows them, data the payload's first bytes. */
@@ -631,7 +735,7 @@ static int l_packets(lua_State *L)
     for (size_t i = 0; i < n; i++) {
         const packet *p = wireview_at(i);
         char flags[64];
-        const char *proto = p->proto == IPPROTO_TCP ? "TCP" : p->proto == IPPROTO_UDP ? "UDP"
+        const char *proto = (p->have & PACKET_HAVE_ARP) ? "ARP" : p->proto == IPPROTO_TCP ? "TCP" : p->proto == IPPROTO_UDP ? "UDP"
                           : p->proto == IPPROTO_ICMP ? "ICMP" : p->proto == IPPROTO_ICMPV6 ? "ICMPv6" : "IP";
         int ports = (p->have & PACKET_HAVE_PORTS) != 0, rel = (p->have & PACKET_HAVE_REL) != 0;
         const char *name;
@@ -650,6 +754,7 @@ static int l_packets(lua_State *L)
         }
         lua_pushstring(L, proto);
         lua_setfield(L, -2, "proto");
+        lab_fields(L, p);
         lua_pushstring(L, p->have & PACKET_HAVE_TCP ? packet_flags(p->flags, flags, sizeof flags) : "");
         lua_setfield(L, -2, "flags");
         lua_pushinteger(L, p->have & PACKET_HAVE_TCP ? (lua_Integer)(rel ? p->rseq : p->seq) : 0);
@@ -729,7 +834,7 @@ static const luaL_Reg metamethods[] = {
 };
 
 static const luaL_Reg functions[] = {
-    {"socket", l_socket}, {"host", l_host}, {"poll", l_poll}, {"trace", l_trace}, {"wire", l_wire}, {"packets", l_packets}, {"wirestats", l_wirestats}, {"gettime", l_gettime}, {"gethostbyname", l_gethostbyname}, {"encode", l_encode}, {"decode", l_decode}, {NULL, NULL},
+    {"socket", l_socket}, {"host", l_host}, {"switch", l_switch}, {"next", l_next}, {"held", l_held}, {"poll", l_poll}, {"trace", l_trace}, {"wire", l_wire}, {"packets", l_packets}, {"wirestats", l_wirestats}, {"gettime", l_gettime}, {"gethostbyname", l_gethostbyname}, {"encode", l_encode}, {"decode", l_decode}, {NULL, NULL},
 };
 
 int luaopen_socket(lua_State *L)
