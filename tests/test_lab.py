@@ -757,5 +757,36 @@ def the_switch_holds_steps_drops_and_loses_frames_at_a_terminal():
             t.close()
     for_each_identity(body)
 
+@test
+def lab_add_host_joins_the_switch():
+    """`lab add host E 192.168.1.105/24`: E is on the switch at once (A connects to it), `lab`
+    lists it, `sockplay --join E` enters it; a mistaken line names its mistake and adds nothing."""
+    def body(who):
+        lab = LabSession(who, "--lab")
+        try:
+            lab.expect(NOTE)
+            lab.run("lab add host E 192.168.1.105/24", r"lab: host E added")
+            lab.run("lab add host E2 192.168.1.105/24", r"192\.168\.1\.105/24 is taken already")
+            lab.run("lab add host X 8.8.8.8/24", r"8\.8\.8\.8 is not a private address")
+            lab.run("on E", r"on E: new sockets")
+            lab.run("e = socket tcp")
+            lab.run("bind e 192.168.1.105 80", r"= 0")
+            lab.run("listen e", r"LISTEN")
+            lab.run("on A")
+            lab.run("c = socket tcp")
+            lab.run("connect c 192.168.1.105 80", r"connect\(c, 192\.168\.1\.105:80\) = 0")
+            lab.run("lab", r"lab: 5 hosts on 2 LANs.*E\s+eth0\s+192\.168\.1\.105/24\s+02:00:00:00:05:01\s+gateway 192\.168\.1\.1")
+            lab.sync()
+            wait_for(lambda: os.path.exists(who.pid_file()), "pid file")
+            r = subprocess.run(who.cmd("--join", "E", "-c", "k = socket tcp; connect k 192.168.1.105 80"), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, env=who.env(), timeout=20 * SCALE)
+            if r.returncode != 0 or not re.search(rb"connect\(k, 192\.168\.1\.105:80\) = 0", r.stdout):
+                raise Fail("as %s: --join E: rc %d\n%s" % (who.name, r.returncode, r.stdout.decode()))
+            if lab.close() != 0:
+                raise Fail("as %s: the lab exited %s:\n%s" % (who.name, lab.p.returncode, lab.text()))
+        finally:
+            lab.kill()
+    for_each_identity(body)
+
 if __name__ == "__main__":
     main()

@@ -29,11 +29,32 @@ static int no_lab(void)
                               "这里没有实验室：`sockplay --lab` 启动一个带主机 A、B、D 和路由器 R 的会话，不需要 root"));
 }
 
+/* `lab add host NAME ADDR/N [gateway ADDR]`: one more host, on the switch at once. */
+static int lab_add(const sp_line *c)
+{
+    char line[300] = "", err[600];
+    size_t at = 0;
+    for (int i = 2; i < c->ntok && at < sizeof line; i++)
+        at += (size_t)snprintf(line + at, sizeof line - at, "%s%s", i > 2 ? " " : "", cmd_arg(c, i));
+    if (c->ntok < 3 || strcmp(cmd_arg(c, 2), "host"))
+        return cmd_usage("%s", TR("lab add host NAME ADDR/N [gateway ADDR], e.g. lab add host E 192.168.1.105/24",
+                                  "lab add host 名字 地址/前缀 [gateway 地址]，例如 lab add host E 192.168.1.105/24"));
+    if (lab_net_add(line, err, sizeof err) < 0 || lab_switch_add_ports(err, sizeof err) < 0) return cmd_usage("%s", err);
+    lab_hosts_changed();
+    printf(TR("lab: host %s added; `lab` shows it, `on %s` makes sockets there\n", "实验室：已添加主机 %s；`lab` 可以看到它，`on %s` 在它上面创建套接字\n"),
+           cmd_arg(c, 3), cmd_arg(c, 3));
+    return CMD_OK;
+}
+
 int cmd_lab(const sp_line *c)
 {
     const lab_topo *t = lab_net_topo();
     lab_switch_stats st;
     char a[INET_ADDRSTRLEN], lan[40], mac[24], cell[40];
+    if (c->ntok > 1 && !strcmp(cmd_arg(c, 1), "add")) {
+        if (!t) return no_lab();
+        return lab_add(c);
+    }
     if (cmd_nargs(c, 0, 0, "") < 0) return CMD_FAIL;
     if (!t) return no_lab();
     int nw = 0;

@@ -258,6 +258,16 @@ static void lab_note_hosts(const char *dir)
     else snprintf(hosts_path, sizeof hosts_path, "%s", path);
 }
 
+void lab_hosts_changed(void)
+{
+    char dir[PATH_MAX];
+    const char *slash = strrchr(hosts_path, '/');
+    if (!hosts_path[0] || !slash || (size_t)(slash - hosts_path) >= sizeof dir) return;
+    memcpy(dir, hosts_path, (size_t)(slash - hosts_path));
+    dir[slash - hosts_path] = 0;
+    lab_note_hosts(dir);
+}
+
 /* Writes "PID STARTTIME" to dir/lab.pid through a temporary file renamed into place (a
  * stale file is replaced); arranges its removal at exit. 0, or -1 with errno. */
 static int lab_note_pid(const char *dir)

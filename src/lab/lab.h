@@ -14,6 +14,8 @@ int lab_enter(const char *topo_file);
  * returns on failure. Returns the exit status after saying why (2: no lab, no such host or
  * cannot enter — nothing then runs; 127/126: prog not found/runnable). */
 int lab_join(const char *host, char **prog);
+/* After `lab add host`: the hosts --join finds are written again. */
+void lab_hosts_changed(void);
 /* At the session's end: the switch stops (the namespaces go with the process). */
 void lab_leave(void);
 /* Where new sockets are made, for the prompt: a host's name ("B"), or "lab" (the lab's own

@@ -309,22 +309,21 @@ int lab_net_build(const lab_topo *t, char *err, size_t n)
     return rc;
 }
 
-static int build(const lab_topo *t)
+/* Makes hosts first … topo.nhosts-1 real: their namespaces, their interfaces and switch
+ * ports, their routes (own_ns is the lab's own namespace, this thread in it). */
+static int hosts_from(int first)
 {
     struct nl_sock *own = NULL, *sk[LAB_HOSTS] = {NULL};
     int ctl[LAB_HOSTS], own_ctl = -1, rc = -1;
-    topo = *t;
-    for (int h = 0; h < LAB_HOSTS; h++) ctl[h] = host_ns[h] = -1;
-    if ((own_ns = ns_here()) < 0) return failed("/proc/thread-self/ns/net", strerror(errno));
-    if (sysctl_set("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1") < 0 || !(own = nl_here())) goto out;
+    for (int h = 0; h < LAB_HOSTS; h++) ctl[h] = -1;
+    if (!(own = nl_here())) goto out;
     if ((own_ctl = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0) {
         failed("socket", strerror(errno));
         goto out;
     }
-    for (int h = 0; h < topo.nhosts; h++)
+    for (int h = first; h < topo.nhosts; h++)
         if (host_make(h, &sk[h], &ctl[h]) < 0) goto out;
-    nports = 0;
-    for (int h = 0; h < topo.nhosts; h++)
+    for (int h = first; h < topo.nhosts; h++)
         for (int i = 0; i < topo.hosts[h].nifs; i++) {
             const lab_if *f = &topo.hosts[h].ifs[i];
             lab_port *p = &ports[nports];
@@ -338,15 +337,10 @@ static int build(const lab_topo *t)
                 goto out;
             nports++;
         }
-    for (int h = 0; h < topo.nhosts; h++)
+    for (int h = first; h < topo.nhosts; h++)
         if (topo.hosts[h].gateway.s_addr && route_default(sk[h], topo.hosts[h].gateway) < 0) goto out;
-    if ((bridged = lab_net_bridge_wanted()) && bridge_ports(own) < 0) goto out;
-    built = 1;
+    if (first == 0 && (bridged = lab_net_bridge_wanted()) && bridge_ports(own) < 0) goto out;
     rc = 0;
-    {
-        static const place_ops ops = {lab_net_enter, host_count, lab_net_name, lab_net_find};
-        place_register(&ops);
-    }
 out:
     for (int h = 0; h < LAB_HOSTS; h++) {
         if (sk[h]) nl_socket_free(sk[h]);
@@ -357,6 +351,48 @@ out:
     return rc;
 }
 
+static int build(const lab_topo *t)
+{
+    topo = *t;
+    nports = 0;
+    for (int h = 0; h < LAB_HOSTS; h++) host_ns[h] = -1;
+    if ((own_ns = ns_here()) < 0) return failed("/proc/thread-self/ns/net", strerror(errno));
+    if (sysctl_set("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1") < 0 || hosts_from(0) < 0) return -1;
+    built = 1;
+    {
+        static const place_ops ops = {lab_net_enter, host_count, lab_net_name, lab_net_find};
+        place_register(&ops);
+    }
+    return 0;
+}
+
+int lab_net_add(const char *line, char *err, size_t n)
+{
+    lab_topo t = topo;
+    int first = topo.nhosts, held[WIRE_FDS_ABOVE], k, rc;
+    char why[400];
+    berr = err;
+    bn = n;
+    if (!built) return failed("lab add", TR("this session has no lab network", "本会话没有实验室网络"));
+    if (bridged) return failed("lab add", TR("the kernel's bridge joins this lab: hosts cannot be added", "这个实验室由内核网桥连接：不能添加主机"));
+    if (lab_topo_line(&t, line, why, sizeof why) < 0 || lab_topo_finish(&t, why, sizeof why) < 0) {
+        snprintf(err, n, "%s", why);
+        return -1;
+    }
+    if (t.nhosts != first + 1 || t.hosts[first].router) {
+        snprintf(err, n, "%s", TR("lab add takes one host: lab add host NAME ADDR/N", "lab add 一次添加一台主机：lab add host 名字 地址/前缀"));
+        return -1;
+    }
+    topo = t;
+    k = wire_fds_hold(held);
+    rc = hosts_from(first);
+    wire_fds_free(held, k);
+    if (rc < 0) {                                  /* what was made of it stays unused */
+        topo.nhosts = first;
+        return -1;
+    }
+    return 0;
+}
 static int host_count(void)
 {
     return built ? topo.nhosts : 0;

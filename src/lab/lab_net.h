@@ -21,6 +21,9 @@ typedef struct {
 /* Builds t: must run in the lab's own namespace, before any second thread exists. Fails
  * closed: 0, or -1 with err naming the step that failed (the session must then not start). */
 int lab_net_build(const lab_topo *t, char *err, size_t n);
+/* `lab add host NAME ADDR/N`: one more host, built like the others (its switch port is
+ * ports[] last; the switch must then open it: lab_switch_start again). 0, or -1 with err. */
+int lab_net_add(const char *line, char *err, size_t n);
 /* The topology built, or NULL when the lab has none (a --join'ed session, or no lab). */
 const lab_topo *lab_net_topo(void);
 /* The switch ports, and how many. */

@@ -63,6 +63,8 @@ static struct {
     unsigned long ids;
 } sw = {.wake = -1, .tapfd = -1, .lock = PTHREAD_MUTEX_INITIALIZER, .rng = 2463534242u};
 
+static void wake(void);
+
 /* --- learning and sending (the thread) ----------------------------------------------- */
 
 /* The port mac was learned on in lan, or -1. */
@@ -329,46 +331,70 @@ static void pin(pthread_t t, int cpu)
     pthread_setaffinity_np(t, sizeof set, &set);
 }
 
-int lab_switch_start(char *err, size_t n)
+/* Starts the switch thread (every signal blocked in it: Ctrl-C must reach the main
+ * thread's call), pinned with the main thread to one CPU. 0, or -1 with err. */
+static int start_thread(char *err, size_t n)
 {
-    int held[WIRE_FDS_ABOVE], k, rc = 0, cpu;
-    if (sw.running) return 0;
-    if (wire_pcap_load(err, n) < 0) return -1;
-    sw.port = lab_net_ports(&sw.nports);
-    sw.held_end = &sw.held;
-    k = wire_fds_hold(held);                      /* the captures' fds above the learner's sockets' */
-    for (size_t p = 0; rc == 0 && p < sw.nports; p++) rc = open_port(p, err, n);
-    if (rc == 0 && ((sw.wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0 ||
-                    (sw.tapfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)) {
-        snprintf(err, n, "eventfd: %s", strerror(errno));
-        rc = -1;
-    }
-    wire_fds_free(held, k);
-    if (rc == 0) {
-        /* Every signal blocked in the thread: Ctrl-C must reach the main thread's call. */
-        sigset_t all, was;
-        sigfillset(&all);
-        pthread_sigmask(SIG_SETMASK, &all, &was);
-        if ((errno = pthread_create(&sw.thread, NULL, switch_main, NULL)) != 0) {
-            snprintf(err, n, "pthread_create: %s", strerror(errno));
-            rc = -1;
-        }
-        pthread_sigmask(SIG_SETMASK, &was, NULL);
-    }
-    if (rc < 0) {
-        lab_switch_stop();
+    sigset_t all, was;
+    int cpu;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &was);
+    errno = pthread_create(&sw.thread, NULL, switch_main, NULL);
+    pthread_sigmask(SIG_SETMASK, &was, NULL);
+    if (errno) {
+        snprintf(err, n, "pthread_create: %s", strerror(errno));
         return -1;
     }
     sw.running = 1;
-    {
-        static const wire_tap_ops ops = {lab_switch_tap, lab_switch_tap_fd, lab_switch_take};
-        wire_tap_register(&ops);                  /* `wire on` shows every frame the switch handles */
-    }
     if ((cpu = sched_getcpu()) >= 0) {
         pin(pthread_self(), cpu);
         pin(sw.thread, cpu);
     }
     return 0;
+}
+
+/* Opens the captures of ports from … sw.nports-1, their fds above the learner's sockets'. */
+static int open_ports(size_t from, char *err, size_t n)
+{
+    int held[WIRE_FDS_ABOVE], k, rc = 0;
+    k = wire_fds_hold(held);
+    for (size_t p = from; rc == 0 && p < sw.nports; p++) rc = open_port(p, err, n);
+    if (rc == 0 && sw.wake < 0 && ((sw.wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0 ||
+                                   (sw.tapfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)) {
+        snprintf(err, n, "eventfd: %s", strerror(errno));
+        rc = -1;
+    }
+    wire_fds_free(held, k);
+    return rc;
+}
+
+int lab_switch_start(char *err, size_t n)
+{
+    static const wire_tap_ops ops = {lab_switch_tap, lab_switch_tap_fd, lab_switch_take};
+    if (sw.running) return 0;
+    if (wire_pcap_load(err, n) < 0) return -1;
+    sw.port = lab_net_ports(&sw.nports);
+    sw.held_end = &sw.held;
+    if (open_ports(0, err, n) < 0 || start_thread(err, n) < 0) {
+        lab_switch_stop();
+        return -1;
+    }
+    wire_tap_register(&ops);                      /* `wire on` shows every frame the switch handles */
+    return 0;
+}
+
+int lab_switch_add_ports(char *err, size_t n)
+{
+    size_t had = sw.nports;
+    if (!sw.running) return 0;
+    sw.stopping = 1;                              /* the thread's poll set is fixed: it starts again */
+    wake();
+    pthread_join(sw.thread, NULL);
+    sw.stopping = sw.running = 0;
+    sw.port = lab_net_ports(&sw.nports);
+    if (open_ports(had, err, n) < 0) sw.nports = had;   /* the new host stays off the switch */
+    if (start_thread(err, n) < 0) return -1;
+    return sw.nports > had ? 0 : -1;
 }
 
 /* Wakes the thread: it looks at what changed. */

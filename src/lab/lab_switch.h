@@ -25,6 +25,9 @@ typedef struct {
  * (main) thread to one CPU (a frame then crosses no CPU: tens of µs less per hop). 0, or
  * -1 with err saying why. */
 int lab_switch_start(char *err, size_t n);
+/* After lab_net_add: opens the new ports (the thread stops and starts again, keeping what it
+ * holds). 0, or -1 with err. */
+int lab_switch_add_ports(char *err, size_t n);
 /* Stops the thread and closes the captures (at exit). */
 void lab_switch_stop(void);
 /* Whether the switch runs (a lab with hosts, not the kernel's bridge). */
