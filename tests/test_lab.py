@@ -336,17 +336,19 @@ def hangup_or_term_removes_the_pid_file():
 @test
 def userns_forbidden_says_why_and_exits_2():
     """With user namespaces limited to 0 (user.max_user_namespaces, set inside a namespace
-    of the test's own so the machine is untouched): the reason, the sysctl to type, exit 2."""
+    of the test's own so the machine is untouched): the reason, the sysctl to type, exit 2 —
+    and the lab fails closed: the commands meant for it (a datagram to 192.168.1.103) never
+    run in the machine's network instead."""
     if not shutil.which("unshare"):
         raise Skip("no unshare(1)")
     script = 'echo 0 > /proc/sys/user/max_user_namespaces || exit 99; exec "$@"'
-    r = subprocess.run(["unshare", "-Ur", "sh", "-c", script, "sh", SOCKPLAY, "--lab", "-c", "state"], stdout=subprocess.PIPE,
+    r = subprocess.run(["unshare", "-Ur", "sh", "-c", script, "sh", SOCKPLAY, "--lab", "-c", 'u = socket udp; sendto u 192.168.1.103 8080 "x"'], stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, env=env(), timeout=20 * SCALE)
     out = r.stdout.decode("utf-8", "replace")
     if r.returncode == 99 or "unshare failed" in out:
         raise Skip("cannot make a user namespace to limit: " + " ".join(out.split())[:200])
     if r.returncode != 2 or "sockplay --lab: user namespaces are not allowed here: their number is limited to 0 (user.max_user_namespaces)." not in out \
-            or "sudo sysctl -w user.max_user_namespaces=" not in out or "socket(" in out:
+            or "sudo sysctl -w user.max_user_namespaces=" not in out or "socket(" in out or "sendto(" in out:
         raise Fail("rc %d:\n%s" % (r.returncode, out))
 
 @test
@@ -726,8 +728,19 @@ def the_switch_holds_steps_drops_and_loses_frames_at_a_terminal():
             if not seen:
                 raise Fail("as %s: the listener's SYN_RECV row never showed while stepping:\n%s" % (who.name, t.screen()))
             t.wait(r"SYN\+ACK seq=0 ack=1.*\(held:\s+`next`")
-            typed("wire go", r"wire go: \d+ held frame")
+            # Stepped on: the SYN+ACK makes c ESTABLISHED, the ACK the queued connection.
+            for _ in range(6):
+                typed("next", r"next: \d+ frame\(s\) sent on")
+                time.sleep(0.2)
+                typed("state", r"\n" + prompt)
+                last = t.screen().split("sockplay[A]> state")[-1]
+                if re.search(r"\bc\s+TCP4\s+A\s+\S+\s+\S+\s+ESTABLISHED", last) and \
+                        re.search(r"-\s+TCP4\s+B\s+\S+\s+\S+\s+ESTABLISHED", last):
+                    break
+            else:
+                raise Fail("as %s: stepping never made both ends ESTABLISHED:\n%s" % (who.name, t.screen()))
             t.wait(r"\[1\] connect\(c, 192\.168\.1\.104:7788\) = 0", 10)
+            typed("wire go", r"wire go: \d+ held frame")
             # A dropped SYN+ACK: the kernel sends it again (RTO 1 s) and the connect completes.
             typed("wire drop next syn+ack", r"the next frame matching \"syn\+ack\" will be dropped")
             typed("d = socket tcp", r"\n" + prompt)

@@ -56,9 +56,11 @@ const sp_command cmd_table[] = {
      "port 80", cmd_port, "-", 0},
     {"explain", "[on|off]", "also show each call as the C system call and the course's Python line",
      "同时显示每次调用对应的 C 系统调用和课程中的 Python 语句", "explain on", cmd_explain, "B", 0},
-    {"wire", "[on|off | N | save [--force] FILE | hold|go|next [N] | drop next [FILTER] | loss P% | delay MS | dup|reorder|mac [on|off]]",
-     "show the packets each call causes (on); the last N packets; save them as a pcap FILE; in the lab, the switch's rules (FILTER: syn, syn+ack, fin, data, udp, arp, from A, to B …)",
-     "显示每次调用引起的包（on）；最后 N 个包；把它们存成 pcap 文件；实验室里：交换机的规则（FILTER：syn、syn+ack、fin、data、udp、arp、from A、to B …）", "wire on", cmd_wire, "RF", 0},
+    {"wire", "[on|off | N | save [--force] FILE | RULE]",
+     "show the packets each call causes (on); the last N packets; save them as a pcap FILE. RULE, in the lab: hold, go, "
+     "next [N], drop next [FILTER], loss P%, delay MS, dup, reorder, mac (FILTER: syn, syn+ack, fin, data, udp, arp, from A, to B …)",
+     "显示每次调用引起的包（on）；最后 N 个包；把它们存成 pcap 文件。RULE（实验室里）：hold、go、next [N]、drop next [FILTER]、"
+     "loss P%、delay MS、dup、reorder、mac（FILTER：syn、syn+ack、fin、data、udp、arp、from A、to B …）", "wire on", cmd_wire, "RF", 0},
     {"next", "[N]", "in the lab, with `wire hold`: send on the next held frame (or N); Enter on an empty line does it too",
      "实验室里，`wire hold` 之后：放行下一帧扣住的帧（或 N 帧）；在空行按回车也可以", "next", cmd_next, "-", 0},
     {"lab", "[add host NAME ADDR/N]", "the lab's network (sockplay --lab): each host's interfaces, addresses, MACs and gateway; the switch's counts; add a host",
