@@ -227,7 +227,7 @@ def lab(target):
         r = subprocess.run(who["prefix"] + [SOCKPLAY, "--lab", "-c", "quit"], env=env, stdin=subprocess.DEVNULL,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
         if r.returncode != 0:
-            why = " ".join(r.stdout.decode("utf-8", "replace").split())
+            why = " ".join(r.stdout.decode("utf-8", "replace").split()) or "exit status %d" % r.returncode
             print("  skipped: as %s, sockplay --lab cannot start: %s" % (who["name"], why[:600]))
             target("lab: ran", "skipped", False, "%s")
             return
