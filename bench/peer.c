@@ -1,11 +1,17 @@
 /* peer.c — the other side for every benchmark, in plain C so it costs the same whichever
- * client talks to it. `peer echo|sink|churn`: listens on 127.0.0.1, prints the port. */
+ * client talks to it. `peer echo|sink|churn [ADDR]`: listens on ADDR (127.0.0.1 unless
+ * given: the lab's bench runs it on host B with `sockplay --join B --`), prints the port.
+ * It dies with the process that started it (PR_SET_PDEATHSIG): a lab's peer must not keep
+ * the lab's namespaces alive after the lab is gone. */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,7 +21,9 @@ int main(int argc, char **argv)
     socklen_t len = sizeof a;
     int l = socket(AF_INET, SOCK_STREAM, 0), one = 1;
     static char buf[1 << 16];
-    if (argc != 2 || l < 0) return 2;
+    if (argc < 2 || argc > 3 || l < 0) return 2;
+    if (argc == 3 && inet_pton(AF_INET, argv[2], &a.sin_addr) != 1) return 2;
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (bind(l, (struct sockaddr *)&a, sizeof a) < 0 || listen(l, 1024) < 0) return perror("peer"), 1;
     getsockname(l, (struct sockaddr *)&a, &len);

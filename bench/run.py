@@ -12,8 +12,14 @@ round's ratio. The best time of each client is printed too. The instruction coun
 The wire (issue 13): the Lua client with the capture on (socket.wire(true)) against the same
 client with it off, back to back, in a network namespace of its own (`unshare -rn`, where
 capture is allowed without root; as root without it if user namespaces are refused): the
-ping-pong's time ratio, and libpcap's drop counts for it and for a 1 GiB bulk transfer."""
-import json, os, re, statistics, subprocess, sys, time
+ping-pong's time ratio, and libpcap's drop counts for it and for a 1 GiB bulk transfer.
+
+The lab (issue 14): the Lua client on host A against the C peer on host B (bench/lab.lua, the
+peer started with `sockplay --join B --`), through sockplay's switch and through the kernel's
+bridge (SOCKPLAY_LAB_SWITCH=bridge), back to back in each round (who goes first alternates),
+pinned to one CPU, as uid 65534 when run as root (the lab needs no root): the ping-pong's time
+ratio bridge / switch and the bulk transfer's MB/s through each."""
+import json, os, re, shutil, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 B = os.path.join(ROOT, "build", "bench")
@@ -30,6 +36,11 @@ WIRE_REPS = int(os.environ.get("BENCH_WIRE_REPS", "7"))            # ping-pong r
 WIRE_BULK_REPS = int(os.environ.get("BENCH_WIRE_BULK_REPS", "3"))  # bulk rounds of wire off + wire on
 WIRE_WORK = {"pingpong": int(os.environ.get("BENCH_WIRE_PINGPONG", "10000")),
              "bulk": int(os.environ.get("BENCH_WIRE_BULK", "16384"))}
+LAB = os.environ.get("BENCH_LAB", "1") != "0"
+LAB_REPS = {"pingpong": int(os.environ.get("BENCH_LAB_REPS", "7")),          # rounds of switch + bridge
+            "bulk": int(os.environ.get("BENCH_LAB_BULK_REPS", "3"))}
+LAB_WORK = {"pingpong": int(os.environ.get("BENCH_LAB_PINGPONG", "10000")),  # round trips of 1 byte
+            "bulk": int(os.environ.get("BENCH_LAB_BULK", "4096"))}           # blocks of 64 KiB (256 MiB)
 
 
 def with_peer(pin, workload, fn):
@@ -174,6 +185,90 @@ def wire(target):
     target("wire off: no capture socket", ", ".join(p for p, _ in socks), idle, "%s")
 
 
+def lab_run(who, mode, workload):
+    """One lab session, pinned to CPU 0 (the switch thread and the peer follow the main
+    thread's CPU): (seconds, the `lab` line with the switch's counts), or exits saying why."""
+    env = dict(os.environ, XDG_RUNTIME_DIR=who["dir"], TMPDIR=who["dir"], NO_COLOR="1")
+    env.pop("SOCKPLAY_LAB_SWITCH", None)
+    if mode == "bridge":
+        env["SOCKPLAY_LAB_SWITCH"] = "bridge"
+    line = "run %s %s %d %s %s; lab" % (os.path.join(ROOT, "bench", "lab.lua"), workload, LAB_WORK[workload],
+                                        SOCKPLAY, os.path.join(B, "peer"))
+    r = subprocess.run(who["prefix"] + ["taskset", "-c", "0", SOCKPLAY, "--lab", "-c", line], env=env,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+    out = r.stdout.decode("utf-8", "replace")
+    t = [l for l in out.splitlines() if re.fullmatch(r"\d+\.\d{6}", l)]
+    counts = next((l for l in out.splitlines() if l.startswith("lab: ") and "hosts on" in l), "")
+    if r.returncode != 0 or len(t) != 1:
+        sys.exit("bench: the lab's %s through the %s failed (%d):\n%s" % (workload, mode, r.returncode, out[-2000:]))
+    return float(t[0]), counts
+
+
+def lab_who():
+    """Whom the lab runs as: uid 65534 when this is root and setpriv exists, else this user;
+    {name, prefix, dir (its private XDG_RUNTIME_DIR: --join must find this lab alone)}."""
+    d = tempfile.mkdtemp(prefix="sp-bench-lab-")
+    if os.geteuid() == 0 and shutil.which("setpriv"):
+        os.chown(d, 65534, 65534)
+        return {"name": "uid 65534", "prefix": ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"], "dir": d}
+    return {"name": "uid %d" % os.geteuid(), "prefix": [], "dir": d}
+
+
+def lab(target):
+    """The lab's figures: switch against bridge, rounds interleaved."""
+    print("\nthe lab (sockplay --lab, bench/lab.lua): the Lua client on host A, the C peer on host B, all pinned to one CPU;")
+    print("sockplay's switch and the kernel's bridge (SOCKPLAY_LAB_SWITCH=bridge) back to back in each round")
+    print("workloads: ping-pong %d × 1 byte, %d rounds; bulk %d × 64 KiB, %d rounds"
+          % (LAB_WORK["pingpong"], LAB_REPS["pingpong"], LAB_WORK["bulk"], LAB_REPS["bulk"]))
+    sys.stdout.flush()
+    who = lab_who()
+    try:
+        env = dict(os.environ, XDG_RUNTIME_DIR=who["dir"], TMPDIR=who["dir"], NO_COLOR="1")
+        r = subprocess.run(who["prefix"] + [SOCKPLAY, "--lab", "-c", "quit"], env=env, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+        if r.returncode != 0:
+            why = " ".join(r.stdout.decode("utf-8", "replace").split()) or "exit status %d" % r.returncode
+            print("  skipped: as %s, sockplay --lab cannot start: %s" % (who["name"], why[:600]))
+            target("lab: ran", "skipped", False, "%s")
+            return
+        print("  as %s" % who["name"])
+        for w in ("pingpong", "bulk"):
+            t = {"switch": [], "bridge": []}
+            counts = []
+            for rnd in range(LAB_REPS[w]):
+                for mode in (("switch", "bridge") if rnd % 2 == 0 else ("bridge", "switch")):
+                    sec, c = lab_run(who, mode, w)
+                    t[mode].append(sec)
+                    if mode == "switch":
+                        counts.append(c)
+            if w == "pingpong":
+                ratio = [b / s for b, s in zip(t["bridge"], t["switch"])]
+                m = statistics.median(ratio)
+                print("  %-9s switch best %.3f s (%.1f µs a round trip), bridge best %.3f s (%.1f µs);"
+                      "  bridge / switch time %.2f [%.2f–%.2f]" % (
+                          w, min(t["switch"]), min(t["switch"]) / LAB_WORK[w] * 1e6, min(t["bridge"]),
+                          min(t["bridge"]) / LAB_WORK[w] * 1e6, m, min(ratio), max(ratio)))
+                target("lab: ping-pong ≥ 0.3 of the bridge", m, m >= 0.3, "%.2f")
+            else:
+                mb = LAB_WORK[w] * 65536 / 1e6
+                sw = [mb / x for x in t["switch"]]
+                br = [mb / x for x in t["bridge"]]
+                ratio = [b / s for b, s in zip(t["bridge"], t["switch"])]
+                m = statistics.median(sw)
+                print("  %-9s switch %.0f MB/s [%.0f–%.0f], bridge %.0f MB/s [%.0f–%.0f];  bridge / switch time %.2f [%.2f–%.2f]" % (
+                    w, m, min(sw), max(sw), statistics.median(br), min(br), max(br),
+                    statistics.median(ratio), min(ratio), max(ratio)))
+                target("lab: bulk through the switch ≥ 100 MB/s", m, m >= 100, "%.0f MB/s")
+            m = re.search(r"\((\d+) frames: (\d+) forwarded, (\d+) flooded\)", counts[-1])
+            if m:
+                print("  %-9s the switch's counts in its last run: %s frames, %s forwarded, %s flooded (%.2f per %s)" % (
+                    "", m.group(1), m.group(2), m.group(3), int(m.group(1)) / LAB_WORK[w],
+                    "round trip" if w == "pingpong" else "64 KiB block"))
+            sys.stdout.flush()
+    finally:
+        shutil.rmtree(who["dir"], ignore_errors=True)
+
+
 def main():
     verdicts = []
     def target(name, value, ok, shown):
@@ -225,6 +320,9 @@ def main():
     if WIRE:
         wire(target)
 
+    if LAB:
+        lab(target)
+
     if os.environ.get("BENCH_CALLGRIND", "1") != "0" and subprocess.run(["sh", "-c", "command -v valgrind"],
                                                                           stdout=subprocess.DEVNULL).returncode == 0:
         print("\nuser-space instructions per iteration (callgrind; the kernel's work is not counted)")
@@ -232,13 +330,18 @@ def main():
             print("  %-9s %s" % (w, "   ".join("%s %.0f" % (c, instructions(w, c)) for c in CLIENTS)))
 
     print("\ntargets")
-    order = ["pinned pingpong", "pinned churn", "bulk", "start-up", "table", "wire"]
+    order = ["pinned pingpong", "pinned churn", "bulk", "start-up", "table", "wire", "lab"]
     for name, shown, ok in sorted(verdicts, key=lambda v: [v[0].startswith(o) for o in order].index(True)):
-        print("  %-32s %-11s %s" % (name, shown, "met" if ok else "MISSED"))
+        print("  %-40s %-11s %s" % (name, shown, "met" if ok else "MISSED"))
 
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["--wire-inner"]:
         wire_inner()
+    elif sys.argv[1:] == ["--lab"]:      # the lab's part alone (after `make bench` built what it needs)
+        verdicts = []
+        lab(lambda name, value, ok, shown: verdicts.append((name, shown % value, ok)))
+        for name, shown, ok in verdicts:
+            print("  %-40s %-11s %s" % (name, shown, "met" if ok else "MISSED"))
     else:
         main()
