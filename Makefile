@@ -32,7 +32,7 @@ OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
 
 BUILD_PKGS := pkg-config liblua5.4-dev libpcap-dev libnl-route-3-dev $(if $(filter yes,$(READLINE)),libreadline-dev)
 TEST_PKGS  := lua5.4 python3 tmux curl netcat-openbsd socat valgrind clang iproute2 man-db groff-base tcpdump \
-              debhelper dpkg-dev lintian
+              debhelper dh-apparmor dpkg-dev lintian
 
 .PHONY: all run test asan clang clean deps test-deps check-deps unit install uninstall FORCE fuzz valgrind bench deb
 all: sockplay
@@ -180,7 +180,7 @@ uninstall:
 
 # make deb: a Debian package in build/deb/ (debian/ is src/debian, laid over a copy of the
 # tree), checked by lintian; `sudo apt install ./build/deb/sockplay_*.deb` installs it.
-DEB_PKGS := debhelper dpkg-dev lintian $(BUILD_PKGS)
+DEB_PKGS := debhelper dh-apparmor dpkg-dev lintian $(BUILD_PKGS)
 deb: | $(BUILD)
 	$(call need_pkgs,$(DEB_PKGS))
 	@v=$$(dpkg-parsechangelog -l src/debian/changelog -S Version); [ "$$v" = "$(VERSION)" ] || \

@@ -352,6 +352,31 @@ def userns_forbidden_says_why_and_exits_2():
         raise Fail("rc %d:\n%s" % (r.returncode, out))
 
 @test
+def apparmor_restriction_says_which_profile_to_write():
+    """AppArmor's restriction (kernel.apparmor_restrict_unprivileged_userns = 1, faked in a
+    namespace of the test's own, user namespaces limited to 0 so unshare fails): a sockplay
+    that is not the package's /usr/bin/sockplay is told the profile to write, named after its
+    path, with the packaged profile's rules (src/debian/apparmor/sockplay)."""
+    if not shutil.which("unshare"):
+        raise Skip("no unshare(1)")
+    script = ('echo 0 > /proc/sys/user/max_user_namespaces && t=$(mktemp -d) && mount -t tmpfs t "$t" && '
+              'echo 1 > "$t/apparmor_restrict_unprivileged_userns" && mount --bind "$t" /proc/sys/kernel || exit 99; exec "$@"')
+    r = subprocess.run(["unshare", "-Urm", "sh", "-c", script, "sh", SOCKPLAY, "--lab", "-c", "state"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, env=env(), timeout=20 * SCALE)
+    out = r.stdout.decode("utf-8", "replace")
+    if r.returncode == 99 or "unshare failed" in out:
+        raise Skip("cannot fake AppArmor's restriction in a namespace: " + " ".join(out.split())[:200])
+    exe = os.path.realpath(os.environ.get("SOCKPLAY_REAL", SOCKPLAY))   # make valgrind runs a wrapper
+    name = exe[1:].replace("/", ".")
+    want = ["(kernel.apparmor_restrict_unprivileged_userns = 1, as on Ubuntu 24.04)",
+            "abi <abi/4.0>,", "profile %s %s flags=(unconfined) {" % (name, exe), "  userns,",
+            "| sudo tee /etc/apparmor.d/%s && sudo apparmor_parser -r /etc/apparmor.d/%s" % (name, name),
+            "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0"]
+    missing = [w for w in want if w not in " ".join(out.split()) and w not in out]
+    if r.returncode != 2 or missing:
+        raise Fail("rc %d, missing %r:\n%s" % (r.returncode, missing, out))
+
+@test
 def without_lab_nothing_changes():
     """No --lab: no note, the plain prompt, no pid file."""
     who = identities()[0]

@@ -76,7 +76,8 @@ static void say_fix(const char *how, const char *cmd)
  * what to type: the sysctl that forbids it, AppArmor's restriction, the limit, a container. */
 static void say_no_userns(const char *step, int err)
 {
-    char v[64], why[512], cmd[PATH_MAX + 300], exe[PATH_MAX];
+    char v[64], why[512], cmd[3 * PATH_MAX + 300], exe[PATH_MAX], name[PATH_MAX];
+    size_t i = 0;
     const char *apparmor = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns";
     struct stat st;
     ssize_t n;
@@ -104,11 +105,29 @@ static void say_no_userns(const char *step, int err)
              out_col(C_RESET));
     if (fixed == 1) say_fix(TR("To allow them:", "开启它们："), "sudo sysctl -w kernel.unprivileged_userns_clone=1");
     if (fixed == 2) {
+        /* The package's profile (src/debian/apparmor/sockplay) is for /usr/bin/sockplay: when it
+         * is there it is only not loaded (or disabled, where AppArmor was older than 4.0 when the
+         * package was configured). Another sockplay gets a profile of its own, named after its
+         * path as AppArmor's profiles are, and with the same rules. */
+        const char *prof = "/etc/apparmor.d/sockplay";
+        int packaged;
         n = readlink("/proc/self/exe", exe, sizeof exe - 1);
         exe[n > 0 ? n : 0] = 0;
-        snprintf(cmd, sizeof cmd, "printf 'abi <abi/4.0>,\\ninclude <tunables/global>\\nprofile sockplay %s flags=(unconfined) {\\n  userns,\\n}\\n' "
-                 "| sudo tee /etc/apparmor.d/sockplay && sudo apparmor_parser -r /etc/apparmor.d/sockplay", n > 0 ? exe : "/usr/bin/sockplay");
-        say_fix(TR("To allow sockplay alone (an AppArmor profile for it):", "只允许 sockplay（为它写一个 AppArmor 配置文件）："), cmd);
+        if (n <= 0) snprintf(exe, sizeof exe, "/usr/bin/sockplay");
+        packaged = !strcmp(exe, "/usr/bin/sockplay");
+        if (packaged && access(prof, F_OK) == 0) {
+            snprintf(cmd, sizeof cmd, "%ssudo apparmor_parser -r %s",
+                     lstat("/etc/apparmor.d/disable/sockplay", &st) == 0 ? "sudo rm /etc/apparmor.d/disable/sockplay && " : "", prof);
+            say_fix(TR("sockplay's AppArmor profile (/etc/apparmor.d/sockplay, from its package) is not loaded. To load it:",
+                       "sockplay 的 AppArmor 配置文件（/etc/apparmor.d/sockplay，随软件包安装）没有加载。加载它："), cmd);
+        } else {
+            for (i = 0; exe[i + 1] && i < sizeof name - 1; i++) name[i] = exe[i + 1] == '/' ? '.' : exe[i + 1];
+            name[i] = 0;   /* /home/ann/sockplay → home.ann.sockplay */
+            if (packaged) snprintf(name, sizeof name, "sockplay");
+            snprintf(cmd, sizeof cmd, "printf 'abi <abi/4.0>,\\ninclude <tunables/global>\\nprofile %s %s flags=(unconfined) {\\n  userns,\\n}\\n' "
+                     "| sudo tee /etc/apparmor.d/%s && sudo apparmor_parser -r /etc/apparmor.d/%s", name, exe, name, name);
+            say_fix(TR("To allow sockplay alone (an AppArmor profile for it):", "只允许 sockplay（为它写一个 AppArmor 配置文件）："), cmd);
+        }
         say_fix(TR("Or for every program:", "或者允许所有程序："), "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0");
     }
     if (fixed == 3) say_fix(TR("To allow them:", "开启它们："), "sudo sysctl -w user.max_user_namespaces=15000");
