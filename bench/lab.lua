@@ -8,6 +8,7 @@
 -- this lab by its pid file, so XDG_RUNTIME_DIR must be set when the lab runs as a user other
 -- than root (inside the lab the user is root, and ${TMPDIR}/sockplay-UID would name uid 0).
 local mode, n = arg[1], tonumber(arg[2])
+arg0_dir = arg[0]:match("^(.*)/[^/]*$")      -- where client.lua is, beside this file
 local sockplay, peer_bin = arg[3] or "./sockplay", arg[4] or "build/bench/peer"
 if (mode ~= "pingpong" and mode ~= "bulk") or not n then
     error("usage: sockplay --lab bench/lab.lua pingpong|bulk N [SOCKPLAY PEER]")
@@ -26,26 +27,6 @@ end})
 if not port then error("the peer did not start on B (sockplay --join B failed?)") end
 
 if not socket.host("A") then error("not in a lab: run with sockplay --lab") end
-local s = socket.socket("tcp")
-local ok, err = s:connect(B, port)
-if not ok then error(err) end
-s:setsockopt("TCP_NODELAY", 1)
-local t0 = socket.gettime()
-if mode == "pingpong" then
-    for _ = 1, n do
-        s:send("x")
-        if #s:recv(65536) ~= 1 then error("short reply") end
-    end
-else
-    local block = string.rep("b", 65536)
-    for _ = 1, n do
-        ok, err = s:sendall(block)
-        if not ok then error(err) end
-    end
-    s:shutdown("wr")
-    local got = s:recv(65536)
-    if tonumber(got) ~= n * 65536 then error("the sink counted " .. tostring(got)) end
-end
-local t = socket.gettime() - t0
-s:close()
-print(("%.6f"):format(t))
+-- The loop is bench/client.lua's, run here on host A against the peer on B.
+arg = {mode, tostring(port), tostring(n), "", B}
+dofile((arg0_dir or "bench") .. "/client.lua")
