@@ -76,7 +76,7 @@ static void say_fix(const char *how, const char *cmd)
  * what to type: the sysctl that forbids it, AppArmor's restriction, the limit, a container. */
 static void say_no_userns(const char *step, int err)
 {
-    char v[64], why[512], cmd[3 * PATH_MAX + 300], exe[PATH_MAX], name[PATH_MAX];
+    char v[64], why[512], cmd[5 * PATH_MAX + 300], exe[PATH_MAX], name[PATH_MAX];
     size_t i = 0;
     const char *apparmor = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns";
     struct stat st;

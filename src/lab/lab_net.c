@@ -250,7 +250,7 @@ static void port_name(int h, int i, char *b, size_t n)
     const lab_host *x = &topo.hosts[h];
     if ((x->nifs == 1 ? strlen(x->name) + 3 : strlen(x->name) + 4) < IFNAMSIZ)
         snprintf(b, n, x->nifs == 1 ? "sw-%s" : "sw-%s%d", x->name, i);
-    else snprintf(b, n, "sw-h%d.%d", h, i);
+    else snprintf(b, n, "sw-h%d.%d", h % LAB_HOSTS, i % LAB_IFS);
 }
 
 static int build(const lab_topo *t);
