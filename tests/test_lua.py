@@ -173,5 +173,24 @@ def a_lesson_at_a_terminal_pauses_before_each_call():
     finally:
         t.close()
 
+@test
+def a_lesson_does_not_pause_before_calls_it_makes_quietly():
+    """Calls made with socket.trace(false) show nothing, so a stepping lesson does not wait
+    for Enter before them: only before the calls the learner sees."""
+    d = tempfile.mkdtemp()
+    open(os.path.join(d, "01_quiet.lua"), "w").write(
+        '-- summary.en: quiet calls\nsocket.trace(false)\nfor _ = 1, 5 do socket.socket("udp"):close() end\n'
+        'socket.trace(true)\nlocal u = socket.socket("udp")\nu:close()\nexpect(true, "done", "done")\n')
+    t = Term("--lesson", "quiet", extra="SOCKPLAY_LESSONS=" + d)
+    try:
+        t.wait(r"⏎ socket\(\) — press Enter")
+        t.keys("Enter")
+        t.wait(r"⏎ close\(\) — press Enter")
+        t.keys("Enter")
+        t.wait(r"lesson quiet: 1 checks passed", 5)
+        assert t.screen().count("press Enter") == 2, t.screen()
+    finally:
+        t.close()
+
 if __name__ == "__main__":
     main()

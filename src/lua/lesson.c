@@ -132,6 +132,9 @@ static void pause_before(call_event ev, const sp_call *c)
     size_t len;
     char *line;
     if (ev != CALL_BEGIN || !stepping) return;
+    /* A call made with socket.trace(false) shows nothing: no pause before it either (the
+     * quiet loops of nagle_delayed_ack would ask for Enter ~80 times, and time the wait). */
+    if (!report_set(REPORT_TRACE, -1)) return;
     printf("%s   ⏎ %s() — %s%s", out_col(C_DIM), call_kinds[c->kind].name, TR("press Enter", "按回车继续"), out_col(C_RESET));
     fflush(stdout);
     line = lineedit_plain_read(NULL, &len);
