@@ -36,6 +36,7 @@ WIRE_LINE = {"en": "✓ on the wire: ", "zh": "✓ 线路上："}
 WIRE_ON = {"en": "The wire is on: ", "zh": "抓包已开启："}
 WIRE_SKIPPED = {"en": "The packets part of this lesson is skipped", "zh": "本课的数据包部分已跳过"}
 PASSED = {"en": "checks passed", "zh": "项检查全部通过"}
+NOT_RUN = {"en": "not run here — it needs the lab (sockplay --lab)", "zh": "没有在这里运行 —— 它需要实验网络（sockplay --lab）"}
 
 def as_nobody(*args):
     """sockplay as uid 65534, with a TMPDIR of its own (where a lab notes its pid)."""
@@ -76,6 +77,30 @@ def lessons_check_their_packets_in_a_lab():
             assert rc == 0 and PASSED[lang] in out and WIRE_SKIPPED[lang] in out and "sockplay --lab --lesson " + short in out, \
                 "--lesson %s --lang %s without the lab, exit %d:\n%s" % (short, lang, rc, out[-3000:])
             assert WIRE_LINE[lang].strip() not in out and WIRE_ON[lang] not in out, out[-3000:]
+
+@test
+def lesson_helpers_wait_for_and_pause():
+    """wait_for returns fn's first true value, or false once its time ran out (not before);
+    pause() does nothing with --auto; lab_on() outside a lab says what to type and the lesson
+    passes unchecked."""
+    d = tempfile.mkdtemp()
+    open(os.path.join(d, "01_helpers.lua"), "w").write(
+        '-- summary.en: helpers\nlocal n, t0 = 0, socket.gettime()\n'
+        'expect(wait_for(function() n = n + 1; return n == 3 and "three" end) == "three", "wait_for returns fn\'s value", "x")\n'
+        't0 = socket.gettime()\n'
+        'local r = wait_for(function() return false end, 0.3)\n'
+        'local took = socket.gettime() - t0\n'
+        'expect(r == false and took >= 0.3 and took < 2, "wait_for gives up after its time", "x")\n'
+        'pause("next: nothing", "x")\n'
+        'expect(not pcall(wait_for, function() end, 61), "at most 60 s", "x")\n')
+    p = run("--lesson", "helpers", "--auto", SOCKPLAY_LESSONS=d)
+    out = p.stdout.decode()
+    assert p.returncode == 0 and "lesson helpers: 3 checks passed" in out and "next: nothing" not in out, out
+    open(os.path.join(d, "02_needs_lab.lua"), "w").write(
+        '-- summary.en: needs the lab\nif not lab_on() then return end\nexpect(false, "never here", "x")\n')
+    p = run("--lesson", "needs_lab", "--auto", SOCKPLAY_LESSONS=d)
+    out = p.stdout.decode()
+    assert p.returncode == 0 and "Run: sockplay --lab --lesson needs_lab" in out and NOT_RUN["en"] in out, out
 
 @test
 def lessons_are_listed_with_summaries_in_both_languages():
@@ -180,15 +205,18 @@ def a_lesson_does_not_pause_before_calls_it_makes_quietly():
     d = tempfile.mkdtemp()
     open(os.path.join(d, "01_quiet.lua"), "w").write(
         '-- summary.en: quiet calls\nsocket.trace(false)\nfor _ = 1, 5 do socket.socket("udp"):close() end\n'
-        'socket.trace(true)\nlocal u = socket.socket("udp")\nu:close()\nexpect(true, "done", "done")\n')
+        'socket.trace(true)\nlocal u = socket.socket("udp")\nu:close()\npause("next: one step", "x")\nexpect(true, "done", "done")\n')
     t = Term("--lesson", "quiet", extra="SOCKPLAY_LESSONS=" + d)
     try:
         t.wait(r"⏎ socket\(\) — press Enter")
         t.keys("Enter")
         t.wait(r"⏎ close\(\) — press Enter")
         t.keys("Enter")
+        t.wait(r"⏎ next: one step — press Enter")     # pause(): a step that is no call
+        assert "done" not in t.screen(), t.screen()
+        t.keys("Enter")
         t.wait(r"lesson quiet: 1 checks passed", 5)
-        assert t.screen().count("press Enter") == 2, t.screen()
+        assert t.screen().count("press Enter") == 3, t.screen()
     finally:
         t.close()
 
