@@ -14,10 +14,12 @@ assert(server:listen(128))
 
 say("The switch now holds every frame (socket.switch{hold = true}, `wire hold` at the prompt); each socket.next() sends the oldest held frame on (`next`).",
     "交换机现在扣住每一帧（socket.switch{hold = true}，提示符下是 `wire hold`）；每次 socket.next() 放行最早扣住的一帧（`next`）。")
+-- The frames the switch holds, in order: the next one socket.next() sends on is held[sent + 1]
+-- (counted from here: a session may have held frames before the lesson).
+local sent, tcp_held = #packets{action = "held"}, #packets{proto = "TCP", action = "held"}
 assert(socket.switch{hold = true})
 
--- The frames the switch held, in order: the next one socket.next() sends on is held[sent + 1].
-local sent = 0
+-- The i-th frame held (waiting up to 3 s for it).
 local function held(i)
     return wait_for(function() return packets{action = "held"}[i] end, 3)
 end
@@ -65,13 +67,13 @@ expect(client:state().state == "SYN_SENT", "the client is in SYN_SENT at once �
 
 say("Before any TCP segment: A knows B's IP address, not its MAC address. It asks everyone on the LAN (ARP): who has 192.168.1.104? The lesson sends the question and B's answer on at once: without an answer A asks twice more, 1 s apart, then gives up — and the connect fails with EHOSTUNREACH.",
     "在任何 TCP 报文段之前：A 知道 B 的 IP 地址，却不知道它的 MAC 地址。它向局域网里的所有人询问（ARP）：谁是 192.168.1.104？课程会立即放行这个询问和 B 的回答：得不到回答时 A 每隔 1 秒再问两次，然后放弃 —— connect 会以 EHOSTUNREACH 失败。")
-local first = held(1)
+local first = held(sent + 1)
 if first and first.proto == "TCP" then
-    say("A already had B's MAC address in its ARP cache (an earlier lesson in this session asked): no ARP this time. A new lab shows it: sockplay --lab --lesson lab_handshake_stepped",
-        "A 的 ARP 缓存里已经有 B 的 MAC 地址（本会话里之前的课程问过）：这次没有 ARP。新的实验网络才能看到：sockplay --lab --lesson lab_handshake_stepped")
+    say("A already had B's MAC address in its ARP cache (it asked earlier in this session): no ARP this time. A new lab shows it: sockplay --lab --lesson lab_handshake_stepped",
+        "A 的 ARP 缓存里已经有 B 的 MAC 地址（本会话里之前问过）：这次没有 ARP。新的实验网络才能看到：sockplay --lab --lesson lab_handshake_stepped")
 else
     expect(first and first.proto == "ARP" and first.arp == "request" and first.to == "192.168.1.104"
-           and #packets{proto = "TCP"} == 0,
+           and #packets{proto = "TCP", action = "held"} == tcp_held,
            "on the wire: the first frame is A's ARP request for 192.168.1.104; no TCP segment yet",
            "线路上：第一帧是 A 询问 192.168.1.104 的 ARP 请求；还没有任何 TCP 报文段")
     local reply = send_on{proto = "ARP", arp = "request", from = "192.168.1.103"} and

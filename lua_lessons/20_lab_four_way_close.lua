@@ -19,8 +19,9 @@ socket.host("B")
 conn = assert(server:accept())
 assert(conn:settimeout(3))
 
--- The frames the switch held, in order: the next one socket.next() sends on is held[sent + 1].
-local sent = 0
+-- The frames the switch held, in order: the next one socket.next() sends on is held[sent + 1]
+-- (set when the hold begins: a session may have held frames before the lesson).
+local sent
 local function is(p, want)
     for k, v in pairs(want) do
         if p[k] ~= v then return false end
@@ -61,6 +62,7 @@ end
 
 say("The switch holds every frame from now on (socket.switch{hold = true}); socket.next() sends the oldest on.",
     "从现在起交换机扣住每一帧（socket.switch{hold = true}）；socket.next() 放行最早的一帧。")
+sent = #packets{action = "held"}
 assert(socket.switch{hold = true})
 
 say("a. The client closes its sending side: shutdown(SHUT_WR) sends a FIN (it keeps the socket, so that we can watch its state).",

@@ -26,8 +26,8 @@ local udp = wait_for(function() return packets{proto = "UDP", data = "hello B"}[
 local req = packets{proto = "ARP", arp = "request", from = "192.168.1.103", to = "192.168.1.104"}[1]
 local fresh = req and req.time <= udp.time
 if not fresh then
-    say("A already had B's MAC address in its ARP cache (an earlier lesson in this session asked): no ARP this time. A new lab shows it: sockplay --lab --lesson lab_arp_and_router",
-        "A 的 ARP 缓存里已经有 B 的 MAC 地址（本会话里之前的课程问过）：这次没有 ARP。新的实验网络才能看到：sockplay --lab --lesson lab_arp_and_router")
+    say("A already had B's MAC address in its ARP cache (it asked earlier in this session): no ARP this time. A new lab shows it: sockplay --lab --lesson lab_arp_and_router",
+        "A 的 ARP 缓存里已经有 B 的 MAC 地址（本会话里之前问过）：这次没有 ARP。新的实验网络才能看到：sockplay --lab --lesson lab_arp_and_router")
 else
     expect(req.dmac == MAC.all and req.smac == MAC.A,
            "on the wire: ARP request \"who has 192.168.1.104? tell 192.168.1.103\", sent to ff:ff:ff:ff:ff:ff — the broadcast address: the switch floods it to every port of the LAN",
