@@ -25,6 +25,12 @@ def every_lesson_passes_with_auto():
         for name in LESSONS:
             p = run("--lesson", name, "--auto", "--lang", lang)
             out = p.stdout.decode()
+            if name in LAB_CHECKS:     # outside the lab: it says what to type, and passes unchecked
+                short = re.sub(r"^\d+_", "", name)
+                assert p.returncode == 0 and NOT_RUN[lang] in out and "sockplay --lab --lesson " + short in out, \
+                    "%s --lang %s:\n%s" % (name, lang, out[-3000:])
+                assert not re.search(r"^[✓✗] ", out, re.M), out[-3000:]
+                continue
             assert p.returncode == 0 and passed in out, "%s --lang %s:\n%s" % (name, lang, out[-3000:])
             assert re.search(r"^✓ ", out, re.M), name        # it asserted something
 
@@ -36,6 +42,12 @@ WIRE_LINE = {"en": "✓ on the wire: ", "zh": "✓ 线路上："}
 WIRE_ON = {"en": "The wire is on: ", "zh": "抓包已开启："}
 WIRE_SKIPPED = {"en": "The packets part of this lesson is skipped", "zh": "本课的数据包部分已跳过"}
 PASSED = {"en": "checks passed", "zh": "项检查全部通过"}
+# The lessons on the lab's hosts (they call lab_on()): their checks in a fresh lab, all of them
+# and the "✓ on the wire: …" ones.
+LAB_CHECKS = {"19_lab_handshake_stepped": (14, 6), "20_lab_four_way_close": (10, 5), "21_lab_loss": (7, 2),
+              "22_lab_arp_and_router": (9, 7), "23_lab_backlog": (8, 2), "24_lab_course_udp": (4, 1)}
+LAB_ON = {"en": "The lab: A 192.168.1.103 and B 192.168.1.104", "zh": "实验网络：A 192.168.1.103 和 B 192.168.1.104"}
+NOT_RUN = {"en": "not run here — it needs the lab (sockplay --lab)", "zh": "没有在这里运行 —— 它需要实验网络（sockplay --lab）"}
 
 def as_nobody(*args):
     """sockplay as uid 65534, with a TMPDIR of its own (where a lab notes its pid)."""
@@ -76,6 +88,56 @@ def lessons_check_their_packets_in_a_lab():
             assert rc == 0 and PASSED[lang] in out and WIRE_SKIPPED[lang] in out and "sockplay --lab --lesson " + short in out, \
                 "--lesson %s --lang %s without the lab, exit %d:\n%s" % (short, lang, rc, out[-3000:])
             assert WIRE_LINE[lang].strip() not in out and WIRE_ON[lang] not in out, out[-3000:]
+
+@test
+def lab_lessons_check_states_and_packets():
+    """As uid 65534, `--lab --lesson NAME --auto`: each lesson on the lab's hosts makes every
+    check it has, in English and in Chinese — the states between held frames, ARP, the router's
+    MACs, a lost datagram, a retransmission, a backlog overflow — each "✓ on the wire: …" one
+    counted. A check skipped or failed, or a lesson that waited beyond its bounds, fails."""
+    nobody_in_namespace(SOCKPLAY)
+    using = sorted(n for n in LESSONS if "lab_on()" in open(os.path.join(ROOT, "lua_lessons", n + ".lua"), encoding="utf-8").read())
+    assert using == sorted(LAB_CHECKS), "lessons calling lab_on() %s, LAB_CHECKS %s" % (using, sorted(LAB_CHECKS))
+    lessons = os.environ.get("SOCKPLAY_LESSONS", os.path.join(ROOT, "lua_lessons"))
+    if subprocess.run(NOBODY + ["test", "-r", os.path.join(lessons, "19_lab_handshake_stepped.lua")]).returncode != 0:
+        raise Skip("uid 65534 cannot read the lessons in %s" % lessons)
+    rc, out = as_nobody("--lab", "-c", "quit")
+    if rc == 2 and "user namespaces are not allowed" in out:
+        raise Skip(" ".join(out.split()))
+    for lang in ("en", "zh"):
+        for name, (n, wire) in LAB_CHECKS.items():
+            short = re.sub(r"^\d+_", "", name)
+            rc, out = as_nobody("--lab", "--lesson", short, "--auto", "--lang", lang)
+            seen = len(re.findall("^" + re.escape(WIRE_LINE[lang]), out, re.M))
+            checked = len(re.findall(r"^✓ ", out, re.M))
+            assert rc == 0 and LAB_ON[lang] in out and "%d %s" % (n, PASSED[lang]) in out and checked == n and seen == wire, \
+                "--lab --lesson %s --lang %s: %d of %d checks, %d of %d on the wire, exit %d:\n%s" % (
+                    short, lang, checked, n, seen, wire, rc, out[-3000:])
+            assert not re.search(r"^✗ ", out, re.M) and NOT_RUN[lang] not in out, out[-3000:]
+
+@test
+def lesson_helpers_wait_for_and_pause():
+    """wait_for returns fn's first true value, or false once its time ran out (not before);
+    pause() does nothing with --auto; lab_on() outside a lab says what to type and the lesson
+    passes unchecked."""
+    d = tempfile.mkdtemp()
+    open(os.path.join(d, "01_helpers.lua"), "w").write(
+        '-- summary.en: helpers\nlocal n, t0 = 0, socket.gettime()\n'
+        'expect(wait_for(function() n = n + 1; return n == 3 and "three" end) == "three", "wait_for returns fn\'s value", "x")\n'
+        't0 = socket.gettime()\n'
+        'local r = wait_for(function() return false end, 0.3)\n'
+        'local took = socket.gettime() - t0\n'
+        'expect(r == false and took >= 0.3 and took < 2, "wait_for gives up after its time", "x")\n'
+        'pause("next: nothing", "x")\n'
+        'expect(not pcall(wait_for, function() end, 61), "at most 60 s", "x")\n')
+    p = run("--lesson", "helpers", "--auto", SOCKPLAY_LESSONS=d)
+    out = p.stdout.decode()
+    assert p.returncode == 0 and "lesson helpers: 3 checks passed" in out and "next: nothing" not in out, out
+    open(os.path.join(d, "02_needs_lab.lua"), "w").write(
+        '-- summary.en: needs the lab\nif not lab_on() then return end\nexpect(false, "never here", "x")\n')
+    p = run("--lesson", "needs_lab", "--auto", SOCKPLAY_LESSONS=d)
+    out = p.stdout.decode()
+    assert p.returncode == 0 and "Run: sockplay --lab --lesson needs_lab" in out and NOT_RUN["en"] in out, out
 
 @test
 def lessons_are_listed_with_summaries_in_both_languages():
@@ -170,6 +232,28 @@ def a_lesson_at_a_terminal_pauses_before_each_call():
             t.keys("Enter")
             time.sleep(0.05)
         t.wait(r"lesson tcp_client: \d+ checks passed", 10)
+    finally:
+        t.close()
+
+@test
+def a_lesson_does_not_pause_before_calls_it_makes_quietly():
+    """Calls made with socket.trace(false) show nothing, so a stepping lesson does not wait
+    for Enter before them: only before the calls the learner sees."""
+    d = tempfile.mkdtemp()
+    open(os.path.join(d, "01_quiet.lua"), "w").write(
+        '-- summary.en: quiet calls\nsocket.trace(false)\nfor _ = 1, 5 do socket.socket("udp"):close() end\n'
+        'socket.trace(true)\nlocal u = socket.socket("udp")\nu:close()\npause("next: one step", "x")\nexpect(true, "done", "done")\n')
+    t = Term("--lesson", "quiet", extra="SOCKPLAY_LESSONS=" + d)
+    try:
+        t.wait(r"⏎ socket\(\) — press Enter")
+        t.keys("Enter")
+        t.wait(r"⏎ close\(\) — press Enter")
+        t.keys("Enter")
+        t.wait(r"⏎ next: one step — press Enter")     # pause(): a step that is no call
+        assert "done" not in t.screen(), t.screen()
+        t.keys("Enter")
+        t.wait(r"lesson quiet: 1 checks passed", 5)
+        assert t.screen().count("press Enter") == 3, t.screen()
     finally:
         t.close()
 

@@ -169,12 +169,19 @@ int cmd_trace(const sp_line *c)
 
 /* One line of help's list: name and arguments in columns (by display width: `S…` is one
  * column shorter than its bytes), then the description when it fits on the line, else on
- * the next lines, wrapped under the arguments. */
+ * the next lines, wrapped under the arguments. Arguments wider than their column (wire's)
+ * are wrapped themselves, the description on the lines after them. */
 static void help_row(const sp_command *k)
 {
     char name[64], args[128], lead[256], text[512];
     const char *desc = TR(k->help_en, k->help_zh);
     int below = 2 + 11 + 1 + 34 + 1 + out_width(desc) > out_cols() && out_width(k->args) <= 34;
+    if (out_width(k->args) > 34) {
+        snprintf(lead, sizeof lead, "  %s%s%s ", out_col(C_BOLD), out_pad(name, sizeof name, k->name, 11), out_col(C_RESET));
+        out_wrap(stdout, lead, 14, k->args, "");
+        out_wrap(stdout, "              ", 14, desc, "");
+        return;
+    }
     snprintf(lead, sizeof lead, "  %s%s%s %s", out_col(C_BOLD), out_pad(name, sizeof name, k->name, 11), out_col(C_RESET),
              below ? k->args : out_pad(args, sizeof args, k->args, 34));
     snprintf(text, sizeof text, "%s%s", below ? "\n" : " ", desc);

@@ -1,17 +1,24 @@
 /* lesson.c — finding, listing and stepping through lessons, and the functions lessons use
- * (say, expect, wire_on, packets). A lesson is an ordinary script: the stepping is a
- * listener on each call's BEGIN (core/call.h), so a lesson pauses before exactly the calls
- * a typed session would make. */
+ * (say, expect, wire_on, packets, lab_on, wait_for, pause). A lesson is an ordinary
+ * script: the stepping is a listener on each call's BEGIN (core/call.h), so a lesson pauses
+ * before exactly the calls a typed session would make — and where it calls pause(), before
+ * a step that is no call (a held frame sent on, as the learner would type `next`). */
 #include "lua/lesson.h"
 #include <dirent.h>
 #include <lauxlib.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "core/blocking.h"
 #include "core/call.h"
+#include "core/place.h"
 #include "cli/lineedit.h"
+#include "lab/lab_net.h"
+#include "lab/lab_switch.h"
+#include "lab/lab_topo.h"
 #include "lua/luahost.h"
 #include "report/out.h"
 #include "report/report.h"
@@ -24,6 +31,7 @@
 #endif
 
 static int checks, failures, stepping;
+static int lab_used, lab_missing;   /* the lesson called lab_on(): in the course's lab, or not */
 static char running[256];   /* the lesson running (its short name), for wire_on's hint */
 
 static int l_say(lua_State *L)
@@ -69,6 +77,114 @@ static int l_wire_on(lua_State *L)
     fflush(stdout);
     lua_pushboolean(L, 0);
     return 1;
+}
+
+/* Whether the lab is the course's network (sockplay --lab without a file): hosts A, B,
+ * router R and D with their addresses, sockplay's switch between them. */
+static int course_lab(void)
+{
+    const lab_topo *t = lab_net_topo();
+    static lab_topo course;
+    if (!t || !place_count() || !lab_switch_running()) return 0;
+    lab_topo_default(&course);
+    for (int i = 0; i < course.nhosts; i++) {
+        const lab_host *want = &course.hosts[i], *h = lab_topo_host(t, want->name);
+        if (!h || h->nifs != want->nifs) return 0;
+        for (int k = 0; k < h->nifs; k++)
+            if (h->ifs[k].addr.s_addr != want->ifs[k].addr.s_addr) return 0;
+    }
+    return 1;
+}
+
+/* No rule in the switch: every frame passes at once. */
+static void switch_plain(void)
+{
+    lab_switch_hold(0);          /* releases whatever is held */
+    lab_switch_loss(0);
+    lab_switch_delay(0);
+    lab_switch_dup(0);
+    lab_switch_reorder(0);
+}
+
+/* lab_on(): for a lesson on the lab's hosts. In the course's lab (sockplay --lab): clears
+ * the switch's rules (and again when the lesson ends), turns the wire on, says so, returns
+ * true. Elsewhere: says that the lesson needs the lab and what to type, returns false (the
+ * lesson then ends, and passes: it showed nothing it could check). */
+static int l_lab_on(lua_State *L)
+{
+    char err[600];
+    if (!course_lab()) {
+        lab_missing = 1;
+        printf("\n%s", out_col(C_BOLD ";" C_YELLOW));
+        printf(TR("This lesson needs the course's network — hosts A and B, router R, host D, with sockplay as the switch between them. Run: sockplay --lab --lesson %s",
+                  "本课需要课程里的网络 —— 主机 A、B，路由器 R，主机 D，由 sockplay 充当它们之间的交换机。请运行：sockplay --lab --lesson %s"),
+               running[0] ? running : "NAME");
+        printf("%s\n", out_col(C_RESET));
+        fflush(stdout);
+        lua_pushboolean(L, 0);
+        return 1;
+    }
+    lab_used = 1;
+    lab_switch_rules_text(err, sizeof err);
+    if (err[0]) {
+        char note[700];
+        snprintf(note, sizeof note, TR("The switch's rules (%s) are off for this lesson.", "交换机的规则（%s）在本课中关闭。"), err);
+        printf("%s", out_col(C_DIM));
+        out_wrap(stdout, "", 0, note, out_col(C_RESET));
+    }
+    switch_plain();
+    if (wireview_set(1, err, sizeof err) < 0) return luaL_error(L, "%s", err);
+    printf("\n%s%s%s\n", out_col(C_BOLD ";" C_GREEN),
+           TR("The lab: A 192.168.1.103 and B 192.168.1.104 on 192.168.1.0/24, router R (192.168.1.1 / 10.0.0.1), D 10.0.0.2 on 10.0.0.0/24. Every frame passes through sockplay's switch: it is shown under each call, and the lesson checks it (✓ on the wire: …).",
+              "实验网络：A 192.168.1.103 和 B 192.168.1.104 在 192.168.1.0/24 上，路由器 R（192.168.1.1 / 10.0.0.1），D 10.0.0.2 在 10.0.0.0/24 上。每一帧都经过 sockplay 的交换机：显示在每次调用下面，课程会检查它（✓ 线路上：……）。"),
+           out_col(C_RESET));
+    fflush(stdout);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
+/* wait_for(fn [, seconds]): calls fn until it returns a true value, for at most seconds
+ * (default 3, at most 60); between tries it sleeps a few ms, waking for a frame, and shows
+ * the frames that came (as the prompt does). Returns fn's value, or false when the time ran
+ * out — for a lesson that waits on the network's timing, bounded. */
+static int l_wait_for(lua_State *L)
+{
+    double limit = luaL_optnumber(L, 2, 3), until;
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    luaL_argcheck(L, limit >= 0 && limit <= 60, 2, "seconds from 0 to 60");
+    until = blocking_now() + limit;
+    for (;;) {
+        wireview_collect();          /* the frames that came show before what fn finds */
+        lua_settop(L, 2);
+        lua_pushvalue(L, 1);
+        lua_call(L, 0, 1);
+        if (lua_toboolean(L, -1)) return 1;
+        if (blocking_now() >= until || blocking_sigint) break;
+        {
+            struct pollfd pf = {wireview_fd(), POLLIN, 0};   /* fd -1: poll only sleeps */
+            poll(&pf, 1, 5);
+        }
+    }
+    lua_pushboolean(L, 0);
+    return 1;
+}
+
+/* pause([en [, zh]]): when the lesson is stepping, waits for Enter as before a call,
+ * saying what comes ("next: the SYN goes on to B"); otherwise does nothing. For a step
+ * that is no socket call: sending a held frame on (socket.next). */
+static int l_pause(lua_State *L)
+{
+    const char *en = luaL_optstring(L, 1, "next"), *zh = luaL_optstring(L, 2, en);
+    size_t len;
+    char *line;
+    if (!stepping) return 0;
+    wireview_collect();
+    printf("%s   ⏎ %s — %s%s", out_col(C_DIM), TR(en, zh), TR("press Enter", "按回车继续"), out_col(C_RESET));
+    fflush(stdout);
+    line = lineedit_plain_read(NULL, &len);
+    if (!line) { stepping = 0; printf("\n"); return 0; }   /* input ended: run straight through */
+    free(line);
+    return 0;
 }
 
 /* Whether the packet field pv matches the wanted value v (at stack indexes): a number for
@@ -125,6 +241,9 @@ void lesson_open(lua_State *L)
     lua_register(L, "expect", l_expect);
     lua_register(L, "wire_on", l_wire_on);
     lua_register(L, "packets", l_packets);
+    lua_register(L, "lab_on", l_lab_on);
+    lua_register(L, "wait_for", l_wait_for);
+    lua_register(L, "pause", l_pause);
 }
 
 static void pause_before(call_event ev, const sp_call *c)
@@ -132,6 +251,9 @@ static void pause_before(call_event ev, const sp_call *c)
     size_t len;
     char *line;
     if (ev != CALL_BEGIN || !stepping) return;
+    /* A call made with socket.trace(false) shows nothing: no pause before it either (the
+     * quiet loops of nagle_delayed_ack would ask for Enter ~80 times, and time the wait). */
+    if (!report_set(REPORT_TRACE, -1)) return;
     printf("%s   ⏎ %s() — %s%s", out_col(C_DIM), call_kinds[c->kind].name, TR("press Enter", "按回车继续"), out_col(C_RESET));
     fflush(stdout);
     line = lineedit_plain_read(NULL, &len);
@@ -241,13 +363,14 @@ int lesson_run(const char *name, int step)
     char path[PATH_MAX];
     int rc;
     char *argv[1];
-    int explained = report_set(REPORT_EXPLAIN, -1), wired = wire_is_open();
+    int explained = report_set(REPORT_EXPLAIN, -1), wired = wire_is_open(), place = place_current;
     static int listening;
     if (find(name, path, sizeof path) < 0) {
         printf(TR("sockplay: no lesson '%s' (sockplay --lessons lists them)\n", "sockplay：没有课程 '%s'（sockplay --lessons 可列出全部）\n"), name);
         return -1;
     }
     checks = failures = 0;
+    lab_used = lab_missing = 0;
     stepping = step;
     short_name(strrchr(path, '/') + 1, running, sizeof running);
     if (!listening) call_listen(pause_before, 1);
@@ -258,13 +381,18 @@ int lesson_run(const char *name, int step)
     rc = luahost_run_file(path, 0, argv);
     report_set(REPORT_EXPLAIN, explained);
     running[0] = '\0';
+    if (lab_used && lab_switch_running()) switch_plain();   /* also after a failure: nothing stays held */
+    place_current = place;                                  /* socket.host() moved it for the lesson only */
     if (!wired && wire_is_open()) {     /* the lesson turned the wire on (wire_on): off again */
         char err[600];
         wireview_set(0, err, sizeof err);
     }
     call_listener_on(pause_before, 0);
     stepping = 0;
-    if (rc == 0 && failures == 0)
+    if (rc == 0 && failures == 0 && lab_missing && !lab_used && checks == 0)
+        printf("\n%s%s %s: %s%s\n", out_col(C_BOLD ";" C_YELLOW), TR("lesson", "课程"), name,
+               TR("not run here — it needs the lab (sockplay --lab)", "没有在这里运行 —— 它需要实验网络（sockplay --lab）"), out_col(C_RESET));
+    else if (rc == 0 && failures == 0)
         printf("\n%s%s %s: %d %s%s\n", out_col(C_BOLD ";" C_GREEN), TR("lesson", "课程"), name, checks, TR("checks passed", "项检查全部通过"), out_col(C_RESET));
     else
         printf("\n%s%s %s %s%s\n", out_col(C_BOLD ";" C_RED), TR("lesson", "课程"), name, TR("did not finish as expected", "没有按预期完成"), out_col(C_RESET));
