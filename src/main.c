@@ -85,15 +85,6 @@ static void leave(void)
     fflush(stdout);
 }
 
-/* Whether w can be a lab host's name (--join B), not a script or an option. */
-static int host_word(const char *w)
-{
-    if (!((*w | 32) >= 'a' && (*w | 32) <= 'z') || strlen(w) > LAB_NAME_MAX) return 0;
-    for (; *w; w++)
-        if (!(((*w | 32) >= 'a' && (*w | 32) <= 'z') || (*w >= '0' && *w <= '9') || *w == '-' || *w == '_')) return 0;
-    return 1;
-}
-
 int main(int argc, char **argv)
 {
     const char *commands = NULL, *lesson = NULL, *script = NULL, *topo = NULL, *join_host = NULL;
@@ -113,7 +104,7 @@ int main(int argc, char **argv)
             if (lab == 1 && i + 1 < argc && strlen(argv[i + 1]) > 4 && !strcmp(argv[i + 1] + strlen(argv[i + 1]) - 4, ".lab"))
                 topo = argv[++i];
             /* --join B: a prompt (or a program) on host B */
-            if (lab == 2 && i + 1 < argc && host_word(argv[i + 1])) join_host = argv[++i];
+            if (lab == 2 && i + 1 < argc && lab_topo_name_ok(argv[i + 1], strlen(argv[i + 1]))) join_host = argv[++i];
         }
         else if (!strcmp(a, "--") && lab == 2) { prog = argv + i + 1; break; }
         else if (a[0] != '-') { script = a; first_arg = i + 1; break; }   /* the rest is the script's */

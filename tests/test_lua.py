@@ -62,20 +62,25 @@ def as_nobody(*args):
         shutil.rmtree(d, ignore_errors=True)
     return p.returncode, p.stdout.decode("utf-8", "replace")
 
+def lab_lessons_ready(call, checks):
+    """Before running lessons in a lab as uid 65534: the lessons that make call are exactly
+    checks' keys; SKIP (with the reason) when uid 65534 cannot read them or make a lab."""
+    nobody_in_namespace(SOCKPLAY)
+    using = sorted(n for n in LESSONS if call in open(os.path.join(ROOT, "lua_lessons", n + ".lua"), encoding="utf-8").read())
+    assert using == sorted(checks), "lessons calling %s %s, the test's table %s" % (call, using, sorted(checks))
+    lessons = os.environ.get("SOCKPLAY_LESSONS", os.path.join(ROOT, "lua_lessons"))
+    if subprocess.run(NOBODY + ["test", "-r", os.path.join(lessons, using[0] + ".lua")]).returncode != 0:
+        raise Skip("uid 65534 cannot read the lessons in %s" % lessons)
+    rc, out = as_nobody("--lab", "-c", "quit")
+    if rc == 2 and "user namespaces are not allowed" in out:
+        raise Skip(" ".join(out.split()))
+
 @test
 def lessons_check_their_packets_in_a_lab():
     """As uid 65534 (no root), `--lab --lesson NAME --auto` lets a lesson capture: each lesson
     that calls wire_on() makes every packet check it has, in English and in Chinese. Without the
     lab the same lessons say that the packets part is skipped and what to type, and pass."""
-    nobody_in_namespace(SOCKPLAY)
-    using = sorted(n for n in LESSONS if "wire_on()" in open(os.path.join(ROOT, "lua_lessons", n + ".lua"), encoding="utf-8").read())
-    assert using == sorted(WIRE_CHECKS), "lessons calling wire_on() %s, WIRE_CHECKS %s" % (using, sorted(WIRE_CHECKS))
-    lessons = os.environ.get("SOCKPLAY_LESSONS", os.path.join(ROOT, "lua_lessons"))
-    if subprocess.run(NOBODY + ["test", "-r", os.path.join(lessons, "18_nagle_delayed_ack.lua")]).returncode != 0:
-        raise Skip("uid 65534 cannot read the lessons in %s" % lessons)
-    rc, out = as_nobody("--lab", "-c", "quit")
-    if rc == 2 and "user namespaces are not allowed" in out:
-        raise Skip(" ".join(out.split()))
+    lab_lessons_ready("wire_on()", WIRE_CHECKS)
     for lang in ("en", "zh"):
         for name, n in WIRE_CHECKS.items():
             short = re.sub(r"^\d+_", "", name)
@@ -95,15 +100,7 @@ def lab_lessons_check_states_and_packets():
     check it has, in English and in Chinese — the states between held frames, ARP, the router's
     MACs, a lost datagram, a retransmission, a backlog overflow — each "✓ on the wire: …" one
     counted. A check skipped or failed, or a lesson that waited beyond its bounds, fails."""
-    nobody_in_namespace(SOCKPLAY)
-    using = sorted(n for n in LESSONS if "lab_on()" in open(os.path.join(ROOT, "lua_lessons", n + ".lua"), encoding="utf-8").read())
-    assert using == sorted(LAB_CHECKS), "lessons calling lab_on() %s, LAB_CHECKS %s" % (using, sorted(LAB_CHECKS))
-    lessons = os.environ.get("SOCKPLAY_LESSONS", os.path.join(ROOT, "lua_lessons"))
-    if subprocess.run(NOBODY + ["test", "-r", os.path.join(lessons, "19_lab_handshake_stepped.lua")]).returncode != 0:
-        raise Skip("uid 65534 cannot read the lessons in %s" % lessons)
-    rc, out = as_nobody("--lab", "-c", "quit")
-    if rc == 2 and "user namespaces are not allowed" in out:
-        raise Skip(" ".join(out.split()))
+    lab_lessons_ready("lab_on()", LAB_CHECKS)
     for lang in ("en", "zh"):
         for name, (n, wire) in LAB_CHECKS.items():
             short = re.sub(r"^\d+_", "", name)

@@ -11,6 +11,7 @@
 #include "cli/lineedit.h"
 #include "lab/lab.h"
 #include "lab/lab_switch.h"
+#include "lab/lab_topo.h"
 #include "report/out.h"
 #include "report/wireview.h"
 #include "lang/parse.h"
@@ -38,14 +39,13 @@ static int python_hint(const char *line)
  * begin with a host's name and a colon. */
 static int host_prefix(const char *line)
 {
-    char name[24];
-    size_t k = 0;
+    char name[LAB_NAME_MAX + 1];
+    size_t k;
     if (!place_count()) return -2;
-    while (line[k] == ' ' || line[k] == '\t') line++;
-    for (; k < sizeof name - 1 && (line[k] == '_' || line[k] == '-' || (line[k] >= '0' && line[k] <= '9') ||
-                                   ((line[k] | 32) >= 'a' && (line[k] | 32) <= 'z')); k++)
-        name[k] = line[k];
-    if (!k || line[k] != ':') return -2;
+    line += strspn(line, " \t");
+    k = strcspn(line, ": \t");
+    if (line[k] != ':' || !lab_topo_name_ok(line, k)) return -2;
+    memcpy(name, line, k);
     name[k] = 0;
     return place_find(name);
 }

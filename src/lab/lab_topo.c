@@ -104,13 +104,17 @@ static int lan_of(lab_topo *t, struct in_addr addr, int prefix, char *err, size_
     return t->nlans++;
 }
 
+int lab_topo_name_ok(const char *w, size_t len)
+{
+    int ok = len && len <= LAB_NAME_MAX && isalpha((unsigned char)w[0]);
+    for (size_t i = 0; ok && i < len; i++) ok = isalnum((unsigned char)w[i]) || w[i] == '-' || w[i] == '_';
+    return ok;
+}
+
 /* Whether w is a usable host name; else err says why. */
 static int good_name(const lab_topo *t, const char *w, char *err, size_t n)
 {
-    size_t len = strlen(w);
-    int ok = len && len <= LAB_NAME_MAX && isalpha((unsigned char)w[0]);
-    for (size_t i = 0; ok && i < len; i++) ok = isalnum((unsigned char)w[i]) || w[i] == '-' || w[i] == '_';
-    if (!ok) {
+    if (!lab_topo_name_ok(w, strlen(w))) {
         snprintf(err, n, TR("'%s' cannot name a host: up to %d letters, digits, '-' or '_', starting with a letter",
                             "'%s' 不能作主机名：最多 %d 个字母、数字、'-' 或 '_'，以字母开头"), w, LAB_NAME_MAX);
         return 0;

@@ -43,6 +43,9 @@ typedef struct {
     int nlans;
 } lab_topo;
 
+/* Whether the len bytes at w can name a host: up to LAB_NAME_MAX letters, digits, '-' or
+ * '_', starting with a letter (the one rule: files, `lab add`, --join B, "B: CMD"). */
+int lab_topo_name_ok(const char *w, size_t len);
 /* An empty topology. */
 void lab_topo_init(lab_topo *t);
 /* The course's network (the default of `sockplay --lab`). */
