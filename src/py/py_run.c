@@ -75,10 +75,11 @@ static int python_shaped(const char *line)
         return yes || py_keyword(p, k);
     }
     if (t.n >= 1 && t.v[0].kind == T_NAME && py_keyword(t.v[0].at, t.v[0].len)) yes = 1;
-    else if (t.n >= 2 && t.v[0].kind == T_NAME && t.v[1].kind == T_OP && strchr("(.=,[", t.v[1].op[0])) yes = 1;
-    else if (t.n >= 1 && (t.v[0].kind == T_STR || t.v[0].kind == T_BYTES || t.v[0].kind == T_INT || t.v[0].kind == T_FLOAT ||
+    else if (t.n >= 2 && t.v[0].kind == T_NAME && t.v[1].kind == T_OP && strchr("(.=,[", t.v[1].op[0]))
+        yes = !(t.n == 3 && !strcmp(t.v[1].op, "="));   /* "x =" alone: the command parser's "nothing after" */
+    else if (t.n >= 2 && (t.v[0].kind == T_STR || t.v[0].kind == T_BYTES || t.v[0].kind == T_INT || t.v[0].kind == T_FLOAT ||
                           (t.v[0].kind == T_OP && strchr("([", t.v[0].op[0]))))
-        yes = 1;
+        yes = t.v[1].kind != T_NAME;        /* "socket" tcp is a command with a quoted name */
     py_lex_free(&t);
     return yes;
 }
@@ -359,6 +360,31 @@ int py_run_line(const char *line)
     }
     if (!pending && (!*body || *body == '#')) return PYRUN_NOT;
     if (!pending && command_shaped(body)) return PYRUN_NOT;
+    if (pending && (!*body || strlen(pending) > 65536)) {
+        /* A blank line (or Ctrl-C at a terminal) gives up on what a bracket left open. */
+        py_toks t;
+        char err[200];
+        size_t col;
+        py_parse_err pe;
+        memset(&pe, 0, sizeof pe);
+        if (py_lex(pending, &t, err, sizeof err, &col) == 0 && t.depth) {
+            /* The caret goes under the bracket that was never closed. */
+            const char *at[201];
+            int d = 0;
+            for (int i = 0; i < t.n; i++)
+                if (t.v[i].kind == T_OP && strchr("([{", t.v[i].op[0]) && d < 201) at[d++] = t.v[i].at;
+                else if (t.v[i].kind == T_OP && strchr(")]}", t.v[i].op[0]) && d > 0) d--;
+            snprintf(pe.msg, sizeof pe.msg, "'%c' was never closed", t.stack[t.depth - 1]);
+            if (d > 0) pe.col = (size_t)(at[d - 1] - pending);
+        } else {
+            snprintf(pe.msg, sizeof pe.msg, "%s", t.open_string ? "unterminated triple-quoted string literal" : "invalid syntax");
+        }
+        py_lex_free(&t);
+        syntax_error(pending, &pe);
+        free(pending);
+        pending = NULL;
+        return PYRUN_DONE;
+    }
     if (pending) {
         size_t a = strlen(pending), b = strlen(line);
         char *n = realloc(pending, a + b + 2);
@@ -376,6 +402,19 @@ int py_run_line(const char *line)
         return PYRUN_MORE;
     }
     if (rc == PY_SYNTAX && !pending && !python_shaped(text)) return PYRUN_NOT;
+    if (rc == PY_OK && g.n == 0) {
+        /* Nothing of Python's left ('&' alone): the command parser names the mistake. */
+        py_prog_free(&g);
+        free(pending);
+        pending = NULL;
+        return PYRUN_NOT;
+    }
+    if (rc == PY_OK && !pending && g.n == 1 && g.v[0].kind == S_EXPR && g.v[0].value->kind == N_NAME) {
+        /* One word that names nothing: "unknown command", as before Python ran here. */
+        py_val *v = py_lookup(g.v[0].value->name);
+        pv_unref(v);
+        if (!v) { py_prog_free(&g); return PYRUN_NOT; }
+    }
     if (rc == PY_OK && !pending && g.n == 1 && g.v[0].kind == S_EXPR && g.v[0].value->kind == N_NAME && cmd_find(g.v[0].value->name)) {
         /* A lone word that is a command (help, state, quit) stays the command. */
         py_val *v = py_lookup(g.v[0].value->name);
