@@ -71,7 +71,8 @@ static int python_shaped(const char *line)
     if (py_lex(line, &t, err, sizeof err, &col) < 0) {
         /* Cut short by a character Python cannot read: shaped by what came before it. */
         size_t k = strcspn(p, " \t(.=[");
-        yes = k && (p[k] == '(' || p[k] == '.' || p[k] == '=' || p[k] == '[') && !cmd_find(p);
+        int name = *p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (unsigned char)*p >= 0x80;
+        yes = name && k && (p[k] == '(' || p[k] == '.' || p[k] == '=' || p[k] == '[') && !cmd_find(p);
         return yes || py_keyword(p, k);
     }
     if (t.n >= 1 && t.v[0].kind == T_NAME && py_keyword(t.v[0].at, t.v[0].len)) yes = 1;
