@@ -402,6 +402,8 @@ py_val *py_lookup(const char *name)
     return NULL;
 }
 
+const py_fn *py_builtin_at(size_t i) { return i < sizeof builtins / sizeof builtins[0] - 1 ? &builtins[i] : NULL; }
+
 const char *py_name_at(size_t i)
 {
     if (i < nvars) return vars[i].name;

@@ -458,6 +458,36 @@ int py_run_complete(const char *line, int start, const char *text, void (*add)(c
     return 1;
 }
 
+void py_run_help(void)
+{
+    char list[400] = "", lead[40];
+    const py_fn *f;
+    out_wrap(stdout, "", 0, TR("The course's Python runs here, one statement per line, on real sockets, with the same report as "
+                               "the commands (docs/python.md):", "课程里的 Python 语句可以直接在这里运行，每行一条，用真实的套接字，"
+                               "输出和命令相同（见 docs/python.md）："), "");
+    printf("  import socket\n  s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n  s.bind(('', 7788)); s.listen(128)\n"
+           "  conn, addr = s.accept()\n  data = conn.recv(1024); print(data.decode('gbk'))\n");
+    out_wrap(stdout, "", 0, TR("Socket methods:", "套接字方法："), "");
+    for (size_t i = 0; py_sock_methods[i].name; i++) {
+        snprintf(lead, sizeof lead, "  %-13s ", py_sock_methods[i].name);
+        out_wrap(stdout, lead, 16, TR(py_sock_methods[i].doc_en, py_sock_methods[i].doc_zh), "");
+    }
+    for (size_t i = 0; (f = py_builtin_at(i)); i++) {
+        if (strlen(list) + strlen(f->name) + 3 >= sizeof list) break;
+        if (i) strcat(list, " ");
+        strcat(list, f->name);
+    }
+    snprintf(lead, sizeof lead, "%s", TR("Also: ", "还有："));
+    {
+        char msg[600];
+        snprintf(msg, sizeof msg, TR("%s; str.encode(enc), bytes.decode(enc), %%, .format, f\"…{x}…\"; Tab after `name.` lists its methods.",
+                                     "%s；str.encode(编码)、bytes.decode(编码)、%%、.format、f\"…{x}…\"；在 `名字.` 后按 Tab 列出方法。"), list);
+        out_wrap(stdout, lead, 2, msg, "");
+    }
+    out_wrap(stdout, "", 0, TR("Not here: while, for, if, def, class, with, try, other modules, open() — run a whole program with python3 FILE.py.",
+                               "这里不运行：while、for、if、def、class、with、try、其他模块、open() —— 完整的程序请用 python3 FILE.py 运行。"), "");
+}
+
 void py_run_free(void)
 {
     for (size_t k = 0; k < sizeof waits / sizeof waits[0]; k++) {
