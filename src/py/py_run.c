@@ -192,6 +192,8 @@ static const char *naming(const py_stmt *s)
     const py_node *t;
     if (s->kind != S_ASSIGN || s->value->kind != N_CALL) return NULL;
     t = s->targets[0];
+    /* conn = s.accept() makes conn a tuple: the socket in it stays unnamed, as in Python. */
+    if (t->kind == N_NAME && s->value->kids[0]->kind == N_ATTR && !strcmp(s->value->kids[0]->name, "accept")) return NULL;
     if ((t->kind == N_TUPLE || t->kind == N_LIST) && t->nkids) t = t->kids[0];
     return t->kind == N_NAME && registry_valid_name(t->name) ? t->name : NULL;
 }
@@ -303,7 +305,7 @@ static void listener(call_event ev, const sp_call *c)
         py_clear();
         if (!(v = py_sock_result(c))) {
             raised = 1;
-            exception_line();
+            if (c->cancel_by != CANCEL_QUIT) exception_line();   /* leaving: the report said it is cancelled */
         } else if (s->kind == S_ASSIGN) {
             for (int i = 0; i < s->ntargets && !raised; i++)
                 if (py_assign(s->targets[i], v) < 0) { raised = 2; exception_line(); }
