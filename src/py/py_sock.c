@@ -381,6 +381,7 @@ static py_val *m_shutdown(py_val *self, py_val **a, char **kw, int n)
     sp_sock *s;
     long long how;
     if (arity("shutdown", 'O', 1, 1, n, kw) < 0 || !(s = open_sock(self)) || as_int(a[0], &how) < 0) return NULL;
+    if (how < SHUT_RD || how > SHUT_RDWR) return py_raise_errno(EINVAL);   /* the kernel's answer, before it is asked */
     return done(core_shutdown(s, (int)how));
 }
 
