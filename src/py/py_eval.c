@@ -1118,6 +1118,17 @@ int py_assign(const py_node *t, py_val *v)
     return 0;
 }
 
+/* v is the socket s, or holds it (a tuple from accept()). */
+static int refers(const py_val *v, const sp_sock *s)
+{
+    if (v->t == PV_SOCK) return v->fd == s->fd && v->serial == s->serial;
+    for (size_t i = 0; (v->t == PV_TUPLE || v->t == PV_LIST) && i < v->n; i++)
+        if (refers(v->items[i], s)) return 1;
+    return 0;
+}
+
+/* del NAME: the name goes; a socket nothing refers to any more is closed, as CPython closes
+ * it when its last reference goes. */
 static int del_name(const char *name)
 {
     sp_sock *s = registry_by_name(name);
@@ -1125,13 +1136,23 @@ static int del_name(const char *name)
     if (!s && !x) { py_raise("NameError", "name '%s' is not defined", name); return -1; }
     if (!s && x && x->v->t == PV_SOCK) s = py_sock_of(x->v);
     del_var(name);
-    if (s) {
-        /* CPython closes a socket when its last reference goes: del s is close here. */
-        out_hint(TR("del of a socket closes it, as CPython does when nothing else refers to it",
-                    "del 一个套接字会关闭它，就像 CPython 在没有别的引用时那样"));
-        if (core_close(s) < 0) return -1;
-    }
-    return 0;
+    if (!s) return 0;
+    if (!strcmp(s->name, name)) registry_set_name(s, "");
+    for (size_t i = 0; i < nvars; i++)
+        if (refers(vars[i].v, s)) {
+            char note[200];
+            snprintf(note, sizeof note, TR("fd %d stays open: %s still refers to it", "fd %d 仍然打开：%s 还引用着它"), s->fd, vars[i].name);
+            out_hint(note);
+            if (vars[i].v->t == PV_SOCK && !s->name[0] && registry_valid_name(vars[i].name)) {
+                /* t = s; del s: the socket is called t now, at the commands too. */
+                registry_set_name(s, vars[i].name);
+                del_var(vars[i].name);
+            }
+            return 0;
+        }
+    out_hint(TR("nothing refers to the socket any more: CPython closes it then, and so does sockplay",
+                "已没有变量引用这个套接字：CPython 此时会关闭它，sockplay 也一样"));
+    return core_close(s) < 0 ? -1 : 0;
 }
 
 static int import(const py_stmt *s)
