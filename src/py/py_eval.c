@@ -25,6 +25,26 @@ typedef struct {
 static var *vars;
 static size_t nvars, capvars;
 
+/* Every name a Python line bound, deleted or is waiting to bind (a '&' line): typed alone
+ * and undefined, such a name is Python's NameError, any other word an unknown command. */
+static char **known;
+static size_t nknown;
+
+void py_mark_known(const char *name)
+{
+    char **n;
+    if (py_known(name) || !(n = realloc(known, (nknown + 1) * sizeof *n))) return;
+    known = n;
+    if ((known[nknown] = strdup(name))) nknown++;
+}
+
+int py_known(const char *name)
+{
+    for (size_t i = 0; i < nknown; i++)
+        if (!strcmp(known[i], name)) return 1;
+    return 0;
+}
+
 static var *find_var(const char *name)
 {
     for (size_t i = 0; i < nvars; i++)
@@ -62,6 +82,10 @@ static void del_var(const char *name)
 
 void py_names_free(void)
 {
+    for (size_t i = 0; i < nknown; i++) free(known[i]);
+    free(known);
+    known = NULL;
+    nknown = 0;
     for (size_t i = 0; i < nvars; i++) {
         free(vars[i].name);
         pv_unref(vars[i].v);
@@ -1075,6 +1099,7 @@ py_val *py_eval(const py_node *x)
  * other value takes it from a socket that had it, which stays open under its fd. */
 static int bind_name(const char *name, py_val *v)
 {
+    py_mark_known(name);
     sp_sock *s = v->t == PV_SOCK ? py_sock_of(v) : NULL, *other = registry_by_name(name);
     if (s && registry_valid_name(name) && (!s->name[0] || !strcmp(s->name, name))) {
         registry_set_name(s, name);
@@ -1131,6 +1156,7 @@ static int refers(const py_val *v, const sp_sock *s)
  * it when its last reference goes. */
 static int del_name(const char *name)
 {
+    py_mark_known(name);
     sp_sock *s = registry_by_name(name);
     var *x = find_var(name);
     if (!s && !x) { py_raise("NameError", "name '%s' is not defined", name); return -1; }
@@ -1150,9 +1176,10 @@ static int del_name(const char *name)
             }
             return 0;
         }
-    out_hint(TR("nothing refers to the socket any more: CPython closes it then, and so does sockplay",
-                "已没有变量引用这个套接字：CPython 此时会关闭它，sockplay 也一样"));
-    return core_close(s) < 0 ? -1 : 0;
+    if (core_close(s) < 0) return -1;
+    out_hint(TR("nothing referred to the socket any more: CPython closes it then, and so did sockplay",
+                "已没有变量引用这个套接字：CPython 此时会关闭它，sockplay 也关闭了它"));
+    return 0;
 }
 
 static int import(const py_stmt *s)

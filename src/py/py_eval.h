@@ -28,6 +28,9 @@ int py_outside_call(const char *name);
 extern char *(*py_read_line)(const char *prompt);
 /* Set by exit() and quit(). */
 extern int py_quit;
+/* Names a Python line bound, deleted, or waits to bind: py_known says so. */
+void py_mark_known(const char *name);
+int py_known(const char *name);
 /* Forgets every variable (the session ends). */
 void py_names_free(void);
 /* A closed socket's name keeps the closed socket, as Python's variable does. */

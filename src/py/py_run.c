@@ -35,28 +35,30 @@ static waiting waits[64];
 static int command_shaped(const char *line)
 {
     char w[40];
-    const char *p = line + strspn(line, " \t");
+    const char *p = line + strspn(line, " \t"), *after, *q, *rest;
     size_t k = strcspn(p, " \t=(.[,:");
-    if (k && k < sizeof w && (p[k] == ' ' || p[k] == '\t' || !p[k])) {
+    int assign;
+    after = p + k + strspn(p + k, " \t");
+    assign = after[0] == '=' && after[1] != '=';
+    if (k && k < sizeof w && (p[k] == ' ' || p[k] == '\t' || !p[k]) && !assign) {
         memcpy(w, p, k);
         w[k] = 0;
-        if (cmd_find(w)) return 1;
+        if (cmd_find(w)) return 1;        /* close s, wire on, help */
     }
-    if (k && p[k + strspn(p + k, " \t")] == '=') {
-        const char *q = p + k + strspn(p + k, " \t") + 1;
-        q += strspn(q, " \t");
-        if (*q == '=') return 0;
-        k = strcspn(q, " \t=(.[,:");
-        if (k && k < sizeof w && (q[k] == ' ' || q[k] == '\t' || !q[k])) {
-            py_val *v;
-            memcpy(w, q, k);
-            w[k] = 0;
-            if (!cmd_find(w)) return 0;
-            if ((v = py_lookup(w))) { pv_unref(v); return 0; }   /* s = socket after import socket: Python's */
-            return 1;
-        }
+    if (!k || !assign) return 0;
+    q = after + 1 + strspn(after + 1, " \t");
+    k = strcspn(q, " \t=(.[,:");
+    if (!k || k >= sizeof w || (q[k] != ' ' && q[k] != '\t' && q[k])) return 0;
+    memcpy(w, q, k);
+    w[k] = 0;
+    if (!cmd_find(w)) return 0;
+    rest = q + k + strspn(q + k, " \t");
+    if (*rest && !strchr("+-*/%<>=!&|^@.,)]}#;", *rest)) return 1;   /* u = socket udp: a command's words follow */
+    {
+        py_val *v = py_lookup(w);              /* s = socket alone: the module, once imported */
+        pv_unref(v);
+        return v == NULL;
     }
-    return 0;
 }
 
 /* A line Python would read as one (a keyword first, a call, an attribute, an assignment,
@@ -70,9 +72,10 @@ static int python_shaped(const char *line)
     const char *p = line + strspn(line, " \t");
     if (py_lex(line, &t, err, sizeof err, &col) < 0) {
         /* Cut short by a character Python cannot read: shaped by what came before it. */
-        size_t k = strcspn(p, " \t(.=[");
+        size_t k = strcspn(p, " \t(.=[,");
+        const char *after = p + k + strspn(p + k, " \t");
         int name = *p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (unsigned char)*p >= 0x80;
-        yes = name && k && (p[k] == '(' || p[k] == '.' || p[k] == '=' || p[k] == '[') && !cmd_find(p);
+        yes = name && k && *after && strchr("(.=[,", *after);
         return yes || py_keyword(p, k);
     }
     if (t.n >= 1 && t.v[0].kind == T_NAME && py_keyword(t.v[0].at, t.v[0].len)) yes = 1;
@@ -212,9 +215,18 @@ static char *export_text(const char *line, int background)
 
 /* A '&' line: its call starts in the background; the statement (the assignment, the echo)
  * ends in the listener, when the call does. */
+/* The names a target binds, marked known now: typed before the call returns, each is
+ * Python's NameError, not an unknown command. */
+static void mark_targets(const py_node *t)
+{
+    if (t->kind == N_NAME) py_mark_known(t->name);
+    for (int i = 0; (t->kind == N_TUPLE || t->kind == N_LIST) && i < t->nkids; i++) mark_targets(t->kids[i]);
+}
+
 static int start_background(const char *line, py_prog *g)
 {
     py_val *v;
+    for (int i = 0; g->v[0].kind == S_ASSIGN && i < g->v[0].ntargets; i++) mark_targets(g->v[0].targets[i]);
     py_clear();
     py_sock_naming = naming(&g->v[0]);
     py_sock_background = 1;
@@ -332,8 +344,8 @@ static void end_block(void)
 {
     char msg[200];
     if (block_lines) {
-        snprintf(msg, sizeof msg, TR("the block's %d more line%s were not run either", "这个代码块后面的 %d 行也没有运行"), block_lines,
-                 block_lines == 1 ? "" : "s");
+        snprintf(msg, sizeof msg, TR("the block's %d more line%s not run either", "这个代码块后面的 %d 行也没有运行"), block_lines,
+                 block_lines == 1 ? " was" : "s were");
         out_hint(msg);
     }
     in_block = 0;
@@ -416,7 +428,7 @@ int py_run_line(const char *line)
         /* One word that names nothing: "unknown command", as before Python ran here. */
         py_val *v = py_lookup(g.v[0].value->name);
         pv_unref(v);
-        if (!v) { py_prog_free(&g); return PYRUN_NOT; }
+        if (!v && !py_known(g.v[0].value->name)) { py_prog_free(&g); return PYRUN_NOT; }
     }
     if (rc == PY_OK && !pending && g.n == 1 && g.v[0].kind == S_EXPR && g.v[0].value->kind == N_NAME && cmd_find(g.v[0].value->name)) {
         /* A lone word that is a command (help, state, quit) stays the command. */
