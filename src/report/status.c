@@ -34,6 +34,37 @@ static struct timespec abs_after(double s)
     return ts;
 }
 
+/* The line in the terminal's width, less one column (a full line would wrap, and each
+ * redraw would leave a line behind): the Ctrl-C words go first, then the call is shortened
+ * in the middle ("accept(tcp_s…ket)"). */
+static void fit(char *line, size_t n, double secs)
+{
+    char tail[64], call[sizeof what + 4];
+    int cols = out_cols() - 1, lead = out_width("⏳ "), shown;
+    int room;
+    snprintf(tail, sizeof tail, " … %.1f s", secs);
+    room = cols - lead - out_width(tail);
+    if (out_width(what) + 3 + out_width(ctrl_c) <= room) {
+        snprintf(line, n, "⏳ %s%s — %s", what, tail, ctrl_c);
+        return;
+    }
+    if (room < 8) room = 8;
+    /* The end goes ("accept(tcp_server_socket): waiting for a cli…"): the call stays whole. */
+    {
+        size_t k = 0, len = strlen(what);
+        while (k < len) {
+            size_t c = out_utf8_len((const unsigned char *)what + k, len - k);
+            if (!c) c = 1;
+            if (out_width_n(what, k + c) > room - 1) break;
+            k += c;
+        }
+        shown = out_width_n(what, k);
+        snprintf(call, sizeof call, "%.*s%s", (int)k, what, k < len ? "…" : "");
+    }
+    (void)shown;
+    snprintf(line, n, "⏳ %s%s", call, tail);
+}
+
 static void *tick(void *arg)
 {
     (void)arg;
@@ -47,8 +78,11 @@ static void *tick(void *arg)
         while (active && !quitting && gen == generation) {
             if (pthread_cond_timedwait(&cv, &mu, &due) != ETIMEDOUT) continue;
             if (!active || gen != generation) break;
-            fprintf(stdout, "\r\033[K%s⏳ %s … %.1f s — %s%s", out_col(C_YELLOW), what,
-                    blocking_now() - started, ctrl_c, out_col(C_RESET));
+            {
+                char line[600];
+                fit(line, sizeof line, blocking_now() - started);
+                fprintf(stdout, "\r\033[K%s%s%s", out_col(C_YELLOW), line, out_col(C_RESET));
+            }
             fflush(stdout);
             drawn = 1;
             due = abs_after(REDRAW);
