@@ -48,6 +48,8 @@ void lineedit_init(int interactive, lineedit_complete_fn fn, lineedit_hint_fn hi
 #endif
 }
 
+const char *(*lineedit_on_ctrl_c)(void);
+
 char *lineedit_read(const char *prompt, size_t *len)
 {
 #ifdef SP_READLINE

@@ -15,6 +15,9 @@ void lineedit_init(int interactive, lineedit_complete_fn fn, lineedit_hint_fn hi
 /* A malloc'd line without its newline, its length in *len; NULL at end of input.
  * Ctrl-C while typing discards the line and returns "" (length 0). */
 char *lineedit_read(const char *prompt, size_t *len);
+/* Ctrl-C at a readline prompt (the typed text is dropped): called then, it may give a new
+ * prompt (a Python statement given up: "...> " becomes the prompt again), or NULL. */
+extern const char *(*lineedit_on_ctrl_c)(void);
 void lineedit_history_add(const char *line);
 /* Clears the terminal (`clear`, Ctrl-L); writes nothing when stdout is not a terminal. */
 void lineedit_clear_screen(void);

@@ -172,6 +172,10 @@ char *lineedit_rl_read(const char *prompt, size_t *len)
                 /* Ctrl-C at the prompt: drop what was typed, start a fresh line. */
                 rl_replace_line("", 0);
                 fputs("^C\n", stdout);
+                if (lineedit_on_ctrl_c) {
+                    const char *np = lineedit_on_ctrl_c();
+                    if (np) rl_set_prompt(np);
+                }
                 rl_on_new_line();
                 rl_redisplay();
             }

@@ -125,11 +125,22 @@ int repl_line(const char *line, size_t len)
 
 static void report_jobs(void) { jobs_report(); }
 
+static char prompt[64];
+
+/* Ctrl-C at "...> ": the Python statement is given up, the usual prompt comes back. */
+static const char *ctrl_c_at_prompt(void)
+{
+    if (!py_run_cancel()) return NULL;
+    if (lab_in()) snprintf(prompt, sizeof prompt, "sockplay[%s]> ", lab_where());
+    else snprintf(prompt, sizeof prompt, "sockplay> ");
+    return prompt;
+}
+
 void repl_loop(void)
 {
     int tty = isatty(STDIN_FILENO);
-    char prompt[64];
     repl_tty = tty;
+    lineedit_on_ctrl_c = ctrl_c_at_prompt;
     lineedit_init(tty, complete_line, complete_hint);
     lineedit_set_async(0, jobs_fd, report_jobs);
     lineedit_set_async(1, wireview_fd, wireview_async);

@@ -19,6 +19,7 @@
 static char *pending;            /* lines gathered while a bracket is open */
 static int in_block;             /* a refused block's indented body is being skipped */
 static int block_lines;          /* how many of its lines were skipped */
+static int after_block;          /* it paused at a blank line: indented lines are still its body */
 
 /* A line ended with '&': its statement waits for its background call to end. */
 typedef struct {
@@ -339,6 +340,17 @@ void py_run_init(void) { call_listen(listener, 0); }
 
 int py_run_pending(void) { return pending != NULL || in_block; }
 
+int py_run_cancel(void)
+{
+    if (!py_run_pending()) return 0;
+    free(pending);
+    pending = NULL;
+    in_block = after_block = 0;
+    block_lines = 0;
+    printf("%sKeyboardInterrupt%s\n", out_col(C_RED), out_col(C_RESET));
+    return 1;
+}
+
 /* Leaves the block being skipped, saying how much of it was not run. */
 static void end_block(void)
 {
@@ -360,17 +372,21 @@ int py_run_line(const char *line)
     char *text;
     int r;
     const char *body = line + strspn(line, " \t");
-    if (in_block) {
-        /* The refused block's body: its indented lines, and else/elif/except/finally. */
+    if (in_block || after_block) {
+        /* The refused block's body: its indented lines and comments, else/elif/except/finally;
+         * after a blank line inside it (a pasted def), indented lines are still its body. */
         static const char *const more[] = {"elif", "else", "except", "finally", NULL};
-        int part = line[0] == ' ' || line[0] == '\t';
+        int part = line[0] == ' ' || line[0] == '\t' || (*body == '#' && in_block);
         for (int i = 0; more[i] && !part; i++)
-            part = !strncmp(body, more[i], strlen(more[i])) && strchr(" :\t", body[strlen(more[i])]) && body[strlen(more[i])];
+            part = !strncmp(body, more[i], strlen(more[i])) && body[strlen(more[i])] && strchr(" :\t", body[strlen(more[i])]);
         if (*body && part) {
-            block_lines++;
+            in_block = 1;
+            after_block = 0;
+            if (*body != '#') block_lines++;
             return PYRUN_MORE;
         }
-        end_block();
+        if (in_block) end_block();
+        after_block = !*body;          /* a blank line: the block may go on (indented) after it */
         if (!*body) return PYRUN_DONE;
     }
     if (!pending && (!*body || *body == '#')) return PYRUN_NOT;
@@ -441,7 +457,7 @@ int py_run_line(const char *line)
     if (rc == PY_SYNTAX) syntax_error(text, &e);
     else if (rc == PY_OUTSIDE) {
         refuse(e.msg);
-        if (e.block) { in_block = 1; block_lines = 0; }
+        if (e.block) { in_block = 1; block_lines = 0; after_block = 0; }
     } else {
         r = run(text, &g);
         py_prog_free(&g);

@@ -16,6 +16,9 @@ void py_run_init(void);
 int py_run_line(const char *line);
 /* 1 while lines are being gathered (the prompt shows "...> "). */
 int py_run_pending(void);
+/* Ctrl-C while lines are gathered: the statement (or the refused block) is given up, as
+ * Python's KeyboardInterrupt gives it up. 1 when there was one. */
+int py_run_cancel(void);
 /* Completion of "NAME." or "socket.": the attributes after the dot. 1 when it offered. */
 int py_run_complete(const char *line, int start, const char *text, void (*add)(const char *));
 /* The grey hint after "NAME.METHOD(" when NAME is a socket: what goes in the brackets. */
