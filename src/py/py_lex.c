@@ -44,6 +44,14 @@ static int name_char(long c, int first)
            (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff);
 }
 
+/* Not a character Python prints (str.isprintable): the spaces and invisible marks an
+ * input method slips in — U+3000 (the full-width space), no-break and zero-width spaces. */
+static int printable(long c)
+{
+    return !(c == 0xa0 || c == 0xad || (c >= 0x80 && c < 0xa0) || c == 0x1680 || (c >= 0x2000 && c <= 0x200f) ||
+             (c >= 0x2028 && c <= 0x202f) || (c >= 0x205f && c <= 0x206f) || c == 0x3000 || c == 0xfeff);
+}
+
 static void put_utf8(char *o, size_t *n, long c)
 {
     if (c < 0x80) o[(*n)++] = (char)c;
@@ -314,7 +322,8 @@ static int lex(const char *src, py_toks *t, char *err, size_t errlen, size_t *co
         } else {
             /* What Python says of a character no token may hold: the full-width comma of a
              * Chinese keyboard, a curly quote, a stray $. */
-            if (c >= 0x80) snprintf(err, errlen, "invalid character '%.*s' (U+%04lX)", len, p, c);
+            if (c >= 0x80 && !printable(c)) snprintf(err, errlen, "invalid non-printable character U+%04lX", c);
+            else if (c >= 0x80) snprintf(err, errlen, "invalid character '%.*s' (U+%04lX)", len, p, c);
             else if (c < 0x20 || c == 0x7f) snprintf(err, errlen, "invalid non-printable character U+%04lX", c);
             else snprintf(err, errlen, "invalid syntax");
             return -1;

@@ -53,6 +53,7 @@ static void python_lines(void)
     pyparse("with open(file_name, \"rb\") as f:", PY_OUTSIDE, "with");
     pyparse("x = [i for i in y]", PY_OUTSIDE, "for");
     pyparse("client = socket.socket(socke.AF_INET，socket.SOCK_STREAM)", PY_SYNTAX, "invalid character '，' (U+FF0C)");
+    pyparse("x = 1\u3000", PY_SYNTAX, "invalid non-printable character U+3000");     /* an IME's full-width space */
     pyparse("client.send('hello'.encode='UTF-8')", PY_SYNTAX, "expression cannot contain assignment");
     pyparse("print 'hi'", PY_SYNTAX, "Missing parentheses in call to 'print'");
     pyparse("close s", PY_SYNTAX, "invalid syntax");
