@@ -13,6 +13,7 @@
 #include "lua/lesson.h"
 #include "report/out.h"
 #include "report/wireview.h"
+#include "py/py_run.h"
 #include "core/registry.h"
 #include "report/render.h"
 #include "cli/repl.h"
@@ -77,6 +78,7 @@ static void leave(void)
     say_closing();
     luahost_close();
     core_close_all();
+    py_run_free();
     wireview_shutdown();
     lab_leave();
     render_free();
@@ -128,6 +130,7 @@ int main(int argc, char **argv)
     report_init();               /* the listeners: what is printed, then what is kept */
     log_init();
     wireview_init();             /* before the report: a call's packets, then its result line */
+    py_run_init();               /* after the report: a Python line's exception under its call */
     if (wire) {
         char err[600];
         if (wireview_set(1, err, sizeof err) < 0) out_wrap(stdout, "", 2, err, "");

@@ -10,6 +10,7 @@
 #include "cmd/cmd_table.h"
 #include "core/registry.h"
 #include "lang/sockopt.h"
+#include "py/py_run.h"
 
 static void offer(const char *cand, const char *text, void (*add)(const char *))
 {
@@ -82,6 +83,8 @@ void complete_line(const char *line, int start, const char *text, void (*add)(co
     const sp_command *k;
     char kind;
 
+    /* "client_socket.re": a Python name's attributes (its methods; socket.'s constants). */
+    if (strchr(text, '.') && py_run_complete(line, start, text, add)) return;
     /* Only the last command of the line matters: skip to after the last ';'. */
     for (const char *q = line; q < line + start; q++)
         if (*q == ';') p = q + 1;

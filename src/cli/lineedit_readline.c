@@ -144,7 +144,7 @@ void lineedit_rl_init(lineedit_complete_fn fn, lineedit_hint_fn hint)
     rl_readline_name = "sockplay";
     rl_catch_signals = 0;               /* our SIGINT handler stays in charge */
     rl_attempted_completion_function = complete;
-    rl_basic_word_break_characters = " \t;=";
+    rl_basic_word_break_characters = " \t;=(,[";   /* "(" too: print(s.re completes s.re */
     using_history();
     if (history_path(home) == 0) history_read(home);
 }

@@ -16,6 +16,8 @@
 #include "report/wireview.h"
 #include "lang/parse.h"
 #include "lang/pyline.h"
+#include "py/py_eval.h"
+#include "py/py_run.h"
 
 /* A line of Python (or a sockplay command with a Python tuple) is answered with the line
  * to type instead; nothing of it runs. 1 when it was answered. */
@@ -52,6 +54,35 @@ static int host_prefix(const char *line)
 
 int repl_exit_code = -1;
 
+static int repl_tty = -1;    /* -1: not in repl_loop (sockplay -c): input() reads stdin plainly */
+
+/* input(prompt) of a Python line: the next line typed, or on a pipe the next line of
+ * stdin, shown after its prompt so that the output reads as a transcript. */
+static char *read_input(const char *prompt)
+{
+    char shown[1024], *line = NULL;
+    size_t len = 0;
+    out_sanitize(shown, sizeof shown, prompt);     /* a prompt is the learner's text: no escape reaches the terminal */
+    if (repl_tty == 1) return lineedit_read(shown, &len);
+    fputs(shown, stdout);
+    fflush(stdout);
+    if (repl_tty == 0) line = lineedit_read(NULL, &len);
+    else {
+        ssize_t n = getline(&line, &len, stdin);
+        if (n < 0) { free(line); return NULL; }
+        if (n && line[n - 1] == '\n') line[n - 1] = 0;
+    }
+    if (line) printf("%s\n", line);
+    return line;
+}
+
+/* A Python line's outcome as repl_line's: 1 to leave. */
+static int python_done(int r)
+{
+    fflush(stdout);
+    return r == PYRUN_QUIT;
+}
+
 int repl_line(const char *line, size_t len)
 {
     sp_line *cmds;
@@ -62,7 +93,8 @@ int repl_line(const char *line, size_t len)
                                          "sockplay：这一行包含 NUL 字节，已忽略（在引号里写 \\0）"), out_col(C_RESET));
         return 0;
     }
-    if (python_hint(line)) return 0;
+    py_read_line = read_input;
+    if (py_run_pending()) return python_done(py_run_line(line));
     if (line[strspn(line, " \t")] == '\0' && lab_switch_running() && lab_switch_held() > 0) {
         /* Enter on an empty line while the switch holds frames: the next one goes on. */
         lab_switch_release(1);
@@ -79,6 +111,8 @@ int repl_line(const char *line, size_t len)
         place_current = was;
         return quit;
     }
+    if ((n = py_run_line(line)) != PYRUN_NOT) return python_done(n);
+    if (python_hint(line)) return 0;
     n = parse_line(line, &cmds, err, sizeof err);
     if (n < 0) {
         char shown[sizeof err * 4];
@@ -99,6 +133,7 @@ void repl_loop(void)
 {
     int tty = isatty(STDIN_FILENO);
     char prompt[64];
+    repl_tty = tty;
     lineedit_init(tty, complete_line, complete_hint);
     lineedit_set_async(0, jobs_fd, report_jobs);
     lineedit_set_async(1, wireview_fd, wireview_async);
@@ -113,7 +148,8 @@ void repl_loop(void)
         /* A background call that finished while the last command ran is told first. */
         if (jobs_pending()) jobs_report();
         /* In a lab the prompt says where new sockets are made: sockplay[lab]>, sockplay[B]>. */
-        if (lab_in()) snprintf(prompt, sizeof prompt, "sockplay[%s]> ", lab_where());
+        if (py_run_pending()) snprintf(prompt, sizeof prompt, "...> ");    /* a Python statement goes on */
+        else if (lab_in()) snprintf(prompt, sizeof prompt, "sockplay[%s]> ", lab_where());
         else snprintf(prompt, sizeof prompt, "sockplay> ");
         line = lineedit_read(tty ? prompt : NULL, &len);
         if (!line) break;

@@ -17,28 +17,12 @@
 
 #define RECV_MAX (16L << 20)
 
-/* A call that may block, owning its bytes (data to send, or room for len to receive), so
- * that it can outlive this line in the background. NULL when out of memory. */
+/* core_call_new, or NULL after saying the memory ran out. */
 static sp_call *new_call(unsigned char *data, size_t len, int receive, const char *enc)
 {
-    sp_call *k = calloc(1, sizeof *k);
-    if (!k || (receive && !(data = malloc(len)))) {
-        free(k);
-        free(data);
-        cmd_usage("%s", TR("out of memory", "内存不足"));
-        return NULL;
-    }
-    k->buf = data;
-    k->len = len;
-    k->owns_buf = 1;
-    k->enc = enc;
+    sp_call *k = core_call_new(data, len, receive, enc);
+    if (!k) cmd_usage("%s", TR("out of memory", "内存不足"));
     return k;
-}
-
-static void free_call(sp_call *k)
-{
-    free(k->buf);
-    free(k);
 }
 
 /* Runs k here, or in the background when the line ended with '&'. */
@@ -46,15 +30,15 @@ static int go(const sp_line *c, sp_call *k, call_kind kind, sp_sock *s, const ch
 {
     ssize_t rc;
     if (!k) return CMD_FAIL;
-    if (core_start(k, kind, s, host, port) < 0) { free_call(k); return CMD_FAIL; }
+    if (core_start(k, kind, s, host, port) < 0) { core_call_free(k); return CMD_FAIL; }
     if (c->background) {
         if (jobs_start(k) >= 0) return CMD_OK;
         report_job_refused(k, errno);
-        free_call(k);
+        core_call_free(k);
         return CMD_FAIL;
     }
     rc = core_call_run(k);
-    free_call(k);
+    core_call_free(k);
     return rc < 0 ? CMD_FAIL : CMD_OK;
 }
 

@@ -31,6 +31,11 @@ void core_close_all(void);
 /* The calls that may block. Each is a start (checks, describes), the system call, and a
  * finish (ends the record, updates the session), so that jobs.c can run the middle in a
  * thread. The caller sets c->buf, len, owns_buf, enc, view and (accept) newvar first. */
+/* A call that may block, owning its bytes (data to send, taken; or room for len to
+ * receive), so that it can outlive the line that made it in the background. NULL (data
+ * freed) when out of memory. core_call_free frees it and its bytes. */
+sp_call *core_call_new(unsigned char *data, size_t len, int receive, const char *enc);
+void core_call_free(sp_call *c);
 /* Start: 0, or -1 after refusing the call (an address that does not resolve). */
 int core_start(sp_call *c, call_kind kind, sp_sock *s, const char *host, const char *port);
 /* The system call alone: safe in any thread, tells no one. */

@@ -13,6 +13,28 @@
 #include "core/core_int.h"
 #include "kernel/kernel.h"
 
+sp_call *core_call_new(unsigned char *data, size_t len, int receive, const char *enc)
+{
+    sp_call *k = calloc(1, sizeof *k);
+    if (!k || (receive && !(data = malloc(len ? len : 1)))) {
+        free(k);
+        free(data);
+        return NULL;
+    }
+    k->buf = data;
+    k->len = len;
+    k->owns_buf = 1;
+    k->enc = enc;
+    return k;
+}
+
+void core_call_free(sp_call *c)
+{
+    if (!c) return;
+    free(c->buf);
+    free(c);
+}
+
 int core_start(sp_call *c, call_kind kind, sp_sock *s, const char *host, const char *port)
 {
     /* What the caller set: the bytes or room for them, how to show them, accept's name. */

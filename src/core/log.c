@@ -100,8 +100,32 @@ static void listener(call_event ev, const sp_call *c)
     if (ev == CALL_END) keep(c);
 }
 
+static log_src *srcs;
+static size_t nsrcs, capsrcs;
+
+void log_source(const char *text, unsigned long first_call, unsigned long end_call, int job, int raised)
+{
+    char *t;
+    if (!keeping) return;
+    if (nsrcs == capsrcs) {
+        log_src *n = realloc(srcs, (capsrcs ? capsrcs * 2 : 16) * sizeof *n);
+        if (!n) { too_long = 1; return; }      /* a program without one typed line would lie */
+        srcs = n;
+        capsrcs = capsrcs ? capsrcs * 2 : 16;
+    }
+    if (!(t = strdup(text))) { too_long = 1; return; }
+    srcs[nsrcs++] = (log_src){t, first_call, end_call, job, raised};
+}
+
+size_t log_source_count(void) { return nsrcs; }
+const log_src *log_source_at(size_t i) { return i < nsrcs ? &srcs[i] : NULL; }
+
 void log_free(void)
 {
+    for (size_t i = 0; i < nsrcs; i++) free(srcs[i].text);
+    free(srcs);
+    srcs = NULL;
+    nsrcs = capsrcs = 0;
     while (count) drop_oldest();
     free(ring);
     ring = NULL;

@@ -24,4 +24,17 @@ unsigned long log_total(void);
 /* 1 once the session outgrew LOG_KEEP_CALLS or LOG_KEEP_BYTES. */
 int log_too_long(void);
 void log_free(void);
+
+/* A line the learner typed in Python, kept so that `export python` writes it as typed:
+ * the calls it made are those whose place in log_total's count is in [first, end), and
+ * job its background call's number (0: none). raised: 0 it ran, 1 an OSError ended it (a
+ * socket call failed), 2 another exception (nothing of it ran past the mistake). */
+typedef struct {
+    char *text;
+    unsigned long first, end;
+    int job, raised;
+} log_src;
+void log_source(const char *text, unsigned long first, unsigned long end, int job, int raised);
+size_t log_source_count(void);
+const log_src *log_source_at(size_t i);
 #endif

@@ -56,12 +56,15 @@ int addr_parse_port(const char *s, char *err, size_t errlen)
 
 int addr_unread(int err) { return err == EMFILE || err == ENFILE; }
 
+int addr_last_gai;
+
 int addr_resolve(int family, int socktype, const char *host, const char *port, int passive,
                  sp_addr *out, char *err, size_t errlen)
 {
     struct addrinfo hints, *res = NULL;
     char pbuf[16];
     int p = addr_parse_port(port, err, errlen), rc;
+    addr_last_gai = 0;
     if (p < 0) return -1;
     if (host && (strcmp(host, "") == 0 || strcmp(host, "*") == 0)) host = NULL;
     /* A numeric address needs no resolver (getaddrinfo costs microseconds per call). */
@@ -82,6 +85,7 @@ int addr_resolve(int family, int socktype, const char *host, const char *port, i
     hints.ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : 0);
     errno = 0;
     rc = getaddrinfo(host, pbuf, &hints, &res);
+    addr_last_gai = rc;
     if (rc != 0) {
         const char *why = rc == EAI_SYSTEM ? "system error" : gai_strerror(rc);
         char files[400];

@@ -14,6 +14,9 @@ int addr_parse_port(const char *s, char *err, size_t errlen);
 /* HOST PORT for the family. passive: "" and "*" mean every local address (bind). */
 int addr_resolve(int family, int socktype, const char *host, const char *port, int passive,
                  sp_addr *out, char *err, size_t errlen);
+/* getaddrinfo's code when addr_resolve last failed in it (EAI_NONAME …), else 0: Python's
+ * socket.gaierror carries it. */
+extern int addr_last_gai;
 /* After a failed getaddrinfo or getservby*: err (errno) says the files they read (/etc/hosts,
  * /etc/services) could not be opened (EMFILE, ENFILE) — the name was not looked up at all. */
 int addr_unread(int err);
