@@ -361,7 +361,7 @@ def seed_socket_lines_run_or_are_refused():
                         counts["ran"] += 1
                         for m in SOCKET_CALL.finditer(flat):
                             head = {None: "socket(AF_", "sendall": "send", "settimeout": "setsockopt(",
-                                    "setblocking": "fcntl("}.get(m.group(1), m.group(1) + "(")
+                                    "setblocking": "fcntl("}.get(m.group(1)) or m.group(1) + "("
                             if head not in out:
                                 why = "ran, but printed no %s…) line" % head
                     if VERBOSE:
