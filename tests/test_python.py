@@ -790,6 +790,27 @@ def python_lines_print_what_commands_print():
     assert not bad, "\n\n".join(bad)
 
 @test
+def from_import_star_and_del_as_in_python():
+    """`from socket import *` gives the bare names; `del NAME` unbinds NAME (python3's NameError
+    after it) and closes the socket only when nothing else refers to it, as CPython does."""
+    sp = Sockplay()
+    ok(sp, "from socket import *")
+    ok(sp, "u = socket(AF_INET, SOCK_DGRAM)", r"^socket\(AF_INET, SOCK_DGRAM\) = \d+  → u\b")
+    ok(sp, "del u", r"^close\(u\) = 0")
+    want = python_says("import socket\nu = socket.socket()\ndel u\nu")
+    out = py(sp, "u")
+    assert has_line(out, want), "python3 says %r after del; sockplay:\n%s" % (want, out)
+    ok(sp, "v = socket(AF_INET, SOCK_DGRAM)")
+    ok(sp, "w = v")
+    out = ok(sp, "del v")
+    assert not re.search(r"^close\(", out, re.M), "del closed a socket another name still refers to:\n" + out
+    ok(sp, "w.getsockname()", r"^\('0\.0\.0\.0', 0\)$")
+    out = py(sp, "v")
+    assert has_line(out, "NameError: name 'v' is not defined"), out
+    ok(sp, "w.close()", r"^close\((v|w)\) = 0")
+    assert sp.close() == 0
+
+@test
 def values_are_shared_with_commands():
     """Contract 10: a socket made by a Python line is a name for the commands, and one made by a
     command is a Python value; close() from either side ends it for both."""
