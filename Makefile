@@ -87,7 +87,7 @@ run: deps
 
 # Everything but main: the word-table test reads the command table, which names every handler.
 UNIT_OBJS := $(filter-out $(BUILD)/main.o,$(OBJS))
-$(BUILD)/unit_tests: tests/unit/unit_tests.c tests/unit/unit_wire.c tests/unit/unit_lab.c $(UNIT_OBJS)
+$(BUILD)/unit_tests: tests/unit/unit_tests.c tests/unit/unit_wire.c tests/unit/unit_lab.c tests/unit/unit_py.c $(UNIT_OBJS)
 	@echo "  LD  $@"; $(CC) $(CFLAGS) $(SP_CFLAGS) $(LDFLAGS) -Isrc -o $@.$$$$ $< $(UNIT_OBJS) $(LUA_LIBS) $(LDLIBS) && mv -f $@.$$$$ $@ || { rm -f $@.$$$$; exit 1; }
 
 unit: $(BUILD)/unit_tests
@@ -115,7 +115,7 @@ $(BUILD)/sockplay: $(OBJS)
 # tests/fuzz/NAME; what the fuzzer finds goes to build/fuzz, crashes fail the target).
 FUZZ_SECONDS ?= 60
 FUZZ_SRCS := src/lang/parse.c src/lang/encoding.c src/report/out.c src/core/registry.c src/lang/pyline.c src/lang/words.c \
-             src/wire/packet.c
+             src/wire/packet.c src/py/py_lex.c src/py/py_parse.c
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) | check-deps
 	$(call need_pkgs,clang libclang-rt-14-dev)
 	@mkdir -p build/fuzz

@@ -138,8 +138,8 @@ void repl_loop(void)
     lineedit_set_async(0, jobs_fd, report_jobs);
     lineedit_set_async(1, wireview_fd, wireview_async);
     if (tty)
-        out_wrap(stdout, "", 0, TR("sockplay — one socket call per line. `help` lists the commands; Tab completes; Ctrl-D leaves.",
-                                   "sockplay —— 每行一次套接字调用。`help` 列出命令；Tab 补全；Ctrl-D 退出。"), "");
+        out_wrap(stdout, "", 0, TR("sockplay — one socket call per line, as a command or as the course's Python. `help` lists the commands; Tab completes; Ctrl-D leaves.",
+                                   "sockplay —— 每行一次套接字调用，用命令或课程里的 Python 语句。`help` 列出命令；Tab 补全；Ctrl-D 退出。"), "");
     for (;;) {
         size_t len = 0;
         /* On a pipe the prompt and the line are both printed, so the output reads as a transcript. */

@@ -20,6 +20,7 @@
 #include "report/netinfo.h"
 #include "lua/lesson.h"
 #include "report/out.h"
+#include "py/py_run.h"
 #include "report/render.h"
 #include "report/report.h"
 #include "report/status.h"
@@ -214,6 +215,10 @@ int cmd_help(const sp_line *c)
 {
     const sp_command *k;
     if (cmd_nargs(c, 0, 1, "") < 0) return CMD_FAIL;
+    if (c->ntok == 2 && !strcmp(cmd_arg(c, 1), "python")) {
+        py_run_help();          /* the course's Python lines: what runs at this prompt */
+        return CMD_OK;
+    }
     if (c->ntok == 2) {
         if (!(k = cmd_find(cmd_arg(c, 1))))
             return cmd_usage(TR("no command '%s' (type `help` for the list)", "没有命令 '%s'（输入 `help` 查看列表）"), cmd_arg(c, 1));
@@ -224,9 +229,11 @@ int cmd_help(const sp_line *c)
                                "一条命令 = 一次套接字调用。S 是套接字的名字或 fd。命令列表："), "");
     for (k = cmd_table; k->name; k++) help_row(k);
     out_wrap(stdout, "", 0, TR("NAME = socket …  names a socket.  DATA: \"text\\r\\n\", words, hex:48656c6c6f, @file.  "
-                               "';' separates commands, '#' starts a comment, a final '&' runs a call in the background.  help CMD shows an example.",
+                               "';' separates commands, '#' starts a comment, a final '&' runs a call in the background.  help CMD shows an example.  "
+                               "The course's Python lines run too: help python.",
                                "NAME = socket … 给套接字命名。DATA：\"文本\\r\\n\"、单词、hex:48656c6c6f、@文件。"
-                               "';' 分隔多条命令，'#' 开始注释，末尾的 '&' 让调用在后台运行。help 命令名 查看示例。"), "");
+                               "';' 分隔多条命令，'#' 开始注释，末尾的 '&' 让调用在后台运行。help 命令名 查看示例。"
+                               "课程里的 Python 语句也能直接运行：help python。"), "");
     return CMD_OK;
 }
 

@@ -402,6 +402,8 @@ py_val *py_lookup(const char *name)
     return NULL;
 }
 
+const py_fn *py_builtin_at(size_t i) { return i < sizeof builtins / sizeof builtins[0] - 1 ? &builtins[i] : NULL; }
+
 const char *py_name_at(size_t i)
 {
     if (i < nvars) return vars[i].name;
@@ -995,9 +997,9 @@ static py_val *fstring(const py_node *x)
     for (int i = 0; i < x->nkids; i++) {
         const py_node *k = x->kids[i];
         py_val *v;
-        if (k->kind == N_STR && !k->op[0]) { oput(&o, k->name, k->n); continue; }
+        if (k->kind == N_STR && !k->conv) { oput(&o, k->name, k->n); continue; }
         if (!(v = py_eval(k))) { free(o.b); return NULL; }
-        if (put_value(&o, v, k->op[0] == 'r' || k->op[0] == 'a') < 0) { pv_unref(v); free(o.b); return NULL; }
+        if (put_value(&o, v, k->conv == 'r' || k->conv == 'a') < 0) { pv_unref(v); free(o.b); return NULL; }
         pv_unref(v);
     }
     return obuf_str(&o, 0);

@@ -17,6 +17,8 @@ int py_assign(const py_node *target, py_val *v);
 py_val *py_lookup(const char *name);
 /* The names defined (variables, then builtins), for completion; NULL past the end. */
 const char *py_name_at(size_t i);
+/* The builtins (print, input, int …), for help; NULL past the end. */
+const py_fn *py_builtin_at(size_t i);
 /* The attribute names of v (methods of a socket, str, bytes; the module's), for completion. */
 const char *py_attr_at(const py_val *v, size_t i);
 /* A name a call may not be made to: a builtin sockplay does not run (open, eval, range …)

@@ -295,9 +295,16 @@ int py_lex(const char *src, py_toks *t, char *err, size_t errlen, size_t *col)
             k.len = ops[i] ? strlen(ops[i]) : 1;
             memcpy(k.op, p, k.len);
             if (!strcmp(k.op, "!")) { snprintf(err, errlen, "invalid syntax"); return -1; }
-            if (strchr("([{", *p)) t->depth++;
+            if (strchr("([{", *p)) {
+                if (t->depth >= 200) { snprintf(err, errlen, "too many nested parentheses"); return -1; }
+                t->stack[t->depth++] = *p;
+            }
             if (strchr(")]}", *p)) {
                 if (t->depth == 0) { snprintf(err, errlen, "unmatched '%c'", *p); return -1; }
+                if (t->stack[t->depth - 1] != (*p == ')' ? '(' : *p == ']' ? '[' : '{')) {
+                    snprintf(err, errlen, "closing parenthesis '%c' does not match opening parenthesis '%c'", *p, t->stack[t->depth - 1]);
+                    return -1;
+                }
                 t->depth--;
             }
             p += k.len;

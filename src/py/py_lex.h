@@ -22,6 +22,7 @@ typedef struct {
     py_tok *v;
     int n;
     int depth;           /* brackets still open at the end: the statement goes on next line */
+    char stack[201];     /* the open brackets, innermost last (Python allows 200) */
     int open_string;     /* a triple-quoted string is not closed: it goes on too */
 } py_toks;
 

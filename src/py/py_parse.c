@@ -153,7 +153,7 @@ static py_node *fstring(parser *p, const char *s, size_t n)
             piece = sp.n == 1 && sp.v[0].kind == S_EXPR && !sp.background ? sp.v[0].value : NULL;
             py_prog_free(&sp);
             if (!piece) fail(p, PY_SYNTAX, "f-string: invalid syntax");
-            piece->op[0] = conv;
+            piece->conv = conv;
             add_kid(p, x, piece, NULL);
             i = k + 1;
         }

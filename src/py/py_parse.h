@@ -15,6 +15,7 @@ typedef struct py_node py_node;
 struct py_node {
     py_node_kind kind;
     char op[4];          /* N_BINOP, N_UNARY, N_CMP: the operator ("+", "==", "not in" is "!in") */
+    char conv;           /* a piece of an f-string: 'r', 's' or 'a' after '!', else 0 */
     char *name;          /* N_NAME, N_ATTR: the name; N_STR, N_BYTES: the value (n bytes) */
     size_t n;
     long long i;

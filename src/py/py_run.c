@@ -71,14 +71,16 @@ static int python_shaped(const char *line)
     if (py_lex(line, &t, err, sizeof err, &col) < 0) {
         /* Cut short by a character Python cannot read: shaped by what came before it. */
         size_t k = strcspn(p, " \t(.=[");
-        yes = k && (p[k] == '(' || p[k] == '.' || p[k] == '=' || p[k] == '[') && !cmd_find(p);
+        int name = *p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (unsigned char)*p >= 0x80;
+        yes = name && k && (p[k] == '(' || p[k] == '.' || p[k] == '=' || p[k] == '[') && !cmd_find(p);
         return yes || py_keyword(p, k);
     }
     if (t.n >= 1 && t.v[0].kind == T_NAME && py_keyword(t.v[0].at, t.v[0].len)) yes = 1;
-    else if (t.n >= 2 && t.v[0].kind == T_NAME && t.v[1].kind == T_OP && strchr("(.=,[", t.v[1].op[0])) yes = 1;
-    else if (t.n >= 1 && (t.v[0].kind == T_STR || t.v[0].kind == T_BYTES || t.v[0].kind == T_INT || t.v[0].kind == T_FLOAT ||
+    else if (t.n >= 2 && t.v[0].kind == T_NAME && t.v[1].kind == T_OP && strchr("(.=,[", t.v[1].op[0]))
+        yes = !(t.n == 3 && !strcmp(t.v[1].op, "="));   /* "x =" alone: the command parser's "nothing after" */
+    else if (t.n >= 2 && (t.v[0].kind == T_STR || t.v[0].kind == T_BYTES || t.v[0].kind == T_INT || t.v[0].kind == T_FLOAT ||
                           (t.v[0].kind == T_OP && strchr("([", t.v[0].op[0]))))
-        yes = 1;
+        yes = t.v[1].kind != T_NAME;        /* "socket" tcp is a command with a quoted name */
     py_lex_free(&t);
     return yes;
 }
@@ -190,6 +192,8 @@ static const char *naming(const py_stmt *s)
     const py_node *t;
     if (s->kind != S_ASSIGN || s->value->kind != N_CALL) return NULL;
     t = s->targets[0];
+    /* conn = s.accept() makes conn a tuple: the socket in it stays unnamed, as in Python. */
+    if (t->kind == N_NAME && s->value->kids[0]->kind == N_ATTR && !strcmp(s->value->kids[0]->name, "accept")) return NULL;
     if ((t->kind == N_TUPLE || t->kind == N_LIST) && t->nkids) t = t->kids[0];
     return t->kind == N_NAME && registry_valid_name(t->name) ? t->name : NULL;
 }
@@ -301,7 +305,7 @@ static void listener(call_event ev, const sp_call *c)
         py_clear();
         if (!(v = py_sock_result(c))) {
             raised = 1;
-            exception_line();
+            if (c->cancel_by != CANCEL_QUIT) exception_line();   /* leaving: the report said it is cancelled */
         } else if (s->kind == S_ASSIGN) {
             for (int i = 0; i < s->ntargets && !raised; i++)
                 if (py_assign(s->targets[i], v) < 0) { raised = 2; exception_line(); }
@@ -359,6 +363,31 @@ int py_run_line(const char *line)
     }
     if (!pending && (!*body || *body == '#')) return PYRUN_NOT;
     if (!pending && command_shaped(body)) return PYRUN_NOT;
+    if (pending && (!*body || strlen(pending) > 65536)) {
+        /* A blank line (or Ctrl-C at a terminal) gives up on what a bracket left open. */
+        py_toks t;
+        char err[200];
+        size_t col;
+        py_parse_err pe;
+        memset(&pe, 0, sizeof pe);
+        if (py_lex(pending, &t, err, sizeof err, &col) == 0 && t.depth) {
+            /* The caret goes under the bracket that was never closed. */
+            const char *at[201];
+            int d = 0;
+            for (int i = 0; i < t.n; i++)
+                if (t.v[i].kind == T_OP && strchr("([{", t.v[i].op[0]) && d < 201) at[d++] = t.v[i].at;
+                else if (t.v[i].kind == T_OP && strchr(")]}", t.v[i].op[0]) && d > 0) d--;
+            snprintf(pe.msg, sizeof pe.msg, "'%c' was never closed", t.stack[t.depth - 1]);
+            if (d > 0) pe.col = (size_t)(at[d - 1] - pending);
+        } else {
+            snprintf(pe.msg, sizeof pe.msg, "%s", t.open_string ? "unterminated triple-quoted string literal" : "invalid syntax");
+        }
+        py_lex_free(&t);
+        syntax_error(pending, &pe);
+        free(pending);
+        pending = NULL;
+        return PYRUN_DONE;
+    }
     if (pending) {
         size_t a = strlen(pending), b = strlen(line);
         char *n = realloc(pending, a + b + 2);
@@ -376,6 +405,19 @@ int py_run_line(const char *line)
         return PYRUN_MORE;
     }
     if (rc == PY_SYNTAX && !pending && !python_shaped(text)) return PYRUN_NOT;
+    if (rc == PY_OK && g.n == 0) {
+        /* Nothing of Python's left ('&' alone): the command parser names the mistake. */
+        py_prog_free(&g);
+        free(pending);
+        pending = NULL;
+        return PYRUN_NOT;
+    }
+    if (rc == PY_OK && !pending && g.n == 1 && g.v[0].kind == S_EXPR && g.v[0].value->kind == N_NAME) {
+        /* One word that names nothing: "unknown command", as before Python ran here. */
+        py_val *v = py_lookup(g.v[0].value->name);
+        pv_unref(v);
+        if (!v) { py_prog_free(&g); return PYRUN_NOT; }
+    }
     if (rc == PY_OK && !pending && g.n == 1 && g.v[0].kind == S_EXPR && g.v[0].value->kind == N_NAME && cmd_find(g.v[0].value->name)) {
         /* A lone word that is a command (help, state, quit) stays the command. */
         py_val *v = py_lookup(g.v[0].value->name);
@@ -416,6 +458,36 @@ int py_run_complete(const char *line, int start, const char *text, void (*add)(c
         }
     pv_unref(v);
     return 1;
+}
+
+void py_run_help(void)
+{
+    char list[400] = "", lead[40];
+    const py_fn *f;
+    out_wrap(stdout, "", 0, TR("The course's Python runs here, one statement per line, on real sockets, with the same report as "
+                               "the commands (docs/python.md):", "课程里的 Python 语句可以直接在这里运行，每行一条，用真实的套接字，"
+                               "输出和命令相同（见 docs/python.md）："), "");
+    printf("  import socket\n  s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n  s.bind(('', 7788)); s.listen(128)\n"
+           "  conn, addr = s.accept()\n  data = conn.recv(1024); print(data.decode('gbk'))\n");
+    out_wrap(stdout, "", 0, TR("Socket methods:", "套接字方法："), "");
+    for (size_t i = 0; py_sock_methods[i].name; i++) {
+        snprintf(lead, sizeof lead, "  %-13s ", py_sock_methods[i].name);
+        out_wrap(stdout, lead, 16, TR(py_sock_methods[i].doc_en, py_sock_methods[i].doc_zh), "");
+    }
+    for (size_t i = 0; (f = py_builtin_at(i)); i++) {
+        if (strlen(list) + strlen(f->name) + 3 >= sizeof list) break;
+        if (i) strcat(list, " ");
+        strcat(list, f->name);
+    }
+    snprintf(lead, sizeof lead, "%s", TR("Also: ", "还有："));
+    {
+        char msg[600];
+        snprintf(msg, sizeof msg, TR("%s; str.encode(enc), bytes.decode(enc), %%, .format, f\"…{x}…\"; Tab after `name.` lists its methods.",
+                                     "%s；str.encode(编码)、bytes.decode(编码)、%%、.format、f\"…{x}…\"；在 `名字.` 后按 Tab 列出方法。"), list);
+        out_wrap(stdout, lead, 2, msg, "");
+    }
+    out_wrap(stdout, "", 0, TR("Not here: while, for, if, def, class, with, try, other modules, open() — run a whole program with python3 FILE.py.",
+                               "这里不运行：while、for、if、def、class、with、try、其他模块、open() —— 完整的程序请用 python3 FILE.py 运行。"), "");
 }
 
 void py_run_free(void)

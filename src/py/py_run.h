@@ -18,5 +18,7 @@ int py_run_line(const char *line);
 int py_run_pending(void);
 /* Completion of "NAME." or "socket.": the attributes after the dot. 1 when it offered. */
 int py_run_complete(const char *line, int start, const char *text, void (*add)(const char *));
+/* `help python`: what runs here, every socket method with what it does, what does not run. */
+void py_run_help(void);
 void py_run_free(void);
 #endif

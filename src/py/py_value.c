@@ -3,6 +3,7 @@
  * str.encode and bytes.decode through iconv with Python's codec names and messages. */
 #include "py/py_value.h"
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,18 +203,43 @@ static void quote(sbuf *o, const char *s, size_t n, int bytes)
     put(o, &q, 1);
 }
 
+/* repr() of a float as Python writes it: the shortest digits that read back the same,
+ * fixed notation for exponents -4 to 15 (100.0, 0.0001), else 1e+16, 1e-05. */
 static void float_text(sbuf *o, double f)
 {
-    char b[40];
+    char e[48], digits[24], out[64];
+    int prec, exp, nd = 0, neg = f < 0;
     if (f != f) { puts_(o, "nan"); return; }
-    if (f == 1.0 / 0.0 || f == -1.0 / 0.0) { puts_(o, f < 0 ? "-inf" : "inf"); return; }
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(b, sizeof b, "%.*g", prec, f);
-        if (strtod(b, NULL) == f) break;
+    if (f == 1.0 / 0.0 || f == -1.0 / 0.0) { puts_(o, neg ? "-inf" : "inf"); return; }
+    if (f == 0) { puts_(o, signbit(f) ? "-0.0" : "0.0"); return; }
+    for (prec = 0; prec < 17; prec++) {
+        snprintf(e, sizeof e, "%.*e", prec, f);
+        if (strtod(e, NULL) == f) break;
     }
-    /* %g writes 1e+16 as Python does, but 100 where Python writes 100.0. */
-    if (!strpbrk(b, ".en")) strcat(b, ".0");
-    puts_(o, b);
+    /* e is "-d.ddde+XX": its digits and its exponent. */
+    for (const char *p = e + neg; *p && *p != 'e'; p++)
+        if (*p != '.') digits[nd++] = *p;
+    digits[nd] = 0;
+    exp = atoi(strchr(e, 'e') + 1);
+    if (exp >= -4 && exp < 16) {
+        size_t k = 0;
+        if (neg) out[k++] = '-';
+        if (exp < 0) {
+            out[k++] = '0'; out[k++] = '.';
+            for (int i = -1; i > exp; i--) out[k++] = '0';
+            for (int i = 0; i < nd; i++) out[k++] = digits[i];
+        } else {
+            for (int i = 0; i <= exp; i++) out[k++] = i < nd ? digits[i] : '0';
+            out[k++] = '.';
+            if (nd > exp + 1) for (int i = exp + 1; i < nd; i++) out[k++] = digits[i];
+            else out[k++] = '0';
+        }
+        out[k] = 0;
+    } else {
+        snprintf(out, sizeof out, "%s%c%s%s%se%c%02d", neg ? "-" : "", digits[0], nd > 1 ? "." : "", nd > 1 ? digits + 1 : "", "",
+                 exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+    }
+    puts_(o, out);
 }
 
 static void repr_into(sbuf *o, const py_val *v, int depth);

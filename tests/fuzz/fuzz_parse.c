@@ -1,11 +1,12 @@
 /* fuzz_parse.c — libFuzzer target: any bytes as a command line. parse_line must either
  * split it into commands or say what is wrong, and never read or write out of bounds; so
- * must pyline_form, which the REPL asks first (is it a line of Python?). */
+ * must py_parse, which the REPL asks first (is it a line of Python?), and pyline_form. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lang/parse.h"
 #include "lang/pyline.h"
+#include "py/py_parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -15,6 +16,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!line) return 0;
     memcpy(line, data, size);
     line[size] = '\0';                 /* the REPL refuses a line with a NUL before this */
+    {
+        py_prog g;
+        py_parse_err e;
+        py_parse_rc rc = py_parse(line, &g, &e);
+        if (rc == PY_OK) py_prog_free(&g);
+        else if ((rc == PY_SYNTAX || rc == PY_OUTSIDE) && !e.msg[0]) abort();   /* a refusal says why */
+        else if (rc != PY_MORE && rc != PY_SYNTAX && rc != PY_OUTSIDE) abort();
+    }
     form = pyline_form(line, &kind);
     if (form ? kind == PYLINE_NONE || strlen(form) > 4 * size + 64 : kind != PYLINE_NONE) abort();
     free(form);

@@ -28,6 +28,7 @@ static int passed, failed;
 
 #include "unit_wire.c"
 #include "unit_lab.c"
+#include "unit_py.c"
 
 /* Parses line and compares with the expected commands, written "tok|tok;tok" (assign as "NAME=>"). */
 static void lex(const char *line, const char *want)
@@ -537,6 +538,7 @@ int main(void)
     wire_states();
     lab_topology();
     lab_filters();
+    python_lines();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed != 0;
 }
