@@ -2,7 +2,22 @@
 is refused with one sentence; the course's programs typed line by line against the course's
 own programs as peers, with the same bytes as Python; Python's exception lines checked
 against python3's own; values shared with the commands; `&`; continued lines; refused
-blocks; `export python`; tab completion after `name.`."""
+blocks; `export python`; tab completion after `name.`.
+
+Where the contract leaves room, these tests read it as a learner would (python3's REPL):
+- A line python3 rejects is Python's error, not sockplay's: the seed's own
+  `client = socket.socket(socke.AF_INET，socket.SOCK_STREAM)` (a full-width comma) gives
+  python3's `SyntaxError: invalid character '，' (U+FF0C)`; an undefined bare name gives
+  NameError (`clientAddr` before a background accept() returned).
+- `socket = socket.socket(...)` (002's programs) rebinds the name, as in Python.
+- After `import socket`, `s = socket tcp` is still the command (contract 10's example).
+- `del s` unbinds s (NameError after it) and closes only the last reference, as CPython.
+- After a refused block header, comment lines are swallowed too (python3 reads them as part
+  of the block); a blank or unindented non-comment line ends it. The refusal is one line
+  (it may name `python3 FILE.py` twice: here and in the lab).
+- `exit()` is not refused: it leaves, as in python3.
+- A timeout is reported as EAGAIN by sockplay, with python3's `TimeoutError: timed out`.
+- sendall/settimeout/setblocking print their command's call line (send, setsockopt, fcntl)."""
 import os, re, socket, subprocess, sys, tempfile, textwrap, threading, time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from harness import *
