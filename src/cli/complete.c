@@ -147,6 +147,8 @@ void complete_hint(const char *line, char *out, size_t n)
     const sp_command *k;
     int words = 0, in = 0;
     out[0] = '\0';
+    py_run_hint(line, out, n);                                /* s.bind( → (host, port)) */
+    if (out[0]) return;
     if (strchr(line, '"') || strchr(line, '\'') || strchr(line, ';') || strchr(line, '#')) return;
     if (eq) p = eq + 1;                                       /* NAME = command … */
     while (*p == ' ') p++;

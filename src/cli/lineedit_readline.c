@@ -47,6 +47,8 @@ static char **complete(const char *text, int start, int end)
     for (size_t i = 0; i < ncands; i++) free(cands[i]);
     ncands = 0;
     if (completer) completer(rl_line_buffer, start, text, add_cand);
+    if (strchr(text, '.') && ncands && strchr(cands[0], '.'))
+        rl_completion_append_character = '\0';     /* s.bind completed: the '(' comes next, not a space */
     m = rl_completion_matches(text, next_cand);
     return m;
 }
@@ -62,7 +64,7 @@ static void redisplay_with_hint(void)
     rl_redisplay();
     if (hinter && at_end && rl_end > 0 && !hint_off) hinter(rl_line_buffer, hint, sizeof hint);
     if (hint[0]) {
-        sp = rl_line_buffer[rl_end - 1] != ' ';
+        sp = rl_line_buffer[rl_end - 1] != ' ' && rl_line_buffer[rl_end - 1] != '(';
         printf("\033[2m%s%s\033[0m\033[K\033[%dD", sp ? " " : "", hint, (int)strlen(hint) + sp);
         hint_drawn = 1;
     } else if (hint_drawn) {

@@ -19,19 +19,15 @@
 #include "py/py_eval.h"
 #include "py/py_run.h"
 
-/* A line of Python (or a sockplay command with a Python tuple) is answered with the line
- * to type instead; nothing of it runs. 1 when it was answered. */
+/* A sockplay command given a Python tuple is answered with the line to type instead;
+ * nothing of it runs. 1 when it was answered. */
 static int python_hint(const char *line)
 {
     int kind;
     char *form = pyline_form(line, &kind);
     if (!form) return 0;
-    if (kind == PYLINE_CODE)
-        printf("%s%s%s\n", out_col(C_RED), TR("sockplay: this line is Python, not a sockplay command: nothing was run",
-                                         "sockplay：这一行是 Python，不是 sockplay 命令：没有执行"), out_col(C_RESET));
-    else
-        printf("%s%s%s\n", out_col(C_RED), TR("sockplay: an address is written HOST PORT here, not as a Python tuple: nothing was run",
-                                         "sockplay：这里的地址写成 HOST PORT 两个词，不用 Python 的元组：没有执行"), out_col(C_RESET));
+    printf("%s%s%s\n", out_col(C_RED), TR("sockplay: an address is written HOST PORT here, not as a Python tuple: nothing was run",
+                                     "sockplay：这里的地址写成 HOST PORT 两个词，不用 Python 的元组：没有执行"), out_col(C_RESET));
     printf("   %s↳ %s  %s%s\n", out_col(C_DIM), TR("did you mean:", "你是想输入："), form, out_col(C_RESET));
     free(form);
     return 1;

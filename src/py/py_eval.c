@@ -358,21 +358,21 @@ static py_val *b_exit(py_val *self, py_val **a, char **kw, int n)
 }
 
 static const py_fn builtins[] = {
-    {"print", b_print, "print(values…): show them, separated by spaces", "print(值…)：用空格隔开打印"},
-    {"input", b_input, "input(prompt): read a line typed", "input(提示)：读入一行输入"},
-    {"int", b_int, "int(text): a whole number", "int(文本)：整数"},
-    {"str", b_str, "str(value): as text", "str(值)：转为文本"},
-    {"len", b_len, "len(value): how many bytes, characters or items", "len(值)：字节数、字符数或元素个数"},
-    {"bytes", b_bytes, "bytes(text, encoding)", "bytes(文本, 编码)"},
-    {"repr", b_repr, "repr(value): as Python writes it", "repr(值)：Python 的写法"},
-    {"float", b_float, "float(value)", "float(值)"},
-    {"bool", b_bool, "bool(value)", "bool(值)"},
-    {"hex", b_hex, "hex(number)", "hex(数字)"},
-    {"ord", b_ord, "ord(character): its code", "ord(字符)：字符的编码"},
-    {"chr", b_chr, "chr(code): its character", "chr(编码)：对应的字符"},
-    {"exit", b_exit, "leave sockplay", "退出 sockplay"},
-    {"quit", b_exit, "leave sockplay", "退出 sockplay"},
-    {NULL, NULL, NULL, NULL},
+    {"print", b_print, "print(values…): show them, separated by spaces", "print(值…)：用空格隔开打印", NULL},
+    {"input", b_input, "input(prompt): read a line typed", "input(提示)：读入一行输入", NULL},
+    {"int", b_int, "int(text): a whole number", "int(文本)：整数", NULL},
+    {"str", b_str, "str(value): as text", "str(值)：转为文本", NULL},
+    {"len", b_len, "len(value): how many bytes, characters or items", "len(值)：字节数、字符数或元素个数", NULL},
+    {"bytes", b_bytes, "bytes(text, encoding)", "bytes(文本, 编码)", NULL},
+    {"repr", b_repr, "repr(value): as Python writes it", "repr(值)：Python 的写法", NULL},
+    {"float", b_float, "float(value)", "float(值)", NULL},
+    {"bool", b_bool, "bool(value)", "bool(值)", NULL},
+    {"hex", b_hex, "hex(number)", "hex(数字)", NULL},
+    {"ord", b_ord, "ord(character): its code", "ord(字符)：字符的编码", NULL},
+    {"chr", b_chr, "chr(code): its character", "chr(编码)：对应的字符", NULL},
+    {"exit", b_exit, "leave sockplay", "退出 sockplay", NULL},
+    {"quit", b_exit, "leave sockplay", "退出 sockplay", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
 };
 
 /* Builtins Python has and sockplay does not run: a call to one is refused before the line runs. */
@@ -560,20 +560,20 @@ static py_val *s_join(py_val *self, py_val **a, char **kw, int n)
 }
 
 static const py_fn str_methods[] = {
-    {"encode", s_encode, "encode(encoding): the text as bytes", "encode(编码)：把文本变成字节"},
-    {"format", s_format, "format(values…): fill the {}", "format(值…)：填入 {}"},
-    {"strip", s_strip, "without the blanks around", "去掉两端空白"}, {"lstrip", s_lstrip, "", ""}, {"rstrip", s_rstrip, "", ""},
-    {"upper", s_upper, "", ""}, {"lower", s_lower, "", ""}, {"split", s_split, "", ""}, {"join", s_join, "", ""},
-    {"startswith", s_startswith, "", ""}, {"endswith", s_endswith, "", ""}, {"replace", s_replace, "", ""},
-    {NULL, NULL, NULL, NULL},
+    {"encode", s_encode, "encode(encoding): the text as bytes", "encode(编码)：把文本变成字节", NULL},
+    {"format", s_format, "format(values…): fill the {}", "format(值…)：填入 {}", NULL},
+    {"strip", s_strip, "without the blanks around", "去掉两端空白", NULL}, {"lstrip", s_lstrip, "", "", NULL}, {"rstrip", s_rstrip, "", "", NULL},
+    {"upper", s_upper, "", "", NULL}, {"lower", s_lower, "", "", NULL}, {"split", s_split, "", "", NULL}, {"join", s_join, "", "", NULL},
+    {"startswith", s_startswith, "", "", NULL}, {"endswith", s_endswith, "", "", NULL}, {"replace", s_replace, "", "", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
 };
 
 static const py_fn bytes_methods[] = {
-    {"decode", s_encode, "decode(encoding): the bytes as text", "decode(编码)：把字节变成文本"},
-    {"strip", s_strip, "", ""}, {"lstrip", s_lstrip, "", ""}, {"rstrip", s_rstrip, "", ""}, {"upper", s_upper, "", ""},
-    {"lower", s_lower, "", ""}, {"split", s_split, "", ""}, {"join", s_join, "", ""}, {"startswith", s_startswith, "", ""},
-    {"endswith", s_endswith, "", ""}, {"replace", s_replace, "", ""},
-    {NULL, NULL, NULL, NULL},
+    {"decode", s_encode, "decode(encoding): the bytes as text", "decode(编码)：把字节变成文本", NULL},
+    {"strip", s_strip, "", "", NULL}, {"lstrip", s_lstrip, "", "", NULL}, {"rstrip", s_rstrip, "", "", NULL}, {"upper", s_upper, "", "", NULL},
+    {"lower", s_lower, "", "", NULL}, {"split", s_split, "", "", NULL}, {"join", s_join, "", "", NULL}, {"startswith", s_startswith, "", "", NULL},
+    {"endswith", s_endswith, "", "", NULL}, {"replace", s_replace, "", "", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
 };
 
 const char *py_attr_at(const py_val *v, size_t i)
@@ -1118,6 +1118,17 @@ int py_assign(const py_node *t, py_val *v)
     return 0;
 }
 
+/* v is the socket s, or holds it (a tuple from accept()). */
+static int refers(const py_val *v, const sp_sock *s)
+{
+    if (v->t == PV_SOCK) return v->fd == s->fd && v->serial == s->serial;
+    for (size_t i = 0; (v->t == PV_TUPLE || v->t == PV_LIST) && i < v->n; i++)
+        if (refers(v->items[i], s)) return 1;
+    return 0;
+}
+
+/* del NAME: the name goes; a socket nothing refers to any more is closed, as CPython closes
+ * it when its last reference goes. */
 static int del_name(const char *name)
 {
     sp_sock *s = registry_by_name(name);
@@ -1125,13 +1136,23 @@ static int del_name(const char *name)
     if (!s && !x) { py_raise("NameError", "name '%s' is not defined", name); return -1; }
     if (!s && x && x->v->t == PV_SOCK) s = py_sock_of(x->v);
     del_var(name);
-    if (s) {
-        /* CPython closes a socket when its last reference goes: del s is close here. */
-        out_hint(TR("del of a socket closes it, as CPython does when nothing else refers to it",
-                    "del 一个套接字会关闭它，就像 CPython 在没有别的引用时那样"));
-        if (core_close(s) < 0) return -1;
-    }
-    return 0;
+    if (!s) return 0;
+    if (!strcmp(s->name, name)) registry_set_name(s, "");
+    for (size_t i = 0; i < nvars; i++)
+        if (refers(vars[i].v, s)) {
+            char note[200];
+            snprintf(note, sizeof note, TR("fd %d stays open: %s still refers to it", "fd %d 仍然打开：%s 还引用着它"), s->fd, vars[i].name);
+            out_hint(note);
+            if (vars[i].v->t == PV_SOCK && !s->name[0] && registry_valid_name(vars[i].name)) {
+                /* t = s; del s: the socket is called t now, at the commands too. */
+                registry_set_name(s, vars[i].name);
+                del_var(vars[i].name);
+            }
+            return 0;
+        }
+    out_hint(TR("nothing refers to the socket any more: CPython closes it then, and so does sockplay",
+                "已没有变量引用这个套接字：CPython 此时会关闭它，sockplay 也一样"));
+    return core_close(s) < 0 ? -1 : 0;
 }
 
 static int import(const py_stmt *s)

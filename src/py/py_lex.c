@@ -195,7 +195,7 @@ static int literal(const char *p, const char *q, py_tok *k, const char **end, in
 static const char *const ops[] = {"**=", "//=", ">>=", "<<=", "...", "==", "!=", "<=", ">=", "**", "//", "->", "+=", "-=", "*=",
                                   "/=", "%=", "&=", "|=", "^=", ":=", "<<", ">>", "@=", NULL};
 
-int py_lex(const char *src, py_toks *t, char *err, size_t errlen, size_t *col)
+static int lex(const char *src, py_toks *t, char *err, size_t errlen, size_t *col)
 {
     const char *p = src;
     memset(t, 0, sizeof *t);
@@ -321,6 +321,13 @@ int py_lex(const char *src, py_toks *t, char *err, size_t errlen, size_t *col)
         }
         if (push(t, &k) < 0) { snprintf(err, errlen, "out of memory"); return -1; }
     }
+}
+
+int py_lex(const char *src, py_toks *t, char *err, size_t errlen, size_t *col)
+{
+    int rc = lex(src, t, err, errlen, col);
+    if (rc < 0) py_lex_free(t);     /* a failed line leaves nothing to free */
+    return rc;
 }
 
 void py_lex_free(py_toks *t)

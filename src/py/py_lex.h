@@ -28,7 +28,7 @@ typedef struct {
 
 /* Cuts src into tokens (a '#' comment ends it; newlines inside brackets are blanks). 0, or
  * -1 with Python's SyntaxError text in err ("invalid character '，' (U+FF0C)") and the byte
- * offset in *col. An unclosed bracket is not an error: t->depth says it. */
+ * offset in *col (and nothing to free). An unclosed bracket is not an error: t->depth says it. */
 int py_lex(const char *src, py_toks *t, char *err, size_t errlen, size_t *col);
 void py_lex_free(py_toks *t);
 /* Decodes the escapes of a literal's body [p, p+n) into o (room for n + 1 bytes): 0, or -1

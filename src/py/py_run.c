@@ -460,6 +460,31 @@ int py_run_complete(const char *line, int start, const char *text, void (*add)(c
     return 1;
 }
 
+void py_run_hint(const char *line, char *out, size_t n)
+{
+    size_t len = strlen(line), k, m;
+    char name[SP_NAME_MAX], meth[24];
+    py_val *v;
+    out[0] = 0;
+    if (len < 4 || line[len - 1] != '(') return;
+    /* NAME.METHOD( at the end of the line */
+    for (m = len - 1; m > 0 && (line[m - 1] == '_' || (line[m - 1] >= 'a' && line[m - 1] <= 'z')); m--) {}
+    if (m == 0 || line[m - 1] != '.' || len - 1 - m >= sizeof meth || len - 1 == m) return;
+    for (k = m - 1; k > 0 && (line[k - 1] == '_' || (line[k - 1] >= 'a' && line[k - 1] <= 'z') || (line[k - 1] >= 'A' && line[k - 1] <= 'Z') ||
+                              (line[k - 1] >= '0' && line[k - 1] <= '9'));
+         k--) {}
+    if (m - 1 - k == 0 || m - 1 - k >= sizeof name) return;
+    memcpy(name, line + k, m - 1 - k);
+    name[m - 1 - k] = 0;
+    memcpy(meth, line + m, len - 1 - m);
+    meth[len - 1 - m] = 0;
+    if (!(v = py_lookup(name))) return;
+    if (v->t == PV_SOCK)
+        for (const py_fn *f = py_sock_methods; f->name; f++)
+            if (!strcmp(f->name, meth) && f->args) snprintf(out, n, "%s)", f->args);
+    pv_unref(v);
+}
+
 void py_run_help(void)
 {
     char list[400] = "", lead[40];

@@ -18,6 +18,8 @@ int py_run_line(const char *line);
 int py_run_pending(void);
 /* Completion of "NAME." or "socket.": the attributes after the dot. 1 when it offered. */
 int py_run_complete(const char *line, int start, const char *text, void (*add)(const char *));
+/* The grey hint after "NAME.METHOD(" when NAME is a socket: what goes in the brackets. */
+void py_run_hint(const char *line, char *out, size_t n);
 /* `help python`: what runs here, every socket method with what it does, what does not run. */
 void py_run_help(void);
 void py_run_free(void);

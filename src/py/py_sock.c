@@ -381,6 +381,7 @@ static py_val *m_shutdown(py_val *self, py_val **a, char **kw, int n)
     sp_sock *s;
     long long how;
     if (arity("shutdown", 'O', 1, 1, n, kw) < 0 || !(s = open_sock(self)) || as_int(a[0], &how) < 0) return NULL;
+    if (how < SHUT_RD || how > SHUT_RDWR) return py_raise_errno(EINVAL);   /* the kernel's answer, before it is asked */
     return done(core_shutdown(s, (int)how));
 }
 
@@ -452,26 +453,26 @@ static py_val *m_close(py_val *self, py_val **a, char **kw, int n)
 }
 
 const py_fn py_sock_methods[] = {
-    {"accept", m_accept, "wait for a client: (socket, (host, port))", "等待客户端连接：返回 (新套接字, (地址, 端口))"},
-    {"bind", m_bind, "bind((host, port)): give the socket its address", "bind((地址, 端口))：绑定地址"},
-    {"close", m_close, "close the socket", "关闭套接字"},
-    {"connect", m_connect, "connect((host, port)): the three-way handshake", "connect((地址, 端口))：三次握手"},
-    {"fileno", m_fileno, "the socket's fd", "套接字的文件描述符"},
-    {"getpeername", m_getpeername, "the peer's (host, port)", "对方的 (地址, 端口)"},
-    {"getsockname", m_getsockname, "this socket's (host, port)", "本端的 (地址, 端口)"},
-    {"getsockopt", m_getsockopt, "getsockopt(level, option)", "getsockopt(层, 选项)"},
-    {"gettimeout", m_gettimeout, "the timeout in seconds, or None", "超时秒数，或 None"},
-    {"listen", m_listen, "listen(backlog): become a listening socket", "listen(backlog)：变为监听套接字"},
-    {"recv", m_recv, "recv(bufsize): at most bufsize bytes; b'' when the peer closed", "recv(bufsize)：最多接收 bufsize 字节；对方关闭时返回 b''"},
-    {"recvfrom", m_recvfrom, "recvfrom(bufsize): (bytes, (host, port))", "recvfrom(bufsize)：返回 (数据, (地址, 端口))"},
-    {"send", m_send, "send(bytes): how many bytes went", "send(bytes)：返回发送的字节数"},
-    {"sendall", m_sendall, "sendall(bytes): send until all went", "sendall(bytes)：全部发送完"},
-    {"sendto", m_sendto, "sendto(bytes, (host, port)): one datagram", "sendto(bytes, (地址, 端口))：发送一个数据报"},
-    {"setblocking", m_setblocking, "setblocking(False): calls return at once", "setblocking(False)：调用立即返回"},
-    {"setsockopt", m_setsockopt, "setsockopt(level, option, value)", "setsockopt(层, 选项, 值)"},
-    {"settimeout", m_settimeout, "settimeout(seconds or None)", "settimeout(秒数 或 None)"},
-    {"shutdown", m_shutdown, "shutdown(socket.SHUT_WR): close one direction", "shutdown(socket.SHUT_WR)：关闭一个方向"},
-    {NULL, NULL, NULL, NULL},
+    {"accept", m_accept, "wait for a client: (socket, (host, port))", "等待客户端连接：返回 (新套接字, (地址, 端口))", ""},
+    {"bind", m_bind, "bind((host, port)): give the socket its address", "bind((地址, 端口))：绑定地址", "(host, port)"},
+    {"close", m_close, "close the socket", "关闭套接字", ""},
+    {"connect", m_connect, "connect((host, port)): the three-way handshake", "connect((地址, 端口))：三次握手", "(host, port)"},
+    {"fileno", m_fileno, "the socket's fd", "套接字的文件描述符", ""},
+    {"getpeername", m_getpeername, "the peer's (host, port)", "对方的 (地址, 端口)", ""},
+    {"getsockname", m_getsockname, "this socket's (host, port)", "本端的 (地址, 端口)", ""},
+    {"getsockopt", m_getsockopt, "getsockopt(level, option)", "getsockopt(层, 选项)", "level, option"},
+    {"gettimeout", m_gettimeout, "the timeout in seconds, or None", "超时秒数，或 None", ""},
+    {"listen", m_listen, "listen(backlog): become a listening socket", "listen(backlog)：变为监听套接字", "backlog"},
+    {"recv", m_recv, "recv(bufsize): at most bufsize bytes; b'' when the peer closed", "recv(bufsize)：最多接收 bufsize 字节；对方关闭时返回 b''", "bufsize"},
+    {"recvfrom", m_recvfrom, "recvfrom(bufsize): (bytes, (host, port))", "recvfrom(bufsize)：返回 (数据, (地址, 端口))", "bufsize"},
+    {"send", m_send, "send(bytes): how many bytes went", "send(bytes)：返回发送的字节数", "bytes"},
+    {"sendall", m_sendall, "sendall(bytes): send until all went", "sendall(bytes)：全部发送完", "bytes"},
+    {"sendto", m_sendto, "sendto(bytes, (host, port)): one datagram", "sendto(bytes, (地址, 端口))：发送一个数据报", "bytes, (host, port)"},
+    {"setblocking", m_setblocking, "setblocking(False): calls return at once", "setblocking(False)：调用立即返回", "flag"},
+    {"setsockopt", m_setsockopt, "setsockopt(level, option, value)", "setsockopt(层, 选项, 值)", "level, option, value"},
+    {"settimeout", m_settimeout, "settimeout(seconds or None)", "settimeout(秒数 或 None)", "seconds"},
+    {"shutdown", m_shutdown, "shutdown(socket.SHUT_WR): close one direction", "shutdown(socket.SHUT_WR)：关闭一个方向", "how"},
+    {NULL, NULL, NULL, NULL, NULL},
 };
 
 py_val *py_sock_method(py_val *v, const char *name)
@@ -564,10 +565,10 @@ static py_val *f_gethostbyname(py_val *self, py_val **a, char **kw, int n)
 }
 
 static const py_fn functions[] = {
-    {"socket", f_socket, "socket.socket(family, type): a new socket", "socket.socket(地址族, 类型)：新建套接字"},
-    {"gethostname", f_gethostname, "this machine's name", "本机的主机名"},
-    {"gethostbyname", f_gethostbyname, "a name's IPv4 address", "主机名对应的 IPv4 地址"},
-    {NULL, NULL, NULL, NULL},
+    {"socket", f_socket, "socket.socket(family, type): a new socket", "socket.socket(地址族, 类型)：新建套接字", NULL},
+    {"gethostname", f_gethostname, "this machine's name", "本机的主机名", NULL},
+    {"gethostbyname", f_gethostbyname, "a name's IPv4 address", "主机名对应的 IPv4 地址", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
 };
 
 /* The module's numbers that are not socket options: name, value, enum for repr. */

@@ -33,6 +33,7 @@ typedef struct py_fn {
     const char *name;
     py_val *(*call)(py_val *self, py_val **args, char **kw, int n);
     const char *doc_en, *doc_zh;
+    const char *args;            /* what goes in the brackets, for the prompt's grey hint: "(host, port)" */
 } py_fn;
 
 py_val *pv_none(void);
