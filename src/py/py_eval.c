@@ -1163,10 +1163,10 @@ static int del_name(const char *name)
     if (!s && x && x->v->t == PV_SOCK) s = py_sock_of(x->v);
     del_var(name);
     if (!s) return 0;
-    if (!strcmp(s->name, name)) registry_set_name(s, "");
     for (size_t i = 0; i < nvars; i++)
         if (refers(vars[i].v, s)) {
             char note[200];
+            if (!strcmp(s->name, name)) registry_set_name(s, "");
             snprintf(note, sizeof note, TR("fd %d stays open: %s still refers to it", "fd %d 仍然打开：%s 还引用着它"), s->fd, vars[i].name);
             out_hint(note);
             if (vars[i].v->t == PV_SOCK && !s->name[0] && registry_valid_name(vars[i].name)) {
@@ -1177,6 +1177,7 @@ static int del_name(const char *name)
             return 0;
         }
     if (core_close(s) < 0) return -1;
+    del_var(name);                     /* not even a closed socket: del'd names are gone, as in Python */
     out_hint(TR("nothing referred to the socket any more: CPython closes it then, and so did sockplay",
                 "已没有变量引用这个套接字：CPython 此时会关闭它，sockplay 也关闭了它"));
     return 0;

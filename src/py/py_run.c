@@ -41,10 +41,10 @@ static int command_shaped(const char *line)
     int assign;
     after = p + k + strspn(p + k, " \t");
     assign = after[0] == '=' && after[1] != '=';
-    if (k && k < sizeof w && (p[k] == ' ' || p[k] == '\t' || !p[k]) && !assign) {
+    if (k && k < sizeof w && (p[k] == ' ' || p[k] == '\t') && *after && !assign) {
         memcpy(w, p, k);
         w[k] = 0;
-        if (cmd_find(w)) return 1;        /* close s, wire on, help */
+        if (cmd_find(w)) return 1;        /* close s, wire on; a lone word is decided below */
     }
     if (!k || !assign) return 0;
     q = after + 1 + strspn(after + 1, " \t");
