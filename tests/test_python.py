@@ -415,6 +415,23 @@ def find(stmts, marker):
         raise Fail("the course program has %d lines with %r: %r" % (len(hits), marker, stmts))
     return hits[0]
 
+def type_course(sp, stmts, expect, answers=None, before=None, after=None, timeout=10):
+    """Types a course program's statements in order. Each must start with a key of expect (the
+    pattern its output must hold, or None); answers[key] is the line its input() reads;
+    before[key]() runs before it is typed, after[key](out) once it ran. Every key is typed."""
+    typed = []
+    for stmt in stmts:
+        key = next((k for k in expect if stmt.startswith(k)), None)
+        if key is None:
+            raise Fail("a course line the test does not know: %r" % stmt)
+        if before and key in before:
+            before[key]()
+        out = ok(sp, stmt, expect[key], *([answers[key]] if answers and key in answers else []), timeout=timeout)
+        typed.append(key)
+        if after and key in after:
+            after[key](out)
+    assert sorted(typed) == sorted(expect), (typed, list(expect))
+
 @test
 def course_tcp_server_lines_typed_against_the_course_client():
     """B(i): the course's TCP server typed line by line; the course's TCP client (python3) talks to it."""
@@ -437,32 +454,33 @@ def course_tcp_server_lines_typed_against_the_course_client():
         "client_socket.send(": r"^send\(client_socket, 11 bytes\) = 11\b.*^11$",
         "client_socket.close()": r"^close\(client_socket\) = 0",
     }
+    state = {}
+
+    def start_client(out):
+        prog = write_program(course_program("tcp_client_socket.connect((server_ip, server_port))", "请输入要发送的数据"))
+        state["cli"] = python(prog)
+        state["cli"].stdin.write(("127.0.0.1\n%d\n%s\n" % (port, sent)).encode()); state["cli"].stdin.flush()
+
+    def check_peer(out):
+        cport = int(re.search(r"peer 127\.0\.0\.1:(\d+)", out).group(1))
+        ok(sp, "clientAddr", r"^\('127\.0\.0\.1', %d\)$" % cport)
+
+    def check_data(out):
+        ok(sp, "recv_data", "^" + re.escape(repr_of(repr(sent.encode()))) + "$")
+        ok(sp, "recv_data.decode('utf-8')", "^" + re.escape(repr(sent)) + "$")
+
     try:
-        typed = []
-        for stmt in stmts:
-            key = next((k for k in expect if stmt.startswith(k)), None)
-            if key is None:
-                raise Fail("a course line the test does not know: %r" % stmt)
-            out = ok(sp, stmt, expect[key], timeout=10)
-            typed.append(key)
-            if key == "tcp_server_socket.listen(128)":
-                prog = write_program(course_program("tcp_client_socket.connect((server_ip, server_port))", "请输入要发送的数据"))
-                cli = python(prog)
-                cli.stdin.write(("127.0.0.1\n%d\n%s\n" % (port, sent)).encode()); cli.stdin.flush()
-            if key.endswith("tcp_server_socket.accept()"):
-                cport = int(re.search(r"peer 127\.0\.0\.1:(\d+)", out).group(1))
-                ok(sp, "clientAddr", r"^\('127\.0\.0\.1', %d\)$" % cport)
-            if key.startswith("recv_data ="):
-                ok(sp, "recv_data", "^" + re.escape(repr_of(repr(sent.encode()))) + "$")
-                ok(sp, "recv_data.decode('utf-8')", "^" + re.escape(repr(sent)) + "$")
-        assert sorted(typed) == sorted(expect), (typed, list(expect))
+        type_course(sp, stmts, expect, after={"tcp_server_socket.listen(128)": start_client,
+                                              "client_socket, clientAddr = tcp_server_socket.accept()": check_peer,
+                                              "recv_data = client_socket.recv(1024)": check_data})
+        cli = state["cli"]
         out, _ = cli.communicate(timeout=10)
         assert "接收到的数据为: thank you !" in out.decode(), out.decode()
         ok(sp, "tcp_server_socket.close()", r"^close\(tcp_server_socket\) = 0")
         assert sp.close() == 0
     finally:
-        if cli and cli.poll() is None:
-            cli.kill()
+        if state.get("cli") and state["cli"].poll() is None:
+            state["cli"].kill()
 
 @test
 def course_tcp_client_lines_typed_against_the_course_server():
@@ -488,21 +506,10 @@ def course_tcp_client_lines_typed_against_the_course_server():
     }
     sp = Sockplay()
     try:
-        typed = []
-        for stmt in stmts:
-            key = next((k for k in expect if stmt.startswith(k)), None)
-            if key is None:
-                raise Fail("a course line the test does not know: %r" % stmt)
-            if key == "tcp_client_socket.connect(":
-                wait_listening(port)
-            ans = [answers[key]] if key in answers else []
-            ok(sp, stmt, expect[key], *ans, timeout=10)
-            typed.append(key)
-            if key == "server_ip = input(":
-                ok(sp, "server_ip", r"^'127\.0\.0\.1'$")
-            if key == "server_port = int(input(":
-                ok(sp, "server_port", r"^%d$" % port)
-        assert sorted(typed) == sorted(expect), (typed, list(expect))
+        type_course(sp, stmts, expect, answers,
+                    before={"tcp_client_socket.connect(": lambda: wait_listening(port)},
+                    after={"server_ip = input(": lambda out: ok(sp, "server_ip", r"^'127\.0\.0\.1'$"),
+                           "server_port = int(input(": lambda out: ok(sp, "server_port", r"^%d$" % port)})
         out, _ = srv.communicate(timeout=10)
         assert "接收到的数据为: " + data in out.decode(), out.decode()
         assert sp.close() == 0
@@ -545,16 +552,9 @@ def course_udp_lines_typed_against_python_peers():
     }
     sp = Sockplay()
     try:
-        typed = []
-        for stmt in stmts:
-            key = next((k for k in expect if stmt.startswith(k)), None)
-            if key is None:
-                raise Fail("a course line the test does not know: %r" % stmt)
-            ok(sp, stmt, expect[key], *([text] if key == "send_data = input(" else []), timeout=10)
-            typed.append(key)
-            if key.startswith("recv_data ="):
-                ok(sp, "recv_data", "^" + re.escape(repr_of("('你好'.encode('gbk'), ('127.0.0.1', %d))" % pport)) + "$")
-        assert sorted(typed) == sorted(expect), (typed, list(expect))
+        type_course(sp, stmts, expect, {"send_data = input(": text},
+                    after={"recv_data = udp_socket.recvfrom(1024)": lambda out: ok(
+                        sp, "recv_data", "^" + re.escape(repr_of("('你好'.encode('gbk'), ('127.0.0.1', %d))" % pport)) + "$")})
         out, _ = peer.communicate(timeout=10)
         assert repr(text.encode("utf-8")) in out.decode(), out.decode()    # the bytes Python's program sends
         assert sp.close() == 0

@@ -629,28 +629,7 @@ static py_val *attribute(py_val *v, const char *name)
 
 /* --- formatting ------------------------------------------------------------------------------ */
 
-typedef struct {
-    char *b;
-    size_t n, cap;
-    int oom;
-} obuf;
-
-static void oput(obuf *o, const char *s, size_t n)
-{
-    if (o->oom) return;
-    if (o->n + n + 1 > o->cap) {
-        size_t c = (o->cap ? o->cap * 2 : 64) + n;
-        char *b = realloc(o->b, c);
-        if (!b) { o->oom = 1; return; }
-        o->b = b;
-        o->cap = c;
-    }
-    memcpy(o->b + o->n, s, n);
-    o->n += n;
-    o->b[o->n] = 0;
-}
-
-static py_val *obuf_str(obuf *o, int bytes)
+static py_val *obuf_str(py_buf *o, int bytes)
 {
     py_val *r;
     if (o->oom) { free(o->b); return py_raise("MemoryError", "out of memory"); }
@@ -660,11 +639,11 @@ static py_val *obuf_str(obuf *o, int bytes)
 }
 
 /* One value as str() or repr() into o. */
-static int put_value(obuf *o, const py_val *v, int repr)
+static int put_value(py_buf *o, const py_val *v, int repr)
 {
     char *t = repr ? pv_repr(v) : pv_str_of(v);
     if (!t) { py_raise("MemoryError", "out of memory"); return -1; }
-    oput(o, t, strlen(t));
+    py_buf_put(o, t, strlen(t));
     free(t);
     return 0;
 }
@@ -672,7 +651,7 @@ static int put_value(obuf *o, const py_val *v, int repr)
 /* "%s:%d" % (a, b): s r d i x X o f e g c and %%, with flags, width and precision. */
 static py_val *format_percent(const py_val *fmt, const py_val *args)
 {
-    obuf o = {0};
+    py_buf o = {0};
     size_t ai = 0, nargs_ = args->t == PV_TUPLE ? args->n : 1;
     const char *p = fmt->s, *e = fmt->s + fmt->n;
     while (p < e) {
@@ -680,8 +659,8 @@ static py_val *format_percent(const py_val *fmt, const py_val *args)
         char spec[32], conv, tmp[128];
         size_t k = 0;
         const py_val *v;
-        if (!q) { oput(&o, p, (size_t)(e - p)); break; }
-        oput(&o, p, (size_t)(q - p));
+        if (!q) { py_buf_put(&o, p, (size_t)(e - p)); break; }
+        py_buf_put(&o, p, (size_t)(q - p));
         p = q + 1;
         spec[k++] = '%';
         while (p < e && strchr("-+ #0", *p) && k < 8) spec[k++] = *p++;
@@ -689,7 +668,7 @@ static py_val *format_percent(const py_val *fmt, const py_val *args)
         if (p < e && *p == '.') { spec[k++] = *p++; while (p < e && *p >= '0' && *p <= '9' && k < 24) spec[k++] = *p++; }
         if (p >= e) { free(o.b); return py_raise("ValueError", "incomplete format"); }
         conv = *p++;
-        if (conv == '%') { oput(&o, "%", 1); continue; }
+        if (conv == '%') { py_buf_put(&o, "%", 1); continue; }
         if (!strchr("srdixXofeEgGca", conv)) { free(o.b); return py_raise("ValueError", "unsupported format character '%c' (0x%x) at index %zu", conv, conv, (size_t)(p - fmt->s - 1)); }
         if (ai >= nargs_) { free(o.b); return py_raise("TypeError", "not enough arguments for format string"); }
         v = args->t == PV_TUPLE ? args->items[ai++] : (ai++, args);
@@ -701,18 +680,18 @@ static py_val *format_percent(const py_val *fmt, const py_val *args)
                 /* Width counts characters, as Python does. */
                 int width = atoi(spec + 1 + (spec[1] == '-')), left = spec[1] == '-';
                 int chars = (int)utf8_chars(t, strlen(t));
-                if (!left) for (int i = chars; i < width; i++) oput(&o, " ", 1);
-                oput(&o, t, strlen(t));
-                if (left) for (int i = chars; i < width; i++) oput(&o, " ", 1);
+                if (!left) for (int i = chars; i < width; i++) py_buf_put(&o, " ", 1);
+                py_buf_put(&o, t, strlen(t));
+                if (left) for (int i = chars; i < width; i++) py_buf_put(&o, " ", 1);
             } else {
-                oput(&o, t, strlen(t));
+                py_buf_put(&o, t, strlen(t));
             }
             free(t);
             continue;
         }
         if (conv == 'c') {
-            if (v->t == PV_STR) oput(&o, v->s, v->n);
-            else if (v->t == PV_INT && v->i >= 0 && v->i < 128) { char c = (char)v->i; oput(&o, &c, 1); }
+            if (v->t == PV_STR) py_buf_put(&o, v->s, v->n);
+            else if (v->t == PV_INT && v->i >= 0 && v->i < 128) { char c = (char)v->i; py_buf_put(&o, &c, 1); }
             else { free(o.b); return py_raise("TypeError", "%%c requires int or char"); }
             continue;
         }
@@ -731,7 +710,7 @@ static py_val *format_percent(const py_val *fmt, const py_val *args)
             spec[k++] = conv; spec[k] = 0;
             snprintf(tmp, sizeof tmp, spec, f);
         }
-        oput(&o, tmp, strlen(tmp));
+        py_buf_put(&o, tmp, strlen(tmp));
     }
     if (ai < nargs_ && args->t == PV_TUPLE) { free(o.b); return py_raise("TypeError", "not all arguments converted during string formatting"); }
     return obuf_str(&o, fmt->t == PV_BYTES);
@@ -740,7 +719,7 @@ static py_val *format_percent(const py_val *fmt, const py_val *args)
 /* "{} {0} {name!r}".format(…): fields without a format spec. */
 static py_val *format_braces(const py_val *fmt, py_val **a, char **kw, int n)
 {
-    obuf o = {0};
+    py_buf o = {0};
     int auto_i = 0, npos = 0;
     const char *p = fmt->s, *e = fmt->s + fmt->n;
     if (fmt->t != PV_STR) return py_raise("AttributeError", "'bytes' object has no attribute 'format'");
@@ -752,9 +731,9 @@ static py_val *format_braces(const py_val *fmt, py_val **a, char **kw, int n)
         int repr = 0;
         const py_val *v = NULL;
         while (q < e && *q != '{' && *q != '}') q++;
-        oput(&o, p, (size_t)(q - p));
+        py_buf_put(&o, p, (size_t)(q - p));
         if (q >= e) break;
-        if (q + 1 < e && q[1] == *q) { oput(&o, q, 1); p = q + 2; continue; }
+        if (q + 1 < e && q[1] == *q) { py_buf_put(&o, q, 1); p = q + 2; continue; }
         if (*q == '}') { free(o.b); return py_raise("ValueError", "Single '}' encountered in format string"); }
         p = q + 1;
         while (p < e && *p != '}' && *p != '!' && *p != ':' && k + 1 < sizeof field) field[k++] = *p++;
@@ -1017,11 +996,11 @@ static py_val *seq_literal(const py_node *x)
 
 static py_val *fstring(const py_node *x)
 {
-    obuf o = {0};
+    py_buf o = {0};
     for (int i = 0; i < x->nkids; i++) {
         const py_node *k = x->kids[i];
         py_val *v;
-        if (k->kind == N_STR && !k->conv) { oput(&o, k->name, k->n); continue; }
+        if (k->kind == N_STR && !k->conv) { py_buf_put(&o, k->name, k->n); continue; }
         if (!(v = py_eval(k))) { free(o.b); return NULL; }
         if (put_value(&o, v, k->conv == 'r' || k->conv == 'a') < 0) { pv_unref(v); free(o.b); return NULL; }
         pv_unref(v);

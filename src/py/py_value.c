@@ -132,13 +132,7 @@ int pv_equal(const py_val *a, const py_val *b)
 
 /* --- repr and str ------------------------------------------------------------------- */
 
-typedef struct {
-    char *b;
-    size_t n, cap;
-    int oom;
-} sbuf;
-
-static void put(sbuf *o, const char *s, size_t n)
+void py_buf_put(py_buf *o, const char *s, size_t n)
 {
     if (o->oom) return;
     if (o->n + n + 1 > o->cap) {
@@ -153,10 +147,10 @@ static void put(sbuf *o, const char *s, size_t n)
     o->b[o->n] = 0;
 }
 
-static void puts_(sbuf *o, const char *s) { put(o, s, strlen(s)); }
+static void puts_(py_buf *o, const char *s) { py_buf_put(o, s, strlen(s)); }
 
-static void putf(sbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void putf(sbuf *o, const char *fmt, ...)
+static void putf(py_buf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void putf(py_buf *o, const char *fmt, ...)
 {
     char b[64];
     va_list ap;
@@ -177,35 +171,35 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 }
 
 /* 'text' or "text", escaped as Python's repr escapes it. */
-static void quote(sbuf *o, const char *s, size_t n, int bytes)
+static void quote(py_buf *o, const char *s, size_t n, int bytes)
 {
     int sq = memchr(s, '\'', n) != NULL, dq = memchr(s, '"', n) != NULL;
     char q = sq && !dq ? '"' : '\'';
-    if (bytes) put(o, "b", 1);
-    put(o, &q, 1);
+    if (bytes) py_buf_put(o, "b", 1);
+    py_buf_put(o, &q, 1);
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
         size_t k;
-        if (c == q || c == '\\') { put(o, "\\", 1); put(o, (const char *)&c, 1); i++; }
+        if (c == q || c == '\\') { py_buf_put(o, "\\", 1); py_buf_put(o, (const char *)&c, 1); i++; }
         else if (c == '\n') { puts_(o, "\\n"); i++; }
         else if (c == '\r') { puts_(o, "\\r"); i++; }
         else if (c == '\t') { puts_(o, "\\t"); i++; }
         else if (c < 0x20 || c == 0x7f) { putf(o, "\\x%02x", c); i++; }
-        else if (c < 0x80) { put(o, (const char *)&c, 1); i++; }
+        else if (c < 0x80) { py_buf_put(o, (const char *)&c, 1); i++; }
         else if (!bytes && (k = utf8_len((const unsigned char *)s + i, n - i)) > 0) {
             /* C1 controls are escaped as Python does; every other character is printed. */
             if (k == 2 && c == 0xc2 && (unsigned char)s[i + 1] < 0xa0) putf(o, "\\x%02x", (unsigned char)s[i + 1]);
             else if (k == 2 && c == 0xc2 && (unsigned char)s[i + 1] == 0xa0) puts_(o, "\\xa0");
-            else put(o, s + i, k);
+            else py_buf_put(o, s + i, k);
             i += k;
         } else { putf(o, "\\x%02x", c); i++; }
     }
-    put(o, &q, 1);
+    py_buf_put(o, &q, 1);
 }
 
 /* repr() of a float as Python writes it: the shortest digits that read back the same,
  * fixed notation for exponents -4 to 15 (100.0, 0.0001), else 1e+16, 1e-05. */
-static void float_text(sbuf *o, double f)
+static void float_text(py_buf *o, double f)
 {
     char e[48], digits[24], out[64];
     int prec, exp, nd = 0, neg = f < 0;
@@ -242,9 +236,9 @@ static void float_text(sbuf *o, double f)
     puts_(o, out);
 }
 
-static void repr_into(sbuf *o, const py_val *v, int depth);
+static void repr_into(py_buf *o, const py_val *v, int depth);
 
-static void items_into(sbuf *o, const py_val *v, int depth)
+static void items_into(py_buf *o, const py_val *v, int depth)
 {
     int tuple = v->t == PV_TUPLE;
     puts_(o, tuple ? "(" : "[");
@@ -256,7 +250,7 @@ static void items_into(sbuf *o, const py_val *v, int depth)
     puts_(o, tuple ? ")" : "]");
 }
 
-static void repr_into(sbuf *o, const py_val *v, int depth)
+static void repr_into(py_buf *o, const py_val *v, int depth)
 {
     if (depth > 50) { puts_(o, "..."); return; }
     switch (v->t) {
@@ -285,7 +279,7 @@ static void repr_into(sbuf *o, const py_val *v, int depth)
 
 char *pv_repr(const py_val *v)
 {
-    sbuf o = {0};
+    py_buf o = {0};
     repr_into(&o, v, 0);
     if (o.oom || !o.b) { free(o.b); return o.oom ? NULL : strdup(""); }
     return o.b;
@@ -293,7 +287,7 @@ char *pv_repr(const py_val *v)
 
 char *pv_str_of(const py_val *v)
 {
-    sbuf o = {0};
+    py_buf o = {0};
     if (v->t == PV_STR) return strdup(v->s);
     if (v->t == PV_INT) {
         putf(&o, "%lld", v->i);    /* str() of socket.AF_INET is 2 */

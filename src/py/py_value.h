@@ -59,6 +59,14 @@ int pv_equal(const py_val *a, const py_val *b);
 char *pv_repr(const py_val *v);
 char *pv_str_of(const py_val *v);
 
+/* A growing text (repr, formatting): oom set, and the rest dropped, when memory runs out. */
+typedef struct {
+    char *b;
+    size_t n, cap;
+    int oom;
+} py_buf;
+void py_buf_put(py_buf *o, const char *s, size_t n);
+
 /* The exception being raised: its class ("TypeError", "socket.gaierror") and message. */
 typedef struct {
     char type[40];
