@@ -18,6 +18,7 @@
 #include "lang/pyline.h"
 #include "py/py_eval.h"
 #include "py/py_run.h"
+#include "teach/teach_predict.h"
 
 /* A sockplay command given a Python tuple is answered with the line to type instead;
  * nothing of it runs. 1 when it was answered. */
@@ -90,6 +91,7 @@ int repl_line(const char *line, size_t len)
         return 0;
     }
     py_read_line = read_input;
+    predict_read_line = read_input;
     if (py_run_pending()) return python_done(py_run_line(line));
     if (line[strspn(line, " \t")] == '\0' && lab_switch_running() && lab_switch_held() > 0) {
         /* Enter on an empty line while the switch holds frames: the next one goes on. */

@@ -38,7 +38,7 @@ int cmd_getsockname(const sp_line *c), cmd_getpeername(const sp_line *c), cmd_cl
 int cmd_state(const sp_line *c), cmd_jobs(const sp_line *c), cmd_wait(const sp_line *c), cmd_cancel(const sp_line *c);
 int cmd_trace(const sp_line *c), cmd_help(const sp_line *c), cmd_lua(const sp_line *c), cmd_run(const sp_line *c);
 int cmd_lesson(const sp_line *c), cmd_quit(const sp_line *c), cmd_explain(const sp_line *c), cmd_lang(const sp_line *c);
-int cmd_wire(const sp_line *c);
+int cmd_wire(const sp_line *c), cmd_predict(const sp_line *c);
 int cmd_export(const sp_line *c), cmd_save(const sp_line *c), cmd_ipinfo(const sp_line *c), cmd_resolve(const sp_line *c);
 int cmd_port(const sp_line *c), cmd_clear(const sp_line *c), cmd_lab(const sp_line *c), cmd_on(const sp_line *c);
 int cmd_next(const sp_line *c);

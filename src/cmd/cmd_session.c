@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <unistd.h>
 #include "cmd/cmd_args.h"
+#include "teach/teach_predict.h"
 #include "core/blocking.h"
 #include "core/core.h"
 #include "report/explain.h"
@@ -287,6 +288,32 @@ int cmd_explain(const sp_line *c)
     out_wrap(stdout, "", 2, on ? TR("explain on: each call is also shown as the C system call and as the course's Python line",
                                     "explain 已打开：每次调用还会显示对应的 C 系统调用和课程中的 Python 语句")
                                : TR("explain off", "explain 已关闭"), "");
+    return CMD_OK;
+}
+
+int cmd_predict(const sp_line *c)
+{
+    prediction p;
+    char err[300], shown[300];
+    int r, j;
+    if (c->ntok == 1) {
+        /* What is armed, and the score so far. */
+        predict_score(&r, &j);
+        if (predict_armed(shown, sizeof shown)) printf(TR("predicted for the next call: %s\n", "对下一个调用的预测：%s\n"), shown);
+        else printf("%s\n", TR("nothing predicted for the next call", "没有对下一个调用的预测"));
+        printf(TR("%d of %d predictions right this session\n", "本次会话 %d/%d 个预测正确\n"), r, j);
+        return CMD_OK;
+    }
+    if (predict_parse(c->tok + 1, c->ntok - 1, &p, err, sizeof err) < 0) return cmd_usage("%s", err);
+    if (p.kind == PREDICT_ON || p.kind == PREDICT_OFF) {
+        predict_asking(p.kind == PREDICT_ON);
+        out_wrap(stdout, "", 2, p.kind == PREDICT_ON ? TR("predict on: before each call that may block you are asked whether it will",
+                                                          "predict 已打开：每个可能阻塞的调用之前都会问你它会不会阻塞")
+                                                       : TR("predict off", "predict 已关闭"), "");
+        return CMD_OK;
+    }
+    predict_arm(&p);
+    out_wrap(stdout, "", 2, TR("noted: the next call will tell", "已记下：看下一个调用"), "");
     return CMD_OK;
 }
 

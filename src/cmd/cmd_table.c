@@ -1,6 +1,7 @@
 /* cmd_table.c — the one table of commands: dispatch, `help` and Tab completion all read
  * it. The handlers are in cmd_socket.c (socket calls) and cmd_session.c (the rest). */
 #include "cmd/cmd_table.h"
+#include "teach/teach_predict.h"
 #include <stdio.h>
 #include <string.h>
 #include "cmd/cmd_args.h"
@@ -61,6 +62,9 @@ const sp_command cmd_table[] = {
      "next [N], drop next [FILTER], loss P%, delay MS, dup, reorder, mac (FILTER: syn, syn+ack, fin, data, udp, arp, from A, to B …)",
      "显示每次调用引起的包（on）；最后 N 个包；把它们存成 pcap 文件。RULE（实验室里）：hold、go、next [N]、drop next [FILTER]、"
      "loss P%、delay MS、dup、reorder、mac（FILTER：syn、syn+ack、fin、data、udp、arp、from A、to B …）", "wire on", cmd_wire, "RF", 0},
+    {"predict", "blocks | returns N | error NAME | state S STATE | packets FLAGS… | on | off",
+     "say what the next call will do, then see it marked ✓ or ✗ (on: asked before each call that may block)",
+     "先预测下一个调用会怎样，再看它被标记为 ✓ 或 ✗（on：每个可能阻塞的调用之前都会问）", "predict blocks", cmd_predict, "Q-", 0},
     {"next", "[N]", "in the lab, with `wire hold`: send on the next held frame (or N); Enter on an empty line does it too",
      "实验室里，`wire hold` 之后：放行下一帧扣住的帧（或 N 帧）；在空行按回车也可以", "next", cmd_next, "-", 0},
     {"lab", "[add host NAME ADDR/N]", "the lab's network (sockplay --lab): each host's interfaces, addresses, MACs and gateway; the switch's counts; add a host",
@@ -91,6 +95,7 @@ const sp_word *const *cmd_words(char letter)
     static const sp_word *const view[] = {dataview_views, NULL}, *const state[] = {cmd_state_words, NULL};
     static const sp_word *const lang[] = {out_langs, NULL}, *const export[] = {cmd_export_words, cmd_force_words, NULL};
     static const sp_word *const wire[] = {words_on_off, cmd_wire_words, cmd_wire_rule_words, cmd_force_words, lab_filter_words, NULL};
+    static const sp_word *const predict[] = {predict_words, NULL};
     switch (letter) {
     case A_KIND: return kind;
     case A_HOW: return how;
@@ -100,6 +105,7 @@ const sp_word *const *cmd_words(char letter)
     case A_LANG: return lang;
     case A_EXPORT: return export;
     case A_WIRE: return wire;
+    case A_PREDICT: return predict;
     default: return NULL;
     }
 }

@@ -1,0 +1,180 @@
+"""Predict, then run (issue 16, at the prompt): each form of `predict` judged right and
+wrong against what the next call did, `predict on` asking before a call that may block,
+`predict packets` with the wire in the lab, the score, and the mistakes named."""
+import os, re, socket, sys, threading, time
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
+from harness import *
+
+RIGHT, WRONG = "✓ you said", "✗ you said"
+
+def connect_later(port, delay, keep):
+    """A client that connects after delay seconds (kept in keep, so it stays open)."""
+    def go():
+        time.sleep(delay)
+        keep.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+    t = threading.Thread(target=go, daemon=True)
+    t.start()
+    return t
+
+@test
+def blocks_is_judged_by_whether_the_call_waited():
+    sp = Sockplay()
+    port = listen_here(sp)
+    keep = []
+    sp.run("predict blocks", r"noted: the next call will tell")
+    connect_later(port, 0.5, keep)
+    sp.run("conn = accept s", RIGHT + r" it blocks: it blocked 0\.\d s  \(1 of 1 right\)")
+    keep.append(socket.create_connection(("127.0.0.1", port), timeout=5))   # waiting in the queue already
+    sp.run("predict blocks")
+    sp.run("conn2 = accept s", WRONG + r" it blocks: it returned at once \([\d.]+ ms\)  \(1 of 2 right\)")
+    assert sp.close() == 0
+
+@test
+def returns_error_and_state_are_judged():
+    sp = Sockplay()
+    port = listen_here(sp)
+    c = socket.create_connection(("127.0.0.1", port), timeout=5)
+    sp.run("conn = accept s")
+    c.sendall(b"hello")
+    time.sleep(0.1)
+    sp.run("predict returns 3")
+    sp.run("recv conn 3", RIGHT + r" it returns 3: it returned 3")
+    sp.run("predict returns 9")
+    sp.run("recv conn", WRONG + r" it returns 9: it returned 2")
+    c.close()
+    time.sleep(0.1)
+    sp.run("predict returns b''")
+    sp.run("recv conn", RIGHT + r" it returns 0: it returned 0 \(b''\)")
+    sp.run("predict state conn CLOSE_WAIT")
+    sp.run("getsockname conn", RIGHT + r" conn ends in CLOSE_WAIT: conn is in CLOSE_WAIT")
+    sp.run("predict state conn ESTABLISHED")
+    sp.run("getsockname conn", WRONG + r" conn ends in ESTABLISHED: conn is in CLOSE_WAIT")
+    closed = free_port()
+    sp.run("x = socket tcp")
+    sp.run("predict error ECONNREFUSED")
+    sp.run("connect x 127.0.0.1 %d" % closed, RIGHT + r" it fails with ECONNREFUSED: it failed with ECONNREFUSED \(Python:\s+ConnectionRefusedError\)")
+    sp.run("y = socket tcp")
+    sp.run("predict error ConnectionRefusedError")            # Python's name for it counts too
+    sp.run("connect y 127.0.0.1 %d" % closed, RIGHT + r" it fails with ConnectionRefusedError")
+    sp.run("z = socket tcp")
+    sp.run("predict error EADDRINUSE")
+    sp.run("connect z 127.0.0.1 %d" % closed, WRONG + r" it fails with EADDRINUSE: it failed with ECONNREFUSED")
+    sp.run("u = socket udp; bind u 127.0.0.1 0; settimeout u 0.2")
+    sp.run("predict error timeout")
+    sp.run("recvfrom u", RIGHT + r" it fails with timeout: it failed with EAGAIN \(Python: TimeoutError\)")
+    sp.run("predict", r"nothing predicted for the next call\n(\d+) of (\d+) predictions right this session")
+    assert "6 of 9 predictions right" in sp.text(), sp.text()[-2000:]
+    assert sp.close() == 0
+
+@test
+def a_python_line_is_the_next_call_too():
+    sp = Sockplay()
+    sp.run("import socket")
+    sp.run("predict returns 99")
+    sp.run("u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)", WRONG + r" it returns 99: it returned %d" % FD0)
+    sp.run("predict error ECONNREFUSED")
+    sp.run("u.connect(('127.0.0.1', 9)); u.send(b'x'); u.send(b'y')")
+    sp.expect(r"connect\(u, 127\.0\.0\.1:9\) = 0")               # connect is the next call: a UDP connect goes
+    sp.expect(WRONG + r" it fails with ECONNREFUSED: it succeeded \(returned 0\)")
+    sp.expect(r"send\(u, 1 bytes\) = 1")
+    assert sp.close() == 0
+
+@test
+def predict_on_asks_before_each_call_that_may_block():
+    sp = Sockplay()
+    port = listen_here(sp)
+    keep = [socket.create_connection(("127.0.0.1", port), timeout=5)]
+    sp.run("predict on", r"predict on: before each call that may block you are asked")
+    sp.send("conn = accept s")
+    sp.expect(r"will it block\? \[y/n\] ")
+    sp.send("n")
+    sp.expect(r"accept\(s\) = \d+  → conn")
+    sp.expect(RIGHT + r" it returns at once: it returned at once")
+    sp.send("recv conn 10 &")                 # in the background: not asked
+    sp.expect(r"\[1\] recv\(conn, 10\) …")
+    keep[0].sendall(b"hi")
+    sp.expect(r"\[1\] recv\(conn, 10\) = 2")
+    sp.send("getsockname conn")               # cannot block: not asked
+    sp.expect(r"getsockname\(conn\) = 127\.0\.0\.1:%d" % port)
+    sp.send("conn2 = accept s")
+    sp.expect(r"will it block\? \[y/n\] ")
+    connect_later(port, 0.4, keep)
+    sp.send("y")
+    sp.expect(RIGHT + r" it blocks: it blocked 0\.\d s")
+    sp.send("recv conn2 5 &")
+    sp.run("predict off", r"predict off")
+    sp.run("cancel 1")
+    assert "will it block" not in sp.text().split("predict off")[-1], sp.text()
+    sp.send("x = socket tcp")
+    sp.send("connect x 127.0.0.1 %d" % port)
+    sp.expect(r"connect\(x, 127\.0\.0\.1:%d\) = 0" % port)
+    assert "will it block" not in sp.text().split("predict off")[-1]
+    sp.close()
+    sp = Sockplay("--lang", "zh")
+    sp.run("s = socket tcp; predict on")
+    sp.send("connect s 127.0.0.1 %d" % free_port())
+    sp.expect(r"它会阻塞吗？\[y/n\] ")
+    sp.send("不会")
+    sp.expect(r"✓ 你预测 立即返回：它立即返回了")
+    sp.close()
+
+@test
+def mistakes_in_a_prediction_are_named():
+    sp = Sockplay()
+    for line, msg in [("predict flies", r"what will the next call do\? blocks, returns, error, state, packets, on or off"),
+                      ("predict returns x", r"returns 'x': a number, or b''"),
+                      ("predict returns", r"returns N: a number"),
+                      ("predict state c", r"state S STATE: a socket and a TCP state"),
+                      ("predict error", r"error NAME: ECONNREFUSED"),
+                      ("predict blocks now", r"'blocks' takes nothing after it"),
+                      ("predict packets", r"packets FLAGS…: 1 to 16 packets")]:
+        sp.run(line, r"predict: " + msg)
+    sp.run("predict", r"nothing predicted for the next call\n0 of 0 predictions right")
+    sp.run("predict on")
+    sp.send("s = socket tcp; connect s 127.0.0.1 %d" % free_port())
+    sp.expect(r"will it block\? \[y/n\] ")
+    sp.send("maybe")
+    sp.expect(r"\(not y or n: no prediction for this call\)")
+    sp.expect(r"ECONNREFUSED")
+    assert sp.close() == 0
+
+@test
+def packets_are_judged_with_the_wire_in_the_lab():
+    ok, why = can_unshare([])
+    if not ok:
+        raise Skip("user namespaces are not allowed here: " + why)
+    sp = Sockplay("--lab")
+
+    def run(line, pattern=None):
+        sp.send(line)
+        sp.expect(re.escape("]> " + line))
+        if pattern:
+            sp.expect(pattern)
+
+    run("wire on", r"wire on")
+    run("s = socket tcp; bind s 127.0.0.1 0; listen s")
+    port = int(sp.expect(r"it picked 127\.0\.0\.1:(\d+)").group(1))
+    run("c = socket tcp")
+    run("predict packets SYN SYN+ACK ACK")
+    run("connect c 127.0.0.1 %d" % port, RIGHT + r" packets SYN SYN\+ACK ACK: the wire saw SYN SYN\+ACK ACK")
+    run("conn = accept s")
+    run("predict packets DATA")
+    run('send c "hi"', WRONG + r" packets DATA: the wire saw DATA ACK")    # the peer's ACK is a packet too
+    run("predict packets PSH+ACK ACK")
+    run('send c "hi"', RIGHT + r" packets PSH\+ACK ACK: the wire saw DATA ACK")
+    run("predict packets FIN")
+    run("close c", WRONG + r" packets FIN: the wire saw FIN\+ACK")
+    run("predict packets 0")
+    run("getsockname conn", RIGHT + r" packets none: the wire saw no packet")
+    assert sp.close() == 0
+
+@test
+def packets_without_the_wire_are_not_judged():
+    sp = Sockplay()
+    sp.run("predict packets SYN")
+    sp.run("s = socket tcp", r"\? you said packets SYN — not judged: the wire is off")
+    sp.run("predict", r"0 of 0 predictions right")
+    assert sp.close() == 0
+
+if __name__ == "__main__":
+    main()
