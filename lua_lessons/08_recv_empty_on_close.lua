@@ -20,6 +20,17 @@ if wire then
            "线路上：shutdown() 发出了客户端的 FIN（FIN+ACK：同时也是确认）")
 end
 
+ask{id = "recv_after_close",
+    q = {"The client has shut down its sending side (a FIN went to the server). What will the server's recv(1024) do now?",
+         "客户端已经关闭了发送方向（FIN 已发给服务器）。服务器的 recv(1024) 现在会怎样？"},
+    choices = {{"block until the client sends more", "阻塞，直到客户端再发数据"},
+               {"return at once with 0 bytes (Python: b'')", "立即返回 0 字节（Python：b''）"},
+               {"fail with an error (ECONNRESET)", "报错（ECONNRESET）"}},
+    answer = 2,
+    why = {"a FIN means \"no more data\": recv returns 0 bytes at once, Python's b'' — the way a server sees a client leave",
+           "FIN 的意思是“不会再有数据”：recv 立即返回 0 字节，即 Python 的 b'' —— 服务器就是这样知道客户端下线的"},
+    concept = {"recv returns b'' when the peer has closed", "对方关闭后 recv 返回 b''"}}
+
 say("The server's recv() unblocks and returns 0 bytes — Python's b'': the client will send no more.",
     "服务器的 recv() 解除阻塞并返回 0 字节 —— 就是 Python 的 b''：客户端不会再发数据了。")
 local data = conn:recv(1024)

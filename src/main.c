@@ -14,6 +14,7 @@
 #include "report/out.h"
 #include "report/wireview.h"
 #include "py/py_run.h"
+#include "teach/teach_ask.h"
 #include "core/registry.h"
 #include "report/render.h"
 #include "cli/repl.h"
@@ -35,7 +36,9 @@ static void usage(FILE *f)
                "                                    (or FILE's network), without root\n"
                "       sockplay --join [-- PROG ARGS]  a prompt (or PROG) in the running lab's network\n"
                "options:\n"
-               "  --auto         run a lesson straight through (also when stdin is not a terminal)\n"
+               "  --auto         run a lesson straight through (also when stdin is not a terminal);\n"
+               "                 its checkpoints are answered from the lesson's key\n"
+               "  --answers FILE replay a learner's answers to the checkpoints (lines: ID N)\n"
                "  --wire         start with `wire on`: each call's packets under it (needs --lab or root)\n"
                "  --lang zh|en   language of messages (default: from LANG/LC_ALL)\n"
                "  --help         this text\n"
@@ -46,6 +49,8 @@ static void usage(FILE *f)
                "      sockplay --lab [文件.lab] [选项]  在实验室里运行：主机 A、B、D 和一台路由器（或文件描述的网络），不需要 root\n"
                "      sockplay --join [-- 程序 参数]  在正在运行的实验室的网络里开一个提示符（或运行程序）\n"
                "选项：\n"
+               "  --auto         一口气运行完课程（标准输入不是终端时也是）；检查点用课程给出的答案\n"
+               "  --answers 文件 重放学生对检查点的回答（每行：ID 序号）\n"
                "  --wire         启动时执行 `wire on`：每次调用的包显示在它下面（需要 --lab 或 root）\n"
                "  --lang zh|en   消息语言（默认取自 LANG/LC_ALL）\n"
                "  --help         显示本帮助\n"
@@ -89,7 +94,7 @@ static void leave(void)
 
 int main(int argc, char **argv)
 {
-    const char *commands = NULL, *lesson = NULL, *script = NULL, *topo = NULL, *join_host = NULL;
+    const char *commands = NULL, *lesson = NULL, *script = NULL, *topo = NULL, *join_host = NULL, *answers = NULL;
     int list = 0, autorun = 0, rc = 0, first_arg = argc, lab = 0, wire = 0;   /* lab: 1 --lab, 2 --join */
     char **prog = NULL;                                               /* --join -- PROGRAM ARGS */
     out_init();
@@ -99,6 +104,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--lessons")) list = 1;
         else if (!strcmp(a, "--lesson") && i + 1 < argc) lesson = argv[++i];
         else if (!strcmp(a, "--auto")) autorun = 1;
+        else if (!strcmp(a, "--answers") && i + 1 < argc) answers = argv[++i];
         else if (!strcmp(a, "--wire")) wire = 1;
         else if (!strcmp(a, "--lab") || !strcmp(a, "--join")) {
             lab = a[2] == 'l' ? 1 : 2;
@@ -124,6 +130,15 @@ int main(int argc, char **argv)
             usage(stderr);
             return 2;
         }
+    }
+    if (answers) {
+        char err[300];
+        if (teach_answers_file(answers, err, sizeof err) < 0) {
+            fprintf(stderr, "sockplay: %s\n", err);
+            return 2;
+        }
+    } else if (autorun) {
+        teach_mode = 1;          /* a lesson's checkpoints are answered from its key */
     }
     if (lab && (rc = lab == 1 ? lab_enter(topo) : lab_join(join_host, prog))) return rc;   /* still one thread */
     blocking_init();

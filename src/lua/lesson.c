@@ -23,6 +23,7 @@
 #include "report/out.h"
 #include "report/report.h"
 #include "report/wireview.h"
+#include "teach/teach_ask.h"
 #include "wire/wire.h"
 
 #include "config.h"   /* SP_LESSONS_DIR, from the Makefile's PREFIX */
@@ -235,8 +236,65 @@ static int l_packets(lua_State *L)
     return 1;
 }
 
+/* t[field] as {en, zh} (or a string for both): into *en, *zh (pointers into Lua's strings,
+ * valid while t is on the stack: teach_ask copies them). */
+static void pair(lua_State *L, int t, const char *field, const char **en, const char **zh, int required)
+{
+    lua_getfield(L, t, field);
+    if (lua_isstring(L, -1)) *en = *zh = lua_tostring(L, -1);
+    else if (lua_istable(L, -1)) {
+        lua_rawgeti(L, -1, 1);
+        lua_rawgeti(L, -2, 2);
+        *en = lua_tostring(L, -2);
+        *zh = lua_isstring(L, -1) ? lua_tostring(L, -1) : *en;
+        lua_pop(L, 2);
+    } else if (required) {
+        luaL_error(L, "ask{}: '%s' must be {\"English\", \"中文\"}", field);
+    }
+    lua_pop(L, 1);
+}
+
+/* ask{id=, q={en, zh}, choices={{en, zh}, …}, answer=N, why={en, zh}, concept={en, zh}}:
+ * a checkpoint before the next call (teach/teach_ask.h). */
+static int l_ask(lua_State *L)
+{
+    teach_question q;
+    const char *id, *en = NULL, *zh = NULL;
+    memset(&q, 0, sizeof q);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_getfield(L, 1, "id");
+    id = luaL_checkstring(L, -1);
+    snprintf(q.id, sizeof q.id, "%s", id);
+    lua_pop(L, 1);
+    pair(L, 1, "q", &en, &zh, 1);
+    q.q_en = (char *)en; q.q_zh = (char *)zh;
+    pair(L, 1, "why", &en, &zh, 1);
+    q.why_en = (char *)en; q.why_zh = (char *)zh;
+    en = zh = NULL;
+    pair(L, 1, "concept", &en, &zh, 0);
+    q.concept_en = (char *)en; q.concept_zh = (char *)zh;
+    lua_getfield(L, 1, "choices");
+    luaL_checktype(L, -1, LUA_TTABLE);
+    q.nchoices = (int)luaL_len(L, -1);
+    if (q.nchoices < 2 || q.nchoices > TEACH_CHOICES) return luaL_error(L, "ask{}: 2 to %d choices", TEACH_CHOICES);
+    for (int i = 0; i < q.nchoices; i++) {
+        lua_rawgeti(L, -1, i + 1);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, 1, "_choice");       /* pair() reads a field of the table */
+        lua_pop(L, 1);
+        pair(L, 1, "_choice", &en, &zh, 1);
+        q.choice_en[i] = (char *)en; q.choice_zh[i] = (char *)zh;
+    }
+    lua_getfield(L, 1, "answer");
+    q.key = (int)luaL_checkinteger(L, -1);
+    if (q.key < 1 || q.key > q.nchoices) return luaL_error(L, "ask{}: answer must be 1 to %d", q.nchoices);
+    teach_ask(&q);
+    return 0;
+}
+
 void lesson_open(lua_State *L)
 {
+    lua_register(L, "ask", l_ask);
     lua_register(L, "say", l_say);
     lua_register(L, "expect", l_expect);
     lua_register(L, "wire_on", l_wire_on);
@@ -378,7 +436,9 @@ int lesson_run(const char *name, int step)
     call_listener_on(pause_before, step);
     report_set(REPORT_EXPLAIN, 1);   /* a lesson shows each call in C and in the course's Python too */
     argv[0] = (char *)name;
+    teach_lesson_begin(running);
     rc = luahost_run_file(path, 0, argv);
+    teach_lesson_end();
     report_set(REPORT_EXPLAIN, explained);
     running[0] = '\0';
     if (lab_used && lab_switch_running()) switch_plain();   /* also after a failure: nothing stays held */

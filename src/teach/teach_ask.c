@@ -1,0 +1,187 @@
+/* teach_ask.c — checkpoints: the question printed with its numbered choices, the answer
+ * read (a terminal), taken from the key (--auto) or replayed (--answers FILE), held until
+ * the call it is about has run, then judged in one line; the lesson's score at its end. */
+#include "teach/teach_ask.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli/lineedit.h"
+#include "core/call.h"
+#include "report/out.h"
+
+int teach_mode;
+
+typedef struct {
+    teach_question q;
+    int answer;                 /* 1-based; 0: none given */
+    double asked_at, took;      /* when it was asked, seconds to answer */
+} asked;
+
+static asked pending;           /* q.id[0] == 0: none pending */
+static int right, total, listening;
+static char missed[8][160];     /* concepts missed, in the session's language */
+static int nmissed;
+static char lesson[128];
+
+/* --answers FILE */
+static char **answers;
+static size_t nanswers, next_answer;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *dup(const char *s) { return s ? strdup(s) : NULL; }
+
+static void free_question(teach_question *q)
+{
+    free(q->q_en); free(q->q_zh); free(q->why_en); free(q->why_zh); free(q->concept_en); free(q->concept_zh);
+    for (int i = 0; i < q->nchoices; i++) { free(q->choice_en[i]); free(q->choice_zh[i]); }
+    memset(q, 0, sizeof *q);
+}
+
+int teach_answers_file(const char *path, char *err, size_t n)
+{
+    FILE *f = fopen(path, "r");
+    char line[256];
+    if (!f) {
+        snprintf(err, n, TR("--answers %s: %s", "--answers %s：%s"), path, strerror(errno));
+        return -1;
+    }
+    while (fgets(line, sizeof line, f) && nanswers < 1000) {
+        char **a;
+        line[strcspn(line, "\r\n")] = 0;
+        if (!line[0] || line[0] == '#') continue;
+        if (!(a = realloc(answers, (nanswers + 1) * sizeof *a)) || !(a[nanswers] = strdup(line))) {
+            if (a) answers = a;
+            fclose(f);
+            snprintf(err, n, "%s", TR("out of memory", "内存不足"));
+            return -1;
+        }
+        answers = a;
+        nanswers++;
+    }
+    fclose(f);
+    teach_mode = 2;
+    return 0;
+}
+
+/* The answer --answers gives q: the line "ID N" for its id, else the next bare "N". */
+static int replayed(const teach_question *q)
+{
+    size_t l = strlen(q->id);
+    for (size_t i = 0; i < nanswers; i++)
+        if (!strncmp(answers[i], q->id, l) && answers[i][l] == ' ') return atoi(answers[i] + l + 1);
+    while (next_answer < nanswers) {
+        const char *a = answers[next_answer++];
+        if (a[strspn(a, "0123456789")] == 0) return atoi(a);
+    }
+    return 0;
+}
+
+static void verdict(void)
+{
+    char line[600];
+    const teach_question *q = &pending.q;
+    int ok = pending.answer == q->key;
+    if (!q->id[0]) return;
+    total++;
+    right += ok;
+    if (!ok && nmissed < (int)(sizeof missed / sizeof missed[0]))
+        snprintf(missed[nmissed++], sizeof missed[0], "%s", TR(q->concept_en ? q->concept_en : q->id, q->concept_zh ? q->concept_zh : q->id));
+    if (ok) snprintf(line, sizeof line, "✓ %s", TR(q->why_en, q->why_zh ? q->why_zh : q->why_en));
+    else if (pending.answer) snprintf(line, sizeof line, TR("✗ the answer was %d — %s", "✗ 正确答案是 %d —— %s"), q->key, TR(q->why_en, q->why_zh ? q->why_zh : q->why_en));
+    else snprintf(line, sizeof line, TR("✗ no answer; it was %d — %s", "✗ 没有回答；正确答案是 %d —— %s"), q->key, TR(q->why_en, q->why_zh ? q->why_zh : q->why_en));
+    out_wrap(stdout, out_col(ok ? C_GREEN : C_RED), 2, line, out_col(C_RESET));
+    fflush(stdout);
+    free_question(&pending.q);
+}
+
+static void listener(call_event ev, const sp_call *c)
+{
+    (void)c;
+    if (ev == CALL_END && pending.q.id[0]) verdict();
+}
+
+void teach_lesson_begin(const char *name)
+{
+    snprintf(lesson, sizeof lesson, "%s", name);
+    right = total = nmissed = 0;
+    if (!listening) call_listen(listener, 0);
+    listening = 1;
+}
+
+void teach_lesson_end(void)
+{
+    verdict();
+    if (!total) return;
+    printf("%s%s %d/%d%s\n", out_col(C_BOLD), TR("checkpoints right:", "答对的检查点："), right, total, out_col(C_RESET));
+    for (int i = 0; i < nmissed; i++) printf("  %s %s\n", TR("to review:", "需要复习："), missed[i]);
+    fflush(stdout);
+}
+
+void teach_score(int *r, int *t)
+{
+    *r = right;
+    *t = total;
+}
+
+/* The learner's answer, typed: a number from 1 to n (asked again, at most three times). */
+static int typed(int n)
+{
+    char prompt[80];
+    snprintf(prompt, sizeof prompt, TR("your answer (1-%d): ", "你的答案（1-%d）："), n);
+    for (int tries = 0; tries < 3; tries++) {
+        size_t len;
+        char *a = lineedit_plain_read(prompt, &len);
+        int v;
+        if (!a) return 0;
+        if (!isatty(STDIN_FILENO)) printf("%s\n", a);   /* a transcript shows the answer read */
+        v = atoi(a);
+        free(a);
+        if (v >= 1 && v <= n) return v;
+        printf(TR("a number from 1 to %d, please\n", "请输入 1 到 %d 的数字\n"), n);
+    }
+    return 0;
+}
+
+void teach_ask(const teach_question *q)
+{
+    verdict();                          /* a question before it that no call answered */
+    if (!listening) teach_lesson_begin(lesson[0] ? lesson : "-");
+    memset(&pending, 0, sizeof pending);
+    pending.q = *q;
+    pending.q.q_en = dup(q->q_en); pending.q.q_zh = dup(q->q_zh);
+    pending.q.why_en = dup(q->why_en); pending.q.why_zh = dup(q->why_zh);
+    pending.q.concept_en = dup(q->concept_en); pending.q.concept_zh = dup(q->concept_zh);
+    for (int i = 0; i < q->nchoices; i++) { pending.q.choice_en[i] = dup(q->choice_en[i]); pending.q.choice_zh[i] = dup(q->choice_zh[i]); }
+    {
+        char lead[64];
+        printf("\n");
+        snprintf(lead, sizeof lead, "%s? ", out_col(C_BOLD ";" C_YELLOW));
+        out_wrap(stdout, lead, 2, TR(q->q_en, q->q_zh ? q->q_zh : q->q_en), out_col(C_RESET));
+        for (int i = 0; i < q->nchoices; i++) {
+            snprintf(lead, sizeof lead, "   %d) ", i + 1);
+            out_wrap(stdout, lead, 6, TR(q->choice_en[i], q->choice_zh[i] ? q->choice_zh[i] : q->choice_en[i]), "");
+        }
+    }
+    fflush(stdout);
+    pending.asked_at = now();
+    if (teach_mode == 1) {
+        pending.answer = q->key;
+        printf(TR("   answer: %d (--auto: the lesson's key)\n", "   答案：%d（--auto：课程给出的答案）\n"), q->key);
+    } else if (teach_mode == 2) {
+        pending.answer = replayed(q);
+        printf(TR("   answer: %d (--answers)\n", "   答案：%d（--answers）\n"), pending.answer);
+    } else {
+        pending.answer = typed(q->nchoices);
+    }
+    pending.took = now() - pending.asked_at;
+    fflush(stdout);
+}

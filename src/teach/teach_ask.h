@@ -1,0 +1,33 @@
+/* teach_ask.h — a lesson's checkpoints: before a call, a question with choices (both
+ * languages); the learner answers (or --auto answers from the lesson's key, or --answers
+ * FILE replays a learner's); after the call, ✓ or ✗ with a one-line why; at the lesson's
+ * end, the score and the concepts missed. */
+#ifndef SP_TEACH_ASK_H
+#define SP_TEACH_ASK_H
+#include <stddef.h>
+
+#define TEACH_CHOICES 6
+
+typedef struct {
+    char id[48];                                  /* stable, for reports and --answers */
+    char *q_en, *q_zh;                            /* the question */
+    char *choice_en[TEACH_CHOICES], *choice_zh[TEACH_CHOICES];
+    int nchoices;
+    int key;                                      /* the right choice, 1-based */
+    char *why_en, *why_zh;                        /* one line: why the key is right */
+    char *concept_en, *concept_zh;                /* what a wrong answer shows was missed */
+} teach_question;
+
+/* How answers come: 0 asked (a terminal), 1 --auto (the key), 2 --answers FILE. */
+extern int teach_mode;
+/* --answers FILE: lines "ID ANSWER" (or just ANSWER, in order). 0, or -1 with err. */
+int teach_answers_file(const char *path, char *err, size_t n);
+/* A lesson begins (its name) and ends: the end prints the score and the concepts missed. */
+void teach_lesson_begin(const char *lesson);
+void teach_lesson_end(void);
+/* Asks q (copied); its verdict comes after the next call ends (or at the next question, or
+ * the lesson's end, when no call came). */
+void teach_ask(const teach_question *q);
+/* The lesson's score so far. */
+void teach_score(int *right, int *asked);
+#endif
