@@ -37,7 +37,7 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static char *dup(const char *s) { return s ? strdup(s) : NULL; }
+static char *copy_text(const char *s) { return s ? strdup(s) : NULL; }
 
 static void free_question(teach_question *q)
 {
@@ -157,10 +157,10 @@ void teach_ask(const teach_question *q)
     if (!listening) teach_lesson_begin(lesson[0] ? lesson : "-");
     memset(&pending, 0, sizeof pending);
     pending.q = *q;
-    pending.q.q_en = dup(q->q_en); pending.q.q_zh = dup(q->q_zh);
-    pending.q.why_en = dup(q->why_en); pending.q.why_zh = dup(q->why_zh);
-    pending.q.concept_en = dup(q->concept_en); pending.q.concept_zh = dup(q->concept_zh);
-    for (int i = 0; i < q->nchoices; i++) { pending.q.choice_en[i] = dup(q->choice_en[i]); pending.q.choice_zh[i] = dup(q->choice_zh[i]); }
+    pending.q.q_en = copy_text(q->q_en); pending.q.q_zh = copy_text(q->q_zh);
+    pending.q.why_en = copy_text(q->why_en); pending.q.why_zh = copy_text(q->why_zh);
+    pending.q.concept_en = copy_text(q->concept_en); pending.q.concept_zh = copy_text(q->concept_zh);
+    for (int i = 0; i < q->nchoices; i++) { pending.q.choice_en[i] = copy_text(q->choice_en[i]); pending.q.choice_zh[i] = copy_text(q->choice_zh[i]); }
     {
         char lead[64];
         printf("\n");
