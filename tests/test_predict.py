@@ -1,9 +1,10 @@
 """Predict, then run (issue 16, at the prompt): each form of `predict` judged right and
 wrong against what the next call did, `predict on` asking before a call that may block,
 `predict packets` with the wire in the lab, the score, and the mistakes named."""
-import os, re, socket, sys, threading, time
+import os, re, shutil, socket, subprocess, sys, tempfile, threading, time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from harness import *
+from term import Term
 
 RIGHT, WRONG = "✓ you said", "✗ you said"
 
@@ -175,6 +176,69 @@ def packets_without_the_wire_are_not_judged():
     sp.run("s = socket tcp", r"\? you said packets SYN — not judged: the wire is off")
     sp.run("predict", r"0 of 0 predictions right")
     assert sp.close() == 0
+
+# --- checkpoints in lessons --------------------------------------------------------------------
+
+def lesson(*args, stdin=b""):
+    p = subprocess.run([SOCKPLAY, "--lesson", "recv_empty_on_close", *args], input=stdin, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, env=env(), timeout=60)
+    return p.returncode, p.stdout.decode("utf-8", "replace")
+
+@test
+def auto_answers_checkpoints_from_the_key_in_both_languages():
+    rc, out = lesson("--auto")
+    assert rc == 0, out
+    assert re.search(r"\? The client has shut down its sending side.*\n\s+1\) block.*\n\s+2\) return at once.*\n\s+3\) fail", out), out
+    assert "answer: 2 (--auto: the lesson's key)" in out and "✓ a FIN means" in out and "checkpoints right: 1/1" in out, out
+    assert "to review" not in out
+    rc, out = lesson("--auto", "--lang", "zh")
+    assert rc == 0 and "答案：2（--auto：课程给出的答案）" in out and "答对的检查点： 1/1" in out, out
+
+@test
+def answers_replayed_from_a_file_are_judged():
+    d = tempfile.mkdtemp()
+    wrong, right = os.path.join(d, "wrong.txt"), os.path.join(d, "right.txt")
+    open(wrong, "w").write("# a learner's answers\nrecv_after_close 1\n")
+    open(right, "w").write("2\n")
+    rc, out = lesson("--answers", wrong)
+    assert rc == 0, out                                           # a wrong answer is no failed lesson
+    assert "answer: 1 (--answers)" in out and "✗ the answer was 2 — a FIN means" in out, out
+    assert "checkpoints right: 0/1" in out and "to review: recv returns b'' when the peer has closed" in out, out
+    rc, out = lesson("--answers", right)
+    assert rc == 0 and "✓ a FIN means" in out and "checkpoints right: 1/1" in out, out
+    rc, out = lesson("--answers", os.path.join(d, "missing.txt"))
+    assert rc == 2 and "--answers " in out and "No such file" in out, out
+
+@test
+def answers_typed_on_stdin_are_judged():
+    rc, out = lesson(stdin=b"3\n")
+    assert rc == 0 and "your answer (1-3): 3" in out and "✗ the answer was 2" in out and "checkpoints right: 0/1" in out, out
+    rc, out = lesson(stdin=b"9\nx\n2\n")
+    assert out.count("a number from 1 to 3, please") == 2 and "✓ a FIN means" in out and "checkpoints right: 1/1" in out, out
+
+@test
+def a_checkpoint_answered_at_a_terminal():
+    if not shutil.which("tmux"):
+        raise Skip("tmux is not installed")
+    for answer, verdict, score in (("2", r"✓ a FIN means", r"checkpoints right: 1/1"), ("1", r"✗ the answer was 2", r"checkpoints right: 0/1")):
+        t = Term("--lesson", "recv_empty_on_close")
+        try:
+            until = time.monotonic() + 30 * SCALE
+            while "your answer (1-3)" not in t.screen():     # Enter before each call, up to the question
+                if time.monotonic() > until:
+                    raise Fail("the checkpoint never came:\n" + t.screen()[-2000:])
+                t.keys("Enter")
+                time.sleep(0.15)
+            t.type(answer)
+            while not re.search(r"lesson recv_empty_on_close", t.screen()):
+                if time.monotonic() > until:
+                    raise Fail("the lesson did not end:\n" + t.screen()[-2000:])
+                t.keys("Enter")
+                time.sleep(0.15)
+            screen = t.screen()
+            assert re.search(verdict, screen) and re.search(score, screen), screen[-2500:]
+        finally:
+            t.close()
 
 if __name__ == "__main__":
     main()
