@@ -31,6 +31,16 @@ if wire then
            "线路上：服务器的 FIN 先发出，客户端的 FIN 随后 —— 所以 TIME_WAIT 在服务器这一侧，端口 " .. port)
 end
 
+ask{id = "restart_eaddrinuse", call = "bind",
+    q = {"The server closed first, so its port is in TIME_WAIT. Started again at once on the same port, without SO_REUSEADDR, what does bind() do?",
+         "服务器先关闭，它的端口处于 TIME_WAIT。不设置 SO_REUSEADDR 立刻在同一端口重启，bind() 会怎样？"},
+    choices = {{"succeeds: the old socket is closed", "成功：旧套接字已经关闭了"},
+               {"fails with EADDRINUSE", "失败：EADDRINUSE"},
+               {"waits until TIME_WAIT is over", "一直等到 TIME_WAIT 结束"}},
+    answer = 2,
+    why = {"the kernel still holds the old connection on that port for about 60 s; SO_REUSEADDR set before bind lets a server bind anyway",
+           "内核还在这个端口上保留旧连接约 60 秒；在 bind 之前设置 SO_REUSEADDR，服务器就能照样绑定"},
+    concept = {"EADDRINUSE after a restart, and SO_REUSEADDR", "重启后的 EADDRINUSE 与 SO_REUSEADDR"}}
 say("Restarting it on the same port at once fails: EADDRINUSE.", "立刻在同一个端口上重启会失败：EADDRINUSE。")
 local again, err = serve_once(false, port)
 expect(not again and err == socket.EADDRINUSE, "bind failed with EADDRINUSE", "bind 失败：EADDRINUSE")

@@ -254,8 +254,9 @@ static void pair(lua_State *L, int t, const char *field, const char **en, const 
     lua_pop(L, 1);
 }
 
-/* ask{id=, q={en, zh}, choices={{en, zh}, …}, answer=N, why={en, zh}, concept={en, zh}}:
- * a checkpoint before the next call (teach/teach_ask.h). */
+/* ask{id=, q={en, zh}, choices={{en, zh}, …}, answer=N, why={en, zh}, concept={en, zh}
+ * [, call="bind"]}: a checkpoint before the next call (or the next call of that kind),
+ * teach/teach_ask.h. */
 static int l_ask(lua_State *L)
 {
     teach_question q;
@@ -285,6 +286,9 @@ static int l_ask(lua_State *L)
         pair(L, 1, "_choice", &en, &zh, 1);
         q.choice_en[i] = (char *)en; q.choice_zh[i] = (char *)zh;
     }
+    lua_getfield(L, 1, "call");
+    if (lua_isstring(L, -1)) snprintf(q.call, sizeof q.call, "%s", lua_tostring(L, -1));
+    lua_pop(L, 1);
     lua_getfield(L, 1, "answer");
     q.key = (int)luaL_checkinteger(L, -1);
     if (q.key < 1 || q.key > q.nchoices) return luaL_error(L, "ask{}: answer must be 1 to %d", q.nchoices);

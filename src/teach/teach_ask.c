@@ -105,8 +105,9 @@ static void verdict(void)
 
 static void listener(call_event ev, const sp_call *c)
 {
-    (void)c;
-    if (ev == CALL_END && pending.q.id[0]) verdict();
+    if (ev != CALL_END || !pending.q.id[0]) return;
+    if (pending.q.call[0] && strcmp(pending.q.call, call_kinds[c->kind].name)) return;   /* not the call it is about yet */
+    verdict();
 }
 
 void teach_lesson_begin(const char *name)

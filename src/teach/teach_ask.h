@@ -16,6 +16,7 @@ typedef struct {
     int key;                                      /* the right choice, 1-based */
     char *why_en, *why_zh;                        /* one line: why the key is right */
     char *concept_en, *concept_zh;                /* what a wrong answer shows was missed */
+    char call[16];                                /* judged after the next call of this kind ("bind"); "": the next call */
 } teach_question;
 
 /* How answers come: 0 asked (a terminal), 1 --auto (the key), 2 --answers FILE. */
