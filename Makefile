@@ -14,12 +14,13 @@ DEPS     ?= $(if $(DEB_BUILD_OPTIONS),no,yes)
 LUA_CFLAGS := $(shell pkg-config --cflags lua5.4 2>/dev/null)
 LUA_LIBS   := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
 NL_CFLAGS  := $(shell pkg-config --cflags libnl-route-3.0 2>/dev/null || echo -I/usr/include/libnl3)
+JSON_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null || echo -I/usr/include/json-c)
 
 # CFLAGS is the user's (optimisation, sanitizers); SP_CFLAGS is what sockplay always needs.
 CFLAGS    ?= -O2 -g
 SP_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-             -DSP_VERSION='"$(VERSION)"' -Isrc -I$(BUILD) $(LUA_CFLAGS) $(NL_CFLAGS) -MMD -MP
-LDLIBS    += -lpthread -lm -ldl    # libpcap and libnl are opened when needed (wire/wire_pcap.h, lab/lab_nl.h)
+             -DSP_VERSION='"$(VERSION)"' -Isrc -I$(BUILD) $(LUA_CFLAGS) $(NL_CFLAGS) $(JSON_CFLAGS) -MMD -MP
+LDLIBS    += -ljson-c -lpthread -lm -ldl    # libpcap and libnl are opened when needed (wire/wire_pcap.h, lab/lab_nl.h)
 
 SRCS := $(wildcard src/*.c src/*/*.c)
 ifeq ($(READLINE),yes)
@@ -30,7 +31,7 @@ SRCS := $(filter-out src/cli/lineedit_readline.c,$(SRCS))
 endif
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o)
 
-BUILD_PKGS := pkg-config liblua5.4-dev libpcap-dev libnl-route-3-dev $(if $(filter yes,$(READLINE)),libreadline-dev)
+BUILD_PKGS := pkg-config liblua5.4-dev libpcap-dev libnl-route-3-dev libjson-c-dev $(if $(filter yes,$(READLINE)),libreadline-dev)
 TEST_PKGS  := lua5.4 python3 tmux curl netcat-openbsd socat valgrind clang iproute2 man-db groff-base tcpdump \
               debhelper dh-apparmor dpkg-dev lintian
 

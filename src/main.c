@@ -15,6 +15,7 @@
 #include "report/wireview.h"
 #include "py/py_run.h"
 #include "teach/teach_ask.h"
+#include "teach/teach_report.h"
 #include "core/registry.h"
 #include "report/render.h"
 #include "cli/repl.h"
@@ -39,6 +40,8 @@ static void usage(FILE *f)
                "  --auto         run a lesson straight through (also when stdin is not a terminal);\n"
                "                 its checkpoints are answered from the lesson's key\n"
                "  --answers FILE replay a learner's answers to the checkpoints (lines: ID N)\n"
+               "  --report FILE.json  add the lesson's checkpoints and answers to FILE.json\n"
+               "  --grade DIR [--csv] the class's table from a folder of such reports\n"
                "  --wire         start with `wire on`: each call's packets under it (needs --lab or root)\n"
                "  --lang zh|en   language of messages (default: from LANG/LC_ALL)\n"
                "  --help         this text\n"
@@ -51,6 +54,8 @@ static void usage(FILE *f)
                "选项：\n"
                "  --auto         一口气运行完课程（标准输入不是终端时也是）；检查点用课程给出的答案\n"
                "  --answers 文件 重放学生对检查点的回答（每行：ID 序号）\n"
+               "  --report 文件.json  把课程的检查点和回答追加到该文件\n"
+               "  --grade 目录 [--csv] 根据一个目录里的报告打印全班的表格\n"
                "  --wire         启动时执行 `wire on`：每次调用的包显示在它下面（需要 --lab 或 root）\n"
                "  --lang zh|en   消息语言（默认取自 LANG/LC_ALL）\n"
                "  --help         显示本帮助\n"
@@ -95,7 +100,8 @@ static void leave(void)
 int main(int argc, char **argv)
 {
     const char *commands = NULL, *lesson = NULL, *script = NULL, *topo = NULL, *join_host = NULL, *answers = NULL;
-    int list = 0, autorun = 0, rc = 0, first_arg = argc, lab = 0, wire = 0;   /* lab: 1 --lab, 2 --join */
+    int list = 0, autorun = 0, rc = 0, first_arg = argc, lab = 0, wire = 0, csv = 0;   /* lab: 1 --lab, 2 --join */
+    const char *grade = NULL;
     char **prog = NULL;                                               /* --join -- PROGRAM ARGS */
     out_init();
     for (int i = 1; i < argc; i++) {
@@ -105,6 +111,9 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--lesson") && i + 1 < argc) lesson = argv[++i];
         else if (!strcmp(a, "--auto")) autorun = 1;
         else if (!strcmp(a, "--answers") && i + 1 < argc) answers = argv[++i];
+        else if (!strcmp(a, "--report") && i + 1 < argc) teach_report_path = argv[++i];
+        else if (!strcmp(a, "--grade") && i + 1 < argc) grade = argv[++i];
+        else if (!strcmp(a, "--csv")) csv = 1;
         else if (!strcmp(a, "--wire")) wire = 1;
         else if (!strcmp(a, "--lab") || !strcmp(a, "--join")) {
             lab = a[2] == 'l' ? 1 : 2;
@@ -131,6 +140,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    if (grade) return teach_grade(grade, csv) < 0 ? 2 : 0;   /* the teacher's table: no session */
     if (answers) {
         char err[300];
         if (teach_answers_file(answers, err, sizeof err) < 0) {

@@ -24,6 +24,7 @@
 #include "report/report.h"
 #include "report/wireview.h"
 #include "teach/teach_ask.h"
+#include "teach/teach_report.h"
 #include "wire/wire.h"
 
 #include "config.h"   /* SP_LESSONS_DIR, from the Makefile's PREFIX */
@@ -443,6 +444,12 @@ int lesson_run(const char *name, int step)
     teach_lesson_begin(running);
     rc = luahost_run_file(path, 0, argv);
     teach_lesson_end();
+    if (teach_report_path) {
+        char err[600];
+        if (teach_report_append(teach_report_path, running, rc == 0 && failures == 0, err, sizeof err) < 0)
+            out_wrap(stdout, out_col(C_RED), 2, err, out_col(C_RESET));
+        else printf(TR("results added to %s\n", "结果已写入 %s\n"), teach_report_path);
+    }
     report_set(REPORT_EXPLAIN, explained);
     running[0] = '\0';
     if (lab_used && lab_switch_running()) switch_plain();   /* also after a failure: nothing stays held */

@@ -25,6 +25,14 @@ static int right, total, listening;
 static char missed[8][160];     /* concepts missed, in the session's language */
 static int nmissed;
 static char lesson[128];
+static teach_result results[64];
+static size_t nresults;
+
+size_t teach_results(const teach_result **v)
+{
+    *v = results;
+    return nresults;
+}
 
 /* --answers FILE */
 static char **answers;
@@ -93,6 +101,17 @@ static void verdict(void)
     if (!q->id[0]) return;
     total++;
     right += ok;
+    if (nresults < sizeof results / sizeof results[0]) {
+        teach_result *r = &results[nresults++];
+        snprintf(r->id, sizeof r->id, "%s", q->id);
+        snprintf(r->concept, sizeof r->concept, "%s", q->concept_en ? q->concept_en : q->id);
+        snprintf(r->answer_text, sizeof r->answer_text, "%s",
+                 pending.answer >= 1 && pending.answer <= q->nchoices && q->choice_en[pending.answer - 1] ? q->choice_en[pending.answer - 1] : "");
+        r->answer = pending.answer;
+        r->key = q->key;
+        r->correct = ok;
+        r->seconds = pending.took;
+    }
     if (!ok && nmissed < (int)(sizeof missed / sizeof missed[0]))
         snprintf(missed[nmissed++], sizeof missed[0], "%s", TR(q->concept_en ? q->concept_en : q->id, q->concept_zh ? q->concept_zh : q->id));
     if (ok) snprintf(line, sizeof line, "✓ %s", TR(q->why_en, q->why_zh ? q->why_zh : q->why_en));
@@ -114,6 +133,7 @@ void teach_lesson_begin(const char *name)
 {
     snprintf(lesson, sizeof lesson, "%s", name);
     right = total = nmissed = 0;
+    nresults = 0;
     if (!listening) call_listen(listener, 0);
     listening = 1;
 }

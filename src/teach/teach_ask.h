@@ -29,6 +29,16 @@ void teach_lesson_end(void);
 /* Asks q (copied); its verdict comes after the next call ends (or at the next question, or
  * the lesson's end, when no call came). */
 void teach_ask(const teach_question *q);
+/* One answered checkpoint, as a report keeps it (English texts: the same across languages). */
+typedef struct {
+    char id[48];
+    char concept[160];
+    char answer_text[160];     /* the choice given, "" when none */
+    int answer, key, correct;
+    double seconds;            /* from the question to the answer */
+} teach_result;
+/* The checkpoints of the lesson that ran last, in order. */
+size_t teach_results(const teach_result **v);
 /* The lesson's score so far. */
 void teach_score(int *right, int *asked);
 #endif
