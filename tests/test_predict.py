@@ -240,5 +240,64 @@ def a_checkpoint_answered_at_a_terminal():
         finally:
             t.close()
 
+# --- for the teacher: reports and the class's table ------------------------------------------------
+
+def run_lesson(name, user, report, answers=None):
+    d = tempfile.mkdtemp()
+    args = [SOCKPLAY, "--lesson", name, "--report", report]
+    if answers is None:
+        args.append("--auto")
+    else:
+        path = os.path.join(d, "answers.txt")
+        open(path, "w").write(answers)
+        args += ["--answers", path]
+    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env(USER=user), timeout=60)
+    assert p.returncode == 0 and "results added to " + report in p.stdout.decode(), p.stdout.decode()
+
+@test
+def reports_are_appended_and_graded():
+    import json
+    d = tempfile.mkdtemp()
+    alice, bob, carol = (os.path.join(d, n + ".json") for n in ("alice", "bob", "carol"))
+    run_lesson("recv_empty_on_close", "alice", alice)                                  # right
+    run_lesson("handshake_backlog", "alice", alice, "connect_before_accept 2\nbacklog_plus_one 3\n")
+    run_lesson("recv_empty_on_close", "bob", bob, "1\n")                               # wrong: blocks
+    run_lesson("handshake_backlog", "carol", carol, "1\n3\n")                          # both wrong
+    run_lesson("recv_empty_on_close", "carol", carol, "1\n")                           # wrong: blocks
+    entries = json.load(open(alice))
+    assert [e["lesson"] for e in entries] == ["recv_empty_on_close", "handshake_backlog"], entries
+    e = entries[1]
+    assert e["learner"] == "alice" and e["sockplay"] and e["right"] == 1 and e["asked"] == 2 and e["checks_passed"] is True, e
+    assert [(c["id"], c["answer"], c["key"], c["correct"]) for c in e["checkpoints"]] == \
+        [("connect_before_accept", 2, 2, True), ("backlog_plus_one", 3, 2, False)], e
+    assert all(isinstance(c["seconds"], (int, float)) for c in e["checkpoints"])
+    open(os.path.join(d, "notes.txt"), "w").write("not a report")
+    p = subprocess.run([SOCKPLAY, "--grade", d], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env(), timeout=30)
+    out = p.stdout.decode()
+    assert p.returncode == 0, out
+    rows = {l.split()[0]: l for l in out.splitlines() if "/" in l.split(" ")[0]}
+    assert re.search(r"1/3\s+33%\s+1\) block until the client sends more \(2\)", rows["recv_empty_on_close/recv_after_close"]), out
+    assert re.search(r"1/2\s+50%\s+1\) wait until the server calls accept\(\) \(1\)", rows["handshake_backlog/connect_before_accept"]), out
+    assert re.search(r"0/2\s+0%\s+3\) fail at once with ECONNREFUSED \(2\)", rows["handshake_backlog/backlog_plus_one"]), out
+    assert re.search(r"^alice\s+2/3$", out, re.M) and re.search(r"^bob\s+0/1$", out, re.M) and re.search(r"^carol\s+0/3$", out, re.M), out
+    p = subprocess.run([SOCKPLAY, "--grade", d, "--csv"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env(), timeout=30)
+    import csv, io
+    table = list(csv.reader(io.StringIO(p.stdout.decode())))
+    assert table[0] == ["learner", "lesson", "checkpoint", "answer", "answer_text", "correct", "seconds"], table
+    assert ["bob", "recv_empty_on_close", "recv_after_close", "1", "block until the client sends more", "0"] == table[4][:6], table
+    assert len(table) == 1 + 7, table
+
+@test
+def a_report_file_that_is_not_one_is_left_alone():
+    d = tempfile.mkdtemp()
+    path = os.path.join(d, "r.json")
+    open(path, "w").write("my notes, not JSON")
+    p = subprocess.run([SOCKPLAY, "--lesson", "recv_empty_on_close", "--auto", "--report", path], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, env=env(), timeout=60)
+    assert "not a sockplay report (a JSON array): left as it is" in p.stdout.decode(), p.stdout.decode()
+    assert open(path).read() == "my notes, not JSON" and os.listdir(d) == ["r.json"]
+    p = subprocess.run([SOCKPLAY, "--grade", os.path.join(d, "nope")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env(), timeout=30)
+    assert p.returncode == 2 and "--grade" in p.stdout.decode() and "No such file" in p.stdout.decode(), p.stdout.decode()
+
 if __name__ == "__main__":
     main()
