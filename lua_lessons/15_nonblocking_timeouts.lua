@@ -16,6 +16,16 @@ client = socket.socket("tcp")
 assert(client:connect("127.0.0.1", server:getsockname()[2]))
 conn = assert(server:accept())
 
+ask{id = "recv_with_nothing_sent", call = "recv",
+    q = {"conn:settimeout(0.5), and the client sends nothing. What does conn:recv(1024) do?",
+         "conn:settimeout(0.5)，客户端什么也不发。conn:recv(1024) 会怎样？"},
+    choices = {{"returns b'' at once", "立即返回 b''"},
+               {"waits half a second, then fails (Python: TimeoutError)", "等待半秒，然后失败（Python：TimeoutError）"},
+               {"waits until data comes, however long", "一直等到有数据为止"}},
+    answer = 2,
+    why = {"with nothing sent, recv waits; the timeout ends the wait with EAGAIN — b'' would mean the peer closed",
+           "没有数据时 recv 会等待；超时用 EAGAIN 结束等待 —— b'' 表示的是对方关闭了"},
+    concept = {"recv with nothing sent waits (until a timeout)", "没有数据时 recv 会等待（直到超时）"}}
 say("settimeout(0.5): recv waits at most half a second, then gives up — Python raises socket.timeout.",
     "settimeout(0.5)：recv 最多等待半秒，然后放弃 —— Python 会抛出 socket.timeout。")
 assert(conn:settimeout(0.5))

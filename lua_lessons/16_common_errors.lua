@@ -36,8 +36,6 @@ ok, msg, err = lonely:send("hello?")
 expect(err == socket.ENOTCONN or err == socket.EPIPE, "send fails: the socket is not connected", "send 失败：套接字没有连接")
 lonely:close()
 
-say("EPIPE: sending after the peer has closed. The first send may still go; the next one fails.",
-    "EPIPE：对方关闭后继续发送。第一次 send 可能还能成功；之后的会失败。")
 server = socket.socket("tcp")
 assert(server:bind("127.0.0.1", 0))
 assert(server:listen())
@@ -46,6 +44,18 @@ local port = server:getsockname()[2]
 assert(client:connect("127.0.0.1", port))
 local conn = assert(server:accept())
 conn:close()
+ask{id = "send_after_close", call = "send",
+    q = {"The server has closed its side of the connection. What does the client's first send() do?",
+         "服务器已经关闭了连接。客户端的第一次 send() 会怎样？"},
+    choices = {{"it fails at once with EPIPE", "立即失败：EPIPE"},
+               {"it still succeeds: the bytes go, the server's kernel answers with RST; a later send fails", "仍然成功：字节发出，服务器内核回 RST；之后的 send 才失败"},
+               {"it blocks until the server reconnects", "阻塞，直到服务器重新连接"}},
+    answer = 2,
+    why = {"the client only learned of a FIN (no more data coming), not that the peer can't read: the first send goes, the RST comes back, the next send fails (EPIPE)",
+           "客户端只收到了 FIN（对方不再发数据），并不知道对方不能再读：第一次 send 发出，对方回 RST，下一次 send 才失败（EPIPE）"},
+    concept = {"send after the peer closed: the first one may still succeed", "对方关闭后 send：第一次可能仍然成功"}}
+say("EPIPE: sending after the peer has closed. The first send may still go; the next one fails.",
+    "EPIPE：对方关闭后继续发送。第一次 send 可能还能成功；之后的会失败。")
 local errs = {}
 for i = 1, 3 do
     local n, m, e = client:send("are you there?")

@@ -20,6 +20,16 @@ expect(#gbk_bytes == 4, "4 bytes in GBK", "GBK 中是 4 个字节")
 assert(a:sendto(gbk_bytes, dest))
 got = b:recvfrom(1024)
 
+ask{id = "gbk_as_utf8",
+    q = {"The bytes came from the course's Windows side in GBK. What does decode('utf-8') give?",
+         "这些字节来自课程里使用 GBK 的 Windows 一端。decode('utf-8') 会得到什么？"},
+    choices = {{"你好, the same text", "你好，同样的文字"},
+               {"an error: Python raises UnicodeDecodeError", "错误：Python 抛出 UnicodeDecodeError"},
+               {"an empty string", "空字符串"}},
+    answer = 2,
+    why = {"GBK's bytes for 你好 are not valid UTF-8: decode with the encoding the sender used",
+           "“你好”的 GBK 字节不是合法的 UTF-8：要用发送方的编码解码"},
+    concept = {"decode with the sender's encoding (UTF-8 vs GBK)", "用发送方的编码解码（UTF-8 与 GBK）"}}
 say("Decoding GBK bytes as UTF-8 fails (Python raises UnicodeDecodeError); decode('gbk') works.",
     "把 GBK 字节按 UTF-8 解码会失败（Python 抛出 UnicodeDecodeError）；decode('gbk') 才正确。")
 local wrong = socket.decode(got, "utf-8")
