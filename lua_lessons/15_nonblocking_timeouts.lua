@@ -6,6 +6,16 @@ server = socket.socket("tcp")
 assert(server:bind("127.0.0.1", 0))
 assert(server:listen())
 
+ask{id = "accept_blocks", call = "accept",
+    q = {"No client is waiting. A plain accept() would wait for one (the ⏳ line). After setblocking(False), what does accept() do?",
+         "没有客户端在等待。普通的 accept() 会一直等（⏳ 那一行）。setblocking(False) 之后，accept() 会怎样？"},
+    choices = {{"it still waits for a client", "仍然等待客户端"},
+               {"it fails at once with EAGAIN: nothing is ready", "立即失败：EAGAIN，没有就绪的连接"},
+               {"it returns None", "返回 None"}},
+    answer = 2,
+    why = {"accept blocks until a connection is in the queue; non-blocking, it says 'try again' (EAGAIN; Python: BlockingIOError) instead of waiting",
+           "accept 会阻塞到队列里有连接为止；非阻塞时它不等待，而是说“稍后再试”（EAGAIN；Python：BlockingIOError）"},
+    concept = {"accept blocks until a client connects (unless non-blocking)", "accept 会阻塞直到有客户端连接（非阻塞模式除外）"}}
 say("A non-blocking accept() with no client waiting does not wait: it fails at once with EAGAIN.",
     "非阻塞的 accept() 在没有客户端时不等待：立即以 EAGAIN 失败。")
 assert(server:setblocking(false))
