@@ -3,6 +3,7 @@
  * print/input/int/str/len/bytes…, str and bytes methods, %-formatting and str.format. */
 #include "py/py_eval.h"
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -531,30 +532,37 @@ static py_val *s_replace(py_val *self, py_val **a, char **kw, int n)
 
 static py_val *s_split(py_val *self, py_val **a, char **kw, int n)
 {
-    py_val *parts[256], *r;
+    py_val **parts = NULL, *r;
     size_t np = 0;
     const char *p = self->s, *e = self->s + self->n;
     (void)kw;
     if (nargs("split", 0, 1, n) < 0) return NULL;
     if (n && a[0]->t != PV_NONE && same_kind(self, a[0], "split") < 0) return NULL;
     if (n && a[0]->t != PV_NONE && !a[0]->n) return py_raise("ValueError", "empty separator");
-    while (p <= e && np < 256) {
+    while (p <= e) {
         const char *q;
         if (!n || a[0]->t == PV_NONE) {
-            while (p < e && strchr(" \t\n\r\f\v", *p)) p++;
+            while (p < e && *p && strchr(" \t\n\r\f\v", *p)) p++;
             if (p >= e) break;
-            for (q = p; q < e && !strchr(" \t\n\r\f\v", *q); q++) {}
+            for (q = p; q < e && !(*q && strchr(" \t\n\r\f\v", *q)); q++) {}
         } else {
             q = memmem(p, (size_t)(e - p), a[0]->s, a[0]->n);
             if (!q) q = e;
         }
+        if (!(np & 63)) {
+            py_val **g = realloc(parts, (np + 64) * sizeof *g);
+            if (!g) { while (np) pv_unref(parts[--np]); free(parts); return py_raise("MemoryError", "out of memory"); }
+            parts = g;
+        }
         parts[np] = self->t == PV_STR ? pv_str(p, (size_t)(q - p)) : pv_bytes(p, (size_t)(q - p));
-        if (!parts[np++]) break;
+        if (!parts[np]) { while (np) pv_unref(parts[--np]); free(parts); return NULL; }
+        np++;
         p = q + (n && a[0]->t != PV_NONE ? a[0]->n : 0);
         if (q == e) break;
     }
-    if (!(r = pv_list(np))) { while (np) pv_unref(parts[--np]); return NULL; }
+    if (!(r = pv_list(np))) { while (np) pv_unref(parts[--np]); free(parts); return NULL; }
     for (size_t i = 0; i < np; i++) r->items[i] = parts[i];
+    free(parts);
     return r;
 }
 
@@ -832,16 +840,22 @@ static py_val *binop(const char *op, const py_val *x, const py_val *y)
         case '-': if (__builtin_sub_overflow(a, b, &r)) goto big; return pv_int(r);
         case '*':
             if (op[1] == '*') {
+                long long base = a;
                 if (b < 0) return pv_float(pow((double)a, (double)b));
+                /* By squaring: at most 63 steps, whatever b is (1 ** 9e18 is 1 at once). */
                 r = 1;
-                for (long long i = 0; i < b; i++)
-                    if (__builtin_mul_overflow(r, a, &r)) goto big;
+                while (b > 0) {
+                    if ((b & 1) && __builtin_mul_overflow(r, base, &r)) goto big;
+                    b >>= 1;
+                    if (b && __builtin_mul_overflow(base, base, &base)) goto big;
+                }
                 return pv_int(r);
             }
             if (__builtin_mul_overflow(a, b, &r)) goto big;
             return pv_int(r);
         case '/': case '%':
             if (!b) return py_raise("ZeroDivisionError", op[0] == '%' ? "integer modulo by zero" : "integer division or modulo by zero");
+            if (a == LLONG_MIN && b == -1) goto big;            /* the one quotient 64 bits cannot hold */
             r = a / b;
             if ((a % b != 0) && ((a < 0) != (b < 0))) r--;     /* Python floors */
             return pv_int(op[0] == '%' ? a - r * b : r);
@@ -1052,6 +1066,8 @@ py_val *py_eval(const py_node *x)
     case N_UNARY:
         if (!(a = py_eval(x->kids[0]))) return NULL;
         if (x->op[0] == '~' && (a->t == PV_INT || a->t == PV_BOOL)) r = pv_int(~a->i);
+        else if (x->op[0] == '-' && a->t == PV_INT && a->i == LLONG_MIN)
+            r = py_raise("OverflowError", "%s", TR("the number is too large for sockplay (64 bits)", "数字超出 sockplay 的范围（64 位）"));
         else if (a->t == PV_INT || a->t == PV_BOOL) r = x->op[0] == '-' ? pv_int(-a->i) : pv_int(a->i);
         else if (a->t == PV_FLOAT && x->op[0] != '~') r = pv_float(x->op[0] == '-' ? -a->f : a->f);
         else r = py_raise("TypeError", "bad operand type for unary %s: '%s'", x->op, pv_type_name(a));

@@ -2,6 +2,7 @@
  * learner writes: CJK, Latin, Greek, Cyrillic), numbers, literals with every prefix and
  * escape Python has, operators; the error texts are Python's own. */
 #include "py/py_lex.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,7 @@ static int name_char(long c, int first)
 
 /* Not a character Python prints (str.isprintable): the spaces and invisible marks an
  * input method slips in — U+3000 (the full-width space), no-break and zero-width spaces. */
-static int printable(long c)
+int py_printable(long c)
 {
     return !(c == 0xa0 || c == 0xad || (c >= 0x80 && c < 0xa0) || c == 0x1680 || (c >= 0x2000 && c <= 0x200f) ||
              (c >= 0x2028 && c <= 0x202f) || (c >= 0x205f && c <= 0x206f) || c == 0x3000 || c == 0xfeff);
@@ -269,7 +270,9 @@ static int lex(const char *src, py_toks *t, char *err, size_t errlen, size_t *co
             if (*p == '0' && strchr("xXoObB", p[1]) && p[1]) {
                 int base = strchr("xX", p[1]) ? 16 : strchr("oO", p[1]) ? 8 : 2;
                 k.kind = T_INT;
+                errno = 0;
                 k.i = strtoll(p + 2, &e, base);
+                if (errno == ERANGE) { snprintf(err, errlen, "integer too large for sockplay (64 bits)"); return -1; }
                 if (e == p + 2) { snprintf(err, errlen, "invalid %s literal", base == 16 ? "hexadecimal" : base == 8 ? "octal" : "binary"); return -1; }
                 q = e;
             } else {
@@ -282,13 +285,15 @@ static int lex(const char *src, py_toks *t, char *err, size_t errlen, size_t *co
                 digits[m] = 0;
                 if (isf) { k.kind = T_FLOAT; k.f = strtod(digits, &e); }
                 else {
-                    if (m > 18) { snprintf(err, errlen, "integer too large for sockplay (%zu digits)", m); return -1; }
+                    if (m > 19) { snprintf(err, errlen, "integer too large for sockplay (%zu digits)", m); return -1; }
                     if (m > 1 && digits[0] == '0' && strspn(digits, "0") != m) {
                         snprintf(err, errlen, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
                         return -1;
                     }
                     k.kind = T_INT;
+                    errno = 0;
                     k.i = strtoll(digits, &e, 10);
+                    if (errno == ERANGE) { snprintf(err, errlen, "integer too large for sockplay (64 bits)"); return -1; }
                 }
                 if (*e) { snprintf(err, errlen, "invalid decimal literal"); return -1; }
             }
@@ -322,7 +327,7 @@ static int lex(const char *src, py_toks *t, char *err, size_t errlen, size_t *co
         } else {
             /* What Python says of a character no token may hold: the full-width comma of a
              * Chinese keyboard, a curly quote, a stray $. */
-            if (c >= 0x80 && !printable(c)) snprintf(err, errlen, "invalid non-printable character U+%04lX", c);
+            if (c >= 0x80 && !py_printable(c)) snprintf(err, errlen, "invalid non-printable character U+%04lX", c);
             else if (c >= 0x80) snprintf(err, errlen, "invalid character '%.*s' (U+%04lX)", len, p, c);
             else if (c < 0x20 || c == 0x7f) snprintf(err, errlen, "invalid non-printable character U+%04lX", c);
             else snprintf(err, errlen, "invalid syntax");

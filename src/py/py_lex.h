@@ -34,6 +34,9 @@ void py_lex_free(py_toks *t);
 /* Decodes the escapes of a literal's body [p, p+n) into o (room for n + 1 bytes): 0, or -1
  * with Python's message in err. */
 int py_unescape(const char *p, size_t n, int bytes, char *o, size_t *on, char *err, size_t errlen);
+/* 0 for a character Python's repr escapes and a line may not hold: invisible spaces and
+ * marks (U+3000, U+200B, U+202E, U+FEFF …) and C1 controls. */
+int py_printable(long c);
 /* 1 when w is one of Python's keywords ("while", "def", …). */
 int py_keyword(const char *w, size_t n);
 #endif

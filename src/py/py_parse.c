@@ -15,6 +15,7 @@ typedef struct {
     py_parse_err *e;
     jmp_buf out;
     py_prog *g;            /* owns every node made */
+    int depth;             /* nested unary, not, ** and expressions: bounded, as Python's compiler is */
 } parser;
 
 static py_tok *cur(parser *p) { return &p->t.v[p->i]; }
@@ -332,16 +333,28 @@ static py_node *power(parser *p)
     return x;
 }
 
+/* One level deeper: a paste of 20 000 '-' must not overflow the stack. */
+static void deeper(parser *p)
+{
+    if (++p->depth > 400) fail(p, PY_SYNTAX, "too many nested expressions");
+}
+
 static py_node *unary(parser *p)
 {
+    deeper(p);
     if (is_op(p, "-") || is_op(p, "+") || is_op(p, "~")) {
         py_node *u = node(p, N_UNARY);
         strcpy(u->op, cur(p)->op);
         p->i++;
         add_kid(p, u, unary(p), NULL);
+        p->depth--;
         return u;
     }
-    return power(p);
+    {
+        py_node *x = power(p);
+        p->depth--;
+        return x;
+    }
 }
 
 /* Level 0: + -; level 1: * / // %. */
@@ -402,8 +415,10 @@ static py_node *not_test(parser *p)
 {
     if (is_name(p, "not")) {
         py_node *x = node(p, N_NOT);
+        deeper(p);
         p->i++;
         add_kid(p, x, not_test(p), NULL);
+        p->depth--;
         return x;
     }
     return comparison(p);
@@ -424,7 +439,10 @@ static py_node *bool_op(parser *p, int or)
 
 static py_node *expr(parser *p)
 {
-    py_node *x = bool_op(p, 1);
+    py_node *x;
+    deeper(p);
+    x = bool_op(p, 1);
+    p->depth--;
     if (is_name(p, "if")) outside(p, "if … else");
     if (is_op(p, ":=")) outside(p, ":=");
     return x;

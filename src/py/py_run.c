@@ -135,11 +135,14 @@ static void exception_line(void)
 
 static void echo(py_val *v)
 {
-    char *r = pv_repr(v);
-    if (r) {
-        char safe[4096];
-        out_sanitize(safe, sizeof safe, r);
-        printf("%s\n", strlen(r) * 4 < sizeof safe ? safe : r);
+    char *r = pv_repr(v), *safe;
+    size_t n;
+    if (!r) return;
+    n = strlen(r) * 4 + 16;
+    if ((safe = malloc(n))) {
+        out_sanitize(safe, n, r);          /* repr escapes already; this is the second lock */
+        printf("%s\n", safe);
+        free(safe);
     }
     free(r);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include "lang/encoding.h"
+#include "py/py_lex.h"
 #include "py/py_sock.h"
 
 py_exc py_error;
@@ -187,9 +188,12 @@ static void quote(py_buf *o, const char *s, size_t n, int bytes)
         else if (c < 0x20 || c == 0x7f) { putf(o, "\\x%02x", c); i++; }
         else if (c < 0x80) { py_buf_put(o, (const char *)&c, 1); i++; }
         else if (!bytes && (k = utf8_len((const unsigned char *)s + i, n - i)) > 0) {
-            /* C1 controls are escaped as Python does; every other character is printed. */
-            if (k == 2 && c == 0xc2 && (unsigned char)s[i + 1] < 0xa0) putf(o, "\\x%02x", (unsigned char)s[i + 1]);
-            else if (k == 2 && c == 0xc2 && (unsigned char)s[i + 1] == 0xa0) puts_(o, "\\xa0");
+            /* What Python's repr escapes: C1 controls and the invisible characters (an input
+             * method's U+3000, U+200B, U+202E that turns text around); the rest is printed. */
+            const unsigned char *u = (const unsigned char *)s + i;
+            long cp = k == 2 ? (u[0] & 0x1f) << 6 | (u[1] & 0x3f) : k == 3 ? (u[0] & 0x0f) << 12 | (u[1] & 0x3f) << 6 | (u[2] & 0x3f)
+                    : (long)(u[0] & 0x07) << 18 | (u[1] & 0x3f) << 12 | (u[2] & 0x3f) << 6 | (u[3] & 0x3f);
+            if (!py_printable(cp)) putf(o, cp < 0x100 ? "\\x%02lx" : cp < 0x10000 ? "\\u%04lx" : "\\U%08lx", cp);
             else py_buf_put(o, s + i, k);
             i += k;
         } else { putf(o, "\\x%02x", c); i++; }

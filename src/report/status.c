@@ -35,12 +35,12 @@ static struct timespec abs_after(double s)
 }
 
 /* The line in the terminal's width, less one column (a full line would wrap, and each
- * redraw would leave a line behind): the Ctrl-C words go first, then the call is shortened
- * in the middle ("accept(tcp_s…ket)"). */
+ * redraw would leave a line behind): the Ctrl-C words go first, then the end of the call's
+ * description ("accept(tcp_server_socket): waiting for a cli…"), so the call stays whole. */
 static void fit(char *line, size_t n, double secs)
 {
     char tail[64], call[sizeof what + 4];
-    int cols = out_cols() - 1, lead = out_width("⏳ "), shown;
+    int cols = out_cols() - 1, lead = out_width("⏳ ");
     int room;
     snprintf(tail, sizeof tail, " … %.1f s", secs);
     room = cols - lead - out_width(tail);
@@ -58,10 +58,8 @@ static void fit(char *line, size_t n, double secs)
             if (out_width_n(what, k + c) > room - 1) break;
             k += c;
         }
-        shown = out_width_n(what, k);
         snprintf(call, sizeof call, "%.*s%s", (int)k, what, k < len ? "…" : "");
     }
-    (void)shown;
     snprintf(line, n, "⏳ %s%s", call, tail);
 }
 

@@ -113,4 +113,18 @@ static void python_lines(void)
     pyrepr("'ab' in 'cabd'", "True");
     pyrepr("b' hi \\n'.strip()", "b'hi'");
     pyrepr("'a,b'.split(',')", "['a', 'b']");
+    /* the review's cases: no crash, no hang, nothing invisible on the terminal */
+    pyrepr("(-9223372036854775807 - 1) // -1", "OverflowError: the number is too large for sockplay (64 bits)");
+    pyrepr("1 ** 9000000000000000000, (-1) ** 9000000000000000001, 3 ** 0", "(1, -1, 1)");
+    pyrepr("len(('a,' * 300).split(','))", "301");
+    pyrepr("'\\u202e\\u3000\\u200b'", "'\\u202e\\u3000\\u200b'");
+    pyrepr("9223372036854775807", "9223372036854775807");
+    pyparse("x = 0xffffffffffffffffffff", PY_SYNTAX, "integer too large");
+    {
+        char deep[20010];
+        memset(deep, '-', 20000);
+        strcpy(deep + 20000, "1");
+        deep[0] = 'x'; deep[1] = '='; 
+        pyparse(deep, PY_SYNTAX, "too many nested expressions");
+    }
 }
