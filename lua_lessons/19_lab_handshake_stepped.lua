@@ -14,45 +14,11 @@ assert(server:listen(128))
 
 say("The switch now holds every frame (socket.switch{hold = true}, `wire hold` at the prompt); each socket.next() sends the oldest held frame on (`next`).",
     "交换机现在扣住每一帧（socket.switch{hold = true}，提示符下是 `wire hold`）；每次 socket.next() 放行最早扣住的一帧（`next`）。")
--- The frames the switch holds, in order: the next one socket.next() sends on is held[sent + 1]
--- (counted from here: a session may have held frames before the lesson).
-local sent, tcp_held = #packets{action = "held"}, #packets{proto = "TCP", action = "held"}
+-- The frames the switch holds, stepped as `next` would (counted from here: a session may have
+-- held frames before the lesson); stepper() is lesson.c's.
+local step, tcp_held = stepper(), #packets{proto = "TCP", action = "held"}
+local held, send_on, waiting = step.held, step.send_on, step.waiting
 assert(socket.switch{hold = true})
-
--- The i-th frame held (waiting up to 3 s for it).
-local function held(i)
-    return wait_for(function() return packets{action = "held"}[i] end, 3)
-end
--- Whether packet p has every field of want.
-local function is(p, want)
-    for k, v in pairs(want) do
-        if p[k] ~= v then return false end
-    end
-    return true
-end
--- Sends held frames on until one like want has gone (3 s at most for each to come; 8
--- frames at most): on a busy machine a kernel may have retransmitted one meanwhile, and
--- the copy goes on too. Returns that frame's "held" row. Stepping, the lesson first
--- waits for Enter, saying en/zh.
-local function send_on(want, en, zh)
-    if en then pause(en, zh) end
-    for _ = 1, 8 do
-        local p = held(sent + 1)
-        if not p then return nil end
-        socket.next()
-        sent = sent + 1
-        if is(p, want) then return p end
-    end
-end
--- The next held frame like want (waiting up to 3 s), without sending it on.
-local function waiting(want)
-    return wait_for(function()
-        local all = packets{action = "held"}
-        for i = sent + 1, #all do
-            if is(all[i], want) then return all[i] end
-        end
-    end, 3)
-end
 
 say("On host A (192.168.1.103) the client connects. connect() blocks until the handshake ends, and the switch holds the handshake: a blocking connect would wait for ever. A non-blocking connect (setblocking(False)) starts it and returns at once.",
     "在主机 A（192.168.1.103）上，客户端发起连接。connect() 会一直阻塞到握手结束，而交换机扣住了握手的帧：阻塞的 connect 会永远等下去。非阻塞的 connect（setblocking(False)）发起握手后立即返回。")
@@ -67,7 +33,7 @@ expect(client:state().state == "SYN_SENT", "the client is in SYN_SENT at once �
 
 say("Before any TCP segment: A knows B's IP address, not its MAC address. It asks everyone on the LAN (ARP): who has 192.168.1.104? The lesson sends the question and B's answer on at once: without an answer A asks twice more, 1 s apart, then gives up — and the connect fails with EHOSTUNREACH.",
     "在任何 TCP 报文段之前：A 知道 B 的 IP 地址，却不知道它的 MAC 地址。它向局域网里的所有人询问（ARP）：谁是 192.168.1.104？课程会立即放行这个询问和 B 的回答：得不到回答时 A 每隔 1 秒再问两次，然后放弃 —— connect 会以 EHOSTUNREACH 失败。")
-local first = held(sent + 1)
+local first = held(step.sent + 1)
 if first and first.proto == "TCP" then
     say("A already had B's MAC address in its ARP cache (it asked earlier in this session): no ARP this time. A new lab shows it: sockplay --lab --lesson lab_handshake_stepped",
         "A 的 ARP 缓存里已经有 B 的 MAC 地址（本会话里之前问过）：这次没有 ARP。新的实验网络才能看到：sockplay --lab --lesson lab_handshake_stepped")

@@ -19,37 +19,6 @@ socket.host("B")
 conn = assert(server:accept())
 assert(conn:settimeout(3))
 
--- The frames the switch held, in order: the next one socket.next() sends on is held[sent + 1]
--- (set when the hold begins: a session may have held frames before the lesson).
-local sent
-local function is(p, want)
-    for k, v in pairs(want) do
-        if p[k] ~= v then return false end
-    end
-    return true
-end
--- The next held frame like want, not sent on yet (waiting up to 3 s for it).
-local function waiting(want)
-    return wait_for(function()
-        local all = packets{action = "held"}
-        for i = sent + 1, #all do
-            if is(all[i], want) then return all[i] end
-        end
-    end, 3)
-end
--- Sends held frames on until one like want has gone (on a busy machine a kernel may have
--- retransmitted one meanwhile: the copy goes on too). Returns that frame's "held" row.
--- Stepping, the lesson first waits for Enter, saying en/zh.
-local function send_on(want, en, zh)
-    if en then pause(en, zh) end
-    for _ = 1, 8 do
-        local p = wait_for(function() return packets{action = "held"}[sent + 1] end, 3)
-        if not p then return nil end
-        socket.next()
-        sent = sent + 1
-        if is(p, want) then return p end
-    end
-end
 local A, B = client:getsockname(), conn:getsockname()
 local AtoB = {from = A[1] .. ":" .. A[2], to = B[1] .. ":" .. B[2]}
 local BtoA = {from = AtoB.to, to = AtoB.from}
@@ -62,7 +31,9 @@ end
 
 say("The switch holds every frame from now on (socket.switch{hold = true}); socket.next() sends the oldest on.",
     "从现在起交换机扣住每一帧（socket.switch{hold = true}）；socket.next() 放行最早的一帧。")
-sent = #packets{action = "held"}
+-- The frames the switch holds, stepped as `next` would (counted from here); lesson.c's stepper().
+local step = stepper()
+local send_on, waiting = step.send_on, step.waiting
 assert(socket.switch{hold = true})
 
 say("a. The client closes its sending side: shutdown(SHUT_WR) sends a FIN (it keeps the socket, so that we can watch its state).",

@@ -297,8 +297,40 @@ static int l_ask(lua_State *L)
     return 0;
 }
 
+/* stepper(): the frames the switch holds from now on, stepped as a learner types `next` —
+ * s.sent (how many went on), s.is(p, want) (p has every field of want), s.held(i) (the i-th
+ * held, waiting up to 3 s), s.waiting(want) (the next held like want, not sent on),
+ * s.send_on(want, en, zh) (after a pause saying en/zh, frames go on until one like want has:
+ * a kernel's retransmission on a busy machine goes on too; 8 at most). In Lua: it is the
+ * lessons' own language, and they read packets{} as tables. */
+static const char stepper_lua[] =
+    "return function()\n"
+    "  local s = {sent = #packets{action = 'held'}}\n"
+    "  function s.is(p, want) for k, v in pairs(want) do if p[k] ~= v then return false end end return true end\n"
+    "  function s.held(i) return wait_for(function() return packets{action = 'held'}[i] end, 3) end\n"
+    "  function s.waiting(want)\n"
+    "    return wait_for(function()\n"
+    "      local all = packets{action = 'held'}\n"
+    "      for i = s.sent + 1, #all do if s.is(all[i], want) then return all[i] end end\n"
+    "    end, 3)\n"
+    "  end\n"
+    "  function s.send_on(want, en, zh)\n"
+    "    if en then pause(en, zh) end\n"
+    "    for _ = 1, 8 do\n"
+    "      local p = s.held(s.sent + 1)\n"
+    "      if not p then return nil end\n"
+    "      socket.next()\n"
+    "      s.sent = s.sent + 1\n"
+    "      if s.is(p, want) then return p end\n"
+    "    end\n"
+    "  end\n"
+    "  return s\n"
+    "end\n";
+
 void lesson_open(lua_State *L)
 {
+    if (luaL_loadstring(L, stepper_lua) == LUA_OK && lua_pcall(L, 0, 1, 0) == LUA_OK) lua_setglobal(L, "stepper");
+    else lua_pop(L, 1);     /* cannot fail but for memory: lessons that step then say stepper is nil */
     lua_register(L, "ask", l_ask);
     lua_register(L, "say", l_say);
     lua_register(L, "expect", l_expect);
