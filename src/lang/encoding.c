@@ -64,3 +64,47 @@ size_t encoding_split_head(const unsigned char *p, size_t n)
     while (k < n && k < 3 && (p[k] & 0xc0) == 0x80) k++;
     return k;
 }
+
+long encoding_utf8_get(const unsigned char *p, size_t n, int *len)
+{
+    int k = !n ? 0 : p[0] < 0x80 ? 1 : p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3 : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
+    long c;
+    *len = 1;
+    if (!k || (size_t)k > n) return -1;
+    c = k == 1 ? p[0] : k == 2 ? p[0] & 0x1f : k == 3 ? p[0] & 0x0f : p[0] & 0x07;
+    for (int i = 1; i < k; i++) {
+        if ((p[i] & 0xc0) != 0x80) return -1;
+        c = c << 6 | (p[i] & 0x3f);
+    }
+    *len = k;
+    return c;
+}
+
+size_t encoding_utf8_put(unsigned long cp, unsigned char *u)
+{
+    if (cp < 0x80) { u[0] = (unsigned char)cp; return 1; }
+    if (cp < 0x800) { u[0] = (unsigned char)(0xc0 | cp >> 6); u[1] = (unsigned char)(0x80 | (cp & 0x3f)); return 2; }
+    if (cp < 0x10000) {
+        u[0] = (unsigned char)(0xe0 | cp >> 12); u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+        u[2] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    u[0] = (unsigned char)(0xf0 | cp >> 18); u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+    u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f)); u[3] = (unsigned char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+int encoding_hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+size_t encoding_utf8_count(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++) c += ((unsigned char)s[i] & 0xc0) != 0x80;
+    return c;
+}

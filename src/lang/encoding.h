@@ -14,4 +14,14 @@ size_t encoding_split_tail(const unsigned char *p, size_t n, int gbk);
 /* How many bytes at the start of p are continuation bytes (UTF-8), the rest of a
  * character whose start came before. */
 size_t encoding_split_head(const unsigned char *p, size_t n);
+/* UTF-8 by hand where iconv is too much (one character): the code point at p (n bytes
+ * there) with its length in *len, or -1 (len 1) when p does not start a well-formed one; and
+ * cp's bytes into u (room for 4), returning how many. One copy for the command lexer, the
+ * Python lexer and Python's values. */
+long encoding_utf8_get(const unsigned char *p, size_t n, int *len);
+size_t encoding_utf8_put(unsigned long cp, unsigned char *u);
+/* The value of a hex digit, or -1. */
+int encoding_hexval(int c);
+/* How many characters (not bytes) the first n bytes of UTF-8 text hold. */
+size_t encoding_utf8_count(const char *s, size_t n);
 #endif

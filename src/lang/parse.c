@@ -36,28 +36,10 @@ static int sb_put(strbuf *s, const void *p, size_t n)
     return 0;
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 static int put_utf8(strbuf *s, unsigned long cp)
 {
     unsigned char u[4];
-    size_t n;
-    if (cp < 0x80) { u[0] = (unsigned char)cp; n = 1; }
-    else if (cp < 0x800) { u[0] = (unsigned char)(0xc0 | cp >> 6); u[1] = (unsigned char)(0x80 | (cp & 0x3f)); n = 2; }
-    else if (cp < 0x10000) {
-        u[0] = (unsigned char)(0xe0 | cp >> 12); u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-        u[2] = (unsigned char)(0x80 | (cp & 0x3f)); n = 3;
-    } else {
-        u[0] = (unsigned char)(0xf0 | cp >> 18); u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
-        u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f)); u[3] = (unsigned char)(0x80 | (cp & 0x3f)); n = 4;
-    }
-    return sb_put(s, u, n);
+    return sb_put(s, u, encoding_utf8_put(cp, u));
 }
 
 /* One backslash escape at p (after the '\'); returns bytes consumed or -1. */
@@ -80,7 +62,7 @@ static int escape(const char *p, strbuf *s, char *err, size_t errlen)
     }
     if (c) return sb_put(s, &c, 1) < 0 ? -1 : 1;
     if (*p == 'x') {
-        int a = hexval((unsigned char)p[1]), b = a < 0 ? -1 : hexval((unsigned char)p[2]);
+        int a = encoding_hexval((unsigned char)p[1]), b = a < 0 ? -1 : encoding_hexval((unsigned char)p[2]);
         if (a < 0 || b < 0) {
             snprintf(err, errlen, "%s", TR("\\x needs two hex digits, as in \\x41", "\\x 后面需要两位十六进制数字，例如 \\x41"));
             return -1;
@@ -99,7 +81,7 @@ static int escape(const char *p, strbuf *s, char *err, size_t errlen)
     }
     if (*p == 'u') {
         for (i = 1; i <= 4; i++) {
-            int h = hexval((unsigned char)p[i]);
+            int h = encoding_hexval((unsigned char)p[i]);
             if (h < 0) {
                 snprintf(err, errlen, "%s", TR("\\u needs four hex digits, as in \\u4f60", "\\u 后面需要四位十六进制数字，例如 \\u4f60"));
                 return -1;
@@ -376,7 +358,7 @@ int parse_data(const sp_token *tok, int n, sp_buf *out, char *err, size_t errlen
                 goto fail;
             }
             for (size_t j = 0; j < hl; j += 2) {
-                int a = hexval((unsigned char)h[j]), b = hexval((unsigned char)h[j + 1]);
+                int a = encoding_hexval((unsigned char)h[j]), b = encoding_hexval((unsigned char)h[j + 1]);
                 char c;
                 if (a < 0 || b < 0) {
                     snprintf(err, errlen, TR("hex: '%c%c' is not a hex byte (digits 0-9 a-f)",

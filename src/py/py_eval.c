@@ -10,6 +10,7 @@
 #include <string.h>
 #include "core/core.h"
 #include "core/registry.h"
+#include "lang/encoding.h"
 #include "py/py_sock.h"
 #include "report/out.h"
 
@@ -280,19 +281,12 @@ static py_val *b_repr(py_val *self, py_val **a, char **kw, int n)
     return r;
 }
 
-static size_t utf8_chars(const char *s, size_t n)
-{
-    size_t c = 0;
-    for (size_t i = 0; i < n; i++) c += ((unsigned char)s[i] & 0xc0) != 0x80;
-    return c;
-}
-
 static py_val *b_len(py_val *self, py_val **a, char **kw, int n)
 {
     (void)self;
     if (no_kw("len", kw, n) < 0 || nargs("len", 1, 1, n) < 0) return NULL;
     switch (a[0]->t) {
-    case PV_STR: return pv_int((long long)utf8_chars(a[0]->s, a[0]->n));
+    case PV_STR: return pv_int((long long)encoding_utf8_count(a[0]->s, a[0]->n));
     case PV_BYTES: case PV_TUPLE: case PV_LIST: return pv_int((long long)a[0]->n);
     default: return py_raise("TypeError", "object of type '%s' has no len()", pv_type_name(a[0]));
     }
@@ -350,11 +344,12 @@ static py_val *b_ord(py_val *self, py_val **a, char **kw, int n)
         return pv_int(p[0]);
     }
     if (a[0]->t != PV_STR) return py_raise("TypeError", "ord() expected string of length 1, but %s found", pv_type_name(a[0]));
-    if (utf8_chars(a[0]->s, a[0]->n) != 1) return py_raise("TypeError", "ord() expected a character, but string of length %zu found", utf8_chars(a[0]->s, a[0]->n));
-    if (p[0] < 0x80) return pv_int(p[0]);
-    if (p[0] < 0xe0) return pv_int((p[0] & 0x1f) << 6 | (p[1] & 0x3f));
-    if (p[0] < 0xf0) return pv_int((p[0] & 0x0f) << 12 | (p[1] & 0x3f) << 6 | (p[2] & 0x3f));
-    return pv_int((long long)(p[0] & 0x07) << 18 | (p[1] & 0x3f) << 12 | (p[2] & 0x3f) << 6 | (p[3] & 0x3f));
+    if (encoding_utf8_count(a[0]->s, a[0]->n) != 1) return py_raise("TypeError", "ord() expected a character, but string of length %zu found", encoding_utf8_count(a[0]->s, a[0]->n));
+    {
+        int k;
+        long c = encoding_utf8_get(p, a[0]->n, &k);
+        return pv_int(c < 0 ? p[0] : c);
+    }
 }
 
 static py_val *b_chr(py_val *self, py_val **a, char **kw, int n)
@@ -368,10 +363,7 @@ static py_val *b_chr(py_val *self, py_val **a, char **kw, int n)
     c = a[0]->i;
     if (c < 0 || c > 0x10ffff) return py_raise("ValueError", "chr() arg not in range(0x110000)");
     if (c >= 0xd800 && c <= 0xdfff) return py_raise("ValueError", "%s", TR("sockplay keeps text as UTF-8: no lone surrogates", "sockplay 以 UTF-8 保存文本：不支持单独的代理码点"));
-    if (c < 0x80) b[k++] = (char)c;
-    else if (c < 0x800) { b[k++] = (char)(0xc0 | c >> 6); b[k++] = (char)(0x80 | (c & 0x3f)); }
-    else if (c < 0x10000) { b[k++] = (char)(0xe0 | c >> 12); b[k++] = (char)(0x80 | (c >> 6 & 0x3f)); b[k++] = (char)(0x80 | (c & 0x3f)); }
-    else { b[k++] = (char)(0xf0 | c >> 18); b[k++] = (char)(0x80 | (c >> 12 & 0x3f)); b[k++] = (char)(0x80 | (c >> 6 & 0x3f)); b[k++] = (char)(0x80 | (c & 0x3f)); }
+    k = encoding_utf8_put((unsigned long)c, (unsigned char *)b);
     return pv_str(b, k);
 }
 
@@ -687,7 +679,7 @@ static py_val *format_percent(const py_val *fmt, const py_val *args)
             if (k > 1) {
                 /* Width counts characters, as Python does. */
                 int width = atoi(spec + 1 + (spec[1] == '-')), left = spec[1] == '-';
-                int chars = (int)utf8_chars(t, strlen(t));
+                int chars = (int)encoding_utf8_count(t, strlen(t));
                 if (!left) for (int i = chars; i < width; i++) py_buf_put(&o, " ", 1);
                 py_buf_put(&o, t, strlen(t));
                 if (left) for (int i = chars; i < width; i++) py_buf_put(&o, " ", 1);
@@ -939,7 +931,7 @@ static py_val *item(const py_val *v, const py_val *ix)
     if (ix->t != PV_INT && ix->t != PV_BOOL)
         return py_raise("TypeError", "%s indices must be integers or slices, not %s", v->t == PV_STR ? "string" : v->t == PV_BYTES ? "byte" : pv_type_name(v),
                         pv_type_name(ix));
-    len = v->t == PV_STR ? (long long)utf8_chars(v->s, v->n) : (long long)v->n;
+    len = v->t == PV_STR ? (long long)encoding_utf8_count(v->s, v->n) : (long long)v->n;
     i = ix->i < 0 ? ix->i + len : ix->i;
     if (i < 0 || i >= len) return py_raise("IndexError", "%s index out of range", what);
     if (v->t == PV_BYTES) return pv_int((unsigned char)v->s[i]);
@@ -958,7 +950,7 @@ static py_val *slice(const py_val *v, const py_val *lo, const py_val *hi)
         return py_raise("TypeError", "'%s' object is not subscriptable", pv_type_name(v));
     if ((lo->t != PV_NONE && lo->t != PV_INT) || (hi->t != PV_NONE && hi->t != PV_INT))
         return py_raise("TypeError", "slice indices must be integers or None or have an __index__ method");
-    len = v->t == PV_STR ? (long long)utf8_chars(v->s, v->n) : (long long)v->n;
+    len = v->t == PV_STR ? (long long)encoding_utf8_count(v->s, v->n) : (long long)v->n;
     a = lo->t == PV_NONE ? 0 : lo->i < 0 ? lo->i + len : lo->i;
     b = hi->t == PV_NONE ? len : hi->i < 0 ? hi->i + len : hi->i;
     if (a < 0) a = 0;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lang/encoding.h"
 
 static const char *const keywords[] = {
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
@@ -19,22 +20,10 @@ int py_keyword(const char *w, size_t n)
     return 0;
 }
 
-/* The code point of the UTF-8 sequence at p (its length in *len); -1 when malformed. */
+/* The code point at p, a NUL-terminated line (its length in *len); -1 when malformed. */
 static long utf8_at(const unsigned char *p, int *len)
 {
-    long c;
-    int k;
-    if (p[0] < 0x80) { *len = 1; return p[0]; }
-    if ((p[0] & 0xe0) == 0xc0) { c = p[0] & 0x1f; k = 1; }
-    else if ((p[0] & 0xf0) == 0xe0) { c = p[0] & 0x0f; k = 2; }
-    else if ((p[0] & 0xf8) == 0xf0) { c = p[0] & 0x07; k = 3; }
-    else { *len = 1; return -1; }
-    for (int i = 1; i <= k; i++) {
-        if ((p[i] & 0xc0) != 0x80) { *len = i; return -1; }
-        c = c << 6 | (p[i] & 0x3f);
-    }
-    *len = k + 1;
-    return c;
+    return encoding_utf8_get(p, strnlen((const char *)p, 4), len);
 }
 
 /* A letter Python accepts in a name, of the scripts a class in China writes. */
@@ -55,19 +44,7 @@ int py_printable(long c)
 
 static void put_utf8(char *o, size_t *n, long c)
 {
-    if (c < 0x80) o[(*n)++] = (char)c;
-    else if (c < 0x800) { o[(*n)++] = (char)(0xc0 | c >> 6); o[(*n)++] = (char)(0x80 | (c & 0x3f)); }
-    else if (c < 0x10000) {
-        o[(*n)++] = (char)(0xe0 | c >> 12); o[(*n)++] = (char)(0x80 | (c >> 6 & 0x3f)); o[(*n)++] = (char)(0x80 | (c & 0x3f));
-    } else {
-        o[(*n)++] = (char)(0xf0 | c >> 18); o[(*n)++] = (char)(0x80 | (c >> 12 & 0x3f));
-        o[(*n)++] = (char)(0x80 | (c >> 6 & 0x3f)); o[(*n)++] = (char)(0x80 | (c & 0x3f));
-    }
-}
-
-static int hexval(int c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    *n += encoding_utf8_put((unsigned long)c, (unsigned char *)o + *n);
 }
 
 int py_unescape(const char *p, size_t n, int bytes, char *o, size_t *on, char *err, size_t errlen)
@@ -89,7 +66,7 @@ int py_unescape(const char *p, size_t n, int bytes, char *o, size_t *on, char *e
         case '\\': case '\'': case '"': o[k++] = (char)c; break;
         case '\n': break;
         case 'x': {
-            int h1 = i + 1 < n ? hexval(p[i + 1]) : -1, h2 = i + 2 < n ? hexval(p[i + 2]) : -1;
+            int h1 = i + 1 < n ? encoding_hexval(p[i + 1]) : -1, h2 = i + 2 < n ? encoding_hexval(p[i + 2]) : -1;
             long v;
             if (h1 < 0 || h2 < 0) {
                 snprintf(err, errlen, "(%s) can't decode bytes in position %zu-%zu: truncated \\xXX escape",
@@ -107,7 +84,7 @@ int py_unescape(const char *p, size_t n, int bytes, char *o, size_t *on, char *e
                 int want = c == 'u' ? 4 : 8;
                 long v = 0;
                 for (int d = 1; d <= want; d++) {
-                    int h = i + (size_t)d < n ? hexval(p[i + (size_t)d]) : -1;
+                    int h = i + (size_t)d < n ? encoding_hexval(p[i + (size_t)d]) : -1;
                     if (h < 0) {
                         snprintf(err, errlen, "(unicode error) 'unicodeescape' codec can't decode bytes in position %zu-%zu: truncated \\%cXXXX escape",
                                  i - 1, i + (size_t)d - 1, c);

@@ -161,16 +161,6 @@ static void putf(py_buf *o, const char *fmt, ...)
     puts_(o, b);
 }
 
-/* The length of the UTF-8 character at p (at most n), or 0 when p does not start one. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-    size_t k = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3 : (p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4 ? 4 : 0;
-    if (!k || k > n) return 0;
-    for (size_t i = 1; i < k; i++)
-        if ((p[i] & 0xc0) != 0x80) return 0;
-    return k;
-}
-
 /* 'text' or "text", escaped as Python's repr escapes it. */
 static void quote(py_buf *o, const char *s, size_t n, int bytes)
 {
@@ -180,22 +170,20 @@ static void quote(py_buf *o, const char *s, size_t n, int bytes)
     py_buf_put(o, &q, 1);
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
-        size_t k;
+        int k;
+        long cp;
         if (c == q || c == '\\') { py_buf_put(o, "\\", 1); py_buf_put(o, (const char *)&c, 1); i++; }
         else if (c == '\n') { puts_(o, "\\n"); i++; }
         else if (c == '\r') { puts_(o, "\\r"); i++; }
         else if (c == '\t') { puts_(o, "\\t"); i++; }
         else if (c < 0x20 || c == 0x7f) { putf(o, "\\x%02x", c); i++; }
         else if (c < 0x80) { py_buf_put(o, (const char *)&c, 1); i++; }
-        else if (!bytes && (k = utf8_len((const unsigned char *)s + i, n - i)) > 0) {
+        else if (!bytes && (cp = encoding_utf8_get((const unsigned char *)s + i, n - i, &k)) >= 0) {
             /* What Python's repr escapes: C1 controls and the invisible characters (an input
              * method's U+3000, U+200B, U+202E that turns text around); the rest is printed. */
-            const unsigned char *u = (const unsigned char *)s + i;
-            long cp = k == 2 ? (u[0] & 0x1f) << 6 | (u[1] & 0x3f) : k == 3 ? (u[0] & 0x0f) << 12 | (u[1] & 0x3f) << 6 | (u[2] & 0x3f)
-                    : (long)(u[0] & 0x07) << 18 | (u[1] & 0x3f) << 12 | (u[2] & 0x3f) << 6 | (u[3] & 0x3f);
             if (!py_printable(cp)) putf(o, cp < 0x100 ? "\\x%02lx" : cp < 0x10000 ? "\\u%04lx" : "\\U%08lx", cp);
-            else py_buf_put(o, s + i, k);
-            i += k;
+            else py_buf_put(o, s + i, (size_t)k);
+            i += (size_t)k;
         } else { putf(o, "\\x%02x", c); i++; }
     }
     py_buf_put(o, &q, 1);
@@ -369,14 +357,6 @@ static const char *codec(const char *enc, const char **pyname)
     return NULL;
 }
 
-/* Which characters (not bytes) come before byte offset off of UTF-8 text. */
-static size_t chars_before(const char *s, size_t off)
-{
-    size_t c = 0;
-    for (size_t i = 0; i < off; i++) c += ((unsigned char)s[i] & 0xc0) != 0x80;
-    return c;
-}
-
 /* Why a UTF-8 decoder stops at p: Python's words. */
 static const char *utf8_why(const unsigned char *p, size_t n)
 {
@@ -402,13 +382,12 @@ py_val *pv_convert(const py_val *v, const char *enc, int encode)
         const unsigned char *p = (const unsigned char *)v->s + (bad < 0 ? 0 : bad);
         if (bad < 0) return py_raise("LookupError", "unknown encoding: %s", enc);
         if (encode) {
-            size_t k = utf8_len(p, v->n - (size_t)bad);
-            long c = k == 1 ? p[0] : k == 2 ? (p[0] & 0x1f) << 6 | (p[1] & 0x3f)
-                   : k == 3 ? (p[0] & 0x0f) << 12 | (p[1] & 0x3f) << 6 | (p[2] & 0x3f)
-                   : k == 4 ? (long)(p[0] & 0x07) << 18 | (p[1] & 0x3f) << 12 | (p[2] & 0x3f) << 6 | (p[3] & 0x3f) : 0;
+            int k;
+            long c = encoding_utf8_get(p, v->n - (size_t)bad, &k);
+            if (c < 0) c = p[0];
             return py_raise("UnicodeEncodeError", "'%s' codec can't encode character '\\%s%0*lx' in position %zu: %s", name,
                             c > 0xffff ? "U" : c > 0xff ? "u" : "x", c > 0xffff ? 8 : c > 0xff ? 4 : 2, c,
-                            chars_before(v->s, (size_t)bad),
+                            encoding_utf8_count(v->s, (size_t)bad),
                             !strcmp(name, "ascii") ? "ordinal not in range(128)" : !strcmp(name, "latin-1") ? "ordinal not in range(256)"
                                                                                                : "illegal multibyte sequence");
         }
