@@ -10,6 +10,13 @@ assert(probe:bind("127.0.0.1", 0))
 local free = probe:getsockname()[2]
 probe:close()
 c = socket.socket("tcp")
+ask{id = "connect_nobody_listens", call = "connect",
+    q = {"Port " .. free .. " was free a moment ago: nothing listens on it. What will c.connect(('127.0.0.1', " .. free .. ")) do?",
+         "端口 " .. free .. " 刚才还是空闲的：没有程序在上面监听。c.connect(('127.0.0.1', " .. free .. ")) 会怎样？"},
+    predict = "error ECONNREFUSED",
+    why = {"the SYN reaches a port where nothing listens: the kernel answers RST, and connect fails with ECONNREFUSED (Python: ConnectionRefusedError)",
+           "SYN 到达一个没有监听的端口：内核回复 RST，connect 以 ECONNREFUSED 失败（Python：ConnectionRefusedError）"},
+    concept = {"connect where nothing listens is refused at once", "连接没有监听的端口会立即被拒绝"}}
 local ok, msg, err = c:connect("127.0.0.1", free)
 expect(err == socket.ECONNREFUSED, "ECONNREFUSED: is the server started, has it called listen()?", "ECONNREFUSED：服务器启动了吗？调用 listen() 了吗？")
 if wire then

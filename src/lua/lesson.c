@@ -24,6 +24,7 @@
 #include "report/report.h"
 #include "report/wireview.h"
 #include "teach/teach_ask.h"
+#include "teach/teach_predict.h"
 #include "teach/teach_report.h"
 #include "wire/wire.h"
 
@@ -257,7 +258,8 @@ static void pair(lua_State *L, int t, const char *field, const char **en, const 
 
 /* ask{id=, q={en, zh}, choices={{en, zh}, …}, answer=N, why={en, zh}, concept={en, zh}
  * [, call="bind"]}: a checkpoint before the next call (or the next call of that kind),
- * teach/teach_ask.h. */
+ * teach/teach_ask.h. With predict="returns b''" instead of choices and answer, the learner
+ * answers in predict's words, and the call judges it. */
 static int l_ask(lua_State *L)
 {
     teach_question q;
@@ -275,6 +277,19 @@ static int l_ask(lua_State *L)
     en = zh = NULL;
     pair(L, 1, "concept", &en, &zh, 0);
     q.concept_en = (char *)en; q.concept_zh = (char *)zh;
+    lua_getfield(L, 1, "call");
+    if (lua_isstring(L, -1)) snprintf(q.call, sizeof q.call, "%s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "predict");
+    if (lua_isstring(L, -1)) {               /* answered in predict's words, judged by the call */
+        prediction p;
+        char err[300];
+        snprintf(q.predict, sizeof q.predict, "%s", lua_tostring(L, -1));
+        if (predict_text(q.predict, &p, err, sizeof err) < 0) return luaL_error(L, "ask{}: predict = \"%s\": %s", q.predict, err);
+        teach_ask(&q);
+        return 0;
+    }
+    lua_pop(L, 1);
     lua_getfield(L, 1, "choices");
     luaL_checktype(L, -1, LUA_TTABLE);
     q.nchoices = (int)luaL_len(L, -1);
@@ -287,9 +302,6 @@ static int l_ask(lua_State *L)
         pair(L, 1, "_choice", &en, &zh, 1);
         q.choice_en[i] = (char *)en; q.choice_zh[i] = (char *)zh;
     }
-    lua_getfield(L, 1, "call");
-    if (lua_isstring(L, -1)) snprintf(q.call, sizeof q.call, "%s", lua_tostring(L, -1));
-    lua_pop(L, 1);
     lua_getfield(L, 1, "answer");
     q.key = (int)luaL_checkinteger(L, -1);
     if (q.key < 1 || q.key > q.nchoices) return luaL_error(L, "ask{}: answer must be 1 to %d", q.nchoices);

@@ -11,12 +11,15 @@
 #include "cli/lineedit.h"
 #include "core/call.h"
 #include "report/out.h"
+#include "teach/teach_predict.h"
 
 int teach_mode;
 
 typedef struct {
     teach_question q;
-    int answer;                 /* 1-based; 0: none given */
+    int answer;                 /* 1-based; 0: none given (a prediction: 1 given) */
+    prediction said;            /* a prediction's answer, and as typed */
+    char said_text[64];
     double asked_at, took;      /* when it was asked, seconds to answer */
 } asked;
 
@@ -80,33 +83,51 @@ int teach_answers_file(const char *path, char *err, size_t n)
     return 0;
 }
 
-/* The answer --answers gives q: the line "ID N" for its id, else the next bare "N". */
-static int replayed(const teach_question *q)
+/* The answer --answers gives q: the line "ID ANSWER" for its id (a number, or a prediction's
+ * words), else the next bare number; NULL when none. */
+static const char *replayed(const teach_question *q)
 {
     size_t l = strlen(q->id);
     for (size_t i = 0; i < nanswers; i++)
-        if (!strncmp(answers[i], q->id, l) && answers[i][l] == ' ') return atoi(answers[i] + l + 1);
-    while (next_answer < nanswers) {
+        if (!strncmp(answers[i], q->id, l) && answers[i][l] == ' ') return answers[i] + l + 1;
+    while (!q->predict[0] && next_answer < nanswers) {
         const char *a = answers[next_answer++];
-        if (a[strspn(a, "0123456789")] == 0) return atoi(a);
+        if (a[strspn(a, "0123456789")] == 0) return a;
     }
-    return 0;
+    return NULL;
 }
 
-static void verdict(void)
+/* The one line under the call (c; NULL: no call came): ✓ or ✗, and why. */
+static void verdict(const sp_call *c)
 {
-    char line[600];
+    char line[900], what[300], s1[200];
     const teach_question *q = &pending.q;
-    int ok = pending.answer == q->key;
+    const char *why;
+    int ok;
     if (!q->id[0]) return;
+    why = TR(q->why_en, q->why_zh ? q->why_zh : q->why_en);
+    if (q->predict[0]) {
+        int r = pending.answer && c ? predict_judge(&pending.said, c, what, sizeof what) : 0;
+        ok = r == 1;
+        if (!pending.answer) snprintf(line, sizeof line, TR("✗ no answer; it was: %s — %s", "✗ 没有回答；答案是：%s —— %s"), q->predict, why);
+        else if (!c) snprintf(line, sizeof line, TR("✗ you said %s, but no call came — %s", "✗ 你预测 %s，但没有调用发生 —— %s"), predict_said(&pending.said, s1, sizeof s1), why);
+        else snprintf(line, sizeof line, TR("%s you said %s: %s — %s", "%s 你预测%s：%s —— %s"), ok ? "✓" : "✗", predict_said(&pending.said, s1, sizeof s1), what, why);
+    } else {
+        ok = pending.answer == q->key;
+        if (ok) snprintf(line, sizeof line, "✓ %s", why);
+        else if (pending.answer) snprintf(line, sizeof line, TR("✗ the answer was %d — %s", "✗ 正确答案是 %d —— %s"), q->key, why);
+        else snprintf(line, sizeof line, TR("✗ no answer; it was %d — %s", "✗ 没有回答；正确答案是 %d —— %s"), q->key, why);
+    }
     total++;
     right += ok;
     if (nresults < sizeof results / sizeof results[0]) {
         teach_result *r = &results[nresults++];
         snprintf(r->id, sizeof r->id, "%s", q->id);
         snprintf(r->concept, sizeof r->concept, "%s", q->concept_en ? q->concept_en : q->id);
-        snprintf(r->answer_text, sizeof r->answer_text, "%s",
-                 pending.answer >= 1 && pending.answer <= q->nchoices && q->choice_en[pending.answer - 1] ? q->choice_en[pending.answer - 1] : "");
+        if (q->predict[0]) snprintf(r->answer_text, sizeof r->answer_text, "%s", pending.said_text);
+        else snprintf(r->answer_text, sizeof r->answer_text, "%s",
+                      pending.answer >= 1 && pending.answer <= q->nchoices && q->choice_en[pending.answer - 1] ? q->choice_en[pending.answer - 1] : "");
+        snprintf(r->key_text, sizeof r->key_text, "%s", q->predict);
         r->answer = pending.answer;
         r->key = q->key;
         r->correct = ok;
@@ -114,9 +135,6 @@ static void verdict(void)
     }
     if (!ok && nmissed < (int)(sizeof missed / sizeof missed[0]))
         snprintf(missed[nmissed++], sizeof missed[0], "%s", TR(q->concept_en ? q->concept_en : q->id, q->concept_zh ? q->concept_zh : q->id));
-    if (ok) snprintf(line, sizeof line, "✓ %s", TR(q->why_en, q->why_zh ? q->why_zh : q->why_en));
-    else if (pending.answer) snprintf(line, sizeof line, TR("✗ the answer was %d — %s", "✗ 正确答案是 %d —— %s"), q->key, TR(q->why_en, q->why_zh ? q->why_zh : q->why_en));
-    else snprintf(line, sizeof line, TR("✗ no answer; it was %d — %s", "✗ 没有回答；正确答案是 %d —— %s"), q->key, TR(q->why_en, q->why_zh ? q->why_zh : q->why_en));
     out_wrap(stdout, out_col(ok ? C_GREEN : C_RED), 2, line, out_col(C_RESET));
     fflush(stdout);
     free_question(&pending.q);
@@ -126,7 +144,7 @@ static void listener(call_event ev, const sp_call *c)
 {
     if (ev != CALL_END || !pending.q.id[0]) return;
     if (pending.q.call[0] && strcmp(pending.q.call, call_kinds[c->kind].name)) return;   /* not the call it is about yet */
-    verdict();
+    verdict(c);
 }
 
 void teach_lesson_begin(const char *name)
@@ -140,7 +158,7 @@ void teach_lesson_begin(const char *name)
 
 void teach_lesson_end(void)
 {
-    verdict();
+    verdict(NULL);
     if (!total) return;
     printf("%s%s %d/%d%s\n", out_col(C_BOLD), TR("checkpoints right:", "答对的检查点："), right, total, out_col(C_RESET));
     for (int i = 0; i < nmissed; i++) printf("  %s %s\n", TR("to review:", "需要复习："), missed[i]);
@@ -153,29 +171,50 @@ void teach_score(int *r, int *t)
     *t = total;
 }
 
-/* The learner's answer, typed: a number from 1 to n (asked again, at most three times). */
-static int typed(int n)
+/* A prediction given as text into pending (1), or the mistake said (0). */
+static int take_prediction(const char *text)
+{
+    char err[300];
+    if (predict_text(text, &pending.said, err, sizeof err) < 0) {
+        out_wrap(stdout, out_col(C_YELLOW), 3, err, out_col(C_RESET));
+        return 0;
+    }
+    snprintf(pending.said_text, sizeof pending.said_text, "%s", text);
+    return 1;
+}
+
+/* The learner's answer, typed: a number from 1 to n, or for a prediction its words (asked
+ * again, at most three times). */
+static int typed(const teach_question *q)
 {
     char prompt[80];
-    snprintf(prompt, sizeof prompt, TR("your answer (1-%d): ", "你的答案（1-%d）："), n);
+    if (q->predict[0]) snprintf(prompt, sizeof prompt, "%s", TR("you predict: ", "你的预测："));
+    else snprintf(prompt, sizeof prompt, TR("your answer (1-%d): ", "你的答案（1-%d）："), q->nchoices);
     for (int tries = 0; tries < 3; tries++) {
         size_t len;
         char *a = lineedit_plain_read(prompt, &len);
         int v;
         if (!a) return 0;
         if (!isatty(STDIN_FILENO)) printf("%s\n", a);   /* a transcript shows the answer read */
+        if (q->predict[0]) {
+            v = take_prediction(a);
+            free(a);
+            if (v) return 1;
+            continue;
+        }
         v = atoi(a);
         free(a);
-        if (v >= 1 && v <= n) return v;
-        printf(TR("a number from 1 to %d, please\n", "请输入 1 到 %d 的数字\n"), n);
+        if (v >= 1 && v <= q->nchoices) return v;
+        printf(TR("a number from 1 to %d, please\n", "请输入 1 到 %d 的数字\n"), q->nchoices);
     }
     return 0;
 }
 
 void teach_ask(const teach_question *q)
 {
-    verdict();                          /* a question before it that no call answered */
+    verdict(NULL);                      /* a question before it that no call answered */
     if (!listening) teach_lesson_begin(lesson[0] ? lesson : "-");
+    if (q->predict[0]) predict_init();  /* it notes the wire's count as the call begins */
     memset(&pending, 0, sizeof pending);
     pending.q = *q;
     pending.q.q_en = copy_text(q->q_en); pending.q.q_zh = copy_text(q->q_zh);
@@ -191,17 +230,25 @@ void teach_ask(const teach_question *q)
             snprintf(lead, sizeof lead, "   %d) ", i + 1);
             out_wrap(stdout, lead, 6, TR(q->choice_en[i], q->choice_zh[i] ? q->choice_zh[i] : q->choice_en[i]), "");
         }
+        if (q->predict[0])
+            out_wrap(stdout, "   ", 3, TR("Answer in predict's words: blocks | returns N (b'') | error NAME | state S STATE | packets FLAGS…",
+                                        "用 predict 的写法回答：blocks | returns N（b''）| error 名字 | state S 状态 | packets 标志……"), "");
     }
     fflush(stdout);
     pending.asked_at = now();
     if (teach_mode == 1) {
-        pending.answer = q->key;
-        printf(TR("   answer: %d (--auto: the lesson's key)\n", "   答案：%d（--auto：课程给出的答案）\n"), q->key);
+        pending.answer = q->predict[0] ? take_prediction(q->predict) : q->key;
+        if (q->predict[0]) printf(TR("   answer: %s (--auto: the lesson's key)\n", "   答案：%s（--auto：课程给出的答案）\n"), q->predict);
+        else printf(TR("   answer: %d (--auto: the lesson's key)\n", "   答案：%d（--auto：课程给出的答案）\n"), q->key);
     } else if (teach_mode == 2) {
-        pending.answer = replayed(q);
-        printf(TR("   answer: %d (--answers)\n", "   答案：%d（--answers）\n"), pending.answer);
+        const char *a = replayed(q);
+        char shown[200];
+        if (q->predict[0]) pending.answer = a ? take_prediction(a) : 0;
+        else pending.answer = a ? atoi(a) : 0;
+        out_sanitize(shown, sizeof shown, a ? a : "-");
+        printf(TR("   answer: %s (--answers)\n", "   答案：%s（--answers）\n"), shown);
     } else {
-        pending.answer = typed(q->nchoices);
+        pending.answer = typed(q);
     }
     pending.took = now() - pending.asked_at;
     fflush(stdout);

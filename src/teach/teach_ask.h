@@ -1,7 +1,9 @@
 /* teach_ask.h — a lesson's checkpoints: before a call, a question with choices (both
  * languages); the learner answers (or --auto answers from the lesson's key, or --answers
  * FILE replays a learner's); after the call, ✓ or ✗ with a one-line why; at the lesson's
- * end, the score and the concepts missed. */
+ * end, the score and the concepts missed. A question may instead take its answer in
+ * predict's words (teach_predict.h): "blocks", "returns b''", "error EPIPE", judged against
+ * what the call did. */
 #ifndef SP_TEACH_ASK_H
 #define SP_TEACH_ASK_H
 #include <stddef.h>
@@ -17,6 +19,7 @@ typedef struct {
     char *why_en, *why_zh;                        /* one line: why the key is right */
     char *concept_en, *concept_zh;                /* what a wrong answer shows was missed */
     char call[16];                                /* judged after the next call of this kind ("bind"); "": the next call */
+    char predict[64];                             /* "": choices; else the key in predict's words */
 } teach_question;
 
 /* How answers come: 0 asked (a terminal), 1 --auto (the key), 2 --answers FILE. */
@@ -33,7 +36,8 @@ void teach_ask(const teach_question *q);
 typedef struct {
     char id[48];
     char concept[160];
-    char answer_text[160];     /* the choice given, "" when none */
+    char answer_text[160];     /* the choice given (a prediction: as typed), "" when none */
+    char key_text[64];         /* a prediction's key, "" for choices */
     int answer, key, correct;
     double seconds;            /* from the question to the answer */
 } teach_result;

@@ -91,8 +91,24 @@ int predict_parse(const sp_token *tok, int n, prediction *p, char *err, size_t e
     return -1;
 }
 
-/* The prediction in words, for the verdict line. */
-static const char *said(const prediction *p, char *buf, size_t n)
+int predict_text(const char *text, prediction *p, char *err, size_t errlen)
+{
+    sp_line *cmds;
+    int n = parse_line(text, &cmds, err, errlen), rc = -1;
+    if (n == 1 && cmds[0].ntok > 0) {
+        rc = predict_parse(cmds[0].tok, cmds[0].ntok, p, err, errlen);
+        if (rc == 0 && (p->kind == PREDICT_ON || p->kind == PREDICT_OFF)) {
+            snprintf(err, errlen, "%s", TR("on and off are no prediction", "on 和 off 不是预测"));
+            rc = -1;
+        }
+    } else if (n >= 0) {
+        snprintf(err, errlen, "%s", TR("one prediction: blocks, returns N, error NAME, state S STATE or packets FLAGS", "一个预测：blocks、returns N、error 名字、state S 状态 或 packets 标志"));
+    }
+    if (n > 0) parse_free(cmds, n);
+    return rc;
+}
+
+const char *predict_said(const prediction *p, char *buf, size_t n)
 {
     size_t k;
     switch (p->kind) {
@@ -111,7 +127,7 @@ static const char *said(const prediction *p, char *buf, size_t n)
     return buf;
 }
 
-const char *predict_armed(char *buf, size_t n) { return armed.kind ? said(&armed, buf, n) : NULL; }
+const char *predict_armed(char *buf, size_t n) { return armed.kind ? predict_said(&armed, buf, n) : NULL; }
 
 void predict_arm(const prediction *p)
 {
@@ -164,8 +180,7 @@ static int names(const char *want, const packet *p)
     return !strcasecmp(want, got);
 }
 
-/* Judges p against the ended call c: 1 right, 0 wrong, -1 not judged (why in what). */
-static int judge(const prediction *p, const sp_call *c, char *what, size_t n)
+int predict_judge(const prediction *p, const sp_call *c, char *what, size_t n)
 {
     int blocked = c->took >= BLOCK_MIN || (c->rc < 0 && (c->err == EINTR || (c->facts & FACT_TIMEDOUT)));
     switch (p->kind) {
@@ -218,8 +233,8 @@ static int judge(const prediction *p, const sp_call *c, char *what, size_t n)
 static void verdict(const sp_call *c)
 {
     char s1[200], s2[300], line[600];
-    int r = judge(&armed, c, s2, sizeof s2);
-    said(&armed, s1, sizeof s1);
+    int r = predict_judge(&armed, c, s2, sizeof s2);
+    predict_said(&armed, s1, sizeof s1);
     armed.kind = 0;
     if (r < 0) {
         snprintf(line, sizeof line, TR("? you said %s — not judged: %s", "？你预测 %s —— 无法判断：%s"), s1, s2);
@@ -261,7 +276,7 @@ static void listener(call_event ev, const sp_call *c)
     else if (ev == CALL_REFUSED) {
         char s1[200], line[400];
         snprintf(line, sizeof line, TR("? you said %s — not judged: the call was refused before it ran", "？你预测 %s —— 无法判断：调用在执行前被拒绝了"),
-                 said(&armed, s1, sizeof s1));
+                 predict_said(&armed, s1, sizeof s1));
         armed.kind = 0;
         out_wrap(stdout, out_col(C_YELLOW), 2, line, out_col(C_RESET));
     }

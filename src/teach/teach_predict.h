@@ -29,6 +29,15 @@ extern const sp_word predict_words[];
 /* Reads the words after `predict` (tok[0] is the form) into *p: 0, or -1 with the mistake
  * named in err. */
 int predict_parse(const sp_token *tok, int n, prediction *p, char *err, size_t errlen);
+/* A prediction written as a line ("blocks", "returns b''", "error EPIPE"): a lesson's key, a
+ * learner's answer to a lesson's question. 0, or -1 with the mistake in err. */
+int predict_text(const char *text, prediction *p, char *err, size_t errlen);
+/* Judges p against the ended call c: 1 right, 0 wrong, -1 not judged; what happened, in
+ * words, into what. */
+struct sp_call;
+int predict_judge(const prediction *p, const struct sp_call *c, char *what, size_t n);
+/* p in words ("it blocks"), for a verdict line. */
+const char *predict_said(const prediction *p, char *buf, size_t n);
 /* Registers the judging listener (after the report's, so ✓/✗ comes under the result). */
 void predict_init(void);
 /* Arms p for the next call. */

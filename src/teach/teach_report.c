@@ -47,6 +47,7 @@ static json_object *entry(const char *lesson, int checks_ok)
         json_object_object_add(c, "answer", json_object_new_int(r[i].answer));
         json_object_object_add(c, "answer_text", json_object_new_string(r[i].answer_text));
         json_object_object_add(c, "key", json_object_new_int(r[i].key));
+        if (r[i].key_text[0]) json_object_object_add(c, "key_text", json_object_new_string(r[i].key_text));
         json_object_object_add(c, "correct", json_object_new_boolean(r[i].correct));
         json_object_object_add(c, "seconds", json_object_new_double((double)(long)(r[i].seconds * 10 + 0.5) / 10));
         json_object_array_add(cps, c);
@@ -176,7 +177,8 @@ static int read_report(const char *path, const char *stem, int as_csv)
             int correct = json_object_object_get_ex(c, "correct", &ok) && json_object_get_boolean(ok);
             cp_row *r;
             snprintf(key, sizeof key, "%s/%s", lesson, str(c, "id"));
-            if (num(c, "answer") > 0) snprintf(ans, sizeof ans, "%d) %s", num(c, "answer"), str(c, "answer_text"));
+            if (*str(c, "key_text") && *str(c, "answer_text")) snprintf(ans, sizeof ans, "%s", str(c, "answer_text"));   /* a prediction */
+            else if (num(c, "answer") > 0) snprintf(ans, sizeof ans, "%d) %s", num(c, "answer"), str(c, "answer_text"));
             else snprintf(ans, sizeof ans, "%s", TR("no answer", "没有回答"));
             if (as_csv) {
                 char sec[32], a[16];
