@@ -11,6 +11,7 @@
 #include "lab/lab_topo.h"
 #include "lua/luahost.h"
 #include "lua/lesson.h"
+#include "lua/exercise.h"
 #include "report/out.h"
 #include "report/wireview.h"
 #include "py/py_run.h"
@@ -33,14 +34,18 @@ static void usage(FILE *f)
                "       sockplay FILE.lua [ARGS]     run a Lua script (arg as in lua)\n"
                "       sockplay --lessons           list the lessons\n"
                "       sockplay --lesson NAME       step through a lesson (Enter before each call)\n"
+               "       sockplay --exercises         list the exercises\n"
+               "       sockplay --exercise NAME     the prompt, with an exercise's task checked as you go\n"
                "       sockplay --lab [FILE.lab] [options]  any of these in a lab: hosts A, B, D and a router\n"
                "                                    (or FILE's network), without root\n"
                "       sockplay --join [-- PROG ARGS]  a prompt (or PROG) in the running lab's network\n"
                "options:\n"
                "  --auto         run a lesson straight through (also when stdin is not a terminal);\n"
-               "                 its checkpoints are answered from the lesson's key\n"
+               "                 its checkpoints are answered from the lesson's key;\n"
+               "                 with --exercise: type the exercise's model solution, then check\n"
                "  --answers FILE replay a learner's answers to the checkpoints (lines: ID N)\n"
-               "  --report FILE.json  add the lesson's checkpoints and answers to FILE.json\n"
+               "  --report FILE.json  add the lesson's checkpoints and answers (or the\n"
+               "                 exercise's checks) to FILE.json\n"
                "  --grade DIR [--csv] the class's table from a folder of such reports\n"
                "  --wire         start with `wire on`: each call's packets under it (needs --lab or root)\n"
                "  --lang zh|en   language of messages (default: from LANG/LC_ALL)\n"
@@ -49,12 +54,18 @@ static void usage(FILE *f)
                "Environment: NO_COLOR turns colour off.\n",
                "用法：sockplay [选项]                交互式 REPL（标准输入不是终端时从中读取命令）\n"
                "      sockplay -c '命令; 命令'      执行命令后退出\n"
+               "      sockplay 文件.lua [参数]      运行 Lua 脚本（arg 同 lua）\n"
+               "      sockplay --lessons            列出课程\n"
+               "      sockplay --lesson 名称        逐步运行一个课程（每次调用前按回车）\n"
+               "      sockplay --exercises          列出练习\n"
+               "      sockplay --exercise 名称      带着一个练习的任务进入提示符，边做边检查\n"
                "      sockplay --lab [文件.lab] [选项]  在实验室里运行：主机 A、B、D 和一台路由器（或文件描述的网络），不需要 root\n"
                "      sockplay --join [-- 程序 参数]  在正在运行的实验室的网络里开一个提示符（或运行程序）\n"
                "选项：\n"
-               "  --auto         一口气运行完课程（标准输入不是终端时也是）；检查点用课程给出的答案\n"
+               "  --auto         一口气运行完课程（标准输入不是终端时也是）；检查点用课程给出的答案；\n"
+               "                 与 --exercise 一起：输入练习的参考答案，然后检查\n"
                "  --answers 文件 重放学生对检查点的回答（每行：ID 序号）\n"
-               "  --report 文件.json  把课程的检查点和回答追加到该文件\n"
+               "  --report 文件.json  把课程的检查点和回答（或练习的检查项）追加到该文件\n"
                "  --grade 目录 [--csv] 根据一个目录里的报告打印全班的表格\n"
                "  --wire         启动时执行 `wire on`：每次调用的包显示在它下面（需要 --lab 或 root）\n"
                "  --lang zh|en   消息语言（默认取自 LANG/LC_ALL）\n"
@@ -81,6 +92,7 @@ static void say_closing(void)
 
 static void leave(void)
 {
+    exercise_end();                /* its results into --report, if not yet */
     report_set(REPORT_TABLE, 0);   /* leaving: no more tables */
     if (jobs_pending())
         printf(TR("%d background call(s) still waiting: cancelling them\n", "还有 %d 个后台调用在等待：正在取消\n"), jobs_pending());
@@ -97,10 +109,35 @@ static void leave(void)
     fflush(stdout);
 }
 
+/* --exercise NAME: the task, then the prompt; with --auto, the model solution typed and
+ * checked instead (exit status 0 when every check is met). */
+static int run_exercise(const char *name, int autorun)
+{
+    const char **lines;
+    size_t n;
+    if (exercise_start(name) < 0) return 1;
+    if (!autorun) {
+        repl_loop();
+        return 0;
+    }
+    n = exercise_solution(&lines);
+    if (!n) {
+        printf(TR("sockplay: exercise %s has no solution to type\n", "sockplay：练习 %s 没有可输入的参考答案\n"), name);
+        return 1;
+    }
+    printf("\n%s\n", TR("--auto: the model solution, typed:", "--auto：输入参考答案："));
+    for (size_t i = 0; i < n && repl_exit_code < 0; i++) {
+        printf("sockplay> %s%s%s\n", out_col(C_BOLD), lines[i], out_col(C_RESET));
+        fflush(stdout);
+        if (repl_line(lines[i], strlen(lines[i]))) break;
+    }
+    return exercise_check() != 0;
+}
+
 int main(int argc, char **argv)
 {
-    const char *commands = NULL, *lesson = NULL, *script = NULL, *topo = NULL, *join_host = NULL, *answers = NULL;
-    int list = 0, autorun = 0, rc = 0, first_arg = argc, lab = 0, wire = 0, csv = 0;   /* lab: 1 --lab, 2 --join */
+    const char *commands = NULL, *lesson = NULL, *exercise = NULL, *script = NULL, *topo = NULL, *join_host = NULL, *answers = NULL;
+    int list = 0, list_ex = 0, autorun = 0, rc = 0, first_arg = argc, lab = 0, wire = 0, csv = 0;   /* lab: 1 --lab, 2 --join */
     const char *grade = NULL;
     char **prog = NULL;                                               /* --join -- PROGRAM ARGS */
     out_init();
@@ -109,6 +146,8 @@ int main(int argc, char **argv)
         if (!strcmp(a, "-c") && i + 1 < argc) commands = argv[++i];
         else if (!strcmp(a, "--lessons")) list = 1;
         else if (!strcmp(a, "--lesson") && i + 1 < argc) lesson = argv[++i];
+        else if (!strcmp(a, "--exercises")) list_ex = 1;
+        else if (!strcmp(a, "--exercise") && i + 1 < argc) exercise = argv[++i];
         else if (!strcmp(a, "--auto")) autorun = 1;
         else if (!strcmp(a, "--answers") && i + 1 < argc) answers = argv[++i];
         else if (!strcmp(a, "--report") && i + 1 < argc) teach_report_path = argv[++i];
@@ -161,6 +200,8 @@ int main(int argc, char **argv)
         if (wireview_set(1, err, sizeof err) < 0) out_wrap(stdout, "", 2, err, "");
     }
     if (list) rc = lesson_list() < 0;
+    else if (list_ex) rc = exercise_list() < 0;
+    else if (exercise) rc = run_exercise(exercise, autorun);
     else if (lesson) rc = lesson_run(lesson, !autorun && isatty(STDIN_FILENO)) < 0;
     else if (script) rc = luahost_run_file(script, argc - first_arg, argv + first_arg) < 0;
     else if (commands) repl_line(commands, strlen(commands));

@@ -1,5 +1,6 @@
 /* repl.c — the loop of lua.c's doREPL in sockplay's terms: prompt, read, run, until EOF. */
 #include "cli/repl.h"
+#include "lua/exercise.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,7 +81,8 @@ static int python_done(int r)
     return r == PYRUN_QUIT;
 }
 
-int repl_line(const char *line, size_t len)
+/* One line: a Python statement, a command line, "B: CMD". 1 to leave. */
+static int one_line(const char *line, size_t len)
 {
     sp_line *cmds;
     char err[300];
@@ -105,7 +107,7 @@ int repl_line(const char *line, size_t len)
         int was = place_current;
         const char *rest = strchr(line, ':') + 1;
         place_current = n;
-        quit = repl_line(rest, len - (size_t)(rest - line));
+        quit = one_line(rest, len - (size_t)(rest - line));
         place_current = was;
         return quit;
     }
@@ -122,6 +124,13 @@ int repl_line(const char *line, size_t len)
         quit = cmd_dispatch(&cmds[i]) == CMD_QUIT;
     parse_free(cmds, n);
     fflush(stdout);
+    return quit;
+}
+
+int repl_line(const char *line, size_t len)
+{
+    int quit = one_line(line, len);
+    exercise_after_line();        /* the exercise's checks met by this line */
     return quit;
 }
 

@@ -41,7 +41,7 @@ int cmd_lesson(const sp_line *c), cmd_quit(const sp_line *c), cmd_explain(const 
 int cmd_wire(const sp_line *c), cmd_predict(const sp_line *c);
 int cmd_export(const sp_line *c), cmd_save(const sp_line *c), cmd_ipinfo(const sp_line *c), cmd_resolve(const sp_line *c);
 int cmd_port(const sp_line *c), cmd_clear(const sp_line *c), cmd_lab(const sp_line *c), cmd_on(const sp_line *c);
-int cmd_next(const sp_line *c);
+int cmd_next(const sp_line *c), cmd_exercise(const sp_line *c), cmd_check(const sp_line *c);
 /* The switch's rules after `wire` (cmd_lab.c): hold, go, next, drop, loss, delay, dup, reorder, mac. */
 extern const sp_word cmd_wire_rule_words[];
 int cmd_wire_rule(const sp_line *c);

@@ -20,6 +20,7 @@
 #include "lua/luahost.h"
 #include "report/netinfo.h"
 #include "lua/lesson.h"
+#include "lua/exercise.h"
 #include "report/out.h"
 #include "py/py_run.h"
 #include "report/render.h"
@@ -266,6 +267,27 @@ int cmd_lesson(const sp_line *c)
     if (cmd_nargs(c, 0, 1, "") < 0) return CMD_FAIL;
     if (c->ntok == 1) return lesson_list() < 0 ? CMD_FAIL : CMD_OK;
     return lua_outcome(lesson_run(cmd_arg(c, 1), isatty(0)));
+}
+
+/* exercise [NAME | off]: the list, an exercise begun, or ended. */
+int cmd_exercise(const sp_line *c)
+{
+    if (cmd_nargs(c, 0, 1, "") < 0) return CMD_FAIL;
+    if (c->ntok == 1) return exercise_list() < 0 ? CMD_FAIL : CMD_OK;
+    if (!strcmp(cmd_arg(c, 1), "off")) {
+        if (!exercise_current()) printf("%s\n", TR("no exercise is going on", "没有进行中的练习"));
+        else printf(TR("exercise %s ended\n", "练习 %s 已结束\n"), exercise_current());
+        exercise_end();
+        return CMD_OK;
+    }
+    return lua_outcome(exercise_start(cmd_arg(c, 1)));
+}
+
+/* check: the exercise's checks. */
+int cmd_check(const sp_line *c)
+{
+    if (cmd_nargs(c, 0, 0, "") < 0) return CMD_FAIL;
+    return exercise_check() < 0 ? CMD_FAIL : CMD_OK;
 }
 
 /* quit [CODE]: CODE, a whole number 0 to 255, is the exit status (default 0). */

@@ -1,5 +1,5 @@
-/* log.c — the session log: a listener that keeps a copy of each ended call (its sent bytes
- * and its poll list copied too, no pointer into the session left), in a ring that grows to
+/* log.c — the session log: a listener that keeps a copy of each ended call (the bytes it
+ * sent or received and its poll list copied too, no pointer into the session left), in a ring that grows to
  * LOG_KEEP_CALLS. Past the limits the oldest calls make room and the session is marked too
  * long for a program; `trace` still shows the latest. */
 #include "core/log.h"
@@ -28,10 +28,19 @@ const sp_call *log_at(size_t i) { return i < count ? &ring[(first + i) % cap] : 
 unsigned long log_total(void) { return total; }
 int log_too_long(void) { return too_long; }
 
+/* The bytes a call carried: a send's, or what a recv brought (a cut datagram: what fit). */
+static size_t carried(const sp_call *c)
+{
+    unsigned f = call_kinds[c->kind].flags;
+    if (f & CALLK_SENDS) return c->len;
+    if ((f & CALLK_RECVS) && c->rc > 0) return (size_t)c->rc < c->len ? (size_t)c->rc : c->len;
+    return 0;
+}
+
 /* Frees what a kept call owns. */
 static void drop(sp_call *e)
 {
-    if (e->buf) bytes -= e->len;
+    if (e->buf) bytes -= carried(e);
     free(e->buf);
     free(e->polls);
 }
@@ -68,8 +77,9 @@ static int room(void)
 static void keep(const sp_call *c)
 {
     sp_call *e;
-    size_t len = call_kinds[c->kind].flags & CALLK_SENDS ? c->len : 0;
-    /* The bytes a program must send again: past their limit the oldest calls make room. */
+    size_t len = c->buf ? carried(c) : 0;
+    /* The bytes a program must send again (and what came, for an exercise's checks): past
+     * their limit the oldest calls make room. */
     while (len && bytes + len > LOG_KEEP_BYTES && count > 0) {
         too_long = 1;
         drop_oldest();

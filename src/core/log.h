@@ -1,6 +1,7 @@
 /* log.h — the session's one log: every call that ended, in the order it ended (a
- * background call where it returned), with the bytes each send carried. Read by `trace`
- * (report/trace.c), `export python|c` and `save` (export/). Kept by a listener
+ * background call where it returned), with the bytes each send carried and each recv
+ * brought. Read by `trace` (report/trace.c), `export python|c` and `save` (export/), and
+ * an exercise's checks (socket.log(), lua/lsession.c). Kept by a listener
  * (core/call.h) that main.c registers; socket.trace(false) switches it off. */
 #ifndef SP_LOG_H
 #define SP_LOG_H

@@ -210,31 +210,48 @@ static int field_ok(lua_State *L, const char *key, int v, int pv)
     return lua_compare(L, v, pv, LUA_OPEQ);
 }
 
-/* packets{field = value, …}: the packets captured so far (socket.packets()), oldest first,
- * that match every field given (field_ok): #packets{flags = "SYN", to = port}. */
-static int l_packets(lua_State *L)
+/* The entries of socket.FN() (oldest first) that match every field of the table at index
+ * 1 (field_ok). */
+static int select_from(lua_State *L, const char *fn)
 {
     lua_Integer n, found = 0;
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 1);
     lua_getglobal(L, "socket");
-    if (lua_getfield(L, 2, "packets") != LUA_TFUNCTION) return luaL_error(L, "socket.packets is missing");
-    lua_call(L, 0, 1);                  /* 3: every packet */
+    if (lua_getfield(L, 2, fn) != LUA_TFUNCTION) return luaL_error(L, "socket.%s is missing", fn);
+    lua_call(L, 0, 1);                  /* 3: every entry */
+    if (!lua_istable(L, 3)) return luaL_error(L, "socket.%s() gave no table", fn);
     lua_newtable(L);                    /* 4: the ones that match */
     n = luaL_len(L, 3);
     for (lua_Integer i = 1; i <= n; i++) {
         int ok = 1;
-        lua_geti(L, 3, i);              /* 5: the packet */
+        lua_geti(L, 3, i);              /* 5: the entry */
         lua_pushnil(L);
         while (ok && lua_next(L, 1)) {  /* 6: key, 7: wanted value */
             lua_pushvalue(L, 6);
-            lua_gettable(L, 5);         /* 8: the packet's value */
+            lua_gettable(L, 5);         /* 8: the entry's value */
             ok = field_ok(L, lua_type(L, 6) == LUA_TSTRING ? lua_tostring(L, 6) : NULL, 7, 8);
             lua_pop(L, ok ? 2 : 3);
         }
         if (ok) lua_seti(L, 4, ++found);
         else lua_pop(L, 1);
     }
+    return 1;
+}
+
+/* packets{field = value, …}: the packets captured so far (socket.packets()) that match:
+ * #packets{flags = "SYN", to = port}. */
+static int l_packets(lua_State *L) { return select_from(L, "packets"); }
+/* calls{kind = "bind", port = 8080, ok = true}: the session's calls (socket.log()). */
+static int l_calls(lua_State *L) { return select_from(L, "log"); }
+/* sockets{type = "udp", port = 8080}: the kernel's rows of the session (socket.sockets()). */
+static int l_sockets(lua_State *L) { return select_from(L, "sockets"); }
+
+/* tr(en, zh): the text in the session's language. */
+static int l_tr(lua_State *L)
+{
+    const char *en = luaL_checkstring(L, 1), *zh = luaL_optstring(L, 2, en);
+    lua_pushstring(L, TR(en, zh));
     return 1;
 }
 
@@ -348,6 +365,9 @@ void lesson_open(lua_State *L)
     lua_register(L, "expect", l_expect);
     lua_register(L, "wire_on", l_wire_on);
     lua_register(L, "packets", l_packets);
+    lua_register(L, "calls", l_calls);
+    lua_register(L, "sockets", l_sockets);
+    lua_register(L, "tr", l_tr);
     lua_register(L, "lab_on", l_lab_on);
     lua_register(L, "wait_for", l_wait_for);
     lua_register(L, "pause", l_pause);
@@ -368,7 +388,7 @@ static void pause_before(call_event ev, const sp_call *c)
     free(line);
 }
 
-static const char *lessons_dir(void)
+static const char *lessons_root(void)
 {
     static char dir[PATH_MAX];
     const char *env = getenv("SOCKPLAY_LESSONS");
@@ -423,33 +443,47 @@ static void summary(const char *path, char *out, size_t n)
     fclose(f);
 }
 
-int lesson_list(void)
+/* The lessons' folder, or its subfolder sub ("exercises"; "" for the lessons). */
+static const char *lessons_dir(const char *sub)
+{
+    static char dir[PATH_MAX + 64];
+    if (strlen(sub) > 32) sub = "?";
+    snprintf(dir, sizeof dir, "%.*s%s%s", PATH_MAX - 1, lessons_root(), *sub ? "/" : "", sub);
+    return dir;
+}
+
+int lesson_list_in(const char *sub, const char *heading, const char *mark)
 {
     struct dirent **list;
-    const char *dir = lessons_dir();
+    const char *dir = lessons_dir(sub);
     int n = scandir(dir, &list, is_lesson, by_name);
     if (n < 0) {
-        printf(TR("sockplay: no lessons found in %s (set SOCKPLAY_LESSONS)\n", "sockplay：在 %s 中没有找到课程（可设置 SOCKPLAY_LESSONS）\n"), dir);
+        printf(TR("sockplay: nothing found in %s (set SOCKPLAY_LESSONS)\n", "sockplay：在 %s 中没有找到内容（可设置 SOCKPLAY_LESSONS）\n"), dir);
         return -1;
     }
-    printf("%s\n", TR("Lessons (sockplay --lesson NAME, or `lesson NAME` at the prompt):",
-                      "课程列表（sockplay --lesson 名称，或在提示符下输入 `lesson 名称`）："));
+    printf("%s\n", heading);
     for (int i = 0; i < n; i++) {
         char path[PATH_MAX], name[256], sum[400];
         snprintf(path, sizeof path, "%s/%s", dir, list[i]->d_name);
         short_name(list[i]->d_name, name, sizeof name);
         summary(path, sum, sizeof sum);
-        printf("  %s%-24s%s %s\n", out_col(C_BOLD), name, out_col(C_RESET), sum);
+        printf("%s %s%-24s%s %s\n", mark && !strcmp(mark, name) ? "▶" : " ", out_col(C_BOLD), name, out_col(C_RESET), sum);
         free(list[i]);
     }
     free(list);
     return 0;
 }
 
-static int find(const char *name, char *path, size_t n)
+int lesson_list(void)
+{
+    return lesson_list_in("", TR("Lessons (sockplay --lesson NAME, or `lesson NAME` at the prompt):",
+                                 "课程列表（sockplay --lesson 名称，或在提示符下输入 `lesson 名称`）："), NULL);
+}
+
+int lesson_find(const char *sub, const char *name, char *path, size_t n)
 {
     struct dirent **list;
-    const char *dir = lessons_dir();
+    const char *dir = lessons_dir(sub);
     int k = scandir(dir, &list, is_lesson, by_name), found = -1;
     for (int i = 0; i < k; i++) {
         char sn[256], full[256];
@@ -472,7 +506,7 @@ int lesson_run(const char *name, int step)
     char *argv[1];
     int explained = report_set(REPORT_EXPLAIN, -1), wired = wire_is_open(), place = place_current;
     static int listening;
-    if (find(name, path, sizeof path) < 0) {
+    if (lesson_find("", name, path, sizeof path) < 0) {
         printf(TR("sockplay: no lesson '%s' (sockplay --lessons lists them)\n", "sockplay：没有课程 '%s'（sockplay --lessons 可列出全部）\n"), name);
         return -1;
     }

@@ -2,12 +2,19 @@
  * that each call behaved as the lesson says. */
 #ifndef SP_LESSON_H
 #define SP_LESSON_H
+#include <stddef.h>
 #include <lua.h>
 
 /* say(en, zh), expect(cond, en, zh), wire_on() and packets{…} into a state. */
 void lesson_open(lua_State *L);
 /* Prints every lesson with its summary; 0 ok. */
 int lesson_list(void);
+/* The same for the folder sub of the lessons' ("exercises"), under heading; the entry
+ * named mark (or none: NULL) marked ▶. */
+int lesson_list_in(const char *sub, const char *heading, const char *mark);
+/* The file of lesson (or, sub "exercises", exercise) name — "udp_gbk_echo" or
+ * "01_udp_gbk_echo" — into path: 0, or -1 when there is none. */
+int lesson_find(const char *sub, const char *name, char *path, size_t n);
 /* Runs one lesson; step: pause before each socket call. 0 when every expect held. */
 int lesson_run(const char *name, int step);
 #endif

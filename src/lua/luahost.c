@@ -12,6 +12,8 @@
 #include "core/core.h"
 #include "report/report.h"
 #include "lua/lesson.h"
+#include "lua/lsession.h"
+#include "lua/exercise.h"
 #include "lua/lsock.h"
 #include "report/out.h"
 #include "core/registry.h"
@@ -149,11 +151,13 @@ lua_State *luahost_state(void)
     luaL_openlibs(L);
     luaL_requiref(L, "socket", luaopen_socket, 1);
     lua_pop(L, 1);
+    lsession_open(L);
     lua_getglobal(L, "os");
     lua_pushcfunction(L, l_exit);
     lua_setfield(L, -2, "exit");
     lua_pop(L, 1);
     lesson_open(L);
+    exercise_open(L);
     lua_pushglobaltable(L);
     lua_newtable(L);
     lua_pushcfunction(L, g_index);

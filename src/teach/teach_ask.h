@@ -41,6 +41,8 @@ typedef struct {
     int answer, key, correct;
     double seconds;            /* from the question to the answer */
 } teach_result;
+/* Adds one result (an exercise's check) to the lesson's, as if asked and answered. */
+void teach_result_add(const teach_result *r);
 /* The checkpoints of the lesson that ran last, in order. */
 size_t teach_results(const teach_result **v);
 /* The lesson's score so far. */

@@ -1,0 +1,317 @@
+/* exercise.c — exercises: a lesson without steps. The file (lua_lessons/exercises/) gives a
+ * task and checks, and the learner does the task at the prompt, in commands, the course's
+ * Python or Lua; the checks read the session's log and the kernel's table (calls{},
+ * sockets{}, lua/lsession.c), each marked ✓ as it is met and all listed by `check`. When
+ * all are met the exercise is done; --report then keeps which were met and when.
+ *
+ *   exercise{task = {en, zh}, peer = {en, zh},
+ *            checks = {{"id", {en, zh}, function() return met [, why_not] end}, …},
+ *            solution = {"line as typed", …}}       -- what --auto types */
+#include "lua/exercise.h"
+#include <lauxlib.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "lua/lesson.h"
+#include "lua/luahost.h"
+#include "report/out.h"
+#include "teach/teach_ask.h"
+#include "teach/teach_report.h"
+
+#define MAX_CHECKS 16
+#define EX_KEY "sockplay.exercise"    /* the registry's field holding the exercise's table */
+
+typedef struct {
+    char id[48];
+    int met;                  /* as last evaluated */
+    double first_met;         /* seconds from the start to when it was first met; -1 never */
+} check_state;
+
+static char name[128];        /* "": no exercise */
+static check_state checks[MAX_CHECKS];
+static int nchecks, done, reported;
+static double started;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+const char *exercise_current(void) { return name[0] ? name : NULL; }
+
+/* Pushes field k of the table at t as the session's language ({en, zh} or a string); nil
+ * when absent. */
+static void push_text(lua_State *L, int t, const char *k)
+{
+    lua_getfield(L, t, k);
+    if (lua_istable(L, -1)) {
+        lua_rawgeti(L, -1, out_lang == LANG_ZH ? 2 : 1);
+        if (!lua_isstring(L, -1)) { lua_pop(L, 1); lua_rawgeti(L, -1, 1); }
+        lua_remove(L, -2);
+    }
+}
+
+/* Pushes the exercise's table; 0 when none. */
+static int push_exercise(lua_State *L)
+{
+    if (!name[0] || lua_getfield(L, LUA_REGISTRYINDEX, EX_KEY) != LUA_TTABLE) {
+        if (name[0]) lua_pop(L, 1);
+        return 0;
+    }
+    return 1;
+}
+
+/* exercise{…}: checks the table's shape and keeps it for exercise_start. */
+static int l_exercise(lua_State *L)
+{
+    lua_Integer n;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (lua_getfield(L, 1, "task") == LUA_TNIL) return luaL_error(L, "exercise{}: a task = {\"English\", \"中文\"} is needed");
+    lua_pop(L, 1);
+    if (lua_getfield(L, 1, "checks") != LUA_TTABLE) return luaL_error(L, "exercise{}: checks = {{id, {en, zh}, function}, …} is needed");
+    n = luaL_len(L, -1);
+    if (n < 1 || n > MAX_CHECKS) return luaL_error(L, "exercise{}: 1 to %d checks", MAX_CHECKS);
+    for (lua_Integer i = 1; i <= n; i++) {
+        if (lua_geti(L, -1, i) != LUA_TTABLE || lua_geti(L, -1, 1) != LUA_TSTRING || lua_geti(L, -2, 3) != LUA_TFUNCTION)
+            return luaL_error(L, "exercise{}: check %d must be {\"id\", {\"English\", \"中文\"}, function() … end}", (int)i);
+        lua_pop(L, 3);
+    }
+    lua_pop(L, 1);
+    lua_pushvalue(L, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, EX_KEY);
+    return 0;
+}
+
+void exercise_open(lua_State *L) { lua_register(L, "exercise", l_exercise); }
+
+/* Evaluates check i (1-based) of the exercise's table at index t: 1 met, 0 not; the reason
+ * it is not (a check's second value, or its error) into why. */
+static int evaluate(lua_State *L, int t, int i, char *why, size_t n)
+{
+    int met = 0;
+    why[0] = '\0';
+    lua_getfield(L, t, "checks");
+    lua_geti(L, -1, i);
+    lua_geti(L, -1, 3);
+    if (lua_pcall(L, 0, 2, 0) != LUA_OK) {
+        snprintf(why, n, TR("the check failed: %s", "检查本身出错：%s"), lua_tostring(L, -1));
+        lua_pop(L, 3);
+        return 0;
+    }
+    met = lua_toboolean(L, -2);
+    if (!met && lua_isstring(L, -1)) snprintf(why, n, "%s", lua_tostring(L, -1));
+    lua_pop(L, 4);
+    return met;
+}
+
+/* The check's text in the session's language. */
+static void check_text(lua_State *L, int t, int i, char *buf, size_t n)
+{
+    lua_getfield(L, t, "checks");
+    lua_geti(L, -1, i);
+    lua_geti(L, -1, 2);
+    if (lua_istable(L, -1)) {
+        lua_rawgeti(L, -1, out_lang == LANG_ZH ? 2 : 1);
+        if (!lua_isstring(L, -1)) { lua_pop(L, 1); lua_rawgeti(L, -1, 1); }
+        lua_remove(L, -2);
+    }
+    snprintf(buf, n, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "?");
+    lua_pop(L, 3);
+}
+
+/* The results as a report keeps them, and the report added to (--report), once. */
+static void report(void)
+{
+    char err[600];
+    teach_lesson_begin(name);
+    for (int i = 0; i < nchecks; i++) {
+        teach_result r;
+        lua_State *L = luahost_state();
+        memset(&r, 0, sizeof r);
+        snprintf(r.id, sizeof r.id, "%.47s", checks[i].id);
+        if (push_exercise(L)) {
+            int save = out_lang;
+            out_lang = LANG_EN;                      /* a report's texts are the same in every language */
+            check_text(L, lua_gettop(L), i + 1, r.concept, sizeof r.concept);
+            out_lang = save;
+            lua_pop(L, 1);
+        }
+        snprintf(r.answer_text, sizeof r.answer_text, "%s", checks[i].met ? "met" : "not met");
+        snprintf(r.key_text, sizeof r.key_text, "met");
+        r.correct = checks[i].met;
+        r.seconds = checks[i].first_met >= 0 ? checks[i].first_met : now() - started;
+        teach_result_add(&r);
+    }
+    reported = 1;
+    if (!teach_report_path) return;
+    if (teach_report_append(teach_report_path, name, done, err, sizeof err) < 0)
+        out_wrap(stdout, out_col(C_RED), 2, err, out_col(C_RESET));
+    else printf(TR("results added to %s\n", "结果已写入 %s\n"), teach_report_path);
+}
+
+/* Evaluates every check; all: print each (`check`), else only those met since the last time.
+ * Returns how many are met. */
+static int evaluate_all(int all)
+{
+    lua_State *L = luahost_state();
+    int t, met = 0;
+    char text[600], why[600], line[1300];
+    if (!push_exercise(L)) return 0;
+    t = lua_gettop(L);
+    for (int i = 0; i < nchecks; i++) {
+        int was = checks[i].met;
+        checks[i].met = evaluate(L, t, i + 1, why, sizeof why);
+        met += checks[i].met;
+        if (checks[i].met && checks[i].first_met < 0) checks[i].first_met = now() - started;
+        if (!all && (!checks[i].met || was)) continue;
+        check_text(L, t, i + 1, text, sizeof text);
+        if (all) snprintf(line, sizeof line, "%s %s", checks[i].met ? "✓" : "✗", text);
+        else snprintf(line, sizeof line, TR("✓ met: %s", "✓ 已完成：%s"), text);
+        out_wrap(stdout, out_col(checks[i].met ? C_GREEN : C_RED), 2, line, out_col(C_RESET));
+        if (all && why[0]) {
+            char shown[700];
+            out_sanitize(shown, sizeof shown, why);      /* a reason may quote what a peer sent */
+            out_wrap(stdout, out_col(C_DIM) , 4, shown, out_col(C_RESET));
+        }
+    }
+    lua_pop(L, 1);
+    return met;
+}
+
+/* All met: said once, and reported. */
+static void maybe_done(int met)
+{
+    if (done || met < nchecks) return;
+    done = 1;
+    printf("%s%s %s: %d/%d %s%s\n", out_col(C_BOLD ";" C_GREEN), TR("exercise", "练习"), name, met, nchecks,
+           TR("checks met — done", "项检查全部完成"), out_col(C_RESET));
+    report();
+    fflush(stdout);
+}
+
+int exercise_check(void)
+{
+    int met;
+    if (!name[0]) {
+        printf("%s\n", TR("no exercise: `exercise` lists them, `exercise NAME` starts one",
+                          "没有进行中的练习：`exercise` 列出练习，`exercise 名称` 开始一个"));
+        return -1;
+    }
+    printf("%s%s %s%s\n", out_col(C_BOLD), TR("exercise", "练习"), name, out_col(C_RESET));
+    met = evaluate_all(1);
+    if (met < nchecks) printf(TR("%d of %d checks met\n", "已完成 %d/%d 项检查\n"), met, nchecks);
+    maybe_done(met);
+    fflush(stdout);
+    return met == nchecks ? 0 : 1;
+}
+
+void exercise_after_line(void)
+{
+    if (!name[0] || done) return;
+    maybe_done(evaluate_all(0));
+    fflush(stdout);
+}
+
+void exercise_end(void)
+{
+    if (!name[0]) return;
+    if (!reported) report();
+    name[0] = '\0';
+    nchecks = done = reported = 0;
+    lua_pushnil(luahost_state());
+    lua_setfield(luahost_state(), LUA_REGISTRYINDEX, EX_KEY);
+}
+
+/* The task, the peer and the checks, as the exercise begins. */
+static void show(lua_State *L, int t)
+{
+    char text[600], line[700];
+    printf("\n%s%s %s%s\n", out_col(C_BOLD ";" C_GREEN), TR("Exercise", "练习"), name, out_col(C_RESET));
+    push_text(L, t, "task");
+    out_wrap(stdout, "", 0, lua_tostring(L, -1), "");
+    lua_pop(L, 1);
+    push_text(L, t, "peer");
+    if (lua_isstring(L, -1)) {
+        printf("\n");
+        out_wrap(stdout, "", 0, lua_tostring(L, -1), "");
+    }
+    lua_pop(L, 1);
+    printf("\n%s\n", TR("Checks (each is marked ✓ as it is met; `check` lists them all):",
+                        "检查项（每完成一项就标上 ✓；`check` 列出全部）："));
+    for (int i = 0; i < nchecks; i++) {
+        check_text(L, t, i + 1, text, sizeof text);
+        snprintf(line, sizeof line, "☐ %s", text);
+        out_wrap(stdout, "  ", 4, line, "");
+    }
+    fflush(stdout);
+}
+
+int exercise_start(const char *ex)
+{
+    char path[PATH_MAX], *argv[1];
+    lua_State *L = luahost_state();
+    int t;
+    exercise_end();
+    if (lesson_find("exercises", ex, path, sizeof path) < 0) {
+        printf(TR("sockplay: no exercise '%s' (`exercise` lists them)\n", "sockplay：没有练习 '%s'（`exercise` 可列出全部）\n"), ex);
+        return -1;
+    }
+    argv[0] = (char *)ex;
+    if (luahost_run_file(path, 0, argv) < 0) return -1;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, EX_KEY) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        printf(TR("sockplay: %s holds no exercise{…}\n", "sockplay：%s 里没有 exercise{…}\n"), path);
+        return -1;
+    }
+    t = lua_gettop(L);
+    {
+        const char *slash = strrchr(path, '/'), *p = slash ? slash + 1 : path;
+        while (*p >= '0' && *p <= '9') p++;
+        if (*p == '_') p++;
+        snprintf(name, sizeof name, "%.*s", (int)(strlen(p) > 4 ? strlen(p) - 4 : strlen(p)), p);
+    }
+    lua_getfield(L, t, "checks");
+    nchecks = (int)luaL_len(L, -1);
+    for (int i = 0; i < nchecks; i++) {
+        lua_geti(L, -1, i + 1);
+        lua_geti(L, -1, 1);
+        snprintf(checks[i].id, sizeof checks[i].id, "%s", lua_tostring(L, -1));
+        checks[i].met = 0;
+        checks[i].first_met = -1;
+        lua_pop(L, 2);
+    }
+    lua_pop(L, 1);
+    started = now();
+    show(L, t);
+    lua_pop(L, 1);
+    return 0;
+}
+
+int exercise_list(void)
+{
+    return lesson_list_in("exercises", TR("Exercises (`exercise NAME` at the prompt, or sockplay --exercise NAME):",
+                                          "练习列表（在提示符下输入 `exercise 名称`，或 sockplay --exercise 名称）："), name[0] ? name : NULL);
+}
+
+size_t exercise_solution(const char ***lines)
+{
+    static const char *v[64];
+    size_t n = 0;
+    lua_State *L = luahost_state();
+    *lines = v;
+    if (!push_exercise(L)) return 0;
+    if (lua_getfield(L, -1, "solution") == LUA_TTABLE) {
+        lua_Integer k = luaL_len(L, -1);
+        for (lua_Integer i = 1; i <= k && n < sizeof v / sizeof v[0]; i++) {
+            lua_geti(L, -1, i);
+            if (lua_isstring(L, -1)) v[n++] = lua_tostring(L, -1);   /* kept alive by the table in the registry */
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 2);
+    return n;
+}

@@ -1,0 +1,24 @@
+/* exercise.h — exercises: a task, and checks on what the session did (exercise.c). */
+#ifndef SP_EXERCISE_H
+#define SP_EXERCISE_H
+#include <stddef.h>
+#include <lua.h>
+
+/* exercise{…} into a state. */
+void exercise_open(lua_State *L);
+/* Lists the exercises (the current one marked); 0 ok. */
+int exercise_list(void);
+/* Loads exercise name (ending the one before) and shows its task and checks: 0, or -1
+ * after saying why. */
+int exercise_start(const char *name);
+/* `check`: every check, ✓ or ✗ (with why not); 0 when all are met, 1 when not, -1 no exercise. */
+int exercise_check(void);
+/* After each line at the prompt: the checks met since, one line each; done when all are. */
+void exercise_after_line(void);
+/* Ends the exercise (its results added to --report if not yet). */
+void exercise_end(void);
+/* The exercise going on, or NULL. */
+const char *exercise_current(void);
+/* Its solution's lines, as --auto types them; the strings live while the exercise does. */
+size_t exercise_solution(const char ***lines);
+#endif
