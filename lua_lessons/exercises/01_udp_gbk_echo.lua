@@ -3,11 +3,7 @@
 -- course: 001 (udp 网络程序 - 接收数据: sendto(…encode('utf-8'), dest_addr), recvfrom(1024), decode('gbk'))
 
 -- The UDP socket bound to port 8080 (its name in the log), or nil.
-local function receiver()
-    for _, c in ipairs(calls{kind = "bind", ok = true, port = 8080}) do
-        if c.type == "udp" or c.type == "udp6" then return c.sock end
-    end
-end
+local function receiver() return (bound(8080, "udp")) end
 
 -- The datagrams it received, and the answers it sent after each to the sender's address.
 local function answers(s)

@@ -86,7 +86,36 @@ static int l_exercise(lua_State *L)
     return 0;
 }
 
-void exercise_open(lua_State *L) { lua_register(L, "exercise", l_exercise); }
+/* What checks ask of the log again and again (in Lua: they read calls{} as tables).
+ * bound(port, kind): the last socket of kind ("tcp", "udp"; either family) bound to port
+ * (its name), and the bind call. listening(port): the last TCP socket bound to port that
+ * then listened. accepted(l): the accept calls on listener l that made a socket (c.made). */
+static const char helpers_lua[] =
+    "function bound(port, kind)\n"
+    "  local found, call\n"
+    "  for _, c in ipairs(calls{kind = 'bind', ok = true, port = port}) do\n"
+    "    if not kind or c.type == kind or c.type == kind .. '6' then found, call = c.sock, c end\n"
+    "  end\n"
+    "  return found, call\n"
+    "end\n"
+    "function listening(port)\n"
+    "  local found\n"
+    "  for _, b in ipairs(calls{kind = 'bind', ok = true, port = port}) do\n"
+    "    for _, l in ipairs(calls{kind = 'listen', ok = true, sock = b.sock}) do\n"
+    "      if l.seq > b.seq and (b.type == 'tcp' or b.type == 'tcp6') then found = b.sock end\n"
+    "    end\n"
+    "  end\n"
+    "  return found\n"
+    "end\n"
+    "function accepted(l)\n"
+    "  return l and calls{kind = 'accept', ok = true, sock = l} or {}\n"
+    "end\n";
+
+void exercise_open(lua_State *L)
+{
+    lua_register(L, "exercise", l_exercise);
+    if (luaL_dostring(L, helpers_lua) != LUA_OK) lua_pop(L, 1);   /* only memory can fail it: checks then say bound is nil */
+}
 
 /* Evaluates check i (1-based) of the exercise's table at index t: 1 met, 0 not; the reason
  * it is not (a check's second value, or its error) into why. */
