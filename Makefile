@@ -162,14 +162,15 @@ clang:
 	$(MAKE) -s BUILD=build/clang CC=clang build/clang/sockplay
 	$(MAKE) -s BUILD=build/clang-plain CC=clang READLINE=no build/clang-plain/sockplay
 
-# make install [PREFIX=/usr/local] [DESTDIR=staging]: the program, its lessons, the man page,
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the program, its lessons and exercises, the man page,
 # the docs and bash completion.
 install: sockplay
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/sockplay/lua_lessons \
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/sockplay/lua_lessons/exercises \
 	           $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/sockplay \
 	           $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 sockplay $(DESTDIR)$(PREFIX)/bin/sockplay
 	install -m 644 lua_lessons/*.lua $(DESTDIR)$(PREFIX)/share/sockplay/lua_lessons/
+	install -m 644 lua_lessons/exercises/*.lua $(DESTDIR)$(PREFIX)/share/sockplay/lua_lessons/exercises/
 	install -m 644 docs/sockplay.1 $(DESTDIR)$(PREFIX)/share/man/man1/sockplay.1
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/sockplay/
 	install -m 644 src/cli/sockplay.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/sockplay

@@ -32,6 +32,7 @@ def deb_builds_passes_lintian_and_runs_a_lesson_when_installed():
     deb = built_deb()
     names = sh(["dpkg-deb", "-c", deb]).stdout.decode()
     for f in ["./usr/bin/sockplay", "./usr/share/man/man1/sockplay.1.gz", "./usr/share/sockplay/lua_lessons/06_tcp_server.lua",
+              "./usr/share/sockplay/lua_lessons/exercises/01_udp_gbk_echo.lua",
               "./usr/share/bash-completion/completions/sockplay", "./usr/share/doc/sockplay/copyright"]:
         if f not in names:
             raise Fail("%s is not in the package:\n%s" % (f, names))
@@ -50,11 +51,13 @@ def deb_builds_passes_lintian_and_runs_a_lesson_when_installed():
     e = env()
     e.pop("SOCKPLAY_LESSONS", None)
     p = sh(["unshare", "-rm", "sh", "-c", 'mount -t overlay overlay -o lowerdir="$1/usr":/usr /usr && cd / && '
-            'exec /usr/bin/sockplay --lesson tcp_server --auto', "sh", root], timeout=60, env=e)
+            '/usr/bin/sockplay --exercises && exec /usr/bin/sockplay --lesson tcp_server --auto', "sh", root], timeout=60, env=e)
     out = p.stdout.decode("utf-8", "replace")
     shutil.rmtree(root, ignore_errors=True)
     if p.returncode != 0 or not re.search(r"lesson tcp_server: \d+ checks passed", out):
         raise Fail("the installed sockplay did not pass its lesson (rc %d):\n%s" % (p.returncode, out[-2000:]))
+    if not re.search(r"restart_reuseaddr", out):
+        raise Fail("the installed sockplay lists no exercises:\n%s" % out[:2000])
 
 # Runs the package's maintainer script (DEBIAN/postinst configure, or postrm purge) as dpkg
 # would, on an /etc/apparmor.d of its own (a tmpfs in a mount namespace: the machine's is

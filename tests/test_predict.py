@@ -240,6 +240,81 @@ def a_checkpoint_answered_at_a_terminal():
         finally:
             t.close()
 
+def errors_lesson(*args, stdin=b"", user="learner"):
+    p = subprocess.run([SOCKPLAY, "--lesson", "common_errors", *args], input=stdin, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, env=env(USER=user), timeout=60)
+    return p.returncode, p.stdout.decode("utf-8", "replace")
+
+@test
+def a_lesson_question_answered_in_predicts_words():
+    """common_errors asks what connect does where nothing listens, answered as `predict` takes
+    it; the call judges it. Malformed answers are named and asked again."""
+    rc, out = errors_lesson("--auto")
+    assert rc == 0 and "answer: error ECONNREFUSED (--auto: the lesson's key)" in out, out
+    assert re.search(r"✓ you said it fails with ECONNREFUSED: it failed with ECONNREFUSED \(Python:\s+ConnectionRefusedError\)", out), out
+    rc, out = errors_lesson(stdin=b"maybe\nreturns x\nblocks\n2\n")
+    assert rc == 0, out
+    assert "you predict: maybe" in out and re.search(r"what will the next call do\? blocks, returns, error", out), out
+    assert "returns 'x': a number, or b''" in out, out
+    assert re.search(r"✗ you said it blocks: it returned at once \([\d.]+ ms\) — the SYN reaches", out), out
+    assert "to review: connect where nothing listens is refused at once" in out and "checkpoints right: 1/2" in out, out
+    rc, out = errors_lesson(stdin=b"error connectionrefusederror\n2\n", user="x")
+    assert rc == 0 and "✓ you said it fails with connectionrefusederror" in out and "checkpoints right: 2/2" in out, out
+    d = tempfile.mkdtemp()
+    path = os.path.join(d, "a.txt")
+    open(path, "w").write("connect_nobody_listens error EADDRINUSE\nsend_after_close 2\n")
+    rc, out = errors_lesson("--answers", path, "--lang", "zh")
+    assert rc == 0 and "答案：error EADDRINUSE（--answers）" in out, out
+    assert re.search(r"✗ 你预测失败：EADDRINUSE：它失败了：ECONNREFUSED", out) and "答对的检查点： 1/2" in out, out
+
+@test
+def udp_recvfrom_with_nothing_sent_is_asked_in_lesson_03():
+    for lang, verdict in (("en", r"✓ you said it blocks: it blocked 0\.\d s"), ("zh", r"✓ 你预测会阻塞：它阻塞了 0\.\d 秒")):
+        p = subprocess.run([SOCKPLAY, "--lesson", "udp_bind_recvfrom", "--auto", "--lang", lang], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, env=env(), timeout=60)
+        out = p.stdout.decode()
+        assert p.returncode == 0 and re.search(verdict, out), out
+    p = subprocess.run([SOCKPLAY, "--lesson", "udp_bind_recvfrom"], input=b"returns b''\n", stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, env=env(), timeout=60)
+    out = p.stdout.decode()
+    assert re.search(r"✗ you said it returns 0: it failed: EAGAIN", out) and "checkpoints right: 0/1" in out, out
+
+@test
+def a_prediction_typed_at_a_terminal():
+    if not shutil.which("tmux"):
+        raise Skip("tmux is not installed")
+    t = Term("--lesson", "common_errors")
+    try:
+        until = time.monotonic() + 30 * SCALE
+        while "you predict:" not in t.screen():
+            if time.monotonic() > until:
+                raise Fail("the question never came:\n" + t.screen()[-2000:])
+            t.keys("Enter")
+            time.sleep(0.15)
+        t.type("error ECONNREFUSED")
+        while not re.search(r"✓ you said it fails with ECONNREFUSED", t.screen()):
+            if time.monotonic() > until:
+                raise Fail("no verdict:\n" + t.screen()[-2000:])
+            t.keys("Enter")
+            time.sleep(0.15)
+    finally:
+        t.close()
+
+@test
+def prediction_reports_are_graded_by_what_was_typed():
+    import json
+    d = tempfile.mkdtemp()
+    for user, typed in (("ann", "error ECONNREFUSED"), ("ben", "blocks"), ("cai", "blocks")):
+        path = os.path.join(d, user + ".txt")
+        open(path, "w").write("connect_nobody_listens %s\nsend_after_close 2\n" % typed)
+        rc, out = errors_lesson("--answers", path, "--report", os.path.join(d, user + ".json"), user=user)
+        assert rc == 0, out
+    cp = json.load(open(os.path.join(d, "ben.json")))[0]["checkpoints"][0]
+    assert (cp["id"], cp["answer_text"], cp["key_text"], cp["correct"]) == ("connect_nobody_listens", "blocks", "error ECONNREFUSED", False), cp
+    p = subprocess.run([SOCKPLAY, "--grade", d], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env(), timeout=30)
+    out = p.stdout.decode()
+    assert re.search(r"common_errors/connect_nobody_listens\s+1/3\s+33%\s+blocks \(2\)", out), out
+
 # --- for the teacher: reports and the class's table ------------------------------------------------
 
 def run_lesson(name, user, report, answers=None):
