@@ -145,7 +145,7 @@ def deb_ships_the_apparmor_profile_and_loads_it_only_where_apparmor_is():
         shutil.rmtree(root, ignore_errors=True)
 
 @test
-def bash_completes_lessons_and_languages():
+def bash_completes_lessons_exercises_and_languages():
     script = os.path.join(ROOT, "src", "cli", "sockplay.bash")
     def complete(*words):
         w = " ".join("'%s'" % x for x in words)
@@ -157,6 +157,9 @@ def bash_completes_lessons_and_languages():
         raise Fail("--lesson tcp_s<Tab> gave %r" % got)
     if len(complete(os.path.abspath(SOCKPLAY), "--lesson", "")) < 17:
         raise Fail("--lesson <Tab> does not list every lesson")
+    got = complete(os.path.abspath(SOCKPLAY), "--exercise", "")
+    if got != ["udp_gbk_echo", "tcp_server_thanks", "tcp_client_thanks", "file_server", "restart_reuseaddr"]:
+        raise Fail("--exercise <Tab> gave %r" % got)
     if complete("sockplay", "--lang", "") != ["en", "zh"]:
         raise Fail("--lang <Tab> does not offer en zh")
     if "--lessons" not in complete("sockplay", "--les"):

@@ -10,11 +10,23 @@
 #include "cmd/cmd_table.h"
 #include "core/registry.h"
 #include "lang/sockopt.h"
+#include "lua/lesson.h"
 #include "py/py_run.h"
 
 static void offer(const char *cand, const char *text, void (*add)(const char *))
 {
     if (strncasecmp(cand, text, strlen(text)) == 0) add(cand);
+}
+
+/* offer() through lesson_each's callback. */
+struct offer_to {
+    const char *text;
+    void (*add)(const char *);
+};
+static void offer_name(const char *name, void *arg)
+{
+    const struct offer_to *to = arg;
+    offer(name, to->text, to->add);
 }
 
 /* Names in the directory of text that start with its last part; folders end in '/'. */
@@ -134,6 +146,12 @@ void complete_line(const char *line, int start, const char *text, void (*add)(co
         for (k = cmd_table; k->name; k++) offer(k->name, text, add);
         break;
     case A_FILE: offer_files(text, add); break;
+    case A_LESSON: case A_EXERCISE: {
+        struct offer_to to = {text, add};
+        lesson_each(kind == A_LESSON ? "" : "exercises", offer_name, &to);
+        if (kind == A_EXERCISE) offer("off", text, add);
+        break;
+    }
     default: break;
     }
 }

@@ -1,4 +1,5 @@
-# bash completion for sockplay's command line: options, --lesson NAME, --lang zh|en, scripts,
+# bash completion for sockplay's command line: options, --lesson NAME, --exercise NAME,
+# --lang zh|en, scripts,
 # the program after --join --.
 _sockplay()
 {
@@ -6,9 +7,9 @@ _sockplay()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
     case $prev in
-    --lesson)
-        # The lesson names are the first word of each indented line of `sockplay --lessons`.
-        COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" --lessons --lang en 2>/dev/null | awk '/^  [a-z]/ {print $1}')" -- "$cur"))
+    --lesson|--exercise)
+        # The names are the first word of each indented line of `sockplay --lessons` (--exercises).
+        COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" "${prev}s" --lang en 2>/dev/null | awk '/^  [a-z]/ {print $1}')" -- "$cur"))
         return ;;
     --lang)
         COMPREPLY=($(compgen -W "en zh" -- "$cur"))
@@ -25,7 +26,7 @@ _sockplay()
         fi
     done
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "-c --lessons --lesson --auto --lab --join --wire --lang --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "-c --lessons --lesson --exercises --exercise --auto --answers --report --grade --csv --lab --join --wire --lang --help --version" -- "$cur"))
     else
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -X '!*.lua' -- "$cur") $(compgen -d -- "$cur"))

@@ -9,7 +9,7 @@ enum { CMD_OK = 0, CMD_FAIL = -1, CMD_QUIT = 1 };
 /* What completion offers for an argument: one letter per position, the last repeats. */
 enum { A_SOCK = 'S', A_KIND = 'K', A_OPT = 'O', A_HOW = 'H', A_BOOL = 'B', A_CMD = 'C', A_NONE = '-', A_FILE = 'F',
        A_LANG = 'L', A_EXPORT = 'X', A_VIEW = 'V', A_STATE = 'W', A_WIRE = 'R', A_PREDICT = 'Q',
-       A_SETOPT = 'P' /* an option that can be set */ };
+       A_SETOPT = 'P' /* an option that can be set */, A_LESSON = 'N', A_EXERCISE = 'E' };
 
 enum {
     CMD_NAMES = 1,           /* NAME = … names the socket it returns */

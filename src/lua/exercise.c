@@ -202,9 +202,10 @@ static int evaluate_all(int all)
         else snprintf(line, sizeof line, TR("✓ met: %s", "✓ 已完成：%s"), text);
         out_wrap(stdout, out_col(checks[i].met ? C_GREEN : C_RED), 2, line, out_col(C_RESET));
         if (all && why[0]) {
-            char shown[700];
+            char shown[700], lead[32];
             out_sanitize(shown, sizeof shown, why);      /* a reason may quote what a peer sent */
-            out_wrap(stdout, out_col(C_DIM) , 4, shown, out_col(C_RESET));
+            snprintf(lead, sizeof lead, "%s    ", out_col(C_DIM));
+            out_wrap(stdout, lead, 4, shown, out_col(C_RESET));
         }
     }
     lua_pop(L, 1);

@@ -480,6 +480,19 @@ int lesson_list(void)
                                  "课程列表（sockplay --lesson 名称，或在提示符下输入 `lesson 名称`）："), NULL);
 }
 
+void lesson_each(const char *sub, void (*fn)(const char *name, void *arg), void *arg)
+{
+    struct dirent **list;
+    int k = scandir(lessons_dir(sub), &list, is_lesson, by_name);
+    for (int i = 0; i < k; i++) {
+        char sn[256];
+        short_name(list[i]->d_name, sn, sizeof sn);
+        fn(sn, arg);
+        free(list[i]);
+    }
+    if (k >= 0) free(list);
+}
+
 int lesson_find(const char *sub, const char *name, char *path, size_t n)
 {
     struct dirent **list;
