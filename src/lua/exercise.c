@@ -234,6 +234,7 @@ int exercise_check(void)
     printf("%s%s %s%s\n", out_col(C_BOLD), TR("exercise", "练习"), name, out_col(C_RESET));
     met = evaluate_all(1);
     if (met < nchecks) printf(TR("%d of %d checks met\n", "已完成 %d/%d 项检查\n"), met, nchecks);
+    else if (done) printf(TR("all %d checks met — done\n", "%d 项检查全部完成\n"), nchecks);
     maybe_done(met);
     fflush(stdout);
     return met == nchecks ? 0 : 1;
@@ -291,6 +292,8 @@ int exercise_start(const char *ex)
         return -1;
     }
     argv[0] = (char *)ex;
+    lua_pushnil(L);                          /* no exercise{} from an earlier script counts */
+    lua_setfield(L, LUA_REGISTRYINDEX, EX_KEY);
     if (luahost_run_file(path, 0, argv) < 0) return -1;
     if (lua_getfield(L, LUA_REGISTRYINDEX, EX_KEY) != LUA_TTABLE) {
         lua_pop(L, 1);
