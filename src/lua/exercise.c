@@ -286,11 +286,11 @@ int exercise_start(const char *ex)
     char path[PATH_MAX], *argv[1];
     lua_State *L = luahost_state();
     int t;
-    exercise_end();
-    if (lesson_find("exercises", ex, path, sizeof path) < 0) {
+    if (lesson_find("exercises", ex, path, sizeof path) < 0) {   /* the one going on goes on */
         printf(TR("sockplay: no exercise '%s' (`exercise` lists them)\n", "sockplay：没有练习 '%s'（`exercise` 可列出全部）\n"), ex);
         return -1;
     }
+    exercise_end();
     argv[0] = (char *)ex;
     lua_pushnil(L);                          /* no exercise{} from an earlier script counts */
     lua_setfield(L, LUA_REGISTRYINDEX, EX_KEY);
