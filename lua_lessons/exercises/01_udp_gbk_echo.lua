@@ -19,8 +19,8 @@ end
 exercise{
     task = {"Make a UDP socket on port 8080 that answers the course's UDP program with the text it received, encoded in GBK.",
             "在 8080 端口做一个 UDP 套接字：收到课程里 UDP 程序发来的文字后，把同样的文字用 GBK 编码回复给它。"},
-    peer = {"The other side is the course's own program, \"udp 网络程序 - 接收数据\" (001): it sends what you type in UTF-8 to dest_addr, waits for one answer and prints it with decode('gbk'). Set its dest_addr = ('127.0.0.1', 8080) and run it with python3 in a second terminal once your socket is bound. Commands, the course's Python lines and Lua all count.",
-            "另一端是课程自己的程序“udp 网络程序 - 接收数据”（001）：它把你输入的文字用 UTF-8 发往 dest_addr，等待一个回复，并用 decode('gbk') 打印。把它的 dest_addr 改成 ('127.0.0.1', 8080)，在你的套接字绑定之后，在第二个终端里用 python3 运行它。命令、课程里的 Python 语句和 Lua 都算数。"},
+    peer = {"The other side is the course's own program, \"udp 网络程序 - 接收数据\" (001): it sends what you type in UTF-8 to dest_addr, waits for one answer and prints it with decode('gbk'). Set its dest_addr = ('127.0.0.1', 8080) and run it with python3 in a second terminal once your socket is bound. In the lab (sockplay --lab --exercise udp_gbk_echo): `on A` first, and run the program on B with dest_addr = ('192.168.1.103', 8080): sockplay --join B -- python3 FILE.py. Commands, the course's Python lines and Lua all count.",
+            "另一端是课程自己的程序“udp 网络程序 - 接收数据”（001）：它把你输入的文字用 UTF-8 发往 dest_addr，等待一个回复，并用 decode('gbk') 打印。把它的 dest_addr 改成 ('127.0.0.1', 8080)，在你的套接字绑定之后，在第二个终端里用 python3 运行它。在实验网络里（sockplay --lab --exercise udp_gbk_echo）：先 `on A`，再在 B 上运行这个程序，dest_addr = ('192.168.1.103', 8080)：sockplay --join B -- python3 xxx.py。命令、课程里的 Python 语句和 Lua 都算数。"},
     checks = {
         {"udp_on_8080", {"a UDP socket is bound to port 8080", "有一个 UDP 套接字绑定在 8080 端口"}, function()
             if receiver() then return true end

@@ -19,8 +19,8 @@ local function got(c) return c.ok and c.ret > 0 end
 exercise{
     task = {"Be the course's TCP server on port 7788: accept the course's TCP client, read its message, answer \"thank you !\" in UTF-8, and close the socket that served it.",
             "在 7788 端口做课程里的 TCP 服务器：accept 课程的 TCP 客户端，读取它的消息，用 UTF-8 回复 \"thank you !\"，然后关闭为它服务的套接字。"},
-    peer = {"The other side is the course's own \"TCP 网络程序 - 客户端\" (001): run it with python3 in a second terminal once your socket listens, and give it 127.0.0.1 and 7788 (in the lab: your host's address). It connects, sends what you type, prints the answer and closes.",
-            "另一端是课程自己的“TCP 网络程序 - 客户端”（001）：在你的套接字 listen 之后，在第二个终端里用 python3 运行它，输入 127.0.0.1 和 7788（实验网络里：你所在主机的地址）。它会连接、发送你输入的文字、打印回复，然后关闭。"},
+    peer = {"The other side is the course's own \"TCP 网络程序 - 客户端\" (001): run it with python3 in a second terminal once your socket listens, and give it 127.0.0.1 and 7788 (in the lab: `on A`, and the client on B — sockplay --join B -- python3 FILE.py — is given 192.168.1.103). It connects, sends what you type, prints the answer and closes.",
+            "另一端是课程自己的“TCP 网络程序 - 客户端”（001）：在你的套接字 listen 之后，在第二个终端里用 python3 运行它，输入 127.0.0.1 和 7788（实验网络里：先 `on A`，B 上的客户端 —— sockplay --join B -- python3 xxx.py —— 输入 192.168.1.103）。它会连接、发送你输入的文字、打印回复，然后关闭。"},
     checks = {
         {"listening_7788", {"a TCP socket bound to port 7788 listens", "一个绑定在 7788 端口的 TCP 套接字在监听"}, function()
             if listening(7788) then return true end

@@ -26,8 +26,8 @@ local function eof() local t = thanks() return t and on_client("recv", function(
 exercise{
     task = {"Be the course's TCP client for the course's TCP server on port 7788: connect, send a message in UTF-8, read its answer \"thank you !\", then read again to see the server close the connection (b''), and close your socket.",
             "做课程里的 TCP 客户端，连接 7788 端口上课程的 TCP 服务器：connect，用 UTF-8 发送一条消息，读到它的回复 \"thank you !\"，再读一次，看到服务器关闭连接（b''），然后关闭你的套接字。"},
-    peer = {"The other side is the course's own \"TCP 网络程序 - 服务器\" (001): it binds ('', 7788), accepts one client, reads, answers \"thank you !\" and closes that client's socket. Run it with python3 in a second terminal first.",
-            "另一端是课程自己的“TCP 网络程序 - 服务器”（001）：它绑定 ('', 7788)，接受一个客户端，读取消息，回复 \"thank you !\"，然后关闭这个客户端的套接字。先在第二个终端里用 python3 运行它。"},
+    peer = {"The other side is the course's own \"TCP 网络程序 - 服务器\" (001): it binds ('', 7788), accepts one client, reads, answers \"thank you !\" and closes that client's socket. Run it with python3 in a second terminal first (in the lab: on B, sockplay --join B -- python3 FILE.py, and connect to 192.168.1.104 from A).",
+            "另一端是课程自己的“TCP 网络程序 - 服务器”（001）：它绑定 ('', 7788)，接受一个客户端，读取消息，回复 \"thank you !\"，然后关闭这个客户端的套接字。先在第二个终端里用 python3 运行它（实验网络里：在 B 上运行 sockplay --join B -- python3 xxx.py，然后从 A 连接 192.168.1.104）。"},
     checks = {
         {"connected", {"a TCP socket connected to port 7788", "一个 TCP 套接字连接到了 7788 端口"}, function()
             if #clients() > 0 then return true end

@@ -22,8 +22,8 @@ end
 exercise{
     task = {"Be the file downloader's server on port 7890, as the course runs it (python3 xxx.py 7890): accept the course's downloader client, read the file name it asks for, send it the file's bytes, and close that connection.",
             "在 7890 端口做文件下载器的服务器，和课程的运行方式一样（python3 xxx.py 7890）：accept 课程的下载客户端，读取它要下载的文件名，把文件的字节发给它，然后关闭这个连接。"},
-    peer = {"The other side is the course's own downloader client (001, 案例：文件下载器): run it with python3 in a second terminal once your socket listens; give it 127.0.0.1, 7890 and a file name. It saves what it receives as [接收]NAME. `send S @FILE` sends a file's bytes as they are; the client reads at most 1024 bytes.",
-            "另一端是课程自己的下载客户端（001，案例：文件下载器）：在你的套接字 listen 之后，在第二个终端里用 python3 运行它，输入 127.0.0.1、7890 和一个文件名。它把收到的内容保存为 [接收]文件名。`send S @文件` 原样发送文件的字节；客户端最多读 1024 字节。"},
+    peer = {"The other side is the course's own downloader client (001, 案例：文件下载器): run it with python3 in a second terminal once your socket listens; give it 127.0.0.1, 7890 and a file name (in the lab: `on A`, the client on B with sockplay --join B -- python3 FILE.py, and 192.168.1.103). It saves what it receives as [接收]NAME. `send S @FILE` sends a file's bytes as they are; the client reads at most 1024 bytes.",
+            "另一端是课程自己的下载客户端（001，案例：文件下载器）：在你的套接字 listen 之后，在第二个终端里用 python3 运行它，输入 127.0.0.1、7890 和一个文件名（实验网络里：先 `on A`，在 B 上用 sockplay --join B -- python3 xxx.py 运行客户端，输入 192.168.1.103）。它把收到的内容保存为 [接收]文件名。`send S @文件` 原样发送文件的字节；客户端最多读 1024 字节。"},
     checks = {
         {"listening_7890", {"a TCP socket bound to port 7890 listens", "一个绑定在 7890 端口的 TCP 套接字在监听"}, function()
             if listening(7890) then return true end
