@@ -5,22 +5,26 @@
 -- The UDP socket bound to port 8080 (its name in the log), or nil.
 local function receiver() return (bound(8080, "udp")) end
 
--- The datagrams it received, and the answers it sent after each to the sender's address.
+-- Each answer it sent, with the datagram it answers: the last one received before it
+-- ({got, sent}); and the last answer that went elsewhere ({got, sent}), or nil.
 local function answers(s)
-    local out = {}
-    for _, r in ipairs(calls{kind = "recvfrom", ok = true, sock = s}) do
-        for _, a in ipairs(calls{kind = "sendto", ok = true, sock = s, addr = r.addr}) do
-            if a.seq > r.seq then out[#out + 1] = {got = r, sent = a} end
+    local out, astray = {}, nil
+    for _, a in ipairs(calls{kind = "sendto", ok = true, sock = s}) do
+        local got
+        for _, r in ipairs(calls{kind = "recvfrom", ok = true, sock = s}) do
+            if r.seq < a.seq then got = r end
         end
+        if got and got.addr == a.addr then out[#out + 1] = {got = got, sent = a}
+        elseif got then astray = {got = got, sent = a} end
     end
-    return out
+    return out, astray
 end
 
 exercise{
     task = {"Make a UDP socket on port 8080 that answers the course's UDP program with the text it received, encoded in GBK.",
             "在 8080 端口做一个 UDP 套接字：收到课程里 UDP 程序发来的文字后，把同样的文字用 GBK 编码回复给它。"},
-    peer = {"The other side is the course's own program, \"udp 网络程序 - 接收数据\" (001): it sends what you type in UTF-8 to dest_addr, waits for one answer and prints it with decode('gbk'). Set its dest_addr = ('127.0.0.1', 8080) and run it with python3 in a second terminal once your socket is bound. In the lab (sockplay --lab --exercise udp_gbk_echo): `on A` first, and run the program on B with dest_addr = ('192.168.1.103', 8080): sockplay --join B -- python3 FILE.py. Commands, the course's Python lines and Lua all count.",
-            "另一端是课程自己的程序“udp 网络程序 - 接收数据”（001）：它把你输入的文字用 UTF-8 发往 dest_addr，等待一个回复，并用 decode('gbk') 打印。把它的 dest_addr 改成 ('127.0.0.1', 8080)，在你的套接字绑定之后，在第二个终端里用 python3 运行它。在实验网络里（sockplay --lab --exercise udp_gbk_echo）：先 `on A`，再在 B 上运行这个程序，dest_addr = ('192.168.1.103', 8080)：sockplay --join B -- python3 xxx.py。命令、课程里的 Python 语句和 Lua 都算数。"},
+    peer = {"The other side is the course's own program, \"udp 网络程序 - 接收数据\": it sends what you type in UTF-8 to dest_addr, waits for one answer and prints it with decode('gbk'). Set its dest_addr = ('127.0.0.1', 8080) and run it with python3 in a second terminal once your socket is bound. In the lab (sockplay --lab --exercise udp_gbk_echo): `on A` first, and run the program on B with dest_addr = ('192.168.1.103', 8080): sockplay --join B -- python3 FILE.py. Commands, the course's Python lines and Lua all count.",
+            "另一端是课程自己的程序“udp 网络程序 - 接收数据”：它把你输入的文字用 UTF-8 发往 dest_addr，等待一个回复，并用 decode('gbk') 打印。把它的 dest_addr 改成 ('127.0.0.1', 8080)，在你的套接字绑定之后，在第二个终端里用 python3 运行它。在实验网络里（sockplay --lab --exercise udp_gbk_echo）：先 `on A`，再在 B 上运行这个程序，dest_addr = ('192.168.1.103', 8080)：sockplay --join B -- python3 xxx.py。命令、课程里的 Python 语句和 Lua 都算数。"},
     checks = {
         {"udp_on_8080", {"a UDP socket is bound to port 8080", "有一个 UDP 套接字绑定在 8080 端口"}, function()
             if receiver() then return true end
@@ -42,12 +46,19 @@ exercise{
         end},
         {"answered_sender", {"it sent an answer to the address recvfrom gave", "它向 recvfrom 给出的地址发送了回复"}, function()
             local s = receiver()
-            if s and #answers(s) > 0 then return true end
+            local ok, astray = answers(s or "")
+            if #ok > 0 then return true end
+            if astray then
+                return false, tr("the answer went to " .. astray.sent.addr .. ", but the datagram came from " .. astray.got.addr ..
+                                 ": answer the address of the datagram just received (a `recvfrom` command does not change the Python variables recv_data and addr)",
+                                 "回复发往了 " .. astray.sent.addr .. "，但数据报来自 " .. astray.got.addr ..
+                                 "：要回复刚收到的数据报的地址（`recvfrom` 命令不会改变 Python 变量 recv_data 和 addr）")
+            end
             return false, tr("sendto(data, addr) on the same socket, with the addr recvfrom returned", "在同一个套接字上 sendto(数据, addr)，addr 就是 recvfrom 返回的地址")
         end},
         {"answer_in_gbk", {"the answer is the text it received, encoded in GBK", "回复的是收到的文字，用 GBK 编码"}, function()
             local s, last = receiver(), nil
-            for _, p in ipairs(s and answers(s) or {}) do
+            for _, p in ipairs((answers(s or ""))) do
                 local text = socket.decode(p.got.data, "utf-8")
                 if text and p.sent.data == socket.encode(text, "gbk") then return true end
                 last = p

@@ -26,8 +26,8 @@ local function eof() local t = thanks() return t and on_client("recv", function(
 exercise{
     task = {"Be the course's TCP client for the course's TCP server on port 7788: connect, send a message in UTF-8, read its answer \"thank you !\", then read again to see the server close the connection (b''), and close your socket.",
             "做课程里的 TCP 客户端，连接 7788 端口上课程的 TCP 服务器：connect，用 UTF-8 发送一条消息，读到它的回复 \"thank you !\"，再读一次，看到服务器关闭连接（b''），然后关闭你的套接字。"},
-    peer = {"The other side is the course's own \"TCP 网络程序 - 服务器\" (001): it binds ('', 7788), accepts one client, reads, answers \"thank you !\" and closes that client's socket. Run it with python3 in a second terminal first (in the lab: on B, sockplay --join B -- python3 FILE.py, and connect to 192.168.1.104 from A).",
-            "另一端是课程自己的“TCP 网络程序 - 服务器”（001）：它绑定 ('', 7788)，接受一个客户端，读取消息，回复 \"thank you !\"，然后关闭这个客户端的套接字。先在第二个终端里用 python3 运行它（实验网络里：在 B 上运行 sockplay --join B -- python3 xxx.py，然后从 A 连接 192.168.1.104）。"},
+    peer = {"The other side is the course's own \"TCP 网络程序 - 服务器\": it binds ('', 7788), accepts one client, reads, answers \"thank you !\" and closes that client's socket. Run it with python3 in a second terminal first; it serves one client and exits, and started again within a minute its bind fails (EADDRINUSE: its side closed first, TIME_WAIT) unless it sets SO_REUSEADDR (in the lab: on B, sockplay --join B -- python3 FILE.py, and connect to 192.168.1.104 from A).",
+            "另一端是课程自己的“TCP 网络程序 - 服务器”：它绑定 ('', 7788)，接受一个客户端，读取消息，回复 \"thank you !\"，然后关闭这个客户端的套接字。先在第二个终端里用 python3 运行它；它只服务一个客户端就退出，一分钟之内重新启动时 bind 会失败（EADDRINUSE：它这一端先关闭，进入 TIME_WAIT），除非设置了 SO_REUSEADDR（实验网络里：在 B 上运行 sockplay --join B -- python3 xxx.py，然后从 A 连接 192.168.1.104）。"},
     checks = {
         {"connected", {"a TCP socket connected to port 7788", "一个 TCP 套接字连接到了 7788 端口"}, function()
             if #clients() > 0 then return true end
@@ -50,6 +50,11 @@ exercise{
         end},
         {"saw_close", {"a recv after the answer returned b'': the server closed", "回复之后的一次 recv 返回 b''：服务器关闭了连接"}, function()
             if eof() then return true end
+            local t = thanks()
+            if t and on_client("close", function(c) return c.ok end, t) then
+                return false, tr("the socket was closed before a recv gave b'': connect again with a new socket (the course's server serves one client and exits: start it again — within a minute its bind fails with EADDRINUSE unless it sets SO_REUSEADDR)",
+                                 "套接字在 recv 返回 b'' 之前就关闭了：用新的套接字重新连接（课程的服务器只服务一个客户端就退出：要重新启动它 —— 一分钟之内它的 bind 会以 EADDRINUSE 失败，除非设置了 SO_REUSEADDR）")
+            end
             return false, tr("recv again: after the server's close() it returns b'' (0 bytes) at once", "再 recv 一次：服务器 close() 之后它会立即返回 b''（0 字节）")
         end},
         {"closed", {"then it closed its socket", "然后它关闭了自己的套接字"}, function()

@@ -276,8 +276,7 @@ int cmd_exercise(const sp_line *c)
     if (c->ntok == 1) return exercise_list() < 0 ? CMD_FAIL : CMD_OK;
     if (!strcmp(cmd_arg(c, 1), "off")) {
         if (!exercise_current()) printf("%s\n", TR("no exercise is going on", "没有进行中的练习"));
-        else printf(TR("exercise %s ended\n", "练习 %s 已结束\n"), exercise_current());
-        exercise_end();
+        exercise_stop();
         return CMD_OK;
     }
     return lua_outcome(exercise_start(cmd_arg(c, 1)));

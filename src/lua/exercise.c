@@ -16,6 +16,8 @@
 #include <time.h>
 #include "lua/lesson.h"
 #include "lua/luahost.h"
+#include "lua/lsession.h"
+#include "core/log.h"
 #include "report/out.h"
 #include "teach/teach_ask.h"
 #include "teach/teach_report.h"
@@ -86,26 +88,35 @@ static int l_exercise(lua_State *L)
     return 0;
 }
 
-/* What checks ask of the log again and again (in Lua: they read calls{} as tables).
- * bound(port, kind): the last socket of kind ("tcp", "udp"; either family) bound to port
- * (its name), and the bind call. listening(port): the last TCP socket bound to port that
- * then listened. accepted(l): the accept calls on listener l that made a socket (c.made). */
+/* What checks ask again and again (in Lua: they read calls{} and sockets{} as tables).
+ * bound(port, kind): the socket of kind ("tcp", "udp"; either family) bound to port — the
+ * last bind since the exercise began, else one the kernel shows bound there now (made
+ * before it began) — its name, and the bind call (nil for the kernel's). listening(port):
+ * the last TCP socket bound to port that then listened, or one the kernel shows listening
+ * there. accepted(l): the accept calls on listener l that made a socket (c.made). */
 static const char helpers_lua[] =
+    "local function kind_ok(t, kind) return not kind or t == kind or t == kind .. '6' end\n"
     "function bound(port, kind)\n"
     "  local found, call\n"
     "  for _, c in ipairs(calls{kind = 'bind', ok = true, port = port}) do\n"
-    "    if not kind or c.type == kind or c.type == kind .. '6' then found, call = c.sock, c end\n"
+    "    if kind_ok(c.type, kind) then found, call = c.sock, c end\n"
     "  end\n"
-    "  return found, call\n"
+    "  if found then return found, call end\n"
+    "  for _, r in ipairs(sockets{port = port}) do\n"
+    "    if r.sock and kind_ok(r.type, kind) then return r.sock end\n"
+    "  end\n"
     "end\n"
     "function listening(port)\n"
     "  local found\n"
     "  for _, b in ipairs(calls{kind = 'bind', ok = true, port = port}) do\n"
     "    for _, l in ipairs(calls{kind = 'listen', ok = true, sock = b.sock}) do\n"
-    "      if l.seq > b.seq and (b.type == 'tcp' or b.type == 'tcp6') then found = b.sock end\n"
+    "      if l.seq > b.seq and kind_ok(b.type, 'tcp') then found = b.sock end\n"
     "    end\n"
     "  end\n"
-    "  return found\n"
+    "  if found then return found end\n"
+    "  for _, r in ipairs(sockets{port = port, state = 'LISTEN'}) do\n"
+    "    if r.sock then return r.sock end\n"
+    "  end\n"
     "end\n"
     "function accepted(l)\n"
     "  return l and calls{kind = 'accept', ok = true, sock = l} or {}\n"
@@ -217,8 +228,9 @@ static void maybe_done(int met)
 {
     if (done || met < nchecks) return;
     done = 1;
-    printf("%s%s %s: %d/%d %s%s\n", out_col(C_BOLD ";" C_GREEN), TR("exercise", "练习"), name, met, nchecks,
-           TR("checks met — done", "项检查全部完成"), out_col(C_RESET));
+    printf("%s", out_col(C_BOLD ";" C_GREEN));
+    printf(TR("exercise %s: %d/%d checks met — done", "练习 %s：%d/%d 项检查全部完成"), name, met, nchecks);
+    printf("%s\n", out_col(C_RESET));
     report();
     fflush(stdout);
 }
@@ -251,10 +263,20 @@ void exercise_end(void)
 {
     if (!name[0]) return;
     if (!reported) report();
+    lsession_since = 0;
     name[0] = '\0';
     nchecks = done = reported = 0;
     lua_pushnil(luahost_state());
     lua_setfield(luahost_state(), LUA_REGISTRYINDEX, EX_KEY);
+}
+
+void exercise_stop(void)
+{
+    int met = 0;
+    if (!name[0]) return;
+    for (int i = 0; i < nchecks; i++) met += checks[i].met;
+    printf(TR("exercise %s ended: %d of %d checks met\n", "练习 %s 已结束：已完成 %d/%d 项检查\n"), name, met, nchecks);
+    exercise_end();
 }
 
 /* The task, the peer and the checks, as the exercise begins. */
@@ -290,7 +312,7 @@ int exercise_start(const char *ex)
         printf(TR("sockplay: no exercise '%s' (`exercise` lists them)\n", "sockplay：没有练习 '%s'（`exercise` 可列出全部）\n"), ex);
         return -1;
     }
-    exercise_end();
+    exercise_stop();
     argv[0] = (char *)ex;
     lua_pushnil(L);                          /* no exercise{} from an earlier script counts */
     lua_setfield(L, LUA_REGISTRYINDEX, EX_KEY);
@@ -319,6 +341,7 @@ int exercise_start(const char *ex)
     }
     lua_pop(L, 1);
     started = now();
+    lsession_since = log_total();            /* the calls from now on count */
     show(L, t);
     lua_pop(L, 1);
     return 0;

@@ -17,6 +17,8 @@ int exercise_check(void);
 void exercise_after_line(void);
 /* Ends the exercise (its results added to --report if not yet). */
 void exercise_end(void);
+/* The same, saying so and how many checks were met (`exercise off`, another begun). */
+void exercise_stop(void);
 /* The exercise going on, or NULL. */
 const char *exercise_current(void);
 /* Its solution's lines, as --auto types them; the strings live while the exercise does. */

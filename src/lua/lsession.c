@@ -93,16 +93,21 @@ static void push_call(lua_State *L, const sp_call *c)
     if (c->job) set_int(L, "job", c->job);
 }
 
+unsigned long lsession_since;
+
 /* socket.log(): the calls of this session that ended, oldest first (the log keeps its last
- * LOG_KEEP_CALLS; none while socket.trace(false) has it off). */
+ * LOG_KEEP_CALLS; none while socket.trace(false) has it off) — during an exercise, those
+ * since it began. seq counts every call of the session, kept or not. */
 static int l_log(lua_State *L)
 {
-    size_t n = log_count();
-    lua_createtable(L, (int)(n < 100000 ? n : 100000), 0);
-    for (size_t i = 0; i < n; i++) {
+    size_t n = log_count(), from = 0;
+    unsigned long first = log_total() - n;          /* calls before the oldest kept */
+    if (lsession_since > first) from = lsession_since - first < n ? (size_t)(lsession_since - first) : n;
+    lua_createtable(L, (int)(n - from < 100000 ? n - from : 100000), 0);
+    for (size_t i = from; i < n; i++) {
         push_call(L, log_at(i));
-        set_int(L, "seq", (lua_Integer)i + 1);     /* its place: which came first */
-        lua_seti(L, -2, (lua_Integer)i + 1);
+        set_int(L, "seq", (lua_Integer)(first + i + 1));     /* its place: which came first */
+        lua_seti(L, -2, (lua_Integer)(i - from + 1));
     }
     return 1;
 }
