@@ -14,8 +14,8 @@ ask{id = "connect_nobody_listens", call = "connect",
     q = {"Port " .. free .. " was free a moment ago: nothing listens on it. What will c.connect(('127.0.0.1', " .. free .. ")) do?",
          "端口 " .. free .. " 刚才还是空闲的：没有程序在上面监听。c.connect(('127.0.0.1', " .. free .. ")) 会怎样？"},
     predict = "error ECONNREFUSED",
-    why = {"the SYN reaches a port where nothing listens: the kernel answers RST, and connect fails with ECONNREFUSED (Python: ConnectionRefusedError)",
-           "SYN 到达一个没有监听的端口：内核回复 RST，connect 以 ECONNREFUSED 失败（Python：ConnectionRefusedError）"},
+    why = {"the SYN reaches a port where nothing listens: the kernel answers RST at once, and connect fails without waiting",
+           "SYN 到达一个没有监听的端口：内核立即回复 RST，connect 不等待就失败了"},
     concept = {"connect where nothing listens is refused at once", "连接没有监听的端口会立即被拒绝"}}
 local ok, msg, err = c:connect("127.0.0.1", free)
 expect(err == socket.ECONNREFUSED, "ECONNREFUSED: is the server started, has it called listen()?", "ECONNREFUSED：服务器启动了吗？调用 listen() 了吗？")

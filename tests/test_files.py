@@ -309,7 +309,7 @@ def explain_python_code(out):
     for m in re.finditer(r"^   Python(?:  (.*(?:\n {11}\S.*)*)|\n {5}(\S.*(?:\n {5}\S.*)*))", out, re.M):
         body, cut = (m.group(1), 11) if m.group(1) is not None else (m.group(2), 5)
         code = "\n".join(x[cut:] if i else x for i, x in enumerate(body.split("\n")))
-        code = re.sub(r"   # raises OSError$|   # 抛出 OSError$", "", code)
+        code = re.sub(r"   # raises \w+$|   # 抛出 \w+$", "", code)
         if not code.startswith("#"):
             codes.append(code)
     return codes

@@ -127,6 +127,7 @@ def mistakes_in_a_prediction_are_named():
                       ("predict returns", r"returns N: a number"),
                       ("predict state c", r"state S STATE: a socket and a TCP state"),
                       ("predict error", r"error NAME: ECONNREFUSED"),
+                      ("predict error EFLIES", r"error 'EFLIES': no such error"),
                       ("predict blocks now", r"'blocks' takes nothing after it"),
                       ("predict packets", r"packets FLAGS…: 1 to 16 packets")]:
         sp.run(line, r"predict: " + msg)
@@ -252,14 +253,16 @@ def a_lesson_question_answered_in_predicts_words():
     rc, out = errors_lesson("--auto")
     assert rc == 0 and "answer: error ECONNREFUSED (--auto: the lesson's key)" in out, out
     assert re.search(r"✓ you said it fails with ECONNREFUSED: it failed with ECONNREFUSED \(Python:\s+ConnectionRefusedError\)", out), out
-    rc, out = errors_lesson(stdin=b"maybe\nreturns x\nblocks\n2\n")
+    rc, out = errors_lesson(stdin=b"maybe\n\non\nreturns x\nerror FOO\nblocks\n2\n")
     assert rc == 0, out
-    assert "you predict: maybe" in out and re.search(r"what will the next call do\? blocks, returns, error", out), out
-    assert "returns 'x': a number, or b''" in out, out
+    assert "you predict: maybe" in out and out.count("one of: blocks · returns N (returns b'' for 0 bytes)") == 2, out
+    assert "returns 'x': a number, or b''" in out and "error 'FOO': no such error" in out, out
     assert re.search(r"✗ you said it blocks: it returned at once \([\d.]+ ms\) — the SYN reaches", out), out
     assert "to review: connect where nothing listens is refused at once" in out and "checkpoints right: 1/2" in out, out
     rc, out = errors_lesson(stdin=b"error connectionrefusederror\n2\n", user="x")
     assert rc == 0 and "✓ you said it fails with connectionrefusederror" in out and "checkpoints right: 2/2" in out, out
+    rc, out = errors_lesson("--lang", "zh", stdin="失败 ECONNREFUSED\n2\n".encode())     # the Chinese words count too
+    assert rc == 0 and "✓ 你预测失败：ECONNREFUSED" in out and "答对的检查点： 2/2" in out, out
     d = tempfile.mkdtemp()
     path = os.path.join(d, "a.txt")
     open(path, "w").write("connect_nobody_listens error EADDRINUSE\nsend_after_close 2\n")

@@ -26,7 +26,7 @@ def explain_shows_the_c_call_and_the_python_line():
     sp.run("x = socket tcp", r"→ x")
     closed = free_port()
     sp.run("connect x 127.0.0.1 %d" % closed, r"C\s+connect\(%d, &addr, 16\) = -1, errno = ECONNREFUSED   /\* addr = 127\.0\.0\.1:%d \*/\n"
-                                              r"\s+Python\s+x\.connect\(\(\"127\.0\.0\.1\", %d\)\)   # raises OSError" % (x, closed, closed))
+                                              r"\s+Python\s+x\.connect\(\(\"127\.0\.0\.1\", %d\)\)   # raises ConnectionRefusedError" % (x, closed, closed))
     sp.run("explain off", r"explain off")
     sp.run("close x", r"close\(x\) = 0\n(?!\s+C )")
     c.close()

@@ -2,6 +2,7 @@
  * written by repr() and str() byte for byte as python3 writes them; Python's exceptions;
  * str.encode and bytes.decode through iconv with Python's codec names and messages. */
 #include "py/py_value.h"
+#include "report/errtext.h"
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -303,30 +304,9 @@ py_val *py_raise(const char *type, const char *fmt, ...)
     return NULL;
 }
 
-const char *py_oserror_class(int e)
-{
-    switch (e) {
-    case EAGAIN: case EALREADY: case EINPROGRESS: return "BlockingIOError";
-    case ECHILD: return "ChildProcessError";
-    case EPIPE: case ESHUTDOWN: return "BrokenPipeError";
-    case ECONNABORTED: return "ConnectionAbortedError";
-    case ECONNREFUSED: return "ConnectionRefusedError";
-    case ECONNRESET: return "ConnectionResetError";
-    case EEXIST: return "FileExistsError";
-    case ENOENT: return "FileNotFoundError";
-    case EISDIR: return "IsADirectoryError";
-    case ENOTDIR: return "NotADirectoryError";
-    case EINTR: return "InterruptedError";
-    case EACCES: case EPERM: return "PermissionError";
-    case ESRCH: return "ProcessLookupError";
-    case ETIMEDOUT: return "TimeoutError";
-    default: return "OSError";
-    }
-}
-
 py_val *py_raise_errno(int e)
 {
-    py_raise(py_oserror_class(e), "[Errno %d] %s", e, strerror(e));
+    py_raise(errtext_python(e), "[Errno %d] %s", e, strerror(e));
     py_error.oserror = 1;
     return NULL;
 }

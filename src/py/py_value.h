@@ -77,8 +77,6 @@ typedef struct {
 extern py_exc py_error;
 /* Raises type with the printf message; returns NULL for the caller to return. */
 py_val *py_raise(const char *type, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* OSError's subclass for errno e, as PEP 3151 maps them ("ConnectionRefusedError"). */
-const char *py_oserror_class(int e);
 /* Raises it: "[Errno 111] Connection refused". */
 py_val *py_raise_errno(int e);
 void py_clear(void);

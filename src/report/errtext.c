@@ -20,6 +20,27 @@ const char *errtext_name(int err)
     }
 }
 
+const char *errtext_python(int e)
+{
+    switch (e) {
+    case EAGAIN: case EALREADY: case EINPROGRESS: return "BlockingIOError";
+    case ECHILD: return "ChildProcessError";
+    case EPIPE: case ESHUTDOWN: return "BrokenPipeError";
+    case ECONNABORTED: return "ConnectionAbortedError";
+    case ECONNREFUSED: return "ConnectionRefusedError";
+    case ECONNRESET: return "ConnectionResetError";
+    case EEXIST: return "FileExistsError";
+    case ENOENT: return "FileNotFoundError";
+    case EISDIR: return "IsADirectoryError";
+    case ENOTDIR: return "NotADirectoryError";
+    case EINTR: return "InterruptedError";
+    case EACCES: case EPERM: return "PermissionError";
+    case ESRCH: return "ProcessLookupError";
+    case ETIMEDOUT: return "TimeoutError";
+    default: return "OSError";
+    }
+}
+
 #define IS(c) (strcmp(call, c) == 0)
 
 const char *errtext_errno(int err, const char *call, const char *addr, char *b, size_t n)

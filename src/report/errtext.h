@@ -5,6 +5,9 @@
 
 /* The symbolic name: "ECONNREFUSED". */
 const char *errtext_name(int err);
+/* The class Python raises for err (PEP 3151: ECONNREFUSED → ConnectionRefusedError),
+ * OSError for the others. */
+const char *errtext_python(int err);
 /* What err means for this call ("connect", "bind" …) on addr (may be NULL); NULL if nothing to add. */
 const char *errtext_errno(int err, const char *call, const char *addr, char *buf, size_t n);
 /* The same for a call made on a listening socket, where some errnos mean "wrong socket". */

@@ -259,7 +259,8 @@ static char *line_text(const sp_call *o, int python, size_t max)
     if (!m) return NULL;
     if (!python) explain_c(m, o);
     else if (explain_python(m, o, NULL, max)) {
-        if (o->rc < 0) fputs(TR("   # raises OSError", "   # 抛出 OSError"), m);
+        if (o->rc < 0)    /* the class Python raises (TimeoutError after a settimeout's wait) */
+            fprintf(m, TR("   # raises %s", "   # 抛出 %s"), o->facts & FACT_TIMEDOUT ? "TimeoutError" : errtext_python(o->err));
     } else {
         fputs(TR("# (no line of its own)", "#（没有对应的单独一行）"), m);
     }

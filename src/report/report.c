@@ -137,8 +137,8 @@ void report_got_text(const sp_call *c, char *buf, size_t n)
 static const char *timeout_text(const sp_call *c, char *b, size_t n)
 {
     if (!(c->facts & FACT_TIMEDOUT)) return NULL;
-    snprintf(b, n, TR("timed out: nothing happened within %g s (settimeout) — Python raises socket.timeout here",
-                      "超时：%g 秒内没有结果（settimeout）—— Python 在这里会抛出 socket.timeout"), c->asked);
+    snprintf(b, n, TR("timed out: nothing happened within %g s (settimeout) — Python raises TimeoutError (socket.timeout) here",
+                      "超时：%g 秒内没有结果（settimeout）—— Python 在这里会抛出 TimeoutError（socket.timeout）"), c->asked);
     return b;
 }
 

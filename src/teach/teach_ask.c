@@ -191,18 +191,22 @@ static int take_prediction(const char *text)
 }
 
 /* The learner's answer, typed: a number from 1 to n, or for a prediction its words (asked
- * again, at most three times). */
+ * again after an empty line or a mistake, ten times at most). */
 static int typed(const teach_question *q)
 {
     char prompt[80];
     if (q->predict[0]) snprintf(prompt, sizeof prompt, "%s", TR("you predict: ", "你的预测："));
     else snprintf(prompt, sizeof prompt, TR("your answer (1-%d): ", "你的答案（1-%d）："), q->nchoices);
-    for (int tries = 0; tries < 3; tries++) {
+    for (int tries = 0; tries < 10; tries++) {
         size_t len;
         char *a = lineedit_plain_read(prompt, &len);
         int v;
         if (!a) return 0;
         if (!isatty(STDIN_FILENO)) printf("%s\n", a);   /* a transcript shows the answer read */
+        if (!a[strspn(a, " \t")]) {                      /* Enter alone: asked again */
+            free(a);
+            continue;
+        }
         if (q->predict[0]) {
             v = take_prediction(a);
             free(a);
@@ -238,8 +242,8 @@ void teach_ask(const teach_question *q)
             out_wrap(stdout, lead, 6, TR(q->choice_en[i], q->choice_zh[i] ? q->choice_zh[i] : q->choice_en[i]), "");
         }
         if (q->predict[0])
-            out_wrap(stdout, "   ", 3, TR("Answer in predict's words: blocks | returns N (b'') | error NAME | state S STATE | packets FLAGS…",
-                                        "用 predict 的写法回答：blocks | returns N（b''）| error 名字 | state S 状态 | packets 标志……"), "");
+            out_wrap(stdout, "   ", 3, TR("Answer as `predict` takes it: blocks · returns N (returns b'' for 0 bytes) · error NAME (ECONNREFUSED …) · state S STATE · packets SYN …",
+                                        "按 `predict` 的写法回答：blocks（阻塞）· returns N（返回 N；0 字节写 returns b''）· error 名字（如 ECONNREFUSED）· state S 状态 · packets SYN ……"), "");
     }
     fflush(stdout);
     pending.asked_at = now();

@@ -23,7 +23,11 @@
 const sp_word predict_words[] = {
     {"blocks", PREDICT_BLOCKS, 0, 0}, {"returns", PREDICT_RETURNS, 0, 0}, {"error", PREDICT_ERROR, 0, 0},
     {"state", PREDICT_STATE, 0, 0}, {"packets", PREDICT_PACKETS, 0, 0}, {"on", PREDICT_ON, 0, 0}, {"off", PREDICT_OFF, 0, 0},
-    {"block", PREDICT_BLOCKS, 0, 1}, {"return", PREDICT_RETURNS, 0, 1}, {NULL, 0, 0, 0},
+    {"block", PREDICT_BLOCKS, 0, 1}, {"return", PREDICT_RETURNS, 0, 1},
+    /* a Chinese learner's words for the same (not offered by Tab) */
+    {"阻塞", PREDICT_BLOCKS, 0, 1}, {"会阻塞", PREDICT_BLOCKS, 0, 1}, {"返回", PREDICT_RETURNS, 0, 1},
+    {"错误", PREDICT_ERROR, 0, 1}, {"失败", PREDICT_ERROR, 0, 1}, {"状态", PREDICT_STATE, 0, 1}, {"包", PREDICT_PACKETS, 0, 1},
+    {NULL, 0, 0, 0},
 };
 
 char *(*predict_read_line)(const char *prompt);
@@ -33,6 +37,17 @@ static int asking, listening, right, judged;
 static unsigned long packets_before;   /* wireview_total() when the call began */
 
 /* --- the words ------------------------------------------------------------------------ */
+
+/* An errno's name (EPIPE), Python's class for one (BrokenPipeError), or a timeout's name. */
+static int known_error(const char *name)
+{
+    static const char *const more[] = {"timeout", "TimeoutError", "socket.timeout", "EWOULDBLOCK", "OSError", "gaierror", "socket.gaierror"};
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+        if (!strcasecmp(name, more[i])) return 1;
+    for (int e = 1; e < 256; e++)
+        if (!strcasecmp(name, errtext_name(e)) || !strcasecmp(name, errtext_python(e))) return strcmp(errtext_name(e), "E?") != 0;
+    return 0;
+}
 
 int predict_parse(const sp_token *tok, int n, prediction *p, char *err, size_t errlen)
 {
@@ -64,6 +79,11 @@ int predict_parse(const sp_token *tok, int n, prediction *p, char *err, size_t e
             return -1;
         }
         snprintf(p->error, sizeof p->error, "%s", tok[1].text);
+        if (!known_error(p->error)) {
+            snprintf(err, errlen, TR("error '%s': no such error — ECONNREFUSED, EADDRINUSE, EPIPE, ECONNRESET, EAGAIN … or Python's ConnectionRefusedError, TimeoutError …",
+                                     "error '%s'：没有这个错误 —— ECONNREFUSED、EADDRINUSE、EPIPE、ECONNRESET、EAGAIN……或 Python 的 ConnectionRefusedError、TimeoutError……"), tok[1].text);
+            return -1;
+        }
         return 0;
     case PREDICT_STATE:
         if (n != 3 || tok[1].len >= sizeof p->sock || tok[2].len >= sizeof p->state) {
@@ -95,14 +115,12 @@ int predict_text(const char *text, prediction *p, char *err, size_t errlen)
 {
     sp_line *cmds;
     int n = parse_line(text, &cmds, err, errlen), rc = -1;
-    if (n == 1 && cmds[0].ntok > 0) {
+    const sp_word *w = n == 1 && cmds[0].ntok > 0 ? words_find(predict_words, cmds[0].tok[0].text) : NULL;
+    if (w && w->value != PREDICT_ON && w->value != PREDICT_OFF) {
         rc = predict_parse(cmds[0].tok, cmds[0].ntok, p, err, errlen);
-        if (rc == 0 && (p->kind == PREDICT_ON || p->kind == PREDICT_OFF)) {
-            snprintf(err, errlen, "%s", TR("on and off are no prediction", "on 和 off 不是预测"));
-            rc = -1;
-        }
     } else if (n >= 0) {
-        snprintf(err, errlen, "%s", TR("one prediction: blocks, returns N, error NAME, state S STATE or packets FLAGS", "一个预测：blocks、returns N、error 名字、state S 状态 或 packets 标志"));
+        snprintf(err, errlen, "%s", TR("one of: blocks · returns N (returns b'' for 0 bytes) · error NAME (ECONNREFUSED …) · state S STATE · packets SYN …",
+                                      "任选一种写法：blocks（阻塞）· returns N（返回 N；0 字节写 returns b''）· error 名字（如 ECONNREFUSED）· state S 状态 · packets SYN ……"));
     }
     if (n > 0) parse_free(cmds, n);
     return rc;
@@ -194,7 +212,7 @@ int predict_judge(const prediction *p, const sp_call *c, char *what, size_t n)
         else snprintf(what, n, TR("it returned %ld", "它返回 %ld"), c->rc);
         return c->rc == p->n;
     case PREDICT_ERROR: {
-        const char *name = c->err ? errtext_name(c->err) : NULL, *cls = c->err ? py_oserror_class(c->err) : NULL;
+        const char *name = c->err ? errtext_name(c->err) : NULL, *cls = c->err ? errtext_python(c->err) : NULL;
         int timeout = (c->facts & FACT_TIMEDOUT) != 0;
         if (c->rc >= 0) { snprintf(what, n, TR("it succeeded (returned %ld)", "它成功了（返回 %ld）"), c->rc); return 0; }
         if (!name) { snprintf(what, n, TR("it was refused before it ran: %s", "它在执行前就被拒绝了：%s"), c->why ? c->why : "?"); return 0; }
