@@ -235,6 +235,12 @@ def argument_hints_follow_the_cursor():
         t.keys("-l", "recv conn 10 ")
         t.wait(r"sockplay> recv conn 10 \[as gbk\|utf-8\|hex\]")
         t.keys("C-u")
+        t.keys("-l", "exercise ")                    # "[NAME | off]": the bracket stays closed
+        t.wait(r"sockplay> exercise \[NAME\]")
+        t.keys("-l", "tcp_s")
+        t.keys("Tab")                                 # Tab completes an exercise's name
+        t.wait(r"sockplay> exercise tcp_server_thanks")
+        t.keys("C-u")
         t.keys("-l", "listen nosuch ")
         t.wait(r"sockplay> listen nosuch \[BACKLOG\]")
         t.keys("Enter")                               # the line stays as typed, without its hint

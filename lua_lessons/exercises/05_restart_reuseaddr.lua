@@ -1,5 +1,5 @@
--- summary.en: Restart a server on port 7788 right after it served a client: EADDRINUSE while TIME_WAIT holds the port, then SO_REUSEADDR before bind
--- summary.zh: 服务器在 7788 端口服务完一个客户端后立即重启：TIME_WAIT 占着端口时 EADDRINUSE，然后在 bind 之前设置 SO_REUSEADDR
+-- summary.en: A server on port 7788 that can be restarted at once: it closed first (TIME_WAIT holds the port), and SO_REUSEADDR before bind lets the restart bind
+-- summary.zh: 一个可以立即重启的 7788 端口服务器：它先关闭（TIME_WAIT 占着端口），在 bind 之前设置 SO_REUSEADDR，重启时才能绑定
 -- course: 000 (5.3 TCP服务端端口号复用: setsockopt(SOL_SOCKET, SO_REUSEADDR, True)); 004 (四次挥手, TIME_WAIT)
 
 -- Whether socket s had SO_REUSEADDR on before call c (its bind).

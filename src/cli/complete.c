@@ -190,7 +190,10 @@ void complete_hint(const char *line, char *out, size_t n)
     }
     if (*p && !(p[0] == '|' && p[1] == ' ')) {
         const char *alt = strstr(p, " | ");
+        int open = 0;
         snprintf(out, n, "%.*s", alt ? (int)(alt - p) : (int)strlen(p), p);
+        for (const char *q = out; *q; q++) open += (*q == '[') - (*q == ']');
+        while (alt && open-- > 0 && strlen(out) + 1 < n) strcat(out, "]");   /* "[NAME | off]": "[NAME]" */
     }
     for (size_t l = strlen(out); l && out[l - 1] == ' '; l--) out[l - 1] = '\0';
 }

@@ -467,7 +467,11 @@ int lesson_list_in(const char *sub, const char *heading, const char *mark)
         snprintf(path, sizeof path, "%s/%s", dir, list[i]->d_name);
         short_name(list[i]->d_name, name, sizeof name);
         summary(path, sum, sizeof sum);
-        printf("%s %s%-24s%s %s\n", mark && !strcmp(mark, name) ? "▶" : " ", out_col(C_BOLD), name, out_col(C_RESET), sum);
+        {
+            char lead[400];            /* the summary wrapped under itself, at the terminal's width */
+            snprintf(lead, sizeof lead, "%s %s%-24s%s ", mark && !strcmp(mark, name) ? "▶" : " ", out_col(C_BOLD), name, out_col(C_RESET));
+            out_wrap(stdout, lead, 27, sum, "");
+        }
         free(list[i]);
     }
     free(list);

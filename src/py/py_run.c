@@ -105,6 +105,9 @@ static void refuse(const char *what)
              shown);
     printf("%s", out_col(C_RED));
     out_wrap(stdout, "", 0, msg, out_col(C_RESET));
+    if (!strcmp(what, "open()") || !strcmp(what, "with"))   /* the downloader reads a file to send it */
+        out_hint(TR("to send a file's bytes as they are: send S @FILE (S the socket's name)",
+                    "要原样发送一个文件的字节：send S @文件（S 是套接字的名字）"));
 }
 
 /* Python's SyntaxError, as its REPL shows it: the line, a caret under the column. */
