@@ -37,11 +37,18 @@ static int checks, failures, stepping;
 static int lab_used, lab_missing;   /* the lesson called lab_on(): in the course's lab, or not */
 static char running[256];   /* the lesson running (its short name), for wire_on's hint */
 
+/* A paragraph of the lesson, after a blank line, wrapped at the terminal's width. */
+static void announce(const char *en, const char *zh)
+{
+    printf("\n");
+    out_wrap(stdout, out_col(C_BOLD ";" C_GREEN), 0, TR(en, zh), out_col(C_RESET));
+    fflush(stdout);
+}
+
 static int l_say(lua_State *L)
 {
-    const char *en = luaL_checkstring(L, 1), *zh = luaL_optstring(L, 2, en);
-    printf("\n%s%s%s\n", out_col(C_BOLD ";" C_GREEN), TR(en, zh), out_col(C_RESET));
-    fflush(stdout);
+    const char *en = luaL_checkstring(L, 1);
+    announce(en, luaL_optstring(L, 2, en));
     return 0;
 }
 
@@ -49,12 +56,16 @@ static int l_expect(lua_State *L)
 {
     const char *en = luaL_checkstring(L, 2), *zh = luaL_optstring(L, 3, en);
     checks++;
+    char lead[64], line[2000];
     if (lua_toboolean(L, 1)) {
-        printf("%s✓ %s%s\n", out_col(C_GREEN), TR(en, zh), out_col(C_RESET));
+        snprintf(lead, sizeof lead, "%s✓ ", out_col(C_GREEN));
+        out_wrap(stdout, lead, 2, TR(en, zh), out_col(C_RESET));
         return 0;
     }
     failures++;
-    printf("%s✗ %s %s%s\n", out_col(C_BOLD ";" C_RED), TR("the lesson expected:", "课程预期："), TR(en, zh), out_col(C_RESET));
+    snprintf(lead, sizeof lead, "%s✗ ", out_col(C_BOLD ";" C_RED));
+    snprintf(line, sizeof line, "%s %s", TR("the lesson expected:", "课程预期："), TR(en, zh));
+    out_wrap(stdout, lead, 2, line, out_col(C_RESET));
     return luaL_error(L, "%s", TR("a step did not behave as the lesson says", "有一步的结果与课程所讲不符"));
 }
 
@@ -64,9 +75,8 @@ static int l_wire_on(lua_State *L)
 {
     char err[600], cmd[300];
     if (wireview_set(1, err, sizeof err) == 0) {
-        printf("\n%s%s%s\n", out_col(C_BOLD ";" C_GREEN),
-               TR("The wire is on: the packets each call sends are shown under it, and the lesson checks them (✓ on the wire: …).",
-                  "抓包已开启：每次调用发出的数据包显示在它下面，课程会检查它们（✓ 线路上：……）。"), out_col(C_RESET));
+        announce("The wire is on: the packets each call sends are shown under it, and the lesson checks them (✓ on the wire: …).",
+                 "抓包已开启：每次调用发出的数据包显示在它下面，课程会检查它们（✓ 线路上：……）。");
         lua_pushboolean(L, 1);
         return 1;
     }
@@ -137,11 +147,8 @@ static int l_lab_on(lua_State *L)
     }
     switch_plain();
     if (wireview_set(1, err, sizeof err) < 0) return luaL_error(L, "%s", err);
-    printf("\n%s%s%s\n", out_col(C_BOLD ";" C_GREEN),
-           TR("The lab: A 192.168.1.103 and B 192.168.1.104 on 192.168.1.0/24, router R (192.168.1.1 / 10.0.0.1), D 10.0.0.2 on 10.0.0.0/24. Every frame passes through sockplay's switch: it is shown under each call, and the lesson checks it (✓ on the wire: …).",
-              "实验网络：A 192.168.1.103 和 B 192.168.1.104 在 192.168.1.0/24 上，路由器 R（192.168.1.1 / 10.0.0.1），D 10.0.0.2 在 10.0.0.0/24 上。每一帧都经过 sockplay 的交换机：显示在每次调用下面，课程会检查它（✓ 线路上：……）。"),
-           out_col(C_RESET));
-    fflush(stdout);
+    announce("The lab: A 192.168.1.103 and B 192.168.1.104 on 192.168.1.0/24, router R (192.168.1.1 / 10.0.0.1), D 10.0.0.2 on 10.0.0.0/24. Every frame passes through sockplay's switch: it is shown under each call, and the lesson checks it (✓ on the wire: …).",
+             "实验网络：A 192.168.1.103 和 B 192.168.1.104 在 192.168.1.0/24 上，路由器 R（192.168.1.1 / 10.0.0.1），D 10.0.0.2 在 10.0.0.0/24 上。每一帧都经过 sockplay 的交换机：显示在每次调用下面，课程会检查它（✓ 线路上：……）。");
     lua_pushboolean(L, 1);
     return 1;
 }
