@@ -134,6 +134,10 @@ static void exception_line(void)
     char msg[sizeof py_error.msg * 4];
     out_sanitize(msg, sizeof msg, py_error.msg);
     printf("%s%s%s%s%s\n", out_col(C_RED), py_error.type, msg[0] ? ": " : "", msg, out_col(C_RESET));
+    /* The course's most common slip (002: sock.send('data')): what Python 3 wants instead. */
+    if (!strcmp(py_error.type, "TypeError") && !strcmp(py_error.msg, "a bytes-like object is required, not 'str'"))
+        out_hint(TR("sockets carry bytes: encode the text first, 'hello'.encode('utf-8') (or b'hello')",
+                    "套接字传输的是字节：先把文字编码，'hello'.encode('utf-8')（或 b'hello'）"));
 }
 
 static void echo(py_val *v)
