@@ -330,6 +330,10 @@ def restart_reuseaddr_with_the_course_client():
         assert re.search(r"listen\(s, 128\) = 0", listened), listened
         all_met(sp, "restart_reuseaddr")
         assert sp.close() == 0
+        # Each check when it is met: the restarted server listens only once it called listen.
+        assert "the restarted server listens" not in bound and done_line("restart_reuseaddr", 4) not in bound, \
+            "announced at the restart's bind, before its listen:\n" + bound
+        assert "✓ met: the restarted server listens on 7788\n" + done_line("restart_reuseaddr", 4) in listened, listened
     finally:
         kill(cli); kill(sp.p)
 
@@ -453,6 +457,38 @@ def tcp_client_with_no_server_in_english_and_chinese():
             sp.close()
         finally:
             kill(sp.p)
+
+@test
+def hints_are_indented_under_their_check():
+    """`check`: each ✗ is followed by its hint as an indented line (not at the margin, where it
+    reads as one more item of the list)."""
+    fresh_net()
+    sp = start("tcp_server_thanks")
+    try:
+        sp.run('s = socket tcp; bind s "" 7788')
+        items, count, out = check(sp, "tcp_server_thanks")
+        hints = [h for _, _, hs in items for h in hs]
+        assert hints, out
+        bad = [h for h in hints if not h.startswith(" ")]
+        assert not bad, "hint lines at the margin: %r in\n%s" % (bad, out)
+        sp.close()
+    finally:
+        kill(sp.p)
+
+@test
+def auto_with_its_port_taken_ends_with_status_1():
+    """--auto a second time within the minute: the first run's TIME_WAIT holds 7788, the model
+    solution's bind fails; --auto must still end, with exit status 1 and the ✗ listed."""
+    fresh_net()
+    rc, out = auto("tcp_server_thanks", "en")
+    assert rc == 0, out
+    try:
+        rc, out = auto("tcp_server_thanks", "en", timeout=8)
+    except subprocess.TimeoutExpired as e:
+        raise Fail("--auto did not end within 8 s with 7788 held by TIME_WAIT; its output:\n%s"
+                   % (e.stdout or b"").decode("utf-8", "replace")[-1500:])
+    items, count = listing(out, "tcp_server_thanks")
+    assert rc == 1 and marks(items)["a TCP socket bound to port 7788 listens"] == "✗", out
 
 # ================================================================ 4. announcements, off, names, lists
 
