@@ -127,9 +127,20 @@ static int run_exercise(const char *name, int autorun)
     }
     printf("\n%s\n", TR("--auto: the model solution, typed:", "--auto：输入参考答案："));
     for (size_t i = 0; i < n && repl_exit_code < 0; i++) {
+        unsigned long before = log_total();
+        int failed = 0;
         printf("sockplay> %s%s%s\n", out_col(C_BOLD), lines[i], out_col(C_RESET));
         fflush(stdout);
         if (repl_line(lines[i], strlen(lines[i]))) break;
+        /* A call of the solution failed (its port still held by a TIME_WAIT of a run a
+         * minute ago …): what follows would wait on it, so the solution stops here. */
+        for (unsigned long k = before; k < log_total() && k >= log_total() - log_count(); k++)
+            failed |= log_at((size_t)(k - (log_total() - log_count())))->rc < 0;
+        if (failed) {
+            printf(TR("--auto: that call failed, so the solution stops here (`state` shows what holds a port)\n",
+                      "--auto：这次调用失败了，参考答案到此为止（`state` 显示端口被谁占用）\n"));
+            break;
+        }
     }
     return exercise_check() != 0;
 }

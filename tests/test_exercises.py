@@ -70,7 +70,7 @@ def texts(name, lang="en"):
     return [en if lang == "en" else zh for _, en, zh in exercise_files()[name]]
 
 def done_line(name, n, lang="en"):
-    return ("exercise %s: %d/%d checks met — done" if lang == "en" else "练习 %s: %d/%d 项检查全部完成") % (name, n, n)
+    return ("exercise %s: %d/%d checks met — done" if lang == "en" else "练习 %s：%d/%d 项检查全部完成") % (name, n, n)
 
 def listing(out, name, lang="en"):
     """The last `check` listing in out: [(mark, text, hint lines as printed)], and the count
@@ -410,7 +410,8 @@ def tcp_server_not_listening_then_recv_on_the_listener():
         sp.run('send conn "thanks"')                            # not the course's answer
         items, count, out = check(sp, "tcp_server_thanks")
         assert hint_of(items, "it answered \"thank you !\" on that socket") == \
-            "it sent other bytes: the course's server sends \"thank you !\".encode('utf-8')", out
+            "the first answer was other bytes, and the client reads only once: the course's server sends " \
+            "\"thank you !\".encode('utf-8') — run the client again for a new connection", out
         sp.close()
     finally:
         kill(cli); kill(sp.p)
@@ -433,9 +434,9 @@ def restart_without_reuseaddr_in_the_first_run():
         items, count, out = check(sp, "restart_reuseaddr")
         assert marks(items) == {t: m for t, m in zip(texts("restart_reuseaddr"), "✓✗✗✗")}, out
         assert hint_of(items, "that server set SO_REUSEADDR before its bind").startswith(
-            "the first run bound 7788 without SO_REUSEADDR: its TIME_WAIT blocks every restart for a minute"), out
+            "that server bound 7788 without SO_REUSEADDR: its TIME_WAIT blocks every restart for a minute"), out
         assert hint_of(items, "within the minute, a new socket with SO_REUSEADDR bound 7788 again") == \
-            "bind gave EADDRINUSE: is the old listening socket still open (`state`)? did both runs set SO_REUSEADDR before bind?", out
+            "bind gave EADDRINUSE: did both runs set SO_REUSEADDR before bind? (`state` shows what holds 7788)", out
         assert count == "1 of 4 checks met", out
         sp.close()
     finally:
@@ -574,7 +575,7 @@ def an_exercise_done_at_a_terminal():
         t.type("close conn")
         t.wait(r"✓ met: it closed the socket that served the client\s*\n" + re.escape(done_line("tcp_server_thanks", 5)))
         t.type("check")
-        screen = t.wait(r"(?s)\nexercise tcp_server_thanks\n((?:✓[^\n]*\n){5})sockplay>").group(1)
+        screen = t.wait(r"(?s)\nexercise tcp_server_thanks\n((?:✓[^\n]*\n){5})all 5 checks met — done\nsockplay>").group(1)
         assert screen.split("\n")[:5] == ["✓ " + x for x in texts("tcp_server_thanks")], screen
         assert "接收到的数据为: thank you !" in finished(cli)
         t.type("quit")

@@ -68,7 +68,7 @@ exercise{
                                  "回复的是原样的 UTF-8 字节：课程的程序用 gbk 解码 —— 先 decode('utf-8')，再 encode('gbk')")
             end
             if last then return false, tr("the answer's bytes are not the received text in GBK", "回复的字节不是收到的文字的 GBK 编码") end
-            return false
+            return false, tr("answer with recv_data.decode('utf-8').encode('gbk')", "回复 recv_data.decode('utf-8').encode('gbk')")
         end},
     },
     -- For --auto: the course's lines, and a second socket standing in for the course's program.

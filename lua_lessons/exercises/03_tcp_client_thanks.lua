@@ -42,7 +42,7 @@ exercise{
             if on_client("send", function(c) return c.ok end) then
                 return false, tr("the bytes sent are not UTF-8 text: the course's server decodes with utf-8", "发送的字节不是 UTF-8 文本：课程的服务器用 utf-8 解码")
             end
-            return false
+            return false, tr("send('你好'.encode('utf-8')) on the connected socket", "在已连接的套接字上 send('你好'.encode('utf-8'))")
         end},
         {"got_thanks", {"it read the answer \"thank you !\"", "它读到了回复 \"thank you !\""}, function()
             if thanks() then return true end

@@ -5,7 +5,7 @@
  * all are met the exercise is done; --report then keeps which were met and when.
  *
  *   exercise{task = {en, zh}, peer = {en, zh},
- *            checks = {{"id", {en, zh}, function() return met [, why_not] end}, …},
+ *            checks = {{"id", {en, zh}, function() return met [, why not, or a note] end}, …},
  *            solution = {"line as typed", …}}       -- what --auto types */
 #include "lua/exercise.h"
 #include <lauxlib.h>
@@ -143,7 +143,7 @@ static int evaluate(lua_State *L, int t, int i, char *why, size_t n)
         return 0;
     }
     met = lua_toboolean(L, -2);
-    if (!met && lua_isstring(L, -1)) snprintf(why, n, "%s", lua_tostring(L, -1));
+    if (lua_isstring(L, -1)) snprintf(why, n, "%s", lua_tostring(L, -1));   /* why not; or a note on one met */
     lua_pop(L, 4);
     return met;
 }

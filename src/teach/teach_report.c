@@ -49,7 +49,11 @@ static json_object *entry(const char *lesson, int checks_ok)
         json_object_object_add(c, "key", json_object_new_int(r[i].key));
         if (r[i].key_text[0]) json_object_object_add(c, "key_text", json_object_new_string(r[i].key_text));
         json_object_object_add(c, "correct", json_object_new_boolean(r[i].correct));
-        json_object_object_add(c, "seconds", json_object_new_double((double)(long)(r[i].seconds * 10 + 0.5) / 10));
+        {
+            char sec[32];           /* one decimal, written as such (not 0.10000000000000001) */
+            snprintf(sec, sizeof sec, "%.1f", r[i].seconds);
+            json_object_object_add(c, "seconds", json_object_new_double_s(atof(sec), sec));
+        }
         json_object_array_add(cps, c);
         right += r[i].correct;
     }
