@@ -33,19 +33,6 @@ def fresh_net():
     if r.returncode != 0:
         raise Skip("ip link set lo up failed in the new namespace: " + r.stdout.decode(errors="replace").strip())
 
-def wait_listening(port, timeout=10.0):
-    """Until a socket of this namespace listens on port (a course server that accepts once must
-    not be spent by a probe connection)."""
-    until = time.monotonic() + timeout * SCALE
-    while time.monotonic() < until:
-        for table in ("tcp", "tcp6"):
-            for row in open("/proc/net/" + table).read().split("\n")[1:]:
-                f = row.split()
-                if len(f) > 3 and f[3] == "0A" and int(f[1].rsplit(":", 1)[1], 16) == port:
-                    return
-        time.sleep(0.05)
-    raise Fail("nothing listened on port %d within %.0f s" % (port, timeout))
-
 # ---------------------------------------------------------------- the exercises' files
 
 def exercise_files():

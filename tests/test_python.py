@@ -257,19 +257,6 @@ def proc_ports(pid, kind):
                 ports.add(int(f[1].rsplit(":", 1)[1], 16))
     return sorted(ports)
 
-def wait_listening(port, timeout=10.0):
-    """Until some socket of this machine listens on port (a course server that accepts once
-    must not be spent by a probe connection)."""
-    until = time.monotonic() + timeout * SCALE
-    while time.monotonic() < until:
-        for table in ("tcp", "tcp6"):
-            for row in open("/proc/net/" + table).read().split("\n")[1:]:
-                f = row.split()
-                if len(f) > 3 and f[3] == "0A" and int(f[1].rsplit(":", 1)[1], 16) == port:
-                    return
-        time.sleep(0.05)
-    raise Fail("nothing listened on port %d within %.0f s" % (port, timeout))
-
 class Peers:
     """The test's own TCP peer (answers "thank you !" to each connection, reads, closes) and UDP
     peer (answers each datagram with 你好 in GBK, as the course's network assistant does)."""

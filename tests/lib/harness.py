@@ -127,6 +127,19 @@ def free_port(kind=socket.SOCK_STREAM):
     s.close()
     return port
 
+def wait_listening(port, timeout=10.0):
+    """Until a TCP socket of this machine (or network namespace) listens on port: a course
+    server that accepts once must not be spent by a probe connection."""
+    until = time.monotonic() + timeout * SCALE
+    while time.monotonic() < until:
+        for table in ("tcp", "tcp6"):
+            for row in open("/proc/net/" + table).read().split("\n")[1:]:
+                f = row.split()
+                if len(f) > 3 and f[3] == "0A" and int(f[1].rsplit(":", 1)[1], 16) == port:
+                    return
+        time.sleep(0.05)
+    raise Fail("nothing listened on port %d within %.0f s" % (port, timeout))
+
 def course_program(*markers):
     """The first ```python block in the course's seeds that holds every marker."""
     names = sorted(os.listdir(SEEDS))
