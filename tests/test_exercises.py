@@ -633,6 +633,28 @@ def reports_of_two_learners_are_graded():
 
 # ---------------------------------------------------------------- the namespace, then the tests
 
+@test
+def a_close_that_sends_rst_leaves_no_time_wait_and_is_named():
+    """restart_reuseaddr: closing the accepted socket with the client's bytes unread sends RST,
+    so nothing waits in TIME_WAIT; the check says so, and a close after reading counts."""
+    fresh_net()
+    sp = start("restart_reuseaddr")
+    try:
+        sp.run('s = socket tcp; setsockopt s SO_REUSEADDR 1; bind s "" 7788; listen s')
+        sp.run('c = socket tcp; connect c 127.0.0.1 7788; send c "hi"')
+        sp.run("conn = accept s")
+        sp.run("close conn")
+        items, count, out = check(sp, "restart_reuseaddr")
+        head = "a server on 7788 closed a client's connection first (its side waits in TIME_WAIT)"
+        assert marks(items)[head] == "✗" and hint_of(items, head).startswith("that close sent RST, not FIN"), out
+        assert hint_of(items, "that server set SO_REUSEADDR before its bind").startswith("set — it counts once"), out
+        sp.run('c2 = socket tcp; connect c2 127.0.0.1 7788; send c2 "hi"')
+        sp.run("conn2 = accept s; recv conn2")
+        sp.run("close conn2", r"✓ met: a server on 7788 closed")
+        sp.close()
+    finally:
+        kill(sp.p)
+
 if __name__ == "__main__":
     if os.environ.get("SP_EXERCISE_NETNS") != "1":
         why = None

@@ -17,6 +17,14 @@ local function closed_after(s, seq)
     end
 end
 
+-- Whether the close c of the connection accept a made sent RST instead of FIN (bytes the
+-- client sent were still unread): then the kernel keeps nothing of it (no FIN_WAIT2, no
+-- TIME_WAIT). Known while it would still keep it (under a minute).
+local function reset(a, c)
+    if socket.gettime() - c.t >= 55 then return false end
+    return #sockets{port = 7788, peer = a.addr} == 0
+end
+
 -- Every run of a server on 7788 that served a client and closed that connection first (no
 -- recv on it had returned b''), so that its side waits in TIME_WAIT: {bind = the listener's
 -- bind, close = the connection's close, gone = the listener's close (seq; math.huge while
@@ -32,7 +40,7 @@ local function runs()
                 for _, c in ipairs(calls{sock = a.made}) do
                     if c.seq > a.seq and c.kind == "recv" and c.ok and c.ret == 0 then eof = true end
                     if c.seq > a.seq and c.kind == "close" and c.ok then
-                        if not eof then out[#out + 1] = {bind = b, close = c, gone = gone, reuse = reuse_before(b.sock, b)} end
+                        if not eof and not reset(a, c) then out[#out + 1] = {bind = b, close = c, gone = gone, reuse = reuse_before(b.sock, b)} end
                         break
                     end
                 end
@@ -78,6 +86,13 @@ exercise{
             if #runs() > 0 then return true end
             local l = listening(7788)
             for _, a in ipairs(accepted(l)) do
+                local c = calls{kind = "close", ok = true, sock = a.made}[1]
+                if c and c.seq > a.seq and reset(a, c) then
+                    return false, tr("that close sent RST, not FIN: the client's bytes were still unread, so nothing waits in TIME_WAIT (`state`) — recv what the client sent, then close",
+                                     "这次关闭发出的是 RST 而不是 FIN：客户端发来的字节还没有读，所以没有进入 TIME_WAIT（`state`）—— 先 recv 客户端发来的数据，再关闭")
+                end
+            end
+            for _, a in ipairs(accepted(l)) do
                 if #calls{kind = "recv", ok = true, ret = 0, sock = a.made} > 0 then
                     return false, tr("the client closed first (recv gave b''): TIME_WAIT is then on the client's side — close the accepted socket before the client does",
                                      "客户端先关闭了（recv 返回 b''）：TIME_WAIT 就在客户端那一端 —— 要在客户端之前关闭 accept 返回的套接字")
@@ -90,6 +105,11 @@ exercise{
             for _, r in ipairs(all) do if r.reuse then return true end end
             if #all > 0 then return false, tr("that server bound 7788 without SO_REUSEADDR: its TIME_WAIT blocks every restart for a minute, option or not — the option is needed in every run. Wait until `state` no longer shows the TIME_WAIT, then run the server again with it.",
                                               "这个服务器绑定 7788 时没有设置 SO_REUSEADDR：它的 TIME_WAIT 会让一分钟内的重启都失败，不管重启时设不设选项 —— 每次运行都需要这个选项。等 `state` 不再显示 TIME_WAIT，再设置选项重新运行服务器。") end
+            local l, b = bound(7788, "tcp")
+            if b and reuse_before(l, b) then
+                return false, tr("set — it counts once this server has closed a client's connection first (the check above)",
+                                 "已设置 —— 等这个服务器先关闭了一个客户端的连接（上一项检查）才算数")
+            end
             return false, tr("setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, True) before bind", "在 bind 之前 setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, True)")
         end},
         {"restarted_at_once", {"within the minute, a new socket with SO_REUSEADDR bound 7788 again", "一分钟之内，一个设置了 SO_REUSEADDR 的新套接字再次绑定了 7788"}, function()
