@@ -8,8 +8,8 @@ local function conns() return accepted(listening(7788)) end
 -- The first call of kind on one of the accepted sockets that passes test(c), or nil.
 local function on_conn(kind, test)
     for _, a in ipairs(conns()) do
-        for _, c in ipairs(calls{kind = kind, sock = a.made}) do
-            if c.seq > a.seq and test(c) then return c, a end
+        for _, c in ipairs(life(a.made, a.seq)) do
+            if c.kind == kind and test(c) then return c, a end
         end
     end
 end
@@ -45,8 +45,8 @@ exercise{
             -- The client reads once (recv(1024)) and closes: the answer is the first send.
             for _, a in ipairs(conns()) do
                 local first
-                for _, c in ipairs(calls{sock = a.made}) do
-                    if c.seq > a.seq and not first and (c.kind == "send" or c.kind == "sendall") and c.ok then first = c end
+                for _, c in ipairs(life(a.made, a.seq)) do
+                    if not first and (c.kind == "send" or c.kind == "sendall") and c.ok then first = c end
                 end
                 if first and first.data == "thank you !" then return true end
                 if first then

@@ -6,8 +6,8 @@
 -- (a call) when given, that passes test(c); and the accept that made the socket.
 local function on_conn(kind, test, after)
     for _, a in ipairs(accepted(listening(7890))) do
-        for _, c in ipairs(calls{kind = kind, sock = a.made}) do
-            if c.seq > a.seq and (not after or (c.sock == after.sock and c.seq > after.seq)) and test(c) then return c, a end
+        for _, c in ipairs(life(a.made, a.seq)) do
+            if c.kind == kind and (not after or c.seq > after.seq) and test(c) then return c, a end
         end
     end
 end

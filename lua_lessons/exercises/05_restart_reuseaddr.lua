@@ -2,10 +2,11 @@
 -- summary.zh: 一个可以立即重启的 7788 端口服务器：它先关闭（TIME_WAIT 占着端口），在 bind 之前设置 SO_REUSEADDR，重启时才能绑定
 -- course: 000 (5.3 TCP服务端端口号复用: setsockopt(SOL_SOCKET, SO_REUSEADDR, True)); 004 (四次挥手, TIME_WAIT)
 
--- Whether socket s had SO_REUSEADDR on before call c (its bind).
+-- Whether socket s had SO_REUSEADDR on before call c (its bind): set since it was made.
 local function reuse_before(s, c)
+    local made = born(s, c.seq)
     for _, o in ipairs(calls{kind = "setsockopt", ok = true, sock = s, option = "SO_REUSEADDR"}) do
-        if o.seq < c.seq and o.value ~= 0 then return true end
+        if o.seq < c.seq and o.seq > made and o.value ~= 0 then return true end
     end
     return false
 end
@@ -17,13 +18,9 @@ local function closed_after(s, seq)
     end
 end
 
--- Whether the close c of the connection accept a made sent RST instead of FIN (bytes the
--- client sent were still unread): then the kernel keeps nothing of it (no FIN_WAIT2, no
--- TIME_WAIT). Known while it would still keep it (under a minute).
-local function reset(a, c)
-    if socket.gettime() - c.t >= 55 then return false end
-    return #sockets{port = 7788, peer = a.addr} == 0
-end
+-- Whether the close c of the connection accept a made sent RST instead of FIN: bytes the
+-- client sent were still unread (c.unread), so nothing waits in TIME_WAIT.
+local function reset(c) return c.unread ~= nil end
 
 -- Every run of a server on 7788 that served a client and closed that connection first (no
 -- recv on it had returned b''), so that its side waits in TIME_WAIT: {bind = the listener's
@@ -37,10 +34,10 @@ local function runs()
         for _, a in ipairs(accepted(b.sock)) do
             if a.seq > b.seq and a.seq < gone then
                 local eof = false
-                for _, c in ipairs(calls{sock = a.made}) do
-                    if c.seq > a.seq and c.kind == "recv" and c.ok and c.ret == 0 then eof = true end
-                    if c.seq > a.seq and c.kind == "close" and c.ok then
-                        if not eof and not reset(a, c) then out[#out + 1] = {bind = b, close = c, gone = gone, reuse = reuse_before(b.sock, b)} end
+                for _, c in ipairs(life(a.made, a.seq)) do
+                    if c.kind == "recv" and c.ok and c.ret == 0 then eof = true end
+                    if c.kind == "close" and c.ok then
+                        if not eof and not reset(c) then out[#out + 1] = {bind = b, close = c, gone = gone, reuse = reuse_before(b.sock, b)} end
                         break
                     end
                 end
@@ -87,7 +84,7 @@ exercise{
             local l = listening(7788)
             for _, a in ipairs(accepted(l)) do
                 local c = calls{kind = "close", ok = true, sock = a.made}[1]
-                if c and c.seq > a.seq and reset(a, c) then
+                if c and c.seq > a.seq and reset(c) then
                     return false, tr("that close sent RST, not FIN: the client's bytes were still unread, so nothing waits in TIME_WAIT (`state`) — recv what the client sent, then close",
                                      "这次关闭发出的是 RST 而不是 FIN：客户端发来的字节还没有读，所以没有进入 TIME_WAIT（`state`）—— 先 recv 客户端发来的数据，再关闭")
                 end

@@ -42,6 +42,7 @@ extern const call_kindinfo call_kinds[CALL_NKINDS];
 #define FACT_NEVER_CONNECTED 64u /* EPIPE on a socket that never connected */
 #define FACT_READONLY 128u      /* refused: the option can only be read */
 #define FACT_BAD_TIMEOUT 256u   /* refused: secs is no timeout */
+#define FACT_UNREAD 512u        /* close of a TCP connection with n bytes unread: it sent RST, not FIN */
 
 /* Who cancelled a background call. */
 enum { CANCEL_NONE, CANCEL_JOB, CANCEL_CLOSE, CANCEL_QUIT };

@@ -5,6 +5,7 @@
 #include "core/core.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -319,7 +320,14 @@ int core_close(sp_sock *s)
     jobs_cancel_on(s);
     core_rec_start(&c, CALL_CLOSE, s);
     core_begin(&c);
-    if (call_listening) kernel_remember(s);   /* its port, so its TIME_WAIT still shows in the table */
+    if (call_listening) {
+        kernel_row k;
+        kernel_remember(s);                    /* its port, so its TIME_WAIT still shows in the table */
+        if (s->type == SOCK_STREAM && s->family != AF_UNIX && s->backlog < 0) {
+            kernel_read(s, &k);                /* bytes never read: Linux answers the close with RST */
+            if (k.recvq > 0 && k.tcp_state != TCP_LISTEN) { c.facts |= FACT_UNREAD; c.n = k.recvq; }
+        }
+    }
     /* The fd is gone after close() whatever it returns (Linux), so the record goes too. */
     registry_remove(s);
     c.s = NULL;

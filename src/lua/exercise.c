@@ -93,7 +93,10 @@ static int l_exercise(lua_State *L)
  * last bind since the exercise began, else one the kernel shows bound there now (made
  * before it began) — its name, and the bind call (nil for the kernel's). listening(port):
  * the last TCP socket bound to port that then listened, or one the kernel shows listening
- * there. accepted(l): the accept calls on listener l that made a socket (c.made). */
+ * there. accepted(l): the accept calls on listener l that made a socket (c.made).
+ * life(s, from): the calls on socket s after place from, up to its close (a name used
+ * again later is another socket). born(s, seq): the place of the call that made the
+ * socket called s last before seq (0: before the exercise began). */
 static const char helpers_lua[] =
     "local function kind_ok(t, kind) return not kind or t == kind or t == kind .. '6' end\n"
     "function bound(port, kind)\n"
@@ -120,6 +123,21 @@ static const char helpers_lua[] =
     "end\n"
     "function accepted(l)\n"
     "  return l and calls{kind = 'accept', ok = true, sock = l} or {}\n"
+    "end\n"
+    "function life(s, from)\n"
+    "  local out = {}\n"
+    "  for _, c in ipairs(calls{sock = s}) do\n"
+    "    if c.seq > from then\n"
+    "      out[#out + 1] = c\n"
+    "      if c.kind == 'close' and c.ok then break end\n"
+    "    end\n"
+    "  end\n"
+    "  return out\n"
+    "end\n"
+    "function born(s, seq)\n"
+    "  local at = 0\n"
+    "  for _, c in ipairs(calls{made = s}) do if c.seq < seq then at = c.seq end end\n"
+    "  return at\n"
     "end\n";
 
 void exercise_open(lua_State *L)

@@ -49,7 +49,8 @@ static void set_addr(lua_State *L, const sp_addr *a)
 
 /* One call as a table (socket.log() adds seq, its place in the log): kind, sock (its name, or its fd as text), fd, type, ok, ret, err
  * ("EADDRINUSE"), addr/host/port, data (the bytes sent or received), made (the socket an
- * accept or socket made), option/value (setsockopt), n (MAX, backlog …), t (when it began, seconds on a
+ * accept or socket made), option/value (setsockopt), n (MAX, backlog …), unread (a close with bytes never read: it
+ * sent RST), t (when it began, seconds on a
  * monotonic clock), took (seconds it blocked), job. */
 static void push_call(lua_State *L, const sp_call *c)
 {
@@ -86,6 +87,7 @@ static void push_call(lua_State *L, const sp_call *c)
         set_int(L, "value", (lua_Integer)sockopt_number(c->opt, &c->val));
     }
     set_int(L, "n", c->n);
+    if (c->facts & FACT_UNREAD) set_int(L, "unread", c->n);   /* a close that sent RST */
     lua_pushnumber(L, c->took);
     lua_setfield(L, -2, "took");
     lua_pushnumber(L, c->t0);

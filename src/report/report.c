@@ -497,6 +497,9 @@ static void ok_lines(const sp_call *c)
         line_end();
         break;
     }
+    if (c->kind == CALL_CLOSE && (c->facts & FACT_UNREAD))
+        hint(TR("%ld bytes had come and were never read: close sent RST, not FIN — the peer's next recv fails with ECONNRESET, and nothing waits in TIME_WAIT",
+                "有 %ld 字节收到了却没有读：close 发出的是 RST 而不是 FIN —— 对方下一次 recv 会以 ECONNRESET 失败，也不会进入 TIME_WAIT"), c->n);
     if (c->kind == CALL_SHUTDOWN && c->n != SHUT_RD && c->type == SOCK_STREAM)
         hint("%s", TR("FIN sent: the peer's recv() returns 0 bytes, but this socket can still receive (half-close)",
                       "已发送 FIN：对方的 recv() 会返回 0 字节，但这个套接字仍然可以接收（半关闭）"));
