@@ -205,6 +205,7 @@ typedef struct {
     kernel_row *v;
     size_t nsess, nfree, cap;        /* v holds nsess session rows, then nfree fd-less ones */
     char *own;
+    int midway;                      /* a row caught mid-change (see take) */
 } dump;
 
 static dump kept;
@@ -215,7 +216,11 @@ static void take(const kernel_entry *e, void *ctx)
     dump *d = ctx;
     size_t at;
     const sp_sock *queue = NULL;
-    int m = kernel_match_entry(e, &at, &queue);
+    int m;
+    /* No fd, CLOSE, no port: a socket the dump held while it became a TIME_WAIT (FIN_WAIT2)
+     * one, which the walk had passed already. The table is read again (kernel_dump). */
+    if (!e->ino && e->state == TCP_CLOSE && !e->sport) d->midway = 1;
+    m = kernel_match_entry(e, &at, &queue);
     if (m == KERNEL_MATCH_NONE) return;
     if (m == KERNEL_MATCH_OWN) {
         /* A listener's queue limit is not in /proc's rows: TCP_INFO tells both. */
@@ -334,9 +339,16 @@ int kernel_dump(const kernel_row **rows, size_t *n)
         if (!here && !kernel_match_closed(place)) continue;
         if (place != PLACE_HERE && place_enter(place) < 0) continue;
         dump_place = place;
-        snapshot(ns, place);
-        errno = 0;
-        if ((prc = read_table(&kept)) < 0) {
+        for (int again = 0; again < 2; again++) {   /* once more after a row caught mid-change */
+            kept.midway = 0;
+            snapshot(ns, place);
+            errno = 0;
+            prc = read_table(&kept);
+            if (prc < 0 || !kept.midway) break;
+            kept.nfree = 0;
+            memset(kept.own, 0, kept.nsess);
+        }
+        if (prc < 0) {
             rc = prc;
             err = errno;
         } else kernel_match_end();
