@@ -18,6 +18,7 @@
 #include "cmd/cmd_args.h"
 #include "core/core.h"
 #include "lang/words.h"
+#include "teach/teach_predict.h"
 
 static int passed, failed;
 
@@ -423,12 +424,32 @@ static void word_tables(void)
         }
 }
 
+/* A prediction written as a lesson's answer: the forms, the Chinese words, the names checked. */
+static void predictions(void)
+{
+    static const struct { const char *text; int kind; const char *err; } v[] = {
+        {"blocks", PREDICT_BLOCKS, NULL}, {"阻塞", PREDICT_BLOCKS, NULL}, {"returns b''", PREDICT_RETURNS, NULL},
+        {"返回 3", PREDICT_RETURNS, NULL}, {"error econnrefused", PREDICT_ERROR, NULL}, {"失败 TimeoutError", PREDICT_ERROR, NULL},
+        {"error BrokenPipeError", PREDICT_ERROR, NULL}, {"state c TIME_WAIT", PREDICT_STATE, NULL},
+        {"error EFLIES", 0, "no such error"}, {"error E?", 0, "no such error"}, {"maybe", 0, "one of: blocks"},
+        {"on", 0, "one of: blocks"}, {"returns x", 0, "returns 'x'"}, {"", 0, "one of: blocks"},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        prediction p;
+        char err[300] = "";
+        int rc = predict_text(v[i].text, &p, err, sizeof err);
+        if (v[i].err) CHECK(rc < 0 && strstr(err, v[i].err), "predict_text('%s'): want an error with '%s', got %d '%s'", v[i].text, v[i].err, rc, err);
+        else CHECK(rc == 0 && p.kind == v[i].kind, "predict_text('%s'): got %d kind %d (%s), want kind %d", v[i].text, rc, p.kind, err, v[i].kind);
+    }
+}
+
 int main(void)
 {
     keymaps();
     decimals();
     unix_paths();
     out_lang = LANG_EN;
+    predictions();
     lex("socket tcp", "socket|tcp");
     lex("  bind   s  \"\"  7788 ", "bind|s||7788");
     lex("s = socket tcp", "s=>socket|tcp");
