@@ -813,6 +813,31 @@ def from_import_star_and_del_as_in_python():
     assert sp.close() == 0
 
 @test
+def a_name_bound_again_lets_go_of_its_socket_as_cpython_does():
+    """The course's server lines typed twice: python3 closes the first socket when `s =
+    socket.socket()` binds the name again (its last reference went), so the second bind of the
+    same port works there — and in sockplay. A socket another name still refers to stays open;
+    a statement that failed binds nothing, so the old socket keeps its name."""
+    port = free_port()
+    lines = ["import socket", "s = socket.socket()", "s.bind(('127.0.0.1', %d))" % port, "s.listen(5)",
+             "s = socket.socket()", "s.bind(('127.0.0.1', %d))" % port, "print('bound again')"]
+    assert python_says("\n".join(lines)) == "bound again", "python3 itself no longer closes the old socket"
+    sp = Sockplay()
+    for line in lines[:4]:
+        ok(sp, line)
+    out = ok(sp, "s = socket.socket()", r"^close\(\d+\) = 0")
+    assert "CPython closes it then, and so did sockplay" in out, out
+    ok(sp, lines[5], r"^bind\(s, 127\.0\.0\.1:%d\) = 0" % port)
+    ok(sp, "t = s")
+    out = ok(sp, "s = 5", r"stays open: t still refers to it")
+    assert not re.search(r"^close\(", out, re.M), out
+    ok(sp, "u = socket.socket()")
+    out = py(sp, "u = socket.socket(99)")                         # fails: u is still the socket it was
+    assert not re.search(r"^close\(", out, re.M) and re.search(r"OSError", out), out
+    ok(sp, "u.fileno()", r"^\d+$")
+    assert sp.close() == 0
+
+@test
 def values_are_shared_with_commands():
     """Contract 10: a socket made by a Python line is a name for the commands, and one made by a
     command is a Python value; close() from either side ends it for both."""

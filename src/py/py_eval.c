@@ -1082,29 +1082,93 @@ py_val *py_eval(const py_node *x)
 
 /* --- statements ------------------------------------------------------------------------------ */
 
+/* v is the socket s, or holds it (a tuple from accept()). */
+static int refers(const py_val *v, const sp_sock *s)
+{
+    if (v->t == PV_SOCK) return v->fd == s->fd && v->serial == s->serial;
+    for (size_t i = 0; (v->t == PV_TUPLE || v->t == PV_LIST) && i < v->n; i++)
+        if (refers(v->items[i], s)) return 1;
+    return 0;
+}
+
+/* The Python variable that refers to s (beside the name the registry gives it), or NULL. */
+static const char *referrer(const sp_sock *s)
+{
+    for (size_t i = 0; i < nvars; i++)
+        if (refers(vars[i].v, s)) return vars[i].name;
+    return NULL;
+}
+static int referenced(const sp_sock *s) { return referrer(s) != NULL; }
+
+/* Why the socket that was called name stays open after the name went elsewhere. */
+static void stays_open(const sp_sock *other, const char *name)
+{
+    char note[300];
+    const char *by = referrer(other);
+    if (by) snprintf(note, sizeof note, TR("fd %d, called %s before, stays open: %s still refers to it", "fd %d（原来叫 %s）仍然打开：%s 还引用着它"),
+                     other->fd, name, by);
+    else snprintf(note, sizeof note, TR("fd %d, called %s before, stays open (Python would close it once nothing refers to it)",
+                                        "fd %d（原来叫 %s）仍然打开（Python 会在没有变量引用它时关闭它）"), other->fd, name);
+    out_hint(note);
+}
+
+/* Sockets a statement lets go of by binding their name again: unnamed at once, closed when
+ * the statement has run (py_let_go_end), as CPython closes an object whose last reference
+ * went — `s = socket.socket()` typed again closes the old s. */
+typedef struct {
+    int fd;
+    unsigned long serial;
+    char name[SP_NAME_MAX];
+} letgo;
+static letgo drops[16];
+static int ndrops;
+
+void py_let_go(const char *name)
+{
+    sp_sock *x = registry_by_name(name);
+    if (!x || referenced(x) || ndrops == (int)(sizeof drops / sizeof drops[0]) || py_sock_background) return;
+    drops[ndrops].fd = x->fd;
+    drops[ndrops].serial = x->serial;
+    snprintf(drops[ndrops].name, sizeof drops[ndrops].name, "%s", name);
+    ndrops++;
+    registry_set_name(x, "");
+}
+
+void py_let_go_end(int ran)
+{
+    for (int i = 0; i < ndrops; i++) {
+        sp_sock *x = registry_by_fd(drops[i].fd);
+        if (!x || x->serial != drops[i].serial) continue;              /* closed already */
+        if (!ran) {                                                     /* the statement failed: nothing was bound */
+            if (!registry_by_name(drops[i].name)) registry_set_name(x, drops[i].name);
+            continue;
+        }
+        if (x->name[0] || referenced(x)) continue;                      /* something took it back */
+        if (core_close(x) == 0)
+            out_hint(TR("the name now refers to something else and nothing refers to the old socket: CPython closes it then, and so did sockplay",
+                        "这个名字现在指向别的对象，已没有变量引用旧的套接字：CPython 此时会关闭它，sockplay 也关闭了它"));
+    }
+    ndrops = 0;
+}
+
 /* Binds a name: a socket gets it in the session's registry (so `recv NAME` finds it); any
- * other value takes it from a socket that had it, which stays open under its fd. */
+ * other value takes it from a socket that had it — closed when the statement has run if
+ * nothing else refers to it (py_let_go), else open under its fd. */
 static int bind_name(const char *name, py_val *v)
 {
     py_mark_known(name);
-    sp_sock *s = v->t == PV_SOCK ? py_sock_of(v) : NULL, *other = registry_by_name(name);
+    sp_sock *s = v->t == PV_SOCK ? py_sock_of(v) : NULL, *other;
+    if (registry_by_name(name) != s) py_let_go(name);   /* the old socket, when nothing else holds it */
+    other = registry_by_name(name);
     if (s && registry_valid_name(name) && (!s->name[0] || !strcmp(s->name, name))) {
         registry_set_name(s, name);
         del_var(name);
-        if (other && other != s) {
-            char note[200];
-            snprintf(note, sizeof note, TR("fd %d, called %s before, stays open (Python would close it once nothing refers to it)",
-                                           "fd %d（原来叫 %s）仍然打开（Python 会在没有变量引用它时关闭它）"), other->fd, name);
-            out_hint(note);
-        }
+        if (other && other != s) stays_open(other, name);
         return 0;
     }
     if (other && other != s) {
-        char note[200];
         registry_set_name(other, "");
-        snprintf(note, sizeof note, TR("fd %d, called %s before, stays open (Python would close it once nothing refers to it)",
-                                       "fd %d（原来叫 %s）仍然打开（Python 会在没有变量引用它时关闭它）"), other->fd, name);
-        out_hint(note);
+        stays_open(other, name);
     }
     return set_var(name, v);
 }
@@ -1127,15 +1191,6 @@ int py_assign(const py_node *t, py_val *v)
     }
     for (int i = 0; i < t->nkids; i++)
         if (py_assign(t->kids[i], v->items[i]) < 0) return -1;
-    return 0;
-}
-
-/* v is the socket s, or holds it (a tuple from accept()). */
-static int refers(const py_val *v, const sp_sock *s)
-{
-    if (v->t == PV_SOCK) return v->fd == s->fd && v->serial == s->serial;
-    for (size_t i = 0; (v->t == PV_TUPLE || v->t == PV_LIST) && i < v->n; i++)
-        if (refers(v->items[i], s)) return 1;
     return 0;
 }
 

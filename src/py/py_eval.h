@@ -28,6 +28,11 @@ int py_outside_call(const char *name);
 extern char *(*py_read_line)(const char *prompt);
 /* Set by exit() and quit(). */
 extern int py_quit;
+/* A statement binds name again: its socket, if nothing else refers to it, loses the name
+ * now, and py_let_go_end closes it once the statement ran (ran 1) or gives the name back
+ * (ran 0), as CPython releases the old object only when the binding happened. */
+void py_let_go(const char *name);
+void py_let_go_end(int ran);
 /* Names a Python line bound, deleted, or waits to bind: py_known says so. */
 void py_mark_known(const char *name);
 int py_known(const char *name);

@@ -288,13 +288,15 @@ static int run(const char *line, py_prog *g)
         py_sock_naming = naming(&g->v[i]);
         if (py_exec(&g->v[i], &shown) < 0) {
             raised = py_error.oserror ? 1 : 2;
+            py_let_go_end(0);
             exception_line();
             if (!strcmp(py_error.type, "NameError") && g->v[i].value && g->v[i].value->kind == N_CALL &&
                 g->v[i].value->kids[0]->kind == N_NAME && strstr(py_error.msg, g->v[i].value->kids[0]->name))
                 out_hint(TR("a function defined with def runs in python3 FILE.py, not at this prompt",
                             "用 def 定义的函数要用 python3 FILE.py 运行，不能在这个提示符下运行"));
-        } else if (shown) {
-            echo(shown);
+        } else {
+            py_let_go_end(1);               /* the sockets the statement let go of close now */
+            if (shown) echo(shown);
         }
         pv_unref(shown);
         py_sock_naming = NULL;
@@ -332,6 +334,7 @@ static void listener(call_event ev, const sp_call *c)
         } else if (s->kind == S_ASSIGN) {
             for (int i = 0; i < s->ntargets && !raised; i++)
                 if (py_assign(s->targets[i], v) < 0) { raised = 2; exception_line(); }
+            py_let_go_end(!raised);
         } else if (v->t != PV_NONE) {
             echo(v);
         }

@@ -2,6 +2,7 @@
  * the way lua/lsock.c makes it: its arguments checked with Python's messages, the core
  * called (which tells the report, the log and the wire), its result made Python's. */
 #include "py/py_sock.h"
+#include "py/py_eval.h"
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -197,7 +198,10 @@ static py_val *blocking(sp_sock *s, call_kind kind, sp_call *k, const char *host
 {
     py_val *r;
     if (!k) return py_raise("MemoryError", "out of memory");
-    if (kind == CALL_ACCEPT && py_sock_naming) call_copy(k->newvar, sizeof k->newvar, py_sock_naming);
+    if (kind == CALL_ACCEPT && py_sock_naming) {
+        py_let_go(py_sock_naming);           /* conn = s.accept() again: the old conn goes when it returns */
+        call_copy(k->newvar, sizeof k->newvar, py_sock_naming);
+    }
     py_sock_naming = NULL;
     if (core_start(k, kind, s, host, port) < 0) {
         core_call_free(k);
@@ -530,6 +534,7 @@ static py_val *f_socket(py_val *self, py_val **a, char **kw, int n)
     }
     if (proto != 0 && !(proto == IPPROTO_TCP && type == SOCK_STREAM) && !(proto == IPPROTO_UDP && type == SOCK_DGRAM))
         return py_raise("OSError", "%s", TR("sockplay makes sockets with proto 0 (the default)", "sockplay 只新建 proto 为 0（默认）的套接字"));
+    if (name) py_let_go(name);               /* s = socket.socket() again: the old s goes (py_let_go_end) */
     if (!(s = core_socket((int)family, (int)type, name))) return failure(core_failed());
     return py_sock_value(s);
 }
