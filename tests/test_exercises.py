@@ -655,6 +655,31 @@ def a_close_that_sends_rst_leaves_no_time_wait_and_is_named():
     finally:
         kill(sp.p)
 
+@test
+def restart_by_typing_the_server_lines_again():
+    """restart_reuseaddr the way python3 would do it at its prompt: the server's lines typed again,
+    without closing the old listener — binding the name again lets go of it (closed), and the
+    checks follow the sockets, not their names."""
+    fresh_net()
+    sp = start("restart_reuseaddr")
+    try:
+        server = ["tcp_server_socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)",
+                  "tcp_server_socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, True)",
+                  "tcp_server_socket.bind(('', 7788))", "tcp_server_socket.listen(128)"]
+        sp.run("import socket")
+        for line in server:
+            sp.run(line)
+        sp.run("c = socket.socket(); c.connect(('127.0.0.1', 7788))")
+        sp.run("client_socket, clientAddr = tcp_server_socket.accept()")
+        sp.run("client_socket.close()", r"✓ met: a server on 7788 closed")
+        sp.run(server[0], r"CPython closes it then, and so did sockplay")
+        for line in server[1:]:
+            sp.run(line)
+        all_met(sp, "restart_reuseaddr")
+        sp.close()
+    finally:
+        kill(sp.p)
+
 if __name__ == "__main__":
     if os.environ.get("SP_EXERCISE_NETNS") != "1":
         why = None

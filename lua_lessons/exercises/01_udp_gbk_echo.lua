@@ -2,16 +2,16 @@
 -- summary.zh: 在 8080 端口做一个 UDP 套接字，把收到的内容用 GBK 编码回复给课程里的 UDP 程序
 -- course: 001 (udp 网络程序 - 接收数据: sendto(…encode('utf-8'), dest_addr), recvfrom(1024), decode('gbk'))
 
--- The UDP socket bound to port 8080 (its name in the log), or nil.
+-- The UDP socket bound to port 8080 (its id), or nil.
 local function receiver() return (bound(8080, "udp")) end
 
 -- Each answer it sent, with the datagram it answers: the last one received before it
 -- ({got, sent}); and the last answer that went elsewhere ({got, sent}), or nil.
 local function answers(s)
     local out, astray = {}, nil
-    for _, a in ipairs(calls{kind = "sendto", ok = true, sock = s}) do
+    for _, a in ipairs(calls{kind = "sendto", ok = true, id = s}) do
         local got
-        for _, r in ipairs(calls{kind = "recvfrom", ok = true, sock = s}) do
+        for _, r in ipairs(calls{kind = "recvfrom", ok = true, id = s}) do
             if r.seq < a.seq then got = r end
         end
         if got and got.addr == a.addr then out[#out + 1] = {got = got, sent = a}
@@ -37,8 +37,8 @@ exercise{
         end},
         {"got_datagram", {"it received the program's datagram with recvfrom", "它用 recvfrom 收到了程序发来的数据报"}, function()
             local s = receiver()
-            if s and #calls{kind = "recvfrom", ok = true, sock = s} > 0 then return true end
-            if s and #calls{kind = "recv", ok = true, sock = s} > 0 then
+            if s and #calls{kind = "recvfrom", ok = true, id = s} > 0 then return true end
+            if s and #calls{kind = "recv", ok = true, id = s} > 0 then
                 return false, tr("recv gives the bytes but not who sent them: recvfrom gives (data, address), the address to answer to",
                                  "recv 只给出字节，不告诉你是谁发的：recvfrom 给出 (数据, 地址)，回复要发往这个地址")
             end
@@ -46,7 +46,7 @@ exercise{
         end},
         {"answered_sender", {"it sent an answer to the address recvfrom gave", "它向 recvfrom 给出的地址发送了回复"}, function()
             local s = receiver()
-            local ok, astray = answers(s or "")
+            local ok, astray = answers(s or 0)
             if #ok > 0 then return true end
             if astray then
                 return false, tr("the answer went to " .. astray.sent.addr .. ", but the datagram came from " .. astray.got.addr ..
@@ -58,7 +58,7 @@ exercise{
         end},
         {"answer_in_gbk", {"the answer is the text it received, encoded in GBK", "回复的是收到的文字，用 GBK 编码"}, function()
             local s, last = receiver(), nil
-            for _, p in ipairs((answers(s or ""))) do
+            for _, p in ipairs((answers(s or 0))) do
                 local text = socket.decode(p.got.data, "utf-8")
                 if text and p.sent.data == socket.encode(text, "gbk") then return true end
                 last = p

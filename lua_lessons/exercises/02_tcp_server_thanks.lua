@@ -8,7 +8,7 @@ local function conns() return accepted(listening(7788)) end
 -- The first call of kind on one of the accepted sockets that passes test(c), or nil.
 local function on_conn(kind, test)
     for _, a in ipairs(conns()) do
-        for _, c in ipairs(life(a.made, a.seq)) do
+        for _, c in ipairs(life(a.made_id, a.seq)) do
             if c.kind == kind and test(c) then return c, a end
         end
     end
@@ -35,7 +35,7 @@ exercise{
         {"got_message", {"it read the client's message on that new socket", "它在这个新套接字上读到了客户端的消息"}, function()
             if on_conn("recv", got) then return true end
             local l = listening(7788)
-            if l and #calls{kind = "recv", sock = l} > 0 then
+            if l and #calls{kind = "recv", id = l} > 0 then
                 return false, tr("recv on the listening socket: it only accepts — the socket accept() returned talks to the client",
                                  "在监听套接字上 recv：它只负责接受连接 —— 和客户端通信的是 accept() 返回的套接字")
             end
@@ -45,7 +45,7 @@ exercise{
             -- The client reads once (recv(1024)) and closes: the answer is the first send.
             for _, a in ipairs(conns()) do
                 local first
-                for _, c in ipairs(life(a.made, a.seq)) do
+                for _, c in ipairs(life(a.made_id, a.seq)) do
                     if not first and (c.kind == "send" or c.kind == "sendall") and c.ok then first = c end
                 end
                 if first and first.data == "thank you !" then return true end
@@ -60,7 +60,7 @@ exercise{
             local c = on_conn("close", function(c) return c.ok end)
             if c then return true end
             local l = listening(7788)
-            if l and #conns() > 0 and #calls{kind = "close", ok = true, sock = l} > 0 then
+            if l and #conns() > 0 and #calls{kind = "close", ok = true, id = l} > 0 then
                 return false, tr("that closed the listening socket: the connection stays open, and the client waits for its end — close the socket accept() returned",
                                  "关闭的是监听套接字：连接仍然开着，客户端还在等它结束 —— 要关闭 accept() 返回的套接字")
             end

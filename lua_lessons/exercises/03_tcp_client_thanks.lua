@@ -14,7 +14,7 @@ end
 -- The first call of kind on a client socket, after its connect, that passes test(c), or nil.
 local function on_client(kind, test, after)
     for _, k in ipairs(clients()) do
-        for _, c in ipairs(life(k.sock, k.seq)) do
+        for _, c in ipairs(life(k.id, k.seq)) do
             if c.kind == kind and (not after or c.seq > after.seq) and test(c) then return c end
         end
     end

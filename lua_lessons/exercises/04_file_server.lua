@@ -6,7 +6,7 @@
 -- (a call) when given, that passes test(c); and the accept that made the socket.
 local function on_conn(kind, test, after)
     for _, a in ipairs(accepted(listening(7890))) do
-        for _, c in ipairs(life(a.made, a.seq)) do
+        for _, c in ipairs(life(a.made_id, a.seq)) do
             if c.kind == kind and (not after or c.seq > after.seq) and test(c) then return c, a end
         end
     end
@@ -14,7 +14,7 @@ end
 
 -- Whether listener l was closed after call c.
 local function closed_listener(l, c)
-    for _, x in ipairs(calls{kind = "close", ok = true, sock = l}) do
+    for _, x in ipairs(calls{kind = "close", ok = true, id = l}) do
         if x.seq > c.seq then return true end
     end
     return false

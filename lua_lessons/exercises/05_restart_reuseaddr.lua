@@ -2,18 +2,17 @@
 -- summary.zh: 一个可以立即重启的 7788 端口服务器：它先关闭（TIME_WAIT 占着端口），在 bind 之前设置 SO_REUSEADDR，重启时才能绑定
 -- course: 000 (5.3 TCP服务端端口号复用: setsockopt(SOL_SOCKET, SO_REUSEADDR, True)); 004 (四次挥手, TIME_WAIT)
 
--- Whether socket s had SO_REUSEADDR on before call c (its bind): set since it was made.
+-- Whether socket s (an id) had SO_REUSEADDR on before call c (its bind).
 local function reuse_before(s, c)
-    local made = born(s, c.seq)
-    for _, o in ipairs(calls{kind = "setsockopt", ok = true, sock = s, option = "SO_REUSEADDR"}) do
-        if o.seq < c.seq and o.seq > made and o.value ~= 0 then return true end
+    for _, o in ipairs(calls{kind = "setsockopt", ok = true, id = s, option = "SO_REUSEADDR"}) do
+        if o.seq < c.seq and o.value ~= 0 then return true end
     end
     return false
 end
 
 -- The first close of socket s after call c's place (seq), or nil.
 local function closed_after(s, seq)
-    for _, c in ipairs(calls{kind = "close", ok = true, sock = s}) do
+    for _, c in ipairs(calls{kind = "close", ok = true, id = s}) do
         if c.seq > seq then return c end
     end
 end
@@ -29,15 +28,15 @@ local function reset(c) return c.unread ~= nil end
 local function runs()
     local out = {}
     for _, b in ipairs(calls{kind = "bind", ok = true, port = 7788}) do
-        local lc = closed_after(b.sock, b.seq)
+        local lc = closed_after(b.id, b.seq)
         local gone = lc and lc.seq or math.huge
-        for _, a in ipairs(accepted(b.sock)) do
+        for _, a in ipairs(accepted(b.id)) do
             if a.seq > b.seq and a.seq < gone then
                 local eof = false
-                for _, c in ipairs(life(a.made, a.seq)) do
+                for _, c in ipairs(life(a.made_id, a.seq)) do
                     if c.kind == "recv" and c.ok and c.ret == 0 then eof = true end
                     if c.kind == "close" and c.ok then
-                        if not eof and not reset(c) then out[#out + 1] = {bind = b, close = c, gone = gone, reuse = reuse_before(b.sock, b)} end
+                        if not eof and not reset(c) then out[#out + 1] = {bind = b, close = c, gone = gone, reuse = reuse_before(b.id, b)} end
                         break
                     end
                 end
@@ -47,13 +46,13 @@ local function runs()
     return out
 end
 
--- A restart after run r: a bind to 7788 after its connection's close, once its listener
--- was closed (a name used again counts then), within the 60 s the kernel keeps TIME_WAIT.
+-- A restart after run r: a bind to 7788 after its connection's close by another socket
+-- (the old listener must have closed for it to work), within the 60 s of TIME_WAIT.
 -- The first that worked, else the last that failed.
 local function restart_after(r)
     local failed
     for _, b in ipairs(calls{kind = "bind", port = 7788}) do
-        if b.seq > r.close.seq and b.seq > r.gone and b.t - r.close.t < 60 then
+        if b.seq > r.close.seq and (b.id ~= r.bind.id or b.seq > r.gone) and b.t - r.close.t < 60 then
             if b.ok then return b end
             failed = b
         end
@@ -66,8 +65,8 @@ local function restarted()
     local failed
     for _, r in ipairs(runs()) do
         local b, f = restart_after(r)
-        if b and r.reuse and reuse_before(b.sock, b) then return b end
-        failed = failed or f or (b and not reuse_before(b.sock, b) and b)
+        if b and r.reuse and reuse_before(b.id, b) then return b end
+        failed = failed or f or (b and not reuse_before(b.id, b) and b)
     end
     return nil, failed
 end
@@ -83,14 +82,14 @@ exercise{
             if #runs() > 0 then return true end
             local l = listening(7788)
             for _, a in ipairs(accepted(l)) do
-                local c = calls{kind = "close", ok = true, sock = a.made}[1]
+                local c = calls{kind = "close", ok = true, id = a.made_id}[1]
                 if c and c.seq > a.seq and reset(c) then
                     return false, tr("that close sent RST, not FIN: the client's bytes were still unread, so nothing waits in TIME_WAIT (`state`) — recv what the client sent, then close",
                                      "这次关闭发出的是 RST 而不是 FIN：客户端发来的字节还没有读，所以没有进入 TIME_WAIT（`state`）—— 先 recv 客户端发来的数据，再关闭")
                 end
             end
             for _, a in ipairs(accepted(l)) do
-                if #calls{kind = "recv", ok = true, ret = 0, sock = a.made} > 0 then
+                if #calls{kind = "recv", ok = true, ret = 0, id = a.made_id} > 0 then
                     return false, tr("the client closed first (recv gave b''): TIME_WAIT is then on the client's side — close the accepted socket before the client does",
                                      "客户端先关闭了（recv 返回 b''）：TIME_WAIT 就在客户端那一端 —— 要在客户端之前关闭 accept 返回的套接字")
                 end
@@ -128,8 +127,8 @@ exercise{
         end},
         {"listening_again", {"the restarted server listens on 7788", "重启的服务器在 7788 上监听"}, function()
             local b = restarted()
-            local gone = b and closed_after(b.sock, b.seq)
-            for _, l in ipairs(b and calls{kind = "listen", ok = true, sock = b.sock} or {}) do
+            local gone = b and closed_after(b.id, b.seq)
+            for _, l in ipairs(b and calls{kind = "listen", ok = true, id = b.id} or {}) do
                 if l.seq > b.seq and (not gone or l.seq < gone.seq) then return true end
             end
             return false, tr("listen(128) on the restarted socket", "在重启的套接字上 listen(128)")

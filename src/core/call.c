@@ -81,6 +81,7 @@ void call_init(sp_call *c, call_kind kind, const sp_sock *s)
     if (!s) return;
     c->s = (sp_sock *)s;
     c->fd = s->fd;
+    c->serial = s->serial;
     call_copy(c->var, sizeof c->var, s->name);
     c->family = s->family;
     c->type = s->type;

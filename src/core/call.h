@@ -59,6 +59,7 @@ typedef struct sp_call {
     /* The socket, as it was when the call began. */
     sp_sock *s;                 /* the session's socket; valid only while its events run */
     int fd;
+    unsigned long serial;       /* which socket it is (registry serial: a name or fd used again is another) */
     char var[SP_NAME_MAX];      /* its name then, or "" */
     int family, type;
     /* The arguments. */
@@ -83,6 +84,7 @@ typedef struct sp_call {
     int newfd;                  /* socket, accept: the new fd, or -1 */
     char newvar[SP_NAME_MAX];   /* and the name asked for it, or "" */
     sp_sock *made;              /* the new socket (valid while its events run) */
+    unsigned long made_serial;  /* and its serial, kept */
     /* Times: when it began (blocking_now), seconds it blocked; background job number or 0. */
     double t0, took;
     int job;

@@ -115,6 +115,7 @@ sp_sock *core_new_sock(sp_call *c, int fd, const char *name)
     c->moved_fd = name && (old = registry_set_name(s, name)) ? old->fd : -1;
     c->newfd = fd;
     c->made = s;
+    c->made_serial = s->serial;
     return s;
 }
 

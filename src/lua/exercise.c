@@ -88,56 +88,51 @@ static int l_exercise(lua_State *L)
     return 0;
 }
 
-/* What checks ask again and again (in Lua: they read calls{} and sockets{} as tables).
+/* What checks ask again and again (in Lua: they read calls{} and sockets{} as tables). A
+ * socket is told by its id, not its name: a name moves, and a name or fd is used again.
  * bound(port, kind): the socket of kind ("tcp", "udp"; either family) bound to port — the
  * last bind since the exercise began, else one the kernel shows bound there now (made
- * before it began) — its name, and the bind call (nil for the kernel's). listening(port):
- * the last TCP socket bound to port that then listened, or one the kernel shows listening
- * there. accepted(l): the accept calls on listener l that made a socket (c.made).
- * life(s, from): the calls on socket s after place from, up to its close (a name used
- * again later is another socket). born(s, seq): the place of the call that made the
- * socket called s last before seq (0: before the exercise began). */
+ * before it began) — its id, and the bind call (nil for the kernel's). listening(port):
+ * the id of the last TCP socket bound to port that then listened, or of one the kernel
+ * shows listening there. accepted(l): the accept calls on listener l (id) that made a
+ * socket (c.made_id). life(id, from): the calls on that socket after place from, up to its
+ * close. */
 static const char helpers_lua[] =
     "local function kind_ok(t, kind) return not kind or t == kind or t == kind .. '6' end\n"
     "function bound(port, kind)\n"
     "  local found, call\n"
     "  for _, c in ipairs(calls{kind = 'bind', ok = true, port = port}) do\n"
-    "    if kind_ok(c.type, kind) then found, call = c.sock, c end\n"
+    "    if kind_ok(c.type, kind) then found, call = c.id, c end\n"
     "  end\n"
     "  if found then return found, call end\n"
     "  for _, r in ipairs(sockets{port = port}) do\n"
-    "    if r.sock and kind_ok(r.type, kind) then return r.sock end\n"
+    "    if r.id and kind_ok(r.type, kind) then return r.id end\n"
     "  end\n"
     "end\n"
     "function listening(port)\n"
     "  local found\n"
     "  for _, b in ipairs(calls{kind = 'bind', ok = true, port = port}) do\n"
-    "    for _, l in ipairs(calls{kind = 'listen', ok = true, sock = b.sock}) do\n"
-    "      if l.seq > b.seq and kind_ok(b.type, 'tcp') then found = b.sock end\n"
+    "    for _, l in ipairs(calls{kind = 'listen', ok = true, id = b.id}) do\n"
+    "      if l.seq > b.seq and kind_ok(b.type, 'tcp') then found = b.id end\n"
     "    end\n"
     "  end\n"
     "  if found then return found end\n"
     "  for _, r in ipairs(sockets{port = port, state = 'LISTEN'}) do\n"
-    "    if r.sock then return r.sock end\n"
+    "    if r.id then return r.id end\n"
     "  end\n"
     "end\n"
     "function accepted(l)\n"
-    "  return l and calls{kind = 'accept', ok = true, sock = l} or {}\n"
+    "  return l and calls{kind = 'accept', ok = true, id = l} or {}\n"
     "end\n"
-    "function life(s, from)\n"
+    "function life(id, from)\n"
     "  local out = {}\n"
-    "  for _, c in ipairs(calls{sock = s}) do\n"
+    "  for _, c in ipairs(calls{id = id}) do\n"
     "    if c.seq > from then\n"
     "      out[#out + 1] = c\n"
     "      if c.kind == 'close' and c.ok then break end\n"
     "    end\n"
     "  end\n"
     "  return out\n"
-    "end\n"
-    "function born(s, seq)\n"
-    "  local at = 0\n"
-    "  for _, c in ipairs(calls{made = s}) do if c.seq < seq then at = c.seq end end\n"
-    "  return at\n"
     "end\n";
 
 void exercise_open(lua_State *L)

@@ -47,11 +47,12 @@ static void set_addr(lua_State *L, const sp_addr *a)
     }
 }
 
-/* One call as a table (socket.log() adds seq, its place in the log): kind, sock (its name, or its fd as text), fd, type, ok, ret, err
- * ("EADDRINUSE"), addr/host/port, data (the bytes sent or received), made (the socket an
- * accept or socket made), option/value (setsockopt), n (MAX, backlog …), unread (a close with bytes never read: it
- * sent RST), t (when it began, seconds on a
- * monotonic clock), took (seconds it blocked), job. */
+/* One call as a table (socket.log() adds seq, its place in the log): kind; sock (its name
+ * then, or its fd as text), fd, id (which socket: a name moves, names and fds are used
+ * again), type; ok, ret, err ("EADDRINUSE"); addr/host/port; data (the bytes sent or
+ * received); made and made_id (the socket an accept or socket made); option/value
+ * (setsockopt); n (MAX, backlog …); unread (a close with bytes never read: it sent RST);
+ * t (when it began, seconds on a monotonic clock); took (seconds it blocked); job. */
 static void push_call(lua_State *L, const sp_call *c)
 {
     char buf[64];
@@ -61,6 +62,7 @@ static void push_call(lua_State *L, const sp_call *c)
         snprintf(buf, sizeof buf, "%d", c->fd);
         set_str(L, "sock", c->var[0] ? c->var : buf);
         set_int(L, "fd", c->fd);
+        set_int(L, "id", (lua_Integer)c->serial);
         set_str(L, "type", kind_word(c->family, c->type));
     }
     lua_pushboolean(L, c->rc >= 0 && !c->why);
@@ -81,6 +83,7 @@ static void push_call(lua_State *L, const sp_call *c)
     if ((call_kinds[c->kind].flags & CALLK_MAKES) && c->newfd >= 0) {
         snprintf(buf, sizeof buf, "%d", c->newfd);
         set_str(L, "made", c->newvar[0] ? c->newvar : buf);
+        set_int(L, "made_id", (lua_Integer)c->made_serial);
     }
     if (c->opt) {
         set_str(L, "option", c->opt->name);
@@ -145,6 +148,7 @@ static int l_sockets(lua_State *L)
             snprintf(buf, sizeof buf, "%d", k->owner->fd);
             set_str(L, "sock", k->owner->name[0] ? k->owner->name : buf);
             set_int(L, "fd", k->owner->fd);
+            set_int(L, "id", (lua_Integer)k->owner->serial);
         }
         set_str(L, "type", kind_word(k->family, k->type));
         set_str(L, "state", k->state);
