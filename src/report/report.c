@@ -238,7 +238,7 @@ void report_job_refused(const sp_call *c, int err)
  * to the terminal's width from where the head ended (head_col); the head's last line is kept
  * so that it can be drawn again after a status line erased it. */
 static FILE *rline;
-static char *rline_buf, head_last[700], note[160];
+static char *rline_buf, head_last[700], note[160], waited[200];
 static size_t rline_len;
 static int head_col;
 static int head_open;           /* a foreground head is on screen, its result not yet */
@@ -289,7 +289,8 @@ void report_note(const char *text)
 }
 
 /* The result line ends: wrapped from where the head ended, continued 4 columns in; the
- * note ("(3 packets, 0.11 ms)") kept whole, on the next line when the rest is too short. */
+ * notes ("(blocked 2.0 s)", "(3 packets, 0.11 ms)") kept whole, on the next line when the
+ * rest is too short. */
 static void line_end(void)
 {
     head_open = 0;
@@ -299,12 +300,15 @@ static void line_end(void)
             fputs(rline_buf, stdout);
             x = head_col + w;
         } else x = out_wrap_at(stdout, head_col, 4, rline_buf);
-        if (note[0]) {
-            fputs(x + 2 + out_width(note) > out_cols() ? "\n    " : "  ", stdout);
-            printf("%s%s%s", out_col(C_DIM), note, out_col(C_RESET));
+        if (waited[0] || note[0]) {             /* "(blocked 2.0 s)  (3 packets, 0.11 ms)", whole */
+            char whole[sizeof waited + sizeof note + 40];
+            snprintf(whole, sizeof whole, "%s%s%s%s%s", waited, waited[0] && note[0] ? "  " : "",
+                     note[0] ? out_col(C_DIM) : "", note, note[0] ? out_col(C_RESET) : "");
+            fputs(x + 2 + out_width(whole) > out_cols() ? "\n    " : "  ", stdout);
+            fputs(whole, stdout);
         }
     }
-    note[0] = '\0';
+    note[0] = waited[0] = '\0';
     free(rline_buf);
     rline = NULL;
     rline_buf = NULL;
@@ -323,10 +327,11 @@ static void ret(const char *fmt, ...)
     fprintf(R, " = %s%s%s", out_col(C_GREEN), v, out_col(C_RESET));
 }
 
-/* "(blocked 2.3 s)" after a result, when the call waited long enough to notice. */
+/* "(blocked 2.3 s)" at the end of the result line, kept whole as the note is, when the
+ * call waited long enough to notice. */
 static void blocked_note(const sp_call *c)
 {
-    if (c->took >= 0.2) fprintf(R, "  %s(%s %.1f s)%s", out_col(C_YELLOW), TR("blocked", "阻塞了"), c->took, out_col(C_RESET));
+    if (c->took >= 0.2) snprintf(waited, sizeof waited, "%s(%s %.1f s)%s", out_col(C_YELLOW), TR("blocked", "阻塞了"), c->took, out_col(C_RESET));
 }
 
 /* After the result line of the call that made a socket: its name was taken from another. */
@@ -384,7 +389,10 @@ static void poll_lines(const sp_call *c)
     int w = 4;
     ret("%ld", c->rc);
     blocked_note(c);
-    fputs(c->rc == 0 ? TR("  (timed out: none ready)", "  （超时：没有一个就绪）") : "", R);
+    if (c->rc == 0) {                           /* after the wait, kept whole with it */
+        size_t k = strlen(waited);
+        snprintf(waited + k, sizeof waited - k, "%s%s", k ? "  " : "", TR("(timed out: none ready)", "（超时：没有一个就绪）"));
+    }
     line_end();
     for (int i = 0; i < c->npolls; i++) {
         const char *lb = c->polls[i].name[0] ? c->polls[i].name : (snprintf(l, sizeof l, "%d", c->polls[i].fd), l);
