@@ -28,6 +28,33 @@ def blocking_accept_shows_a_counting_status_line_then_unblocks():
         t.close()
 
 @test
+def keys_typed_while_a_call_blocks_wait_for_the_next_prompt():
+    """Typing while accept waits does not write into the redrawn status line: the terminal's
+    echo is off for the wait, and the next prompt shows what was typed, ready to run."""
+    t = Term()
+    try:
+        t.type("s = socket tcp")
+        t.type("bind s 127.0.0.1 0")
+        port = int(t.wait(r"it picked 127\.0\.0\.1:(\d+)").group(1))
+        t.type("listen s")
+        t.type("conn = accept s")
+        t.wait(r"⏳ accept\(s\): waiting for a client to connect … 0\.\d s")
+        tty = t.tmux("display", "-p", "-t", "t", "#{pane_tty}").strip()
+        flags = subprocess.run(["stty", "-F", tty, "-a"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=10).stdout.decode()
+        assert re.search(r"(^|\s)-echo(\s|$)", flags), "the terminal echoes keys during the wait:\n" + flags
+        t.keys("-l", "state")
+        t.wait(r"⏳ accept\(s\): waiting for a client to connect … 1\.\d s — Ctrl-C to interrupt")   # the line stays whole
+        assert "state" not in t.screen().split("conn = accept s")[-1], t.screen()
+        c = socket.create_connection(("127.0.0.1", port), timeout=5)
+        t.wait(r"accept\(s\) = \d+  → conn")
+        t.wait(r"(?m)^sockplay> state$")
+        t.keys("Enter")
+        t.wait(r"sockplay> state\n  FD ")                                           # and it runs
+        c.close()
+    finally:
+        t.close()
+
+@test
 def ctrl_c_interrupts_a_blocked_call_and_the_repl_lives_on():
     t = Term()
     try:

@@ -1,14 +1,18 @@
 /* status.c — the status line under a call that blocks ("⏳ accept(s): waiting … 4.2 s"):
  * the call itself blocks in the kernel on the main thread; a helper thread, with every
  * signal blocked so Ctrl-C always reaches the call, only draws the line. The helper exists
- * only when stdout is a terminal. */
+ * only when stdout is a terminal. While the line is up, the terminal does not echo what is
+ * typed (it would land inside the line being redrawn): the keys wait, and the prompt that
+ * comes next shows them. */
 #include "report/status.h"
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <signal.h>
+#include <termios.h>
 #include <time.h>
+#include <unistd.h>
 #include "core/blocking.h"
 #include "report/out.h"
 
@@ -21,6 +25,8 @@ static unsigned long generation;
 static double started;
 static char what[256];
 static const char *ctrl_c;   /* what Ctrl-C does to this wait: the status line's last words */
+static struct termios echoing; /* the terminal as it was, while echo is off for a wait */
+static int echo_off;
 
 #define SHOW_AFTER 0.2   /* a call that returns sooner never shows a status line */
 #define REDRAW 0.1
@@ -124,6 +130,11 @@ void status_begin_as(const char *w, const char *on_ctrl_c)
 {
     started = blocking_now();
     if (!have_ticker) return;
+    if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &echoing) == 0 && (echoing.c_lflag & ECHO)) {
+        struct termios quiet = echoing;
+        quiet.c_lflag &= (tcflag_t)~ECHO;
+        echo_off = tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0;
+    }
     pthread_mutex_lock(&mu);
     snprintf(what, sizeof what, "%s", w);
     ctrl_c = on_ctrl_c;
@@ -137,6 +148,10 @@ double status_end(int *was_drawn)
 {
     double took = blocking_now() - started;
     *was_drawn = 0;
+    if (echo_off) {                     /* the keys typed meanwhile are echoed by the prompt */
+        tcsetattr(STDIN_FILENO, TCSANOW, &echoing);
+        echo_off = 0;
+    }
     if (!have_ticker) return took;
     pthread_mutex_lock(&mu);
     active = 0;
