@@ -113,16 +113,18 @@ static void leave(void)
  * checked instead (exit status 0 when every check is met). */
 static int run_exercise(const char *name, int autorun)
 {
-    const char **lines;
+    char **lines;
     size_t n;
+    int rc;
     if (exercise_start(name) < 0) return 1;
     if (!autorun) {
         repl_loop();
         return 0;
     }
-    n = exercise_solution(&lines);
+    lines = exercise_solution(&n);
     if (!n) {
         printf(TR("sockplay: exercise %s has no solution to type\n", "sockplay：练习 %s 没有可输入的参考答案\n"), name);
+        free(lines);
         return 1;
     }
     printf("\n%s\n", TR("--auto: the model solution, typed:", "--auto：输入参考答案："));
@@ -142,7 +144,10 @@ static int run_exercise(const char *name, int autorun)
             break;
         }
     }
-    return exercise_check() != 0;
+    for (size_t i = 0; i < n; i++) free(lines[i]);
+    free(lines);
+    rc = exercise_check() != 0;
+    return rc;
 }
 
 int main(int argc, char **argv)

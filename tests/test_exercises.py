@@ -680,6 +680,39 @@ def restart_by_typing_the_server_lines_again():
     finally:
         kill(sp.p)
 
+@test
+def a_malformed_or_changing_exercise_file_is_refused_or_ignored():
+    """exercise{} checks its table and keeps a copy: a file that changes its table afterwards, a
+    check that raises a table, exercise{} typed while one is going on, a solution that ends the
+    exercise — each is said or ignored, and sockplay goes on."""
+    import shutil
+    d = tempfile.mkdtemp()
+    shutil.copytree(os.path.join(ROOT, "lua_lessons"), os.path.join(d, "l"))
+    ex = os.path.join(d, "l", "exercises")
+    open(os.path.join(ex, "90_changing.lua"), "w").write(
+        'local e = {task = "t", checks = {{"a", "b", function() return false, {} end}, {"c", {"x"}, function() error({}) end}},\n'
+        '           solution = {"exercise off", "lua collectgarbage()", "check"}}\n'
+        'exercise(e)\ne.checks = nil\nfor i = 2, 40 do e[i] = i end\n')
+    open(os.path.join(ex, "91_bad.lua"), "w").write('exercise{task = true, checks = {{"a", "b", function() end}}}\n')
+    sp = Sockplay("--exercise", "changing", extra_env={"SOCKPLAY_LESSONS": os.path.join(d, "l")})
+    try:
+        sp.expect(r"☐ x")
+        out = say(sp, "check")
+        assert re.search(r"✗ b\n✗ x\n\s+the check failed: table: ", out), out
+        out = say(sp, 'lua exercise{task = "y", checks = {{"z", "z", function() return true end}}}')
+        assert "the exercise changing is going on (`exercise off` ends it)" in out, out
+        out = say(sp, "exercise bad")
+        assert "exercise{}: task = {\"English\", \"中文\"} is needed" in out, out
+        out = say(sp, "check")
+        assert "no exercise" in out, out                           # the failed start ended the one before
+        assert sp.close() == 0
+    finally:
+        kill(sp.p)
+    p = subprocess.run([SOCKPLAY, "--exercise", "changing", "--auto"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       env=env(SOCKPLAY_LESSONS=os.path.join(d, "l")), timeout=30)
+    out = p.stdout.decode()
+    assert p.returncode == 1 and "exercise changing ended: 0 of 2 checks met" in out and "Sanitizer" not in out, out
+
 if __name__ == "__main__":
     if os.environ.get("SP_EXERCISE_NETNS") != "1":
         why = None

@@ -68,6 +68,21 @@ def returns_error_and_state_are_judged():
     assert sp.close() == 0
 
 @test
+def other_names_of_the_same_error_count():
+    """EWOULDBLOCK is EAGAIN, OSError is every errno's class, socket.timeout is TimeoutError."""
+    sp = Sockplay()
+    sp.run("u = socket udp; bind u 127.0.0.1 0; setblocking u off")
+    sp.run("predict error EWOULDBLOCK")
+    sp.run("recvfrom u", RIGHT + r" it fails with EWOULDBLOCK: it failed with EAGAIN")
+    sp.run("predict error OSError")
+    sp.run("recvfrom u", RIGHT + r" it fails with OSError")
+    sp.run("setblocking u on; settimeout u 0.2")
+    sp.run("predict error socket.timeout")
+    sp.run("recvfrom u", RIGHT + r" it fails with socket\.timeout")
+    sp.run("predict error gaierror", r"error 'gaierror': no such error")   # not judged by a socket call: refused
+    assert sp.close() == 0
+
+@test
 def a_python_line_is_the_next_call_too():
     sp = Sockplay()
     sp.run("import socket")

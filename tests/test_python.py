@@ -834,8 +834,18 @@ def a_name_bound_again_lets_go_of_its_socket_as_cpython_does():
     ok(sp, "u = socket.socket()")
     out = py(sp, "u = socket.socket(99)")                         # fails: u is still the socket it was
     assert not re.search(r"^close\(", out, re.M) and re.search(r"OSError", out), out
-    ok(sp, "u.fileno()", r"^\d+$")
+    fd = re.search(r"^(\d+)$", ok(sp, "u.fileno()", r"^\d+$"), re.M).group(1)
+    out = py(sp, "u = socket.socket().connect(('127.0.0.1', %d))" % free_port())   # made a socket, then failed
+    assert "ConnectionRefusedError" in out and "the line failed, so nothing refers to the socket it made" in out, out
+    ok(sp, "u.fileno()", r"^%s$" % fd)                            # u is the socket it was
+    peer = socket.socket(); peer.bind(("127.0.0.1", 0)); peer.listen(1)
+    ok(sp, "v = socket.socket(); v.connect(('127.0.0.1', %d))" % peer.getsockname()[1])
+    ok(sp, "data = v.recv(10) &")                                 # a background call refers to v too
+    out = ok(sp, "v = socket.socket()")
+    assert not re.search(r"^close\(", out, re.M), "a socket a background call waits on was closed:\n" + out
+    py(sp, "cancel 1")                                            # its InterruptedError is Python's, as expected
     assert sp.close() == 0
+    peer.close()
 
 @test
 def values_are_shared_with_commands():

@@ -182,6 +182,13 @@ int jobs_name_pending(const char *name)
     return 0;
 }
 
+int jobs_on(const sp_sock *s)
+{
+    for (int i = 0; i < MAX_JOBS; i++)
+        if (jobs[i].n && jobs[i].c->s == s) return 1;
+    return 0;
+}
+
 static void stop(job *j, int by, int n)
 {
     /* The signal may land just before the thread enters the call: send it again until

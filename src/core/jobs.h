@@ -16,6 +16,8 @@ int jobs_report(void);
 int jobs_pending(void);
 /* 1 if a pending accept will give its socket this name. */
 int jobs_name_pending(const char *name);
+/* 1 if a background call (done or not, not yet reported) is on s. */
+int jobs_on(const sp_sock *s);
 int jobs_exists(int n);
 /* The job numbers in order: the first above after, 0 when none. */
 int jobs_next(int after);

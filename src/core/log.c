@@ -7,7 +7,7 @@
 #include <string.h>
 
 static sp_call *ring;
-static size_t cap, first, count, bytes;
+static size_t cap, first, count, bytes, rbytes;   /* bytes sent, received, kept */
 static unsigned long total;
 static int too_long, keeping = 1;
 
@@ -40,7 +40,10 @@ static size_t carried(const sp_call *c)
 /* Frees what a kept call owns. */
 static void drop(sp_call *e)
 {
-    if (e->buf) bytes -= carried(e);
+    if (e->buf) {
+        if (call_kinds[e->kind].flags & CALLK_SENDS) bytes -= carried(e);
+        else rbytes -= carried(e);
+    }
     free(e->buf);
     free(e->polls);
 }
@@ -78,9 +81,12 @@ static void keep(const sp_call *c)
 {
     sp_call *e;
     size_t len = c->buf ? carried(c) : 0;
-    /* The bytes a program must send again (and what came, for an exercise's checks): past
-     * their limit the oldest calls make room. */
-    while (len && bytes + len > LOG_KEEP_BYTES && count > 0) {
+    int sends = (call_kinds[c->kind].flags & CALLK_SENDS) != 0;
+    /* What came is kept for an exercise's checks while it fits; past that a recv is kept
+     * without its bytes (no program needs them). */
+    if (!sends && rbytes + len > LOG_KEEP_BYTES) len = 0;
+    /* The bytes a program must send again: past their limit the oldest calls make room. */
+    while (sends && len && bytes + len > LOG_KEEP_BYTES && count > 0) {
         too_long = 1;
         drop_oldest();
     }
@@ -97,8 +103,9 @@ static void keep(const sp_call *c)
     else e->npolls = 0;
     if (len && len <= LOG_KEEP_BYTES && (e->buf = malloc(len))) {
         memcpy(e->buf, c->buf, len);
-        bytes += len;
-    } else if (len) {
+        if (sends) bytes += len;
+        else rbytes += len;
+    } else if (len && sends) {
         too_long = 1;              /* no program without its bytes; `trace` still has the call */
     }
     count++;
@@ -139,6 +146,6 @@ void log_free(void)
     while (count) drop_oldest();
     free(ring);
     ring = NULL;
-    cap = first = count = bytes = 0;
+    cap = first = count = bytes = rbytes = 0;
     too_long = 0;
 }

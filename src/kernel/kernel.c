@@ -335,18 +335,21 @@ int kernel_dump(const kernel_row **rows, size_t *n)
      * sockets there, and what is left of those it closed there. */
     for (int place = PLACE_HERE; place < place_count(); place++) {
         int here = place == PLACE_HERE && ns && !place_count(), prc;
+        size_t base;
         for (size_t i = 0; !here && i < ns; i++) here = registry_at(i)->place == place;
         if (!here && !kernel_match_closed(place)) continue;
         if (place != PLACE_HERE && place_enter(place) < 0) continue;
         dump_place = place;
+        base = kept.nfree;                          /* the rows of the places read before stay */
         for (int again = 0; again < 2; again++) {   /* once more after a row caught mid-change */
             kept.midway = 0;
             snapshot(ns, place);
             errno = 0;
             prc = read_table(&kept);
             if (prc < 0 || !kept.midway) break;
-            kept.nfree = 0;
-            memset(kept.own, 0, kept.nsess);
+            kept.nfree = base;
+            for (size_t i = 0; i < ns; i++)
+                if (registry_at(i)->place == place) kept.own[i] = 0;
         }
         if (prc < 0) {
             rc = prc;

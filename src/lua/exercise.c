@@ -45,16 +45,18 @@ static double now(void)
 
 const char *exercise_current(void) { return name[0] ? name : NULL; }
 
-/* Pushes field k of the table at t as the session's language ({en, zh} or a string); nil
- * when absent. */
+/* Pushes the text {en, zh} at the top (the exercise's own copy: always that shape) in the
+ * session's language, in its place. */
+static void in_language(lua_State *L)
+{
+    lua_rawgeti(L, -1, out_lang == LANG_ZH ? 2 : 1);
+    lua_remove(L, -2);
+}
+
+/* Pushes field k of the exercise's table at t in the session's language; nil when absent. */
 static void push_text(lua_State *L, int t, const char *k)
 {
-    lua_getfield(L, t, k);
-    if (lua_istable(L, -1)) {
-        lua_rawgeti(L, -1, out_lang == LANG_ZH ? 2 : 1);
-        if (!lua_isstring(L, -1)) { lua_pop(L, 1); lua_rawgeti(L, -1, 1); }
-        lua_remove(L, -2);
-    }
+    if (lua_getfield(L, t, k) == LUA_TTABLE) in_language(L);
 }
 
 /* Pushes the exercise's table; 0 when none. */
@@ -67,23 +69,83 @@ static int push_exercise(lua_State *L)
     return 1;
 }
 
-/* exercise{…}: checks the table's shape and keeps it for exercise_start. */
+/* Copies the value at index v ("text" or {"English", "中文"}) as {en, zh} into the table at
+ * index dst, field k; 0, or -1 when it has neither shape. */
+static int copy_text(lua_State *L, int v, int dst, const char *k)
+{
+    const char *en = NULL, *zh = NULL;
+    v = lua_absindex(L, v);
+    dst = lua_absindex(L, dst);
+    if (lua_type(L, v) == LUA_TSTRING) en = zh = lua_tostring(L, v);
+    else if (lua_type(L, v) == LUA_TTABLE) {
+        if (lua_rawgeti(L, v, 1) == LUA_TSTRING) en = lua_tostring(L, -1);
+        if (lua_rawgeti(L, v, 2) == LUA_TSTRING) zh = lua_tostring(L, -1);
+        else zh = en;
+        lua_pop(L, 2);
+    }
+    if (!en) return -1;
+    lua_createtable(L, 2, 0);
+    lua_pushstring(L, en);
+    lua_rawseti(L, -2, 1);
+    lua_pushstring(L, zh);
+    lua_rawseti(L, -2, 2);
+    lua_setfield(L, dst, k);
+    return 0;
+}
+
+/* exercise{task, peer, checks, solution}: checked whole, and kept as a copy of its own
+ * ({en, zh} texts, {id, text, function} checks, the solution's strings), which nothing the
+ * file keeps can change later. */
 static int l_exercise(lua_State *L)
 {
     lua_Integer n;
     luaL_checktype(L, 1, LUA_TTABLE);
-    if (lua_getfield(L, 1, "task") == LUA_TNIL) return luaL_error(L, "exercise{}: a task = {\"English\", \"中文\"} is needed");
+    if (name[0]) return luaL_error(L, "exercise{}: the exercise %s is going on (`exercise off` ends it)", name);
+    lua_settop(L, 1);
+    lua_newtable(L);                                                   /* 2: the copy */
+    lua_getfield(L, 1, "task");
+    if (copy_text(L, -1, 2, "task") < 0) return luaL_error(L, "exercise{}: task = {\"English\", \"中文\"} is needed");
+    lua_pop(L, 1);
+    if (lua_getfield(L, 1, "peer") != LUA_TNIL && copy_text(L, -1, 2, "peer") < 0)
+        return luaL_error(L, "exercise{}: peer must be {\"English\", \"中文\"}");
     lua_pop(L, 1);
     if (lua_getfield(L, 1, "checks") != LUA_TTABLE) return luaL_error(L, "exercise{}: checks = {{id, {en, zh}, function}, …} is needed");
-    n = luaL_len(L, -1);
+    n = luaL_len(L, -1);                                               /* 3: the file's checks */
     if (n < 1 || n > MAX_CHECKS) return luaL_error(L, "exercise{}: 1 to %d checks", MAX_CHECKS);
+    lua_createtable(L, (int)n, 0);                                     /* 4: the copy's */
     for (lua_Integer i = 1; i <= n; i++) {
-        if (lua_geti(L, -1, i) != LUA_TTABLE || lua_geti(L, -1, 1) != LUA_TSTRING || lua_geti(L, -2, 3) != LUA_TFUNCTION)
+        if (lua_geti(L, 3, i) != LUA_TTABLE || lua_geti(L, -1, 1) != LUA_TSTRING || lua_rawlen(L, -1) >= sizeof checks[0].id ||
+            lua_geti(L, -2, 3) != LUA_TFUNCTION)
             return luaL_error(L, "exercise{}: check %d must be {\"id\", {\"English\", \"中文\"}, function() … end}", (int)i);
+        /* 5: the file's check, 6: its id, 7: its function */
+        lua_createtable(L, 3, 0);                                      /* 8: {id, text, function} */
+        lua_pushvalue(L, 6);
+        lua_rawseti(L, 8, 1);
+        lua_pushvalue(L, 7);
+        lua_rawseti(L, 8, 3);
+        lua_geti(L, 5, 2);                                             /* 9: its text */
+        if (copy_text(L, 9, 8, "text") < 0) return luaL_error(L, "exercise{}: check %d's text must be {\"English\", \"中文\"}", (int)i);
+        lua_pop(L, 1);
+        lua_getfield(L, 8, "text");
+        lua_rawseti(L, 8, 2);
+        lua_pushnil(L);
+        lua_setfield(L, 8, "text");
+        lua_rawseti(L, 4, i);
         lua_pop(L, 3);
     }
+    lua_setfield(L, 2, "checks");
     lua_pop(L, 1);
-    lua_pushvalue(L, 1);
+    if (lua_getfield(L, 1, "solution") == LUA_TTABLE) {
+        lua_Integer k = luaL_len(L, -1);
+        lua_newtable(L);
+        for (lua_Integer i = 1; i <= k && i <= 64; i++) {
+            if (lua_geti(L, -2, i) != LUA_TSTRING) return luaL_error(L, "exercise{}: solution line %d is no string", (int)i);
+            lua_rawseti(L, -2, i);
+        }
+        lua_setfield(L, 2, "solution");
+    }
+    lua_pop(L, 1);
+    lua_pushvalue(L, 2);
     lua_setfield(L, LUA_REGISTRYINDEX, EX_KEY);
     return 0;
 }
@@ -142,21 +204,21 @@ void exercise_open(lua_State *L)
 }
 
 /* Evaluates check i (1-based) of the exercise's table at index t: 1 met, 0 not; the reason
- * it is not (a check's second value, or its error) into why. */
+ * it is not (a check's second value, or its error), or a note on one met, into why. */
 static int evaluate(lua_State *L, int t, int i, char *why, size_t n)
 {
-    int met = 0;
+    int met;
     why[0] = '\0';
     lua_getfield(L, t, "checks");
-    lua_geti(L, -1, i);
-    lua_geti(L, -1, 3);
+    lua_rawgeti(L, -1, i);
+    lua_rawgeti(L, -1, 3);
     if (lua_pcall(L, 0, 2, 0) != LUA_OK) {
-        snprintf(why, n, TR("the check failed: %s", "检查本身出错：%s"), lua_tostring(L, -1));
-        lua_pop(L, 3);
+        snprintf(why, n, TR("the check failed: %s", "检查本身出错：%s"), luaL_tolstring(L, -1, NULL));
+        lua_pop(L, 4);
         return 0;
     }
     met = lua_toboolean(L, -2);
-    if (lua_isstring(L, -1)) snprintf(why, n, "%s", lua_tostring(L, -1));   /* why not; or a note on one met */
+    if (lua_type(L, -1) == LUA_TSTRING) snprintf(why, n, "%s", lua_tostring(L, -1));
     lua_pop(L, 4);
     return met;
 }
@@ -165,13 +227,9 @@ static int evaluate(lua_State *L, int t, int i, char *why, size_t n)
 static void check_text(lua_State *L, int t, int i, char *buf, size_t n)
 {
     lua_getfield(L, t, "checks");
-    lua_geti(L, -1, i);
-    lua_geti(L, -1, 2);
-    if (lua_istable(L, -1)) {
-        lua_rawgeti(L, -1, out_lang == LANG_ZH ? 2 : 1);
-        if (!lua_isstring(L, -1)) { lua_pop(L, 1); lua_rawgeti(L, -1, 1); }
-        lua_remove(L, -2);
-    }
+    lua_rawgeti(L, -1, i);
+    lua_rawgeti(L, -1, 2);
+    in_language(L);
     snprintf(buf, n, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "?");
     lua_pop(L, 3);
 }
@@ -298,7 +356,7 @@ static void show(lua_State *L, int t)
     char text[600], line[700];
     printf("\n%s%s %s%s\n", out_col(C_BOLD ";" C_GREEN), TR("Exercise", "练习"), name, out_col(C_RESET));
     push_text(L, t, "task");
-    out_wrap(stdout, "", 0, lua_tostring(L, -1), "");
+    if (lua_isstring(L, -1)) out_wrap(stdout, "", 0, lua_tostring(L, -1), "");
     lua_pop(L, 1);
     push_text(L, t, "peer");
     if (lua_isstring(L, -1)) {
@@ -336,17 +394,12 @@ int exercise_start(const char *ex)
         return -1;
     }
     t = lua_gettop(L);
-    {
-        const char *slash = strrchr(path, '/'), *p = slash ? slash + 1 : path;
-        while (*p >= '0' && *p <= '9') p++;
-        if (*p == '_') p++;
-        snprintf(name, sizeof name, "%.*s", (int)(strlen(p) > 4 ? strlen(p) - 4 : strlen(p)), p);
-    }
-    lua_getfield(L, t, "checks");
-    nchecks = (int)luaL_len(L, -1);
+    lesson_short_name(strrchr(path, '/') ? strrchr(path, '/') + 1 : path, name, sizeof name);
+    lua_getfield(L, t, "checks");               /* the exercise's own copy: shapes checked, at most MAX_CHECKS */
+    nchecks = (int)lua_rawlen(L, -1);
     for (int i = 0; i < nchecks; i++) {
-        lua_geti(L, -1, i + 1);
-        lua_geti(L, -1, 1);
+        lua_rawgeti(L, -1, i + 1);
+        lua_rawgeti(L, -1, 1);
         snprintf(checks[i].id, sizeof checks[i].id, "%s", lua_tostring(L, -1));
         checks[i].met = 0;
         checks[i].first_met = -1;
@@ -366,21 +419,21 @@ int exercise_list(void)
                                           "练习列表（在提示符下输入 `exercise 名称`，或 sockplay --exercise 名称）："), name[0] ? name : NULL);
 }
 
-size_t exercise_solution(const char ***lines)
+char **exercise_solution(size_t *n)
 {
-    static const char *v[64];
-    size_t n = 0;
+    char **v = NULL;
     lua_State *L = luahost_state();
-    *lines = v;
-    if (!push_exercise(L)) return 0;
+    *n = 0;
+    if (!push_exercise(L)) return NULL;
     if (lua_getfield(L, -1, "solution") == LUA_TTABLE) {
-        lua_Integer k = luaL_len(L, -1);
-        for (lua_Integer i = 1; i <= k && n < sizeof v / sizeof v[0]; i++) {
-            lua_geti(L, -1, i);
-            if (lua_isstring(L, -1)) v[n++] = lua_tostring(L, -1);   /* kept alive by the table in the registry */
-            lua_pop(L, 1);
-        }
+        size_t k = lua_rawlen(L, -1);
+        if (k && (v = calloc(k, sizeof *v)))
+            for (size_t i = 0; i < k; i++) {
+                lua_rawgeti(L, -1, (lua_Integer)i + 1);
+                if ((v[*n] = strdup(lua_tostring(L, -1)))) (*n)++;
+                lua_pop(L, 1);
+            }
     }
     lua_pop(L, 2);
-    return n;
+    return v;
 }

@@ -21,6 +21,7 @@ void exercise_end(void);
 void exercise_stop(void);
 /* The exercise going on, or NULL. */
 const char *exercise_current(void);
-/* Its solution's lines, as --auto types them; the strings live while the exercise does. */
-size_t exercise_solution(const char ***lines);
+/* Its solution's lines, as --auto types them: *n malloc'd strings in a malloc'd array (the
+ * caller frees them), or NULL. */
+char **exercise_solution(size_t *n);
 #endif

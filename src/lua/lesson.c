@@ -424,8 +424,7 @@ static int is_lesson(const struct dirent *e)
     return n > 4 && strcmp(e->d_name + n - 4, ".lua") == 0 && e->d_name[0] != '.';
 }
 
-/* The name without a leading "07_" order number and without ".lua". */
-static void short_name(const char *file, char *out, size_t n)
+void lesson_short_name(const char *file, char *out, size_t n)
 {
     const char *p = file;
     while (*p >= '0' && *p <= '9') p++;
@@ -472,7 +471,7 @@ int lesson_list_in(const char *sub, const char *heading, const char *mark)
     for (int i = 0; i < n; i++) {
         char path[PATH_MAX], name[256], sum[400];
         snprintf(path, sizeof path, "%s/%s", dir, list[i]->d_name);
-        short_name(list[i]->d_name, name, sizeof name);
+        lesson_short_name(list[i]->d_name, name, sizeof name);
         summary(path, sum, sizeof sum);
         {
             char lead[400];            /* the summary wrapped under itself, at the terminal's width */
@@ -497,7 +496,7 @@ void lesson_each(const char *sub, void (*fn)(const char *name, void *arg), void 
     int k = scandir(lessons_dir(sub), &list, is_lesson, by_name);
     for (int i = 0; i < k; i++) {
         char sn[256];
-        short_name(list[i]->d_name, sn, sizeof sn);
+        lesson_short_name(list[i]->d_name, sn, sizeof sn);
         fn(sn, arg);
         free(list[i]);
     }
@@ -511,7 +510,7 @@ int lesson_find(const char *sub, const char *name, char *path, size_t n)
     int k = scandir(dir, &list, is_lesson, by_name), found = -1;
     for (int i = 0; i < k; i++) {
         char sn[256], full[256];
-        short_name(list[i]->d_name, sn, sizeof sn);
+        lesson_short_name(list[i]->d_name, sn, sizeof sn);
         snprintf(full, sizeof full, "%.*s", (int)(strlen(list[i]->d_name) - 4), list[i]->d_name);
         if (found < 0 && (strcmp(name, sn) == 0 || strcmp(name, full) == 0)) {
             snprintf(path, n, "%s/%s", dir, list[i]->d_name);
@@ -537,7 +536,7 @@ int lesson_run(const char *name, int step)
     checks = failures = 0;
     lab_used = lab_missing = 0;
     stepping = step;
-    short_name(strrchr(path, '/') + 1, running, sizeof running);
+    lesson_short_name(strrchr(path, '/') + 1, running, sizeof running);
     if (!listening) call_listen(pause_before, 1);
     listening = 1;
     call_listener_on(pause_before, step);

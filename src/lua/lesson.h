@@ -15,6 +15,8 @@ int lesson_list_in(const char *sub, const char *heading, const char *mark);
 /* The file of lesson (or, sub "exercises", exercise) name — "udp_gbk_echo" or
  * "01_udp_gbk_echo" — into path: 0, or -1 when there is none. */
 int lesson_find(const char *sub, const char *name, char *path, size_t n);
+/* A lesson's (or exercise's) name from its file: without a leading "07_" and ".lua". */
+void lesson_short_name(const char *file, char *out, size_t n);
 /* Calls fn with each short name in sub, in order (Tab after `lesson ` and `exercise `). */
 void lesson_each(const char *sub, void (*fn)(const char *name, void *arg), void *arg);
 /* Runs one lesson; step: pause before each socket call. 0 when every expect held. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/core.h"
+#include "core/jobs.h"
 #include "core/registry.h"
 #include "lang/encoding.h"
 #include "py/py_sock.h"
@@ -1126,7 +1127,8 @@ static int ndrops;
 void py_let_go(const char *name)
 {
     sp_sock *x = registry_by_name(name);
-    if (!x || referenced(x) || ndrops == (int)(sizeof drops / sizeof drops[0]) || py_sock_background) return;
+    /* A background call on it refers to it too (`data = s.recv(1024) &`). */
+    if (!x || referenced(x) || jobs_on(x) || ndrops == (int)(sizeof drops / sizeof drops[0]) || py_sock_background) return;
     drops[ndrops].fd = x->fd;
     drops[ndrops].serial = x->serial;
     snprintf(drops[ndrops].name, sizeof drops[ndrops].name, "%s", name);
@@ -1134,21 +1136,39 @@ void py_let_go(const char *name)
     registry_set_name(x, "");
 }
 
+/* s by its fd and serial, if still open. */
+static sp_sock *still_open(int fd, unsigned long serial)
+{
+    sp_sock *x = registry_by_fd(fd);
+    return x && x->serial == serial ? x : NULL;
+}
+
 void py_let_go_end(int ran)
 {
-    for (int i = 0; i < ndrops; i++) {
-        sp_sock *x = registry_by_fd(drops[i].fd);
-        if (!x || x->serial != drops[i].serial) continue;              /* closed already */
-        if (!ran) {                                                     /* the statement failed: nothing was bound */
-            if (!registry_by_name(drops[i].name)) registry_set_name(x, drops[i].name);
+    letgo mine[sizeof drops / sizeof drops[0]];
+    int n = ndrops;
+    /* Closing may report a background call that ended, whose assignment lets go of sockets
+     * too: this list is taken first. */
+    memcpy(mine, drops, (size_t)n * sizeof *mine);
+    ndrops = 0;
+    for (int i = 0; i < n; i++) {
+        sp_sock *x = still_open(mine[i].fd, mine[i].serial), *made;
+        if (!x) continue;                                               /* closed already */
+        if (!ran) {
+            /* The statement failed: nothing was bound. A socket it made under the name
+             * (`s = socket.socket().connect(…)` refused) is referred to by nothing. */
+            made = registry_by_name(mine[i].name);
+            registry_set_name(x, mine[i].name);
+            if (made && made != x && made->serial > mine[i].serial && !referenced(made) && !jobs_on(made) && core_close(made) == 0)
+                out_hint(TR("the line failed, so nothing refers to the socket it made: CPython closes it then, and so did sockplay",
+                            "这一行失败了，没有变量引用它新建的套接字：CPython 此时会关闭它，sockplay 也关闭了它"));
             continue;
         }
-        if (x->name[0] || referenced(x)) continue;                      /* something took it back */
+        if (x->name[0] || referenced(x) || jobs_on(x)) continue;        /* something took it back */
         if (core_close(x) == 0)
             out_hint(TR("the name now refers to something else and nothing refers to the old socket: CPython closes it then, and so did sockplay",
                         "这个名字现在指向别的对象，已没有变量引用旧的套接字：CPython 此时会关闭它，sockplay 也关闭了它"));
     }
-    ndrops = 0;
 }
 
 /* Binds a name: a socket gets it in the session's registry (so `recv NAME` finds it); any

@@ -130,7 +130,10 @@ void status_begin_as(const char *w, const char *on_ctrl_c)
 {
     started = blocking_now();
     if (!have_ticker) return;
-    if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &echoing) == 0 && (echoing.c_lflag & ECHO)) {
+    /* Only in the terminal's foreground: from the background, tcsetattr would stop sockplay
+     * (SIGTTOU) — `sockplay server.lua &`. */
+    if (isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp() && tcgetattr(STDIN_FILENO, &echoing) == 0 &&
+        (echoing.c_lflag & ECHO)) {
         struct termios quiet = echoing;
         quiet.c_lflag &= (tcflag_t)~ECHO;
         echo_off = tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0;

@@ -115,6 +115,12 @@ static void verdict(const sp_call *c)
     why = TR(q->why_en, q->why_zh ? q->why_zh : q->why_en);
     if (q->predict[0]) {
         int r = pending.answer && c ? predict_judge(&pending.said, c, what, sizeof what) : 0;
+        if (r < 0) {                    /* nothing to judge it by (packets with the wire off): not counted */
+            snprintf(line, sizeof line, TR("? you said %s — not judged: %s", "？你预测%s —— 无法判断：%s"), predict_said(&pending.said, s1, sizeof s1), what);
+            out_wrap(stdout, out_col(C_YELLOW), 2, line, out_col(C_RESET));
+            free_question(&pending.q);
+            return;
+        }
         ok = r == 1;
         if (!pending.answer) snprintf(line, sizeof line, TR("✗ no answer; it was: %s — %s", "✗ 没有回答；答案是：%s —— %s"), q->predict, why);
         else if (!c) snprintf(line, sizeof line, TR("✗ you said %s, but no call came — %s", "✗ 你预测 %s，但没有调用发生 —— %s"), predict_said(&pending.said, s1, sizeof s1), why);

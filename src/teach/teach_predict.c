@@ -41,7 +41,7 @@ static unsigned long packets_before;   /* wireview_total() when the call began *
 /* An errno's name (EPIPE), Python's class for one (BrokenPipeError), or a timeout's name. */
 static int known_error(const char *name)
 {
-    static const char *const more[] = {"timeout", "TimeoutError", "socket.timeout", "EWOULDBLOCK", "OSError", "gaierror", "socket.gaierror"};
+    static const char *const more[] = {"timeout", "TimeoutError", "socket.timeout", "EWOULDBLOCK", "OSError"};
     for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
         if (!strcasecmp(name, more[i])) return 1;
     for (int e = 1; e < 256; e++)
@@ -217,8 +217,10 @@ int predict_judge(const prediction *p, const sp_call *c, char *what, size_t n)
         if (c->rc >= 0) { snprintf(what, n, TR("it succeeded (returned %ld)", "它成功了（返回 %ld）"), c->rc); return 0; }
         if (!name) { snprintf(what, n, TR("it was refused before it ran: %s", "它在执行前就被拒绝了：%s"), c->why ? c->why : "?"); return 0; }
         snprintf(what, n, TR("it failed with %s (Python: %s)", "它失败了：%s（Python：%s）"), name, timeout ? "TimeoutError" : cls);
-        return !strcasecmp(p->error, name) || !strcasecmp(p->error, cls) ||
-               (timeout && (!strcasecmp(p->error, "TimeoutError") || !strcasecmp(p->error, "timeout")));
+        return !strcasecmp(p->error, name) || !strcasecmp(p->error, cls) || !strcasecmp(p->error, "OSError") ||
+               (c->err == EAGAIN && !strcasecmp(p->error, "EWOULDBLOCK")) ||
+               (timeout && (!strcasecmp(p->error, "TimeoutError") || !strcasecmp(p->error, "timeout") ||
+                            !strcasecmp(p->error, "socket.timeout")));
     }
     case PREDICT_STATE: {
         sp_sock *s = registry_lookup(p->sock);
