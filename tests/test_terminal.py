@@ -4,16 +4,21 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from harness import *
 from term import Term
 
+def accept_waits(t):
+    """A listener s, and `conn = accept s` waiting at the terminal t: its port."""
+    t.type("s = socket tcp")
+    t.type("bind s 127.0.0.1 0")
+    port = int(t.wait(r"it picked 127\.0\.0\.1:(\d+)").group(1))
+    t.type("listen s")
+    t.type("conn = accept s")
+    t.wait(r"⏳ accept\(s\): waiting for a client to connect … 0\.\d s — Ctrl-C to interrupt")
+    return port
+
 @test
 def blocking_accept_shows_a_counting_status_line_then_unblocks():
     t = Term()
     try:
-        t.type("s = socket tcp")
-        t.type("bind s 127.0.0.1 0")
-        port = int(t.wait(r"it picked 127\.0\.0\.1:(\d+)").group(1))
-        t.type("listen s")
-        t.type("conn = accept s")
-        t.wait(r"⏳ accept\(s\): waiting for a client to connect … 0\.\d s — Ctrl-C to interrupt")
+        port = accept_waits(t)
         t.wait(r"⏳ accept\(s\): waiting for a client to connect … 1\.\d s")      # it counts
         c = socket.create_connection(("127.0.0.1", port), timeout=5)
         m = t.wait(r"accept\(s\) = \d+  → conn, peer 127\.0\.0\.1:\d+  \(blocked (\d+\.\d) s\)")
@@ -33,12 +38,7 @@ def keys_typed_while_a_call_blocks_wait_for_the_next_prompt():
     echo is off for the wait, and the next prompt shows what was typed, ready to run."""
     t = Term()
     try:
-        t.type("s = socket tcp")
-        t.type("bind s 127.0.0.1 0")
-        port = int(t.wait(r"it picked 127\.0\.0\.1:(\d+)").group(1))
-        t.type("listen s")
-        t.type("conn = accept s")
-        t.wait(r"⏳ accept\(s\): waiting for a client to connect … 0\.\d s")
+        port = accept_waits(t)
         tty = t.tmux("display", "-p", "-t", "t", "#{pane_tty}").strip()
         flags = subprocess.run(["stty", "-F", tty, "-a"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=10).stdout.decode()
         assert re.search(r"(^|\s)-echo(\s|$)", flags), "the terminal echoes keys during the wait:\n" + flags
