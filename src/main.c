@@ -43,7 +43,7 @@ static void usage(FILE *f)
                "  --auto         run a lesson straight through (also when stdin is not a terminal);\n"
                "                 its checkpoints are answered from the lesson's key;\n"
                "                 with --exercise: type the exercise's model solution, then check\n"
-               "  --answers FILE replay a learner's answers to the checkpoints (lines: ID N)\n"
+               "  --answers FILE replay a learner's answers to the checkpoints (lines: ID N, or ID PREDICTION)\n"
                "  --report FILE.json  add the lesson's checkpoints and answers (or the\n"
                "                 exercise's checks) to FILE.json\n"
                "  --grade DIR [--csv] the class's table from a folder of such reports\n"
@@ -64,7 +64,7 @@ static void usage(FILE *f)
                "选项：\n"
                "  --auto         一口气运行完课程（标准输入不是终端时也是）；检查点用课程给出的答案；\n"
                "                 与 --exercise 一起：输入练习的参考答案，然后检查\n"
-               "  --answers 文件 重放学生对检查点的回答（每行：ID 序号）\n"
+               "  --answers 文件 重放学生对检查点的回答（每行：ID 序号，或 ID 预测）\n"
                "  --report 文件.json  把课程的检查点和回答（或练习的检查项）追加到该文件\n"
                "  --grade 目录 [--csv] 根据一个目录里的报告打印全班的表格\n"
                "  --wire         启动时执行 `wire on`：每次调用的包显示在它下面（需要 --lab 或 root）\n"
@@ -136,8 +136,8 @@ static int run_exercise(const char *name, int autorun)
         if (repl_line(lines[i], strlen(lines[i]))) break;
         /* A call of the solution failed (its port still held by a TIME_WAIT of a run a
          * minute ago …): what follows would wait on it, so the solution stops here. */
-        for (unsigned long k = before; k < log_total() && k >= log_total() - log_count(); k++)
-            failed |= log_at((size_t)(k - (log_total() - log_count())))->rc < 0;
+        for (unsigned long k = before; k < log_total(); k++)
+            failed |= log_call(k) && log_call(k)->rc < 0;
         if (failed) {
             printf(TR("--auto: that call failed, so the solution stops here (`state` shows what holds a port)\n",
                       "--auto：这次调用失败了，参考答案到此为止（`state` 显示端口被谁占用）\n"));

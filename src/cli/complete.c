@@ -23,10 +23,12 @@ struct offer_to {
     const char *text;
     void (*add)(const char *);
 };
-static void offer_name(const char *name, void *arg)
+static int offer_name(const char *path, const char *name, void *arg)
 {
     const struct offer_to *to = arg;
+    (void)path;
     offer(name, to->text, to->add);
+    return 0;
 }
 
 /* Names in the directory of text that start with its last part; folders end in '/'. */

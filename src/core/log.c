@@ -1,7 +1,7 @@
 /* log.c — the session log: a listener that keeps a copy of each ended call (the bytes it
- * sent or received and its poll list copied too, no pointer into the session left), in a ring that grows to
- * LOG_KEEP_CALLS. Past the limits the oldest calls make room and the session is marked too
- * long for a program; `trace` still shows the latest. */
+ * sent or received and its poll list copied too, no pointer into the session left), in a
+ * ring that grows to LOG_KEEP_CALLS. Past the limits the oldest calls make room and the
+ * session is marked too long for a program; `trace` still shows the latest. */
 #include "core/log.h"
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +26,7 @@ int log_keep(int on)
 size_t log_count(void) { return count; }
 const sp_call *log_at(size_t i) { return i < count ? &ring[(first + i) % cap] : NULL; }
 unsigned long log_total(void) { return total; }
+const sp_call *log_call(unsigned long k) { return k < total && k >= total - count ? log_at((size_t)(k - (total - count))) : NULL; }
 int log_too_long(void) { return too_long; }
 
 /* The bytes a call carried: a send's, or what a recv brought (a cut datagram: what fit). */

@@ -22,6 +22,8 @@ size_t log_count(void);
 const sp_call *log_at(size_t i);
 /* How many calls ended this session, kept or not (more than log_count once too long). */
 unsigned long log_total(void);
+/* The call with place k (0-based) in that count, or NULL when it is not kept. */
+const sp_call *log_call(unsigned long k);
 /* 1 once the session outgrew LOG_KEEP_CALLS or LOG_KEEP_BYTES. */
 int log_too_long(void);
 void log_free(void);

@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "lang/literal.h"
 #include "lang/sockopt.h"
+#include "lang/words.h"
 #include "report/errtext.h"
 #include "report/explain.h"
 #include "report/out.h"
@@ -21,7 +22,6 @@ static void lua_addr(FILE *f, const sp_call *o, const char *port)
 void export_lua(FILE *f)
 {
     static const char *how[] = {"rd", "wr", "rdwr"};
-    static const char *kinds[2][3] = {{"tcp", "tcp6", "unix"}, {"udp", "udp6", "unix-dgram"}};
     for (size_t i = 0; i < log_count(); i++) {
         const sp_call *o = log_at(i);
         const sp_optdef *d = o->opt;
@@ -30,8 +30,7 @@ void export_lua(FILE *f)
         if (!export_start(f, i, LANG_LUA_SRC, &nm)) continue;
         switch (o->kind) {
         case CALL_SOCKET:
-            fprintf(f, "%s = socket.socket(\"%s\")\n", nv,
-                    kinds[o->type != SOCK_STREAM][o->family == AF_INET6 ? 1 : o->family == AF_UNIX ? 2 : 0]);
+            fprintf(f, "%s = socket.socket(\"%s\")\n", nv, words_kind_name(o->family, o->type));
             break;
         case CALL_BIND: fprintf(f, "%s:bind(", v); lua_addr(f, o, NULL); fprintf(f, ")\n"); break;
         case CALL_LISTEN: fprintf(f, "%s:listen(%ld)\n", v, o->n); break;

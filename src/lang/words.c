@@ -54,6 +54,13 @@ int words_kind(const char *w, int *family, int *type)
     return 0;
 }
 
+const char *words_kind_name(int family, int type)
+{
+    for (const sp_word *k = words_kinds; k->word; k++)
+        if (!k->alias && k->value == family && k->value2 == type) return k->word;
+    return "?";
+}
+
 /* --- shutdown, on/off, settimeout ---------------------------------------------------- */
 
 const sp_word words_shutdown[] = {

@@ -25,6 +25,8 @@ extern const sp_word words_kinds[];
 extern const sp_word words_families[], words_types[];
 /* kind → family and type; -1 if unknown. */
 int words_kind(const char *w, int *family, int *type);
+/* family and type → the kind's word ("tcp", "unix-dgram"); "?" if none. */
+const char *words_kind_name(int family, int type);
 
 /* shutdown's how: rd|wr|rdwr, and Python's SHUT_RD|SHUT_WR|SHUT_RDWR → SHUT_*. */
 extern const sp_word words_shutdown[];

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include "core/blocking.h"
 #include "lua/lesson.h"
 #include "lua/luahost.h"
 #include "lua/lsession.h"
@@ -34,29 +34,23 @@ typedef struct {
 static char name[128];        /* "": no exercise */
 static check_state checks[MAX_CHECKS];
 static int nchecks, done, reported;
+static unsigned long seen_calls;  /* log_total() when the checks were last evaluated after a line */
 static double started;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 const char *exercise_current(void) { return name[0] ? name : NULL; }
 
-/* Pushes the text {en, zh} at the top (the exercise's own copy: always that shape) in the
- * session's language, in its place. */
-static void in_language(lua_State *L)
+/* Replaces the text {en, zh} at the top (the exercise's own copy: always that shape) by
+ * its string in lang (LANG_EN, LANG_ZH). */
+static void in_language(lua_State *L, int lang)
 {
-    lua_rawgeti(L, -1, out_lang == LANG_ZH ? 2 : 1);
+    lua_rawgeti(L, -1, lang == LANG_ZH ? 2 : 1);
     lua_remove(L, -2);
 }
 
 /* Pushes field k of the exercise's table at t in the session's language; nil when absent. */
 static void push_text(lua_State *L, int t, const char *k)
 {
-    if (lua_getfield(L, t, k) == LUA_TTABLE) in_language(L);
+    if (lua_getfield(L, t, k) == LUA_TTABLE) in_language(L, out_lang);
 }
 
 /* Pushes the exercise's table; 0 when none. */
@@ -69,21 +63,13 @@ static int push_exercise(lua_State *L)
     return 1;
 }
 
-/* Copies the value at index v ("text" or {"English", "中文"}) as {en, zh} into the table at
- * index dst, field k; 0, or -1 when it has neither shape. */
+/* Copies the value at index v ("text" or {"English", "中文"}, lesson_text) as {en, zh} into
+ * the table at index dst, field k; 0, or -1 when it has neither shape. */
 static int copy_text(lua_State *L, int v, int dst, const char *k)
 {
-    const char *en = NULL, *zh = NULL;
-    v = lua_absindex(L, v);
+    const char *en, *zh;
     dst = lua_absindex(L, dst);
-    if (lua_type(L, v) == LUA_TSTRING) en = zh = lua_tostring(L, v);
-    else if (lua_type(L, v) == LUA_TTABLE) {
-        if (lua_rawgeti(L, v, 1) == LUA_TSTRING) en = lua_tostring(L, -1);
-        if (lua_rawgeti(L, v, 2) == LUA_TSTRING) zh = lua_tostring(L, -1);
-        else zh = en;
-        lua_pop(L, 2);
-    }
-    if (!en) return -1;
+    if (lesson_text(L, v, &en, &zh) < 0) return -1;
     lua_createtable(L, 2, 0);
     lua_pushstring(L, en);
     lua_rawseti(L, -2, 1);
@@ -197,10 +183,15 @@ static const char helpers_lua[] =
     "  return out\n"
     "end\n";
 
-void exercise_open(lua_State *L)
+void exercise_open(lua_State *L) { lua_register(L, "exercise", l_exercise); }
+
+/* The helpers, for the file about to run (once a session: only exercises use them). */
+static void helpers(lua_State *L)
 {
-    lua_register(L, "exercise", l_exercise);
+    static int loaded;
+    if (loaded) return;
     if (luaL_dostring(L, helpers_lua) != LUA_OK) lua_pop(L, 1);   /* only memory can fail it: checks then say bound is nil */
+    else loaded = 1;
 }
 
 /* Evaluates check i (1-based) of the exercise's table at index t: 1 met, 0 not; the reason
@@ -223,45 +214,38 @@ static int evaluate(lua_State *L, int t, int i, char *why, size_t n)
     return met;
 }
 
-/* The check's text in the session's language. */
-static void check_text(lua_State *L, int t, int i, char *buf, size_t n)
+/* The text of check i of the exercise's table at t, in lang. */
+static void check_text(lua_State *L, int t, int i, int lang, char *buf, size_t n)
 {
     lua_getfield(L, t, "checks");
     lua_rawgeti(L, -1, i);
     lua_rawgeti(L, -1, 2);
-    in_language(L);
+    in_language(L, lang);
     snprintf(buf, n, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "?");
     lua_pop(L, 3);
 }
 
-/* The results as a report keeps them, and the report added to (--report), once. */
+/* The results as a report keeps them (its texts in English: the same in every language),
+ * and the report added to (--report), once. */
 static void report(void)
 {
-    char err[600];
+    lua_State *L = luahost_state();
+    int t = push_exercise(L) ? lua_gettop(L) : 0;
     teach_lesson_begin(name);
     for (int i = 0; i < nchecks; i++) {
         teach_result r;
-        lua_State *L = luahost_state();
         memset(&r, 0, sizeof r);
         snprintf(r.id, sizeof r.id, "%.47s", checks[i].id);
-        if (push_exercise(L)) {
-            int save = out_lang;
-            out_lang = LANG_EN;                      /* a report's texts are the same in every language */
-            check_text(L, lua_gettop(L), i + 1, r.concept, sizeof r.concept);
-            out_lang = save;
-            lua_pop(L, 1);
-        }
+        if (t) check_text(L, t, i + 1, LANG_EN, r.concept, sizeof r.concept);
         snprintf(r.answer_text, sizeof r.answer_text, "%s", checks[i].met ? "met" : "not met");
         snprintf(r.key_text, sizeof r.key_text, "met");
         r.correct = checks[i].met;
-        r.seconds = checks[i].first_met >= 0 ? checks[i].first_met : now() - started;
+        r.seconds = checks[i].first_met >= 0 ? checks[i].first_met : blocking_now() - started;
         teach_result_add(&r);
     }
+    if (t) lua_pop(L, 1);
     reported = 1;
-    if (!teach_report_path) return;
-    if (teach_report_append(teach_report_path, name, done, err, sizeof err) < 0)
-        out_wrap(stdout, out_col(C_RED), 2, err, out_col(C_RESET));
-    else printf(TR("results added to %s\n", "结果已写入 %s\n"), teach_report_path);
+    teach_report_save(name, done);
 }
 
 /* Evaluates every check; all: print each (`check`), else only those met since the last time.
@@ -277,9 +261,9 @@ static int evaluate_all(int all)
         int was = checks[i].met;
         checks[i].met = evaluate(L, t, i + 1, why, sizeof why);
         met += checks[i].met;
-        if (checks[i].met && checks[i].first_met < 0) checks[i].first_met = now() - started;
+        if (checks[i].met && checks[i].first_met < 0) checks[i].first_met = blocking_now() - started;
         if (!all && (!checks[i].met || was)) continue;
-        check_text(L, t, i + 1, text, sizeof text);
+        check_text(L, t, i + 1, out_lang, text, sizeof text);
         if (all) snprintf(line, sizeof line, "%s %s", checks[i].met ? "✓" : "✗", text);
         else snprintf(line, sizeof line, TR("✓ met: %s", "✓ 已完成：%s"), text);
         out_wrap(stdout, out_col(checks[i].met ? C_GREEN : C_RED), 2, line, out_col(C_RESET));
@@ -325,7 +309,9 @@ int exercise_check(void)
 
 void exercise_after_line(void)
 {
-    if (!name[0] || done) return;
+    /* The checks read calls: a line that made none (help, state …) changed nothing they see. */
+    if (!name[0] || done || log_total() == seen_calls) return;
+    seen_calls = log_total();
     maybe_done(evaluate_all(0));
     fflush(stdout);
 }
@@ -367,7 +353,7 @@ static void show(lua_State *L, int t)
     printf("\n%s\n", TR("Checks (each is marked ✓ as it is met; `check` lists them all):",
                         "检查项（每完成一项就标上 ✓；`check` 列出全部）："));
     for (int i = 0; i < nchecks; i++) {
-        check_text(L, t, i + 1, text, sizeof text);
+        check_text(L, t, i + 1, out_lang, text, sizeof text);
         snprintf(line, sizeof line, "☐ %s", text);
         out_wrap(stdout, "  ", 4, line, "");
     }
@@ -387,6 +373,7 @@ int exercise_start(const char *ex)
     argv[0] = (char *)ex;
     lua_pushnil(L);                          /* no exercise{} from an earlier script counts */
     lua_setfield(L, LUA_REGISTRYINDEX, EX_KEY);
+    helpers(L);
     if (luahost_run_file(path, 0, argv) < 0) return -1;
     if (lua_getfield(L, LUA_REGISTRYINDEX, EX_KEY) != LUA_TTABLE) {
         lua_pop(L, 1);
@@ -406,8 +393,9 @@ int exercise_start(const char *ex)
         lua_pop(L, 2);
     }
     lua_pop(L, 1);
-    started = now();
+    started = blocking_now();
     lsession_since = log_total();            /* the calls from now on count */
+    seen_calls = (unsigned long)-1;          /* evaluated after this line: sockets made before may count */
     show(L, t);
     lua_pop(L, 1);
     return 0;

@@ -262,21 +262,26 @@ static int l_tr(lua_State *L)
     return 1;
 }
 
+int lesson_text(lua_State *L, int v, const char **en, const char **zh)
+{
+    v = lua_absindex(L, v);
+    *en = *zh = NULL;
+    if (lua_type(L, v) == LUA_TSTRING) *en = *zh = lua_tostring(L, v);
+    else if (lua_type(L, v) == LUA_TTABLE) {
+        /* The strings stay alive in the table: the pointers hold while it does. */
+        if (lua_rawgeti(L, v, 1) == LUA_TSTRING) *en = lua_tostring(L, -1);
+        *zh = lua_rawgeti(L, v, 2) == LUA_TSTRING ? lua_tostring(L, -1) : *en;
+        lua_pop(L, 2);
+    }
+    return *en ? 0 : -1;
+}
+
 /* t[field] as {en, zh} (or a string for both): into *en, *zh (pointers into Lua's strings,
  * valid while t is on the stack: teach_ask copies them). */
 static void pair(lua_State *L, int t, const char *field, const char **en, const char **zh, int required)
 {
     lua_getfield(L, t, field);
-    if (lua_isstring(L, -1)) *en = *zh = lua_tostring(L, -1);
-    else if (lua_istable(L, -1)) {
-        lua_rawgeti(L, -1, 1);
-        lua_rawgeti(L, -2, 2);
-        *en = lua_tostring(L, -2);
-        *zh = lua_isstring(L, -1) ? lua_tostring(L, -1) : *en;
-        lua_pop(L, 2);
-    } else if (required) {
-        luaL_error(L, "ask{}: '%s' must be {\"English\", \"中文\"}", field);
-    }
+    if (lesson_text(L, -1, en, zh) < 0 && required) luaL_error(L, "ask{}: '%s' must be {\"English\", \"中文\"}", field);
     lua_pop(L, 1);
 }
 
@@ -458,29 +463,46 @@ static const char *lessons_dir(const char *sub)
     return dir;
 }
 
-int lesson_list_in(const char *sub, const char *heading, const char *mark)
+int lesson_each(const char *sub, int (*fn)(const char *path, const char *name, void *arg), void *arg)
 {
     struct dirent **list;
     const char *dir = lessons_dir(sub);
-    int n = scandir(dir, &list, is_lesson, by_name);
-    if (n < 0) {
-        printf(TR("sockplay: nothing found in %s (set SOCKPLAY_LESSONS)\n", "sockplay：在 %s 中没有找到内容（可设置 SOCKPLAY_LESSONS）\n"), dir);
-        return -1;
-    }
-    printf("%s\n", heading);
-    for (int i = 0; i < n; i++) {
-        char path[PATH_MAX], name[256], sum[400];
+    int k = scandir(dir, &list, is_lesson, by_name), rc = 0;
+    if (k < 0) return -1;
+    for (int i = 0; i < k; i++) {
+        char path[PATH_MAX], name[256];
         snprintf(path, sizeof path, "%s/%s", dir, list[i]->d_name);
         lesson_short_name(list[i]->d_name, name, sizeof name);
-        summary(path, sum, sizeof sum);
-        {
-            char lead[400];            /* the summary wrapped under itself, at the terminal's width */
-            snprintf(lead, sizeof lead, "%s %s%-24s%s ", mark && !strcmp(mark, name) ? "▶" : " ", out_col(C_BOLD), name, out_col(C_RESET));
-            out_wrap(stdout, lead, 27, sum, "");
-        }
+        if (!rc) rc = fn(path, name, arg);
         free(list[i]);
     }
     free(list);
+    return rc;
+}
+
+/* One line of a list: the name (▶ the one going on) and the summary wrapped under itself. */
+struct listing {
+    const char *heading, *mark;
+    int lines;
+};
+static int list_one(const char *path, const char *name, void *arg)
+{
+    struct listing *l = arg;
+    char sum[400], lead[400];
+    if (!l->lines++) printf("%s\n", l->heading);
+    summary(path, sum, sizeof sum);
+    snprintf(lead, sizeof lead, "%s %s%-24s%s ", l->mark && !strcmp(l->mark, name) ? "▶" : " ", out_col(C_BOLD), name, out_col(C_RESET));
+    out_wrap(stdout, lead, 27, sum, "");
+    return 0;
+}
+
+int lesson_list_in(const char *sub, const char *heading, const char *mark)
+{
+    struct listing l = {heading, mark, 0};
+    if (lesson_each(sub, list_one, &l) < 0) {
+        printf(TR("sockplay: nothing found in %s (set SOCKPLAY_LESSONS)\n", "sockplay：在 %s 中没有找到内容（可设置 SOCKPLAY_LESSONS）\n"), lessons_dir(sub));
+        return -1;
+    }
     return 0;
 }
 
@@ -490,36 +512,25 @@ int lesson_list(void)
                                  "课程列表（sockplay --lesson 名称，或在提示符下输入 `lesson 名称`）："), NULL);
 }
 
-void lesson_each(const char *sub, void (*fn)(const char *name, void *arg), void *arg)
+/* The file asked for: by its short name, or by its file name without ".lua". */
+struct wanted {
+    const char *name;
+    char *path;
+    size_t n;
+};
+static int find_one(const char *path, const char *name, void *arg)
 {
-    struct dirent **list;
-    int k = scandir(lessons_dir(sub), &list, is_lesson, by_name);
-    for (int i = 0; i < k; i++) {
-        char sn[256];
-        lesson_short_name(list[i]->d_name, sn, sizeof sn);
-        fn(sn, arg);
-        free(list[i]);
-    }
-    if (k >= 0) free(list);
+    struct wanted *w = arg;
+    const char *file = strrchr(path, '/') + 1;
+    if (strcmp(w->name, name) && !(strlen(file) == strlen(w->name) + 4 && !strncmp(file, w->name, strlen(w->name)))) return 0;
+    snprintf(w->path, w->n, "%s", path);
+    return 1;
 }
 
 int lesson_find(const char *sub, const char *name, char *path, size_t n)
 {
-    struct dirent **list;
-    const char *dir = lessons_dir(sub);
-    int k = scandir(dir, &list, is_lesson, by_name), found = -1;
-    for (int i = 0; i < k; i++) {
-        char sn[256], full[256];
-        lesson_short_name(list[i]->d_name, sn, sizeof sn);
-        snprintf(full, sizeof full, "%.*s", (int)(strlen(list[i]->d_name) - 4), list[i]->d_name);
-        if (found < 0 && (strcmp(name, sn) == 0 || strcmp(name, full) == 0)) {
-            snprintf(path, n, "%s/%s", dir, list[i]->d_name);
-            found = 0;
-        }
-        free(list[i]);
-    }
-    if (k >= 0) free(list);
-    return found;
+    struct wanted w = {name, path, n};
+    return lesson_each(sub, find_one, &w) == 1 ? 0 : -1;
 }
 
 int lesson_run(const char *name, int step)
@@ -545,12 +556,7 @@ int lesson_run(const char *name, int step)
     teach_lesson_begin(running);
     rc = luahost_run_file(path, 0, argv);
     teach_lesson_end();
-    if (teach_report_path) {
-        char err[600];
-        if (teach_report_append(teach_report_path, running, rc == 0 && failures == 0, err, sizeof err) < 0)
-            out_wrap(stdout, out_col(C_RED), 2, err, out_col(C_RESET));
-        else printf(TR("results added to %s\n", "结果已写入 %s\n"), teach_report_path);
-    }
+    teach_report_save(running, rc == 0 && failures == 0);
     report_set(REPORT_EXPLAIN, explained);
     running[0] = '\0';
     if (lab_used && lab_switch_running()) switch_plain();   /* also after a failure: nothing stays held */

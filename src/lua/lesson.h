@@ -17,8 +17,13 @@ int lesson_list_in(const char *sub, const char *heading, const char *mark);
 int lesson_find(const char *sub, const char *name, char *path, size_t n);
 /* A lesson's (or exercise's) name from its file: without a leading "07_" and ".lua". */
 void lesson_short_name(const char *file, char *out, size_t n);
-/* Calls fn with each short name in sub, in order (Tab after `lesson ` and `exercise `). */
-void lesson_each(const char *sub, void (*fn)(const char *name, void *arg), void *arg);
+/* Calls fn(path, name, arg) for each file of the folder sub ("" the lessons, "exercises"), in
+ * order, until fn returns non-zero: that value, 0 when it never did, -1 when the folder
+ * cannot be read (Tab after `lesson ` and `exercise `, the lists, the lookup by name). */
+int lesson_each(const char *sub, int (*fn)(const char *path, const char *name, void *arg), void *arg);
+/* The value at index v as text in both languages: "text" (both) or {"English", "中文"} (the
+ * English for both when no Chinese): 0, or -1 when it is neither. */
+int lesson_text(lua_State *L, int v, const char **en, const char **zh);
 /* Runs one lesson; step: pause before each socket call. 0 when every expect held. */
 int lesson_run(const char *name, int step);
 #endif

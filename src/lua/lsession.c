@@ -13,14 +13,6 @@
 #include "lang/words.h"
 #include "report/errtext.h"
 
-/* "tcp", "udp", "tcp6" … as `socket` takes them (lang/words.c). */
-static const char *kind_word(int family, int type)
-{
-    for (const sp_word *w = words_kinds; w->word; w++)
-        if (!w->alias && w->value == family && w->value2 == type) return w->word;
-    return "?";
-}
-
 static void set_str(lua_State *L, const char *k, const char *v)
 {
     lua_pushstring(L, v);
@@ -63,7 +55,7 @@ static void push_call(lua_State *L, const sp_call *c)
         set_str(L, "sock", c->var[0] ? c->var : buf);
         set_int(L, "fd", c->fd);
         set_int(L, "id", (lua_Integer)c->serial);
-        set_str(L, "type", kind_word(c->family, c->type));
+        set_str(L, "type", words_kind_name(c->family, c->type));
     }
     lua_pushboolean(L, c->rc >= 0 && !c->why);
     lua_setfield(L, -2, "ok");
@@ -150,7 +142,7 @@ static int l_sockets(lua_State *L)
             set_int(L, "fd", k->owner->fd);
             set_int(L, "id", (lua_Integer)k->owner->serial);
         }
-        set_str(L, "type", kind_word(k->family, k->type));
+        set_str(L, "type", words_kind_name(k->family, k->type));
         set_str(L, "state", k->state);
         set_str(L, "local", k->local);
         set_str(L, "peer", k->peer);

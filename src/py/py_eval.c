@@ -1221,23 +1221,23 @@ static int del_name(const char *name)
     py_mark_known(name);
     sp_sock *s = registry_by_name(name);
     var *x = find_var(name);
+    const char *by;
     if (!s && !x) { py_raise("NameError", "name '%s' is not defined", name); return -1; }
     if (!s && x && x->v->t == PV_SOCK) s = py_sock_of(x->v);
     del_var(name);
     if (!s) return 0;
-    for (size_t i = 0; i < nvars; i++)
-        if (refers(vars[i].v, s)) {
-            char note[200];
-            if (!strcmp(s->name, name)) registry_set_name(s, "");
-            snprintf(note, sizeof note, TR("fd %d stays open: %s still refers to it", "fd %d 仍然打开：%s 还引用着它"), s->fd, vars[i].name);
-            out_hint(note);
-            if (vars[i].v->t == PV_SOCK && !s->name[0] && registry_valid_name(vars[i].name)) {
-                /* t = s; del s: the socket is called t now, at the commands too. */
-                registry_set_name(s, vars[i].name);
-                del_var(vars[i].name);
-            }
-            return 0;
+    if ((by = referrer(s))) {
+        char note[200];
+        if (!strcmp(s->name, name)) registry_set_name(s, "");
+        snprintf(note, sizeof note, TR("fd %d stays open: %s still refers to it", "fd %d 仍然打开：%s 还引用着它"), s->fd, by);
+        out_hint(note);
+        if (find_var(by)->v->t == PV_SOCK && !s->name[0] && registry_valid_name(by)) {
+            /* t = s; del s: the socket is called t now, at the commands too. */
+            registry_set_name(s, by);
+            del_var(by);                 /* last: by is the variable's own name */
         }
+        return 0;
+    }
     if (core_close(s) < 0) return -1;
     del_var(name);                     /* not even a closed socket: del'd names are gone, as in Python */
     out_hint(TR("nothing referred to the socket any more: CPython closes it then, and so did sockplay",

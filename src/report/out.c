@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -458,4 +459,21 @@ void out_sanitize(char *dst, size_t cap, const char *src)
         dst[o++] = (char)*p++;
     }
     dst[o] = '\0';
+}
+
+int out_term_quiet(tcflag_t off, struct termios *saved)
+{
+    struct termios quiet;
+    if (!isatty(STDIN_FILENO) || tcgetpgrp(STDIN_FILENO) != getpgrp() || tcgetattr(STDIN_FILENO, saved) < 0) return 0;
+    if (!(saved->c_lflag & off)) return 0;
+    quiet = *saved;
+    quiet.c_lflag &= ~off;
+    quiet.c_cc[VMIN] = 0;
+    quiet.c_cc[VTIME] = 0;
+    return tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0;
+}
+
+void out_term_restore(const struct termios *saved)
+{
+    tcsetattr(STDIN_FILENO, TCSANOW, saved);
 }

@@ -2,6 +2,7 @@
 #ifndef SP_OUT_H
 #define SP_OUT_H
 #include <stdio.h>
+#include <termios.h>
 #include "lang/words.h"
 
 enum { LANG_EN, LANG_ZH };
@@ -51,6 +52,12 @@ int out_cols(void);
 void out_wrap(FILE *f, const char *lead, int indent, const char *text, const char *tail);
 /* The dim "   ↳ text" line under a result, wrapped to the terminal, continued under the text. */
 void out_hint(const char *text);
+/* The terminal on stdin without the local flags off (ECHO; ICANON too for keys one by one,
+ * read at once: VMIN 0), while sockplay draws over it; only in the terminal's foreground
+ * (from the background tcsetattr would stop sockplay: SIGTTOU). 1 with *saved to give back
+ * to out_term_restore, 0 when nothing was changed. */
+int out_term_quiet(tcflag_t off, struct termios *saved);
+void out_term_restore(const struct termios *saved);
 /* The same for text that continues a line already at column x: no newline at the end;
  * returns the column where it ended. */
 int out_wrap_at(FILE *f, int x, int indent, const char *text);

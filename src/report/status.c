@@ -10,9 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <signal.h>
-#include <termios.h>
 #include <time.h>
-#include <unistd.h>
 #include "core/blocking.h"
 #include "report/out.h"
 
@@ -130,14 +128,7 @@ void status_begin_as(const char *w, const char *on_ctrl_c)
 {
     started = blocking_now();
     if (!have_ticker) return;
-    /* Only in the terminal's foreground: from the background, tcsetattr would stop sockplay
-     * (SIGTTOU) — `sockplay server.lua &`. */
-    if (isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp() && tcgetattr(STDIN_FILENO, &echoing) == 0 &&
-        (echoing.c_lflag & ECHO)) {
-        struct termios quiet = echoing;
-        quiet.c_lflag &= (tcflag_t)~ECHO;
-        echo_off = tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0;
-    }
+    echo_off = out_term_quiet(ECHO, &echoing);
     pthread_mutex_lock(&mu);
     snprintf(what, sizeof what, "%s", w);
     ctrl_c = on_ctrl_c;
@@ -151,10 +142,8 @@ double status_end(int *was_drawn)
 {
     double took = blocking_now() - started;
     *was_drawn = 0;
-    if (echo_off) {                     /* the keys typed meanwhile are echoed by the prompt */
-        tcsetattr(STDIN_FILENO, TCSANOW, &echoing);
-        echo_off = 0;
-    }
+    if (echo_off) out_term_restore(&echoing);   /* the keys typed meanwhile are echoed by the prompt */
+    echo_off = 0;
     if (!have_ticker) return took;
     pthread_mutex_lock(&mu);
     active = 0;

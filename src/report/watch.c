@@ -34,20 +34,12 @@ static int count_rows(char *s)
 
 int watch_table(double interval, double limit)
 {
-    struct termios old, raw;
-    int key = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0, frames = 0, shown = 0;
+    struct termios old;
+    int key = out_term_quiet(ICANON | ECHO, &old), frames = 0, shown = 0;   /* any key stops the watch */
     double end = blocking_now() + limit;
     char *prev = NULL;
     FILE *m;
 
-    if (key) {
-        /* Any key stops the watch: read keys one by one, without echo. */
-        raw = old;
-        raw.c_lflag &= (tcflag_t) ~(ICANON | ECHO);
-        raw.c_cc[VMIN] = 0;
-        raw.c_cc[VTIME] = 0;
-        tcsetattr(STDIN_FILENO, TCSANOW, &raw);
-    }
     printf("%s%s%s\n", out_col(C_DIM),
            key ? TR("watching the table (refreshed every 0.5 s) — press any key to stop",
                     "正在观察状态表（每 0.5 秒刷新）—— 按任意键停止")
@@ -83,7 +75,7 @@ int watch_table(double interval, double limit)
         if (rc > 0 && (p[0].revents & POLLIN) && jobs_report()) shown = 0;   /* keep the report on screen */
     }
     free(prev);
-    if (key) tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    if (key) out_term_restore(&old);
     /* The last frame is what is on screen: the next table compares with it. */
     if ((m = fopen("/dev/null", "w"))) {
         render_table_to(m, 1, 1);

@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include "cli/lineedit.h"
+#include "core/blocking.h"
 #include "core/call.h"
 #include "report/out.h"
 #include "teach/teach_predict.h"
@@ -47,13 +47,6 @@ void teach_result_add(const teach_result *r)
 /* --answers FILE */
 static char **answers;
 static size_t nanswers, next_answer;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static char *copy_text(const char *s) { return s ? strdup(s) : NULL; }
 
@@ -131,20 +124,20 @@ static void verdict(const sp_call *c)
         else if (pending.answer) snprintf(line, sizeof line, TR("✗ the answer was %d — %s", "✗ 正确答案是 %d —— %s"), q->key, why);
         else snprintf(line, sizeof line, TR("✗ no answer; it was %d — %s", "✗ 没有回答；正确答案是 %d —— %s"), q->key, why);
     }
-    total++;
-    right += ok;
-    if (nresults < sizeof results / sizeof results[0]) {
-        teach_result *r = &results[nresults++];
-        snprintf(r->id, sizeof r->id, "%s", q->id);
-        snprintf(r->concept, sizeof r->concept, "%s", q->concept_en ? q->concept_en : q->id);
-        if (q->predict[0]) snprintf(r->answer_text, sizeof r->answer_text, "%s", pending.said_text);
-        else snprintf(r->answer_text, sizeof r->answer_text, "%s",
+    {
+        teach_result r;
+        memset(&r, 0, sizeof r);
+        snprintf(r.id, sizeof r.id, "%s", q->id);
+        snprintf(r.concept, sizeof r.concept, "%s", q->concept_en ? q->concept_en : q->id);
+        if (q->predict[0]) snprintf(r.answer_text, sizeof r.answer_text, "%s", pending.said_text);
+        else snprintf(r.answer_text, sizeof r.answer_text, "%s",
                       pending.answer >= 1 && pending.answer <= q->nchoices && q->choice_en[pending.answer - 1] ? q->choice_en[pending.answer - 1] : "");
-        snprintf(r->key_text, sizeof r->key_text, "%s", q->predict);
-        r->answer = pending.answer;
-        r->key = q->key;
-        r->correct = ok;
-        r->seconds = pending.took;
+        snprintf(r.key_text, sizeof r.key_text, "%s", q->predict);
+        r.answer = pending.answer;
+        r.key = q->key;
+        r.correct = ok;
+        r.seconds = pending.took;
+        teach_result_add(&r);           /* counted in the score too */
     }
     if (!ok && nmissed < (int)(sizeof missed / sizeof missed[0]))
         snprintf(missed[nmissed++], sizeof missed[0], "%s", TR(q->concept_en ? q->concept_en : q->id, q->concept_zh ? q->concept_zh : q->id));
@@ -247,12 +240,14 @@ void teach_ask(const teach_question *q)
             snprintf(lead, sizeof lead, "   %d) ", i + 1);
             out_wrap(stdout, lead, 6, TR(q->choice_en[i], q->choice_zh[i] ? q->choice_zh[i] : q->choice_en[i]), "");
         }
-        if (q->predict[0])
-            out_wrap(stdout, "   ", 3, TR("Answer as `predict` takes it: blocks · returns N (returns b'' for 0 bytes) · error NAME (ECONNREFUSED …) · state S STATE · packets SYN …",
-                                        "按 `predict` 的写法回答：blocks（阻塞）· returns N（返回 N；0 字节写 returns b''）· error 名字（如 ECONNREFUSED）· state S 状态 · packets SYN ……"), "");
+        if (q->predict[0]) {
+            char forms[400];
+            snprintf(forms, sizeof forms, TR("Answer as `predict` takes it: %s", "按 `predict` 的写法回答：%s"), predict_forms());
+            out_wrap(stdout, "   ", 3, forms, "");
+        }
     }
     fflush(stdout);
-    pending.asked_at = now();
+    pending.asked_at = blocking_now();
     if (teach_mode == 1) {
         pending.answer = q->predict[0] ? take_prediction(q->predict) : q->key;
         if (q->predict[0]) printf(TR("   answer: %s (--auto: the lesson's key)\n", "   答案：%s（--auto：课程给出的答案）\n"), q->predict);
@@ -267,6 +262,6 @@ void teach_ask(const teach_question *q)
     } else {
         pending.answer = typed(q);
     }
-    pending.took = now() - pending.asked_at;
+    pending.took = blocking_now() - pending.asked_at;
     fflush(stdout);
 }

@@ -38,15 +38,28 @@ static unsigned long packets_before;   /* wireview_total() when the call began *
 
 /* --- the words ------------------------------------------------------------------------ */
 
-/* An errno's name (EPIPE), Python's class for one (BrokenPipeError), or a timeout's name. */
+/* Whether the name said is the error err (timedout: a settimeout's wait ended it): its
+ * errno's name, Python's class for it (OSError for any), EWOULDBLOCK for EAGAIN, and after a
+ * timeout TimeoutError, socket.timeout or timeout. The one rule for judging and for parsing. */
+static int error_fits(const char *said, int err, int timedout)
+{
+    return !strcasecmp(said, errtext_name(err)) || !strcasecmp(said, errtext_python(err)) || !strcasecmp(said, "OSError") ||
+           (err == EAGAIN && !strcasecmp(said, "EWOULDBLOCK")) ||
+           (timedout && (!strcasecmp(said, "TimeoutError") || !strcasecmp(said, "socket.timeout") || !strcasecmp(said, "timeout")));
+}
+
+/* A name some call's error could fit. */
 static int known_error(const char *name)
 {
-    static const char *const more[] = {"timeout", "TimeoutError", "socket.timeout", "EWOULDBLOCK", "OSError"};
-    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
-        if (!strcasecmp(name, more[i])) return 1;
     for (int e = 1; e < 256; e++)
-        if (!strcasecmp(name, errtext_name(e)) || !strcasecmp(name, errtext_python(e))) return strcmp(errtext_name(e), "E?") != 0;
+        if (strcmp(errtext_name(e), "E?") && (error_fits(name, e, 0) || error_fits(name, e, 1))) return 1;
     return 0;
+}
+
+const char *predict_forms(void)
+{
+    return TR("blocks · returns N (returns b'' for 0 bytes) · error NAME (ECONNREFUSED …) · state S STATE · packets SYN …",
+              "blocks（阻塞）· returns N（返回 N；0 字节写 returns b''）· error 名字（如 ECONNREFUSED）· state S 状态 · packets SYN ……");
 }
 
 int predict_parse(const sp_token *tok, int n, prediction *p, char *err, size_t errlen)
@@ -119,8 +132,7 @@ int predict_text(const char *text, prediction *p, char *err, size_t errlen)
     if (w && w->value != PREDICT_ON && w->value != PREDICT_OFF) {
         rc = predict_parse(cmds[0].tok, cmds[0].ntok, p, err, errlen);
     } else if (n >= 0) {
-        snprintf(err, errlen, "%s", TR("one of: blocks · returns N (returns b'' for 0 bytes) · error NAME (ECONNREFUSED …) · state S STATE · packets SYN …",
-                                      "任选一种写法：blocks（阻塞）· returns N（返回 N；0 字节写 returns b''）· error 名字（如 ECONNREFUSED）· state S 状态 · packets SYN ……"));
+        snprintf(err, errlen, TR("one of: %s", "任选一种写法：%s"), predict_forms());
     }
     if (n > 0) parse_free(cmds, n);
     return rc;
@@ -217,10 +229,7 @@ int predict_judge(const prediction *p, const sp_call *c, char *what, size_t n)
         if (c->rc >= 0) { snprintf(what, n, TR("it succeeded (returned %ld)", "它成功了（返回 %ld）"), c->rc); return 0; }
         if (!name) { snprintf(what, n, TR("it was refused before it ran: %s", "它在执行前就被拒绝了：%s"), c->why ? c->why : "?"); return 0; }
         snprintf(what, n, TR("it failed with %s (Python: %s)", "它失败了：%s（Python：%s）"), name, timeout ? "TimeoutError" : cls);
-        return !strcasecmp(p->error, name) || !strcasecmp(p->error, cls) || !strcasecmp(p->error, "OSError") ||
-               (c->err == EAGAIN && !strcasecmp(p->error, "EWOULDBLOCK")) ||
-               (timeout && (!strcasecmp(p->error, "TimeoutError") || !strcasecmp(p->error, "timeout") ||
-                            !strcasecmp(p->error, "socket.timeout")));
+        return error_fits(p->error, c->err, timeout);
     }
     case PREDICT_STATE: {
         sp_sock *s = registry_lookup(p->sock);

@@ -32,6 +32,8 @@ int predict_parse(const sp_token *tok, int n, prediction *p, char *err, size_t e
 /* A prediction written as a line ("blocks", "returns b''", "error EPIPE"): a lesson's key, a
  * learner's answer to a lesson's question. 0, or -1 with the mistake in err. */
 int predict_text(const char *text, prediction *p, char *err, size_t errlen);
+/* The forms a prediction takes, in one line of the session's language (for a question). */
+const char *predict_forms(void);
 /* Judges p against the ended call c: 1 right, 0 wrong, -1 not judged; what happened, in
  * words, into what. */
 struct sp_call;
